@@ -1,0 +1,50 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A synthetic project shaped like real ones: staging chains, marts fanning in from
+ * several parents, macros called from models, folder configs and in-file configs.
+ */
+export function generateProject(models: number, options: { trivial?: boolean; materialized?: string } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), `kpi-bench-${models}-`));
+  const write = (path: string, text: string) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  write(
+    'kpi_project.yml',
+    [
+      'name: bench',
+      'vars:',
+      '  multiplier: 3',
+      'models:',
+      '  bench:',
+      `    +materialized: ${options.materialized ?? 'view'}`,
+      '    marts:',
+      '      +tags: [marts]',
+      '',
+    ].join('\n'),
+  );
+  write(
+    'macros/helpers.sql',
+    `{% macro scaled(column, factor=2) -%}({{ column }} * {{ factor }} * {{ var('multiplier') }}){%- endmacro %}
+{% macro column_list(prefix, n) -%}{% for i in range(n) %}{{ prefix }}_{{ i }}{{ ', ' if not loop.last }}{% endfor %}{%- endmacro %}`,
+  );
+  for (let i = 0; i < models; i++) {
+    if (options.trivial) {
+      write(`models/m_${i}.sql`, `select ${i} as id`);
+      continue;
+    }
+    const folder = i % 10 < 6 ? 'staging' : 'marts';
+    let sql: string;
+    if (i < 10) sql = `select g as id, g * ${i} as amount from generate_series(1, 10) g`;
+    else if (folder === 'staging') sql = `{{ config(tags=['chain']) }}\nselect id, {{ scaled('amount') }} as amount from {{ ref('m_${i - 10}') }}`;
+    else {
+      const parents = [i - 1, i - 3, i - 7].filter((p) => p >= 0);
+      sql = `{% set parents = [${parents.map((p) => `'m_${p}'`).join(', ')}] %}\nselect a.id, {% for p in parents %}coalesce(p${'{{ loop.index }}'}.amount, 0){{ ' + ' if not loop.last }}{% endfor %} as amount\nfrom {{ ref(parents[0]) }} a\n{% for p in parents %}left join {{ ref(p) }} p{{ loop.index }} on p{{ loop.index }}.id = a.id\n{% endfor %}`;
+    }
+    write(`models/${folder}/m_${i}.sql`, sql);
+  }
+  return dir;
+}

@@ -1,0 +1,253 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key=['as_of_date', 'kpi_id', 'entity_id'],
+    on_schema_change='fail',
+    indexes=[
+      {'columns': ['as_of_date', 'kpi_id', 'entity_id'], 'unique': True},
+      {'columns': ['kpi_id', 'entity_id', 'as_of_date']}
+    ]
+) }}
+
+{#-
+  Period rollups with prior-year comparisons, one row per as-of date, KPI and entity.
+
+  One query serves the full build and the daily increment. It computes the as-of dates
+  [first_day, last_day]: on a full build all of history; on an increment the last
+  var('lookback_days') days up to the newest fact (and any days the table is behind).
+  Month/quarter/year-to-date figures are running totals inside the range, plus the stored
+  row of the day before the range when the period began before it: an increment reads a
+  few rows per series, however long the history. Last 28 days come straight from the
+  facts (28 days), prior-year figures from the rows a year (MTD/QTD/YTD: as_of_date - 1
+  year, so Feb 29 maps to Feb 28) or 364 days (day, last 28: same weekday) earlier.
+
+  Aggregation by dim_kpi.agg_type: sum adds days; ratio is the sum of numerators over the
+  sum of denominators (never an average of daily ratios); last takes the latest day with
+  data in the window. A window with no data is null, not 0.
+-#}
+
+{%- set incremental = is_incremental() -%}
+{%- set periods = [('mtd', 'month_start'), ('qtd', 'quarter_start'), ('ytd', 'year_start')] -%}
+{%- set figures = ['day', 'mtd', 'qtd', 'ytd', 'last28'] -%}
+
+{#- The as-of dates this run computes (see macros/kpi_dashboard_bounds.sql). -#}
+{%- set bounds = kpi_dashboard_bounds(ref('fact_kpi_daily'), this, incremental) -%}
+{%- set first_day = bounds[0] if bounds else none -%}
+{%- set last_day = bounds[1] if bounds else none -%}
+{%- set first = "date '" ~ first_day ~ "'" if first_day else 'null::date' %}
+{%- set last = "date '" ~ last_day ~ "'" if last_day else 'null::date' %}
+
+with
+{%- if incremental %}
+base as (
+  select t.*
+  from {{ this }} t
+  where t.as_of_date = {{ first }} - 1
+),
+{%- endif %}
+
+series as (
+  select distinct f.kpi_id, f.entity_id
+  from {{ ref('fact_kpi_daily') }} f
+  where f.date_key between {{ first }} - 27 and {{ last }}
+  {%- if incremental %}
+  union
+  select kpi_id, entity_id from base
+  {%- endif %}
+),
+
+daily as (
+  select
+    d.date_key as as_of_date,
+    d.month_start,
+    d.quarter_start,
+    d.year_start,
+    s.kpi_id,
+    s.entity_id,
+    k.agg_type,
+    f.value,
+    f.numerator,
+    f.denominator,
+    f.kpi_id is not null as has_data,
+    d.date_key >= {{ first }} as in_range
+  from {{ ref('dim_date') }} d
+  cross join series s
+  join {{ ref('dim_kpi') }} k on k.kpi_id = s.kpi_id
+  left join {{ ref('fact_kpi_daily') }} f
+    on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id and f.date_key = d.date_key
+  where d.date_key between {{ first }} - 27 and {{ last }}
+),
+
+-- One pass in series order: running totals (of the range, and of everything for the last
+-- 28 days) and the latest day with data so far.
+running as (
+  select
+    daily.*,
+    max(case when has_data then as_of_date end) over by_series as last_data_day,
+    sum(case when in_range then coalesce(value, 0) else 0 end) over by_series as range_value,
+    sum(case when in_range then coalesce(numerator, 0) else 0 end) over by_series as range_numerator,
+    sum(case when in_range then coalesce(denominator, 0) else 0 end) over by_series as range_denominator,
+    count(*) filter (where in_range and has_data) over by_series as range_days,
+    sum(coalesce(value, 0)) over by_series as all_value,
+    sum(coalesce(numerator, 0)) over by_series as all_numerator,
+    sum(coalesce(denominator, 0)) over by_series as all_denominator,
+    count(*) filter (where has_data) over by_series as all_days
+  from daily
+  window by_series as (partition by kpi_id, entity_id order by as_of_date)
+),
+
+-- A second pass in the same order. Every series has a row for every day, so "the running
+-- total when the period began" is a fixed number of rows back (lag), and so is the value
+-- of the latest day with data.
+windows as (
+  select
+    running.*,
+    case when last_data_day is not null then lag(value, as_of_date - last_data_day) over by_series end as last_value,
+    {%- for period, start in periods %}
+    {%- set back = 'as_of_date - greatest(' ~ first ~ ', ' ~ start ~ ') + 1' %}
+    range_value - lag(range_value, {{ back }}, 0) over by_series as {{ period }}_sum_part,
+    range_numerator - lag(range_numerator, {{ back }}, 0) over by_series as {{ period }}_numerator_part,
+    range_denominator - lag(range_denominator, {{ back }}, 0) over by_series as {{ period }}_denominator_part,
+    range_days - lag(range_days, {{ back }}, 0::bigint) over by_series as {{ period }}_days_part,
+    {%- endfor %}
+    all_value - lag(all_value, 28, 0) over by_series as last28_sum,
+    all_numerator - lag(all_numerator, 28, 0) over by_series as last28_numerator,
+    all_denominator - lag(all_denominator, 28, 0) over by_series as last28_denominator,
+    all_days - lag(all_days, 28, 0::bigint) over by_series as last28_days
+  from running
+  window by_series as (partition by kpi_id, entity_id order by as_of_date)
+),
+
+-- Period totals: the part inside the range, plus the stored day-before row when the period began before the range.
+totals as (
+  select
+    r.as_of_date,
+    r.kpi_id,
+    r.entity_id,
+    r.agg_type,
+    r.value as day_value,
+    r.numerator as day_numerator,
+    r.denominator as day_denominator,
+    case when r.has_data then 1 else 0 end as day_days,
+    {%- for period, start in periods %}
+    {%- set carry = '(r.' ~ start ~ ' < ' ~ first ~ ')' %}
+    r.{{ period }}_days_part + case when {{ carry }} then {{ 'coalesce(p.' ~ period ~ '_days, 0)' if incremental else '0' }} else 0 end as {{ period }}_days,
+    coalesce(r.{{ period }}_sum_part, 0) + case when {{ carry }} then {{ 'coalesce(p.' ~ period ~ '_value, 0)' if incremental else '0' }} else 0 end as {{ period }}_sum,
+    coalesce(r.{{ period }}_numerator_part, 0) + case when {{ carry }} then {{ 'coalesce(p.' ~ period ~ '_numerator, 0)' if incremental else '0' }} else 0 end as {{ period }}_numerator,
+    coalesce(r.{{ period }}_denominator_part, 0) + case when {{ carry }} then {{ 'coalesce(p.' ~ period ~ '_denominator, 0)' if incremental else '0' }} else 0 end as {{ period }}_denominator,
+    case
+      when r.last_data_day >= greatest({{ first }}, r.{{ start }}) then r.last_value
+      when {{ carry }} then {{ 'p.' ~ period ~ '_value' if incremental else 'null::numeric' }}
+    end as {{ period }}_last,
+    {%- endfor %}
+    r.last28_days,
+    r.last28_sum,
+    r.last28_numerator,
+    r.last28_denominator,
+    case when r.last_data_day >= r.as_of_date - 27 then r.last_value end as last28_last
+  from windows r
+  {%- if incremental %}
+  left join base p on p.kpi_id = r.kpi_id and p.entity_id = r.entity_id
+  {%- endif %}
+  where r.in_range
+),
+
+computed as materialized (
+  select
+    as_of_date,
+    kpi_id,
+    entity_id,
+    day_value,
+    {%- for period in ['mtd', 'qtd', 'ytd', 'last28'] %}
+    case agg_type
+      when 'sum' then case when {{ period }}_days > 0 then {{ period }}_sum end
+      when 'ratio' then case when {{ period }}_days > 0 then round({{ period }}_numerator / nullif({{ period }}_denominator, 0), 8) end
+      when 'last' then {{ period }}_last
+    end as {{ period }}_value,
+    {%- endfor %}
+    {%- for period, start in periods %}
+    case when agg_type = 'ratio' then {{ period }}_numerator end as {{ period }}_numerator,
+    case when agg_type = 'ratio' then {{ period }}_denominator end as {{ period }}_denominator,
+    {{ period }}_days{{ ',' if not loop.last }}
+    {%- endfor %}
+  from totals
+),
+
+-- This run's rows after the stored rows of the year before the range, where prior-year
+-- figures are read from.
+timeline as (
+  select computed.*, true as is_new
+  from computed
+  {%- if incremental %}
+  union all
+  select
+    t.as_of_date, t.kpi_id, t.entity_id,
+    {%- for figure in figures %}
+    t.{{ figure }}_value,
+    {%- endfor %}
+    {%- for period, start in periods %}
+    t.{{ period }}_numerator, t.{{ period }}_denominator, t.{{ period }}_days,
+    {%- endfor %}
+    false as is_new
+  from {{ this }} t
+  where t.as_of_date between {{ first }} - 367 and {{ first }} - 1
+  {%- endif %}
+),
+
+-- A year earlier is 365 or 366 days back (Feb 29 - 1 year = Feb 28); day and last-28
+-- figures compare with 364 days back. Frames of exactly one day at that distance find the
+-- row for that date, or none.
+compared as (
+  select
+    timeline.*,
+    first_value(day_value) over days_364 as day_prior,
+    first_value(last28_value) over days_364 as last28_prior,
+    {%- for period, start in periods %}
+    case (as_of_date - (as_of_date - interval '1 year')::date)
+      when 366 then first_value({{ period }}_value) over days_366
+      else first_value({{ period }}_value) over days_365
+    end as {{ period }}_prior{{ ',' if not loop.last }}
+    {%- endfor %}
+  from timeline
+  window
+    by_series as (partition by kpi_id, entity_id order by as_of_date),
+    days_364 as (by_series range between interval '364 days' preceding and interval '364 days' preceding),
+    days_365 as (by_series range between interval '365 days' preceding and interval '365 days' preceding),
+    days_366 as (by_series range between interval '366 days' preceding and interval '366 days' preceding)
+),
+
+deltas as materialized (
+  select
+    as_of_date,
+    kpi_id,
+    entity_id,
+    {%- for figure in figures %}
+    {{ figure }}_value,
+    {{ figure }}_prior,
+    {{ figure }}_value - {{ figure }}_prior as {{ figure }}_delta,
+    round(({{ figure }}_value - {{ figure }}_prior) / nullif(abs({{ figure }}_prior), 0), 8) as {{ figure }}_delta_pct,
+    {%- endfor %}
+    {%- for period, start in periods %}
+    {{ period }}_numerator,
+    {{ period }}_denominator,
+    {{ period }}_days{{ ',' if not loop.last }}
+    {%- endfor %}
+  from compared
+  where is_new
+)
+
+select
+  deltas.*,
+  -- Written as JSON text and parsed once: jsonb_build_object costs twice as much here.
+  (
+    '{"as_of_date":"' || as_of_date || '","kpi_id":' || kpi_id || ',"entity_id":' || entity_id
+    {%- for figure in figures %}
+    || ',"{{ figure }}":{"value":' || coalesce({{ figure }}_value::text, 'null')
+    || ',"prior":' || coalesce({{ figure }}_prior::text, 'null')
+    || ',"delta":' || coalesce({{ figure }}_delta::text, 'null')
+    || ',"delta_pct":' || coalesce({{ figure }}_delta_pct::text, 'null') || '}'
+    {%- endfor %}
+    || '}'
+  )::jsonb as payload,
+  now() as updated_at
+from deltas

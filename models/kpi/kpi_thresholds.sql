@@ -1,0 +1,312 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key=['as_of_date', 'kpi_id', 'entity_id', 'window_days'],
+    on_schema_change='fail',
+    indexes=[
+      {'columns': ['as_of_date', 'kpi_id', 'entity_id', 'window_days'], 'unique': True},
+      {'columns': ['kpi_id', 'entity_id', 'window_days', 'as_of_date']}
+    ]
+) }}
+
+{#-
+  Dynamic thresholds and status, one row per day, KPI, entity and window (7, 30, 60 days).
+
+  For the daily series x: the rolling mean and sample standard deviation of the w days
+  BEFORE the day (the day is never in its own baseline); bounds mean ± k·spread with a
+  spread floor (a flat history still has bounds, and a real collapse still counts); the
+  seasonal z-score against the same month-day in earlier years or the same weekday in
+  earlier weeks (config `seasonality`); the percent change against the configured
+  reference (only from a big enough base). Signals L, U, Z, P; those in the KPI's good
+  direction do not count; the policy turns counted signals into Red/Yellow/Green, and too
+  little history is grey. Every row says why (reason) and which settings (config_hash).
+
+  Days in kpi_events with learn_from = false are scored but never learned from. With
+  exclude_red_from_baseline, the days a first pass finds Red are left out of the second
+  pass's baselines (one pass back, not a fixed point). With clear_days > 1, a KPI that was
+  Yellow or Red stays Yellow until it has been clear that many days.
+
+  One query serves the full build and the increment (the last var('lookback_days') days):
+  each figure aggregates a bounded set of earlier days the same way in both (baselines in
+  exact numeric, then float8), so any sequence of increments equals a full build. Each
+  window is a column set of one wide row; rows become one per window only at the end.
+-#}
+
+{%- set incremental = is_incremental() -%}
+{%- set windows = [7, 30, 60] -%}
+{%- set bounds = kpi_thresholds_bounds(ref('fact_kpi_daily'), this, incremental) -%}
+{%- set first = "date '" ~ bounds[0] ~ "'" if bounds and bounds[0] else 'null::date' -%}
+{%- set last = "date '" ~ bounds[1] ~ "'" if bounds and bounds[1] else 'null::date' -%}
+
+{%- set settings = kpi_thresholds or [] -%}
+{%- set max_clear = (settings | map(attribute='clear_days') | max) if settings else 1 -%}
+{%- set two_pass = (settings | selectattr('exclude_red_from_baseline') | list | length) > 0 -%}
+{%- set weekday_periods = settings | selectattr('seasonality', 'equalto', 'weekday') | map(attribute='seasonal_periods') | unique | list -%}
+{%- set month_day_kpis = settings | selectattr('seasonality', 'equalto', 'month_day') | list -%}
+{%- set max_weeks = (weekday_periods | max) if weekday_periods else 1 -%}
+{#-
+  How far back this run reads: the days whose status a held status looks back on
+  (clear_days), the first pass's days a second-pass baseline learns from (60), and each
+  of those days' own baselines (60 days, or the weekday seasonal weeks).
+-#}
+{%- set status_reach = max_clear - 1 + (60 if two_pass else 0) -%}
+{%- set reach = status_reach + ([60, 7 * max_weeks] | max) + 1 -%}
+
+with series as (
+  select distinct f.kpi_id, f.entity_id
+  from {{ ref('fact_kpi_daily') }} f
+  where f.date_key between {{ first }} - {{ reach }} and {{ last }}
+  {%- if incremental %}
+  union
+  select kpi_id, entity_id from {{ this }} where as_of_date = {{ first }} - 1
+  {%- endif %}
+),
+
+-- Days not to learn from, spelled out per series, so they are matched by equality.
+unlearned as (
+  select distinct e.event_date, s.kpi_id, s.entity_id
+  from {{ ref('kpi_events') }} e
+  join series s on e.entity_id is null or e.entity_id = s.entity_id
+  left join {{ ref('dim_kpi') }} k on k.kpi_code = e.kpi_code
+  where not e.learn_from and (e.kpi_code is null or k.kpi_id = s.kpi_id)
+),
+
+daily as (
+  select
+    d.date_key,
+    d.day_of_week,
+    s.kpi_id,
+    s.entity_id,
+    f.value,
+    d.date_key >= {{ first }} as in_range,
+    u.event_date is null as learn
+  from {{ ref('dim_date') }} d
+  cross join series s
+  left join {{ ref('fact_kpi_daily') }} f
+    on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id and f.date_key = d.date_key
+  left join unlearned u
+    on u.event_date = d.date_key and u.kpi_id = s.kpi_id and u.entity_id = s.entity_id
+  where d.date_key between {{ first }} - {{ reach }} and {{ last }}
+),
+
+{%- if month_day_kpis %}
+
+-- The same month-day in earlier years (Feb 29 meets only other Feb 29ths), spelled out as
+-- dates so facts are matched by key.
+month_day_seasonal as (
+  select
+    d.kpi_id,
+    d.entity_id,
+    d.date_key,
+    (avg(h.value))::float8 as seasonal_mean,
+    (stddev_samp(h.value))::float8 as seasonal_std,
+    count(h.value) as seasonal_n
+  from daily d
+  join {{ ref('kpi_threshold_config') }} c on c.kpi_id = d.kpi_id and c.seasonality = 'month_day'
+  cross join lateral (
+    select (d.date_key - make_interval(years => years_back))::date as earlier_day
+    from generate_series(1, c.seasonal_periods) as years_back
+  ) y
+  join {{ ref('fact_kpi_daily') }} h
+    on h.kpi_id = d.kpi_id and h.entity_id = d.entity_id and h.date_key = y.earlier_day
+  left join unlearned u on u.event_date = y.earlier_day and u.kpi_id = d.kpi_id and u.entity_id = d.entity_id
+  where d.date_key >= {{ first }} - {{ status_reach }}
+    and extract(day from y.earlier_day) = extract(day from d.date_key)
+    and u.event_date is null
+  group by d.kpi_id, d.entity_id, d.date_key
+),
+{%- endif %}
+
+-- Baselines: exact numeric over the window (Postgres slides these in order n), then float8.
+baselines as (
+  select
+    daily.*,
+    value::float8 as x,
+    (lag(value, 1) over by_series)::float8 as x_previous_day,
+    (lag(value, 7) over by_series)::float8 as x_last_week
+    {%- for w in windows %},
+    (avg(value) filter (where learn) over w{{ w }})::float8 as p{{ w }}_mean,
+    (stddev_samp(value) filter (where learn) over w{{ w }})::float8 as p{{ w }}_std,
+    count(value) filter (where learn) over w{{ w }} as p{{ w }}_n,
+    count(value) over w{{ w }} as p{{ w }}_history
+    {%- endfor %}
+    {%- for weeks in weekday_periods %},
+    (avg(value) filter (where learn) over weekday_{{ weeks }})::float8 as weekday_{{ weeks }}_mean,
+    (stddev_samp(value) filter (where learn) over weekday_{{ weeks }})::float8 as weekday_{{ weeks }}_std,
+    count(value) filter (where learn) over weekday_{{ weeks }} as weekday_{{ weeks }}_n
+    {%- endfor %}
+  from daily
+  window
+    by_series as (partition by kpi_id, entity_id order by date_key)
+    {%- for w in windows %},
+    w{{ w }} as (by_series rows between {{ w }} preceding and 1 preceding)
+    {%- endfor %}
+    {%- for weeks in weekday_periods %},
+    weekday_{{ weeks }} as (partition by kpi_id, entity_id, day_of_week order by date_key rows between {{ weeks }} preceding and 1 preceding)
+    {%- endfor %}
+),
+
+scored as (
+  select
+    b.*,
+    c.direction, c.mode, c.pct_change_vs, c.min_history, c.clear_days, c.exclude_red_from_baseline,
+    c.k, c.z_score_lim, c.percent_drop, c.min_rel_spread, c.min_abs_spread, c.min_base,
+    c.warning_below, c.warning_above, c.warning_below_pct_of_avg7, c.warning_above_pct_of_avg7,
+    c.critical_below, c.critical_above, c.critical_below_pct_of_avg7, c.critical_above_pct_of_avg7,
+    c.policy_yellow, c.policy_red, c.config_hash,
+    {%- for part in ['mean', 'std', 'n'] %}
+    case
+      {%- for weeks in weekday_periods %}
+      when c.seasonality = 'weekday' and c.seasonal_periods = {{ weeks }} then b.weekday_{{ weeks }}_{{ part }}
+      {%- endfor %}
+      {%- if month_day_kpis %}
+      when c.seasonality = 'month_day' then s.seasonal_{{ part }}
+      {%- endif %}
+    end as seasonal_{{ part }}{{ ',' if not loop.last }}
+    {%- endfor %}
+  from baselines b
+  join {{ ref('kpi_threshold_config') }} c on c.kpi_id = b.kpi_id
+  {%- if month_day_kpis %}
+  left join month_day_seasonal s on s.kpi_id = b.kpi_id and s.entity_id = b.entity_id and s.date_key = b.date_key
+  {%- endif %}
+  where b.date_key >= {{ first }} - {{ status_reach }}
+),
+
+zscored as (
+  select
+    scored.*,
+    case when seasonal_n >= 2 and seasonal_std > 0 then (x - seasonal_mean) / seasonal_std end as seasonal_zscore
+  from scored
+),
+
+{%- if two_pass %}
+
+-- First pass: the days that are Red against baselines that include every learnable day.
+first_status as (
+  select
+    zscored.*
+    {%- for w in windows %},
+    exclude_red_from_baseline and {{ kpi_status('p' ~ w, w, 'p7_mean') }} = 'red' as red_{{ w }}
+    {%- endfor %}
+  from zscored
+),
+
+-- Second pass: baselines without the first pass's Red days.
+final_baselines as (
+  select
+    first_status.*
+    {%- for w in windows %},
+    (avg(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 as f{{ w }}_mean,
+    (stddev_samp(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 as f{{ w }}_std,
+    count(value) filter (where learn and not red_{{ w }}) over w{{ w }} as f{{ w }}_n,
+    p{{ w }}_history as f{{ w }}_history
+    {%- endfor %}
+  from first_status
+  window
+    {%- for w in windows %}
+    w{{ w }} as (partition by kpi_id, entity_id order by date_key rows between {{ w }} preceding and 1 preceding){{ ',' if not loop.last }}
+    {%- endfor %}
+),
+{%- set final = 'f' %}
+{%- else %}
+{%- set final = 'p' %}
+{%- endif %}
+
+-- Each window's bounds, signals and status, side by side. Materialized: later steps refer
+-- to these columns several times, and an inlined query would compute each again.
+statuses as materialized (
+  select
+    s.*
+    {%- for w in windows %}
+    {%- set p = final ~ w %},
+    {{ kpi_lower(p) }} as w{{ w }}_lower,
+    {{ kpi_upper(p) }} as w{{ w }}_upper,
+    {{ kpi_pct_change(p) }} as w{{ w }}_pct,
+    {{ kpi_signal_list(p, 'fired') }} as w{{ w }}_signals,
+    {{ kpi_signal_list(p, 'counted') }} as w{{ w }}_counted,
+    {{ kpi_status(p, w, final ~ '7_mean') }} as w{{ w }}_raw_status
+    {%- endfor %}
+  from {{ 'final_baselines' if two_pass else 'zscored' }} s
+),
+
+-- One row per window.
+by_window as (
+  select
+    s.date_key, s.kpi_id, s.entity_id, s.in_range, s.value, s.x,
+    s.seasonal_mean, s.seasonal_std, s.seasonal_n, s.seasonal_zscore,
+    s.pct_change_vs, s.mode, s.min_history, s.clear_days, s.config_hash,
+    v.*
+  from statuses s
+  cross join lateral (values
+    {%- for w in windows %}
+    {%- set p = 's.' ~ final ~ w %}
+    ({{ w }}, {{ p }}_n, {{ p }}_history, {{ p }}_mean, {{ p }}_std, s.w{{ w }}_lower, s.w{{ w }}_upper, s.w{{ w }}_pct,
+     s.w{{ w }}_signals, s.w{{ w }}_counted, s.w{{ w }}_raw_status, s.{{ final }}7_mean){{ ',' if not loop.last }}
+    {%- endfor %}
+  ) as v(window_days, baseline_n, history_days, rolling_mean, rolling_std, lower_threshold, upper_threshold, pct_change,
+         signals, counted_signals, raw_status, avg7)
+),
+
+-- After Yellow or Red, a day must stay clear for clear_days before Green shows.
+held as (
+  select
+    by_window.*,
+    {%- if max_clear > 1 %}
+    max(case when raw_status in ('red', 'yellow') then date_key end)
+      over (partition by kpi_id, entity_id, window_days order by date_key rows between unbounded preceding and 1 preceding) as last_alert_day
+    {%- else %}
+    null::date as last_alert_day
+    {%- endif %}
+  from by_window
+),
+
+final_status as (
+  select
+    held.*,
+    case
+      when raw_status = 'green' and date_key - last_alert_day < clear_days then 'yellow'
+      else raw_status
+    end as status
+  from held
+  where in_range
+)
+
+select
+  date_key as as_of_date,
+  kpi_id,
+  entity_id,
+  window_days,
+  value,
+  baseline_n,
+  rolling_mean,
+  rolling_std,
+  lower_threshold,
+  upper_threshold,
+  seasonal_mean,
+  seasonal_std,
+  seasonal_zscore,
+  pct_change,
+  seasonal_n,
+  pct_change_vs,
+  signals,
+  counted_signals,
+  status,
+  case status
+    when 'grey' then
+      case when x is null then 'no value for the day'
+        else 'only ' || history_days || ' of the ' || least(min_history, window_days) || ' days of history it needs' end
+    when 'green' then
+      case when signals = '' then 'no signal' else 'signals ' || signals || ' fired in the good direction' end
+    else
+      case
+        when raw_status = 'green' then 'clearing: ' || (date_key - last_alert_day) || ' day(s) since the last alert, needs ' || clear_days
+        when mode = 'static' then 'static bound crossed: value ' || round(value, 2) || ' against 7-day average ' || round(avg7::numeric, 2)
+        else 'counted signals ' || counted_signals
+          || case when counted_signals like '%L%' then ' (value ' || round(value, 2) || ' <= lower ' || round(lower_threshold::numeric, 2) || ')' else '' end
+          || case when counted_signals like '%U%' then ' (value ' || round(value, 2) || ' >= upper ' || round(upper_threshold::numeric, 2) || ')' else '' end
+          || case when counted_signals like '%Z%' then ' (seasonal z ' || round(seasonal_zscore::numeric, 2) || ')' else '' end
+          || case when counted_signals like '%P%' then ' (' || round((100 * pct_change)::numeric, 1) || '% vs ' || replace(pct_change_vs, '_', ' ') || ')' else '' end
+      end
+  end as reason,
+  config_hash
+from final_status

@@ -1,0 +1,71 @@
+/**
+ * What the engine needs from a database, and nothing more. The embedded (PGlite) and the
+ * server (pg) adapters share every piece of SQL; they differ only in how a statement
+ * reaches Postgres, how bulk data is loaded, and how concurrent runs are kept apart.
+ */
+
+export interface QueryField {
+  name: string;
+  dataTypeID: number;
+}
+
+export interface QueryResult<Row = Record<string, unknown>> {
+  rows: Row[];
+  fields: QueryField[];
+  /** Rows affected or returned, as Postgres reports it (`SELECT 120`). */
+  rowCount: number | null;
+  /** The command tag's verb (`SELECT`, `INSERT`, `CREATE`), when the driver reports it. */
+  command: string | null;
+}
+
+export type CsvInput = string | Uint8Array | AsyncIterable<Uint8Array>;
+
+export interface Connection {
+  /** One statement, with bound parameters. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /** A script of one or more statements, no parameters; the results of each statement. */
+  execute(sql: string): Promise<QueryResult[]>;
+  /**
+   * `COPY <table> (<columns>) FROM STDIN` with CSV text: the fastest load each database
+   * offers. Pieces from an iterable are sent as they come; if it throws, the COPY is
+   * abandoned and the error is what this rejects with.
+   */
+  copyFromCsv(table: string, columns: readonly string[], csv: CsvInput, options?: { delimiter?: string; header?: boolean }): Promise<number>;
+}
+
+export interface AdapterCapabilities {
+  /** Whether statements on different connections really run at the same time. */
+  parallel: boolean;
+}
+
+export interface RunLockOptions {
+  wait: boolean;
+  onWaiting?: () => void;
+}
+
+export interface Adapter {
+  readonly type: 'postgres' | 'pglite';
+  readonly capabilities: AdapterCapabilities;
+  /** The database name, as `target.database` shows it. */
+  readonly database: string;
+  /** One connection, held for the whole callback (temporary tables and transactions live on it). */
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T>;
+  /** Serialize runs against one target; the returned function releases the lock. */
+  acquireRunLock(key: string, options: RunLockOptions): Promise<() => Promise<void>>;
+  /** A description safe to print: never a password. */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+/** Run `fn` in a transaction on `connection`: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(connection: Connection, fn: () => Promise<T>): Promise<T> {
+  await connection.query('begin');
+  try {
+    const result = await fn();
+    await connection.query('commit');
+    return result;
+  } catch (error) {
+    await connection.query('rollback').catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,23 @@
+import type { TargetConfig } from '../config/profiles.js';
+import type { Adapter, RunLockOptions } from './adapter.js';
+import { openEmbedded } from './pglite/open-embedded.js';
+import { PostgresAdapter } from './postgres/postgres-adapter.js';
+
+export async function openAdapter(target: TargetConfig, lock: RunLockOptions): Promise<Adapter> {
+  if (target.type === 'pglite') return openEmbedded(target.path, lock);
+  return new PostgresAdapter({
+    url: target.url ?? undefined,
+    host: target.host ?? undefined,
+    port: target.port,
+    user: target.user ?? undefined,
+    password: target.password ?? undefined,
+    database: target.dbname ?? undefined,
+    poolSize: target.threads + 1,
+    connectTimeoutSeconds: target.connectTimeout ?? undefined,
+  });
+}
+
+/** The advisory-lock key: runs against the same database and schema are serialized. */
+export function runLockKey(adapter: Adapter, target: TargetConfig): string {
+  return `kpi:${adapter.database}:${target.schema}`;
+}

@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { KpiError } from '../../errors.js';
+import { TEXT_PARSERS } from '../type-parsers.js';
+import { acquireFileLock, type FileLockOptions } from './file-lock.js';
+import type { LockHolder } from './lock-holder.js';
+
+export type OpenedPglite = { acquired: true; db: PGlite; release: () => Promise<void> } | { acquired: false; holder: LockHolder };
+
+/** The lock file of an embedded database: beside its data directory, never inside it. */
+export function lockFileOf(dataDir: string): string {
+  return `${dataDir}.lock`;
+}
+
+/**
+ * Open the embedded database at `dataDir` (in memory when undefined) for this process
+ * alone: take its lock as `command` (`kpi`, `kpi serve`), then start PGlite. A holder
+ * that `lock.yieldTo` accepts is returned instead of the database.
+ */
+export async function openPglite(dataDir: string | undefined, command: string, lock: FileLockOptions): Promise<OpenedPglite> {
+  let release = async (): Promise<void> => undefined;
+  if (dataDir) {
+    mkdirSync(dirname(dataDir), { recursive: true });
+    const held = await acquireFileLock(lockFileOf(dataDir), command, lock);
+    if (!held.acquired) return held;
+    release = held.release;
+  }
+  try {
+    const db = await PGlite.create(dataDir, { parsers: TEXT_PARSERS });
+    return { acquired: true, db, release };
+  } catch (error) {
+    await release();
+    throw new KpiError('KPI_CONNECTION_ERROR', `could not open the embedded database at ${dataDir ?? 'memory'}: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'another process may hold it open; the embedded database allows one process at a time',
+    });
+  }
+}

@@ -1,0 +1,149 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { KpiError } from '../../errors.js';
+import type { Adapter, Connection, QueryResult, RunLockOptions } from '../adapter.js';
+import { quoteLiteral } from '../quote.js';
+import { TEXT_PARSERS } from '../type-parsers.js';
+
+export interface PostgresConnectionOptions {
+  url?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  /** Connections in the pool: one a thread, plus one for the run lock. */
+  poolSize: number;
+  connectTimeoutSeconds?: number;
+  sslmode?: string;
+}
+
+type PgResult = pg.QueryResult<Record<string, unknown>>;
+
+function toResult(result: PgResult): QueryResult {
+  return {
+    rows: result.rows ?? [],
+    fields: (result.fields ?? []).map((field) => ({ name: field.name, dataTypeID: field.dataTypeID })),
+    rowCount: result.rowCount ?? null,
+    command: result.command ?? null,
+  };
+}
+
+/** Big input in pieces, so the server parses the first while the rest are still on their way. */
+function* slices(bytes: Uint8Array, size = 1 << 20): Generator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+function wrapClient(client: pg.PoolClient): Connection {
+  return {
+    query: async <Row>(sql: string, params?: readonly unknown[]) =>
+      toResult(await client.query(sql, params as unknown[] | undefined)) as QueryResult<Row>,
+    execute: async (sql: string) => {
+      const result = (await client.query(sql)) as PgResult | PgResult[];
+      return (Array.isArray(result) ? result : [result]).map(toResult);
+    },
+    copyFromCsv: async (table, columns, csv, options = {}) => {
+      const columnList = columns.length > 0 ? ` (${columns.join(', ')})` : '';
+      const delimiter = options.delimiter ? `, delimiter ${quoteLiteral(options.delimiter)}` : '';
+      const header = options.header ? ', header true' : '';
+      const stream = client.query(copyFrom(`copy ${table}${columnList} from stdin with (format csv${delimiter}${header})`));
+      await pipeline(typeof csv === 'string' || csv instanceof Uint8Array ? Readable.from(slices(typeof csv === 'string' ? Buffer.from(csv) : csv)) : csv, stream);
+      return Number(stream.rowCount ?? 0);
+    },
+  };
+}
+
+/** A Postgres server, through a pool of `pg` clients. */
+export class PostgresAdapter implements Adapter {
+  readonly type = 'postgres' as const;
+  readonly capabilities = { parallel: true };
+  readonly database: string;
+  private readonly pool: pg.Pool;
+
+  constructor(private readonly options: PostgresConnectionOptions) {
+    const config: pg.PoolConfig = options.url
+      ? { connectionString: options.url }
+      : { host: options.host, port: options.port, user: options.user, password: options.password, database: options.database };
+    config.max = options.poolSize;
+    config.connectionTimeoutMillis = (options.connectTimeoutSeconds ?? 10) * 1000;
+    config.application_name = 'kpi';
+    config.types = {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    };
+    this.pool = new pg.Pool(config);
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    this.pool.on('error', () => undefined);
+    this.database = options.database ?? (options.url ? new URL(options.url).pathname.replace(/^\//, '') : '') ?? 'postgres';
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw new KpiError('KPI_CONNECTION_ERROR', `could not connect to ${this.describe()}: ${(error as Error).message}`, {
+        cause: error,
+        hint: 'check the target in profiles.yml (host, port, user, dbname) and that the server is running',
+      });
+    }
+  }
+
+  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let broken = false;
+    try {
+      return await fn(wrapClient(client));
+    } catch (error) {
+      // A client left inside a failed transaction must not go back to the pool as is.
+      broken = await client.query('rollback').then(
+        () => false,
+        () => true,
+      );
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async acquireRunLock(key: string, options: RunLockOptions): Promise<() => Promise<void>> {
+    const client = await this.connect();
+    try {
+      const tried = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [key]);
+      if (!tried.rows[0]?.locked) {
+        if (!options.wait) {
+          throw new KpiError('KPI_LOCKED', `another kpi run holds the lock on ${key}`, {
+            hint: 'wait for it to finish, or run without --no-wait to queue behind it',
+          });
+        }
+        options.onWaiting?.();
+        await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+      }
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+    return async () => {
+      try {
+        await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+      } finally {
+        client.release();
+      }
+    };
+  }
+
+  describe(): string {
+    if (this.options.url) {
+      const url = new URL(this.options.url);
+      if (url.password) url.password = '****';
+      return `postgres ${url.toString()}`;
+    }
+    const { user, host, port, database } = this.options;
+    return `postgres ${user ?? ''}@${host ?? 'localhost'}:${port ?? 5432}/${database ?? ''}`;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,144 @@
+/** Loading, parsing, selecting and opening the database: what every command starts with. */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Adapter } from '../adapters/adapter.js';
+import { openAdapter, runLockKey } from '../adapters/open-adapter.js';
+import { writeJson } from '../artifacts/write-artifact.js';
+import type { CompileSession } from '../compile/compile-node.js';
+import { loadProject, targetContext, type LoadOptions, type LoadedProject } from '../config/load-project.js';
+import { KpiError } from '../errors.js';
+import { DependencyGraph } from '../graph/dependency-graph.js';
+import { selectNodes } from '../graph/select-nodes.js';
+import { ManifestIndex } from '../project/manifest-index.js';
+import { parseProject } from '../project/parse-project.js';
+import { partialParsePath } from '../project/partial-parse.js';
+import type { ProjectRuntime } from '../project/project-runtime.js';
+import type { Manifest, ResourceType } from '../project/types.js';
+import type { EventSink, NodeResult } from '../runner/types.js';
+
+export interface ProjectOptions extends LoadOptions {
+  onEvent?: EventSink;
+  /** Reuse target/partial_parse.json for unchanged files (default true, as dbt). */
+  partialParse?: boolean;
+  invocationId?: string;
+  now?: Date;
+}
+
+export interface SelectionOptions {
+  select?: string[];
+  exclude?: string[];
+  /** Folder with an earlier run's manifest.json, for `state:` selectors. */
+  state?: string;
+}
+
+export interface DatabaseOptions {
+  /** Use this open database instead of opening the target's (tests share one per file). */
+  adapter?: Adapter;
+  /** Fail at once if another run holds the target, instead of waiting. */
+  noWait?: boolean;
+}
+
+export interface ParsedProject {
+  loaded: LoadedProject;
+  manifest: Manifest;
+  runtime: ProjectRuntime;
+  graph: DependencyGraph;
+  targetDir: string;
+  invocationId: string;
+  now: Date;
+  parseStats: { reused: number; parsed: number };
+  /** Names every template sees, from the project's config files (`kpi_thresholds`). */
+  templateGlobals: Record<string, unknown>;
+}
+
+export function targetDirOf(loaded: LoadedProject): string {
+  const path = loaded.config.targetPath;
+  return isAbsolute(path) ? path : join(loaded.config.projectDir, path);
+}
+
+export function emitter(options: ProjectOptions): EventSink {
+  return options.onEvent ?? (() => undefined);
+}
+
+/** Load and parse the project; write target/manifest.json. */
+export async function parse(options: ProjectOptions = {}): Promise<ParsedProject> {
+  const loaded = loadProject(options);
+  const invocationId = options.invocationId ?? randomUUID();
+  const now = options.now ?? new Date();
+  const emit = emitter(options);
+  const targetDir = targetDirOf(loaded);
+  const cachePath = options.partialParse === false ? null : partialParsePath(targetDir);
+  const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, { invocationId, now, cachePath });
+  for (const diagnostic of warnings) emit({ type: 'diagnostic', diagnostic });
+  const graph = new DependencyGraph(manifest);
+  graph.assertAcyclic();
+  writeJson(join(targetDir, 'manifest.json'), manifest);
+  return { loaded, manifest, runtime, graph, targetDir, invocationId, now, parseStats: stats, templateGlobals };
+}
+
+function readState(stateDir: string | undefined, projectDir: string): { manifest: Manifest | null; results: Record<string, string> } {
+  if (!stateDir) return { manifest: null, results: {} };
+  const dir = resolve(projectDir, stateDir);
+  const manifestPath = join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    throw new KpiError('KPI_STATE_NOT_FOUND', `no manifest.json in --state ${stateDir}`, { hint: 'point --state at the target/ folder (or a copy) of an earlier run' });
+  }
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  const results: Record<string, string> = {};
+  const resultsPath = join(dir, 'run_results.json');
+  if (existsSync(resultsPath)) {
+    const previous = JSON.parse(readFileSync(resultsPath, 'utf8')) as { results: NodeResult[] };
+    for (const result of previous.results) results[result.unique_id] = result.status;
+  }
+  return { manifest, results };
+}
+
+export function select(parsed: ParsedProject, selection: SelectionOptions, resourceTypes: readonly ResourceType[], indirectTests = false): string[] {
+  const state = readState(selection.state, parsed.loaded.config.projectDir);
+  return selectNodes(parsed.graph, {
+    select: selection.select,
+    exclude: selection.exclude,
+    resourceTypes,
+    indirectTests,
+    state: state.manifest,
+    previousResults: state.results,
+  });
+}
+
+export function compileSession(parsed: ParsedProject, options: { fullRefresh?: boolean; selected?: string[]; flags?: Record<string, unknown>; log?: (message: string) => void }): CompileSession {
+  return {
+    loaded: parsed.loaded,
+    manifest: parsed.manifest,
+    index: new ManifestIndex(parsed.manifest),
+    runtime: parsed.runtime,
+    target: targetContext(parsed.loaded.target),
+    invocationId: parsed.invocationId,
+    now: parsed.now,
+    flags: { FULL_REFRESH: Boolean(options.fullRefresh), ...options.flags },
+    fullRefresh: Boolean(options.fullRefresh),
+    selectedResources: options.selected ?? [],
+    templateGlobals: parsed.templateGlobals,
+    log: options.log ?? (() => undefined),
+  };
+}
+
+/**
+ * Open the target's database (or use the one given), hold the run lock while `fn` runs,
+ * and always release and close.
+ */
+export async function usingDatabase<T>(loaded: LoadedProject, options: DatabaseOptions & { lock: boolean; emit?: EventSink }, fn: (adapter: Adapter) => Promise<T>): Promise<T> {
+  const onWaiting = () => options.emit?.({ type: 'log', level: 'info', message: `Waiting for another kpi run on target '${loaded.target.name}' to finish...` });
+  const adapter = options.adapter ?? (await openAdapter(loaded.target, { wait: !options.noWait, onWaiting }));
+  try {
+    const release = options.lock ? await adapter.acquireRunLock(runLockKey(adapter, loaded.target), { wait: !options.noWait, onWaiting }) : async () => undefined;
+    try {
+      return await fn(adapter);
+    } finally {
+      await release();
+    }
+  } finally {
+    if (!options.adapter) await adapter.close();
+  }
+}
+

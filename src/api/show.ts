@@ -1,0 +1,58 @@
+import { basename } from 'node:path';
+import { compileNode } from '../compile/compile-node.js';
+import { KpiError } from '../errors.js';
+import { baseNode } from '../project/parse-nodes.js';
+import { sha256 } from '../project/checksum.js';
+import { asSubquery } from '../runner/run-model.js';
+import { StatementError } from '../materializations/materialization.js';
+import { compileSession, emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
+
+export interface ShowOptions extends ProjectOptions, DatabaseOptions {
+  select?: string[];
+  /** SQL (a template) to run instead of a model. */
+  inline?: string;
+  limit?: number;
+}
+
+export interface ShowResult {
+  columns: string[];
+  rows: Record<string, unknown>[];
+  sql: string;
+}
+
+/** `kpi show`: run a model's (or inline) SQL and return the first rows, building nothing. */
+export async function show(options: ShowOptions): Promise<ShowResult> {
+  const parsed = await parse(options);
+  const limit = options.limit ?? 5;
+  let node;
+  if (options.inline !== undefined) {
+    const file = { path: 'inline', pathInFolder: 'inline', folder: '.', absolute: 'inline' };
+    node = baseNode('model', file, 'inline_query', options.inline, sha256(options.inline), {
+      loaded: parsed.loaded, runtime: parsed.runtime, target: compileSession(parsed, {}).target, docs: parsed.manifest.docs,
+      diagnostics: undefined as never, invocationId: parsed.invocationId, now: parsed.now, flags: {},
+    });
+  } else {
+    const selected = select(parsed, { select: options.select }, ['model', 'seed', 'snapshot']);
+    if (selected.length !== 1) {
+      throw new KpiError('KPI_SELECTOR_INVALID', `kpi show needs exactly one model; --select ${options.select?.join(' ') ?? ''} matched ${selected.length}`, {
+        hint: 'name one model, or pass --inline "select ..."',
+      });
+    }
+    node = parsed.manifest.nodes[selected[0]];
+  }
+  const emit = emitter(options);
+  const session = compileSession(parsed, { flags: { WHICH: 'show' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
+  return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
+    adapter.withConnection(async (connection) => {
+      const sql = node.resource_type === 'seed' ? `select * from ${node.relation_name}` : await compileNode(session, node, { connection });
+      const query = `select * from (\n${asSubquery(sql)}\n) as kpi_show limit ${Math.max(0, Math.floor(limit))}`;
+      try {
+        const result = await connection.query(query);
+        return { columns: result.fields.map((field) => field.name), rows: result.rows, sql };
+      } catch (error) {
+        const statement = StatementError.from(query, error);
+        throw new KpiError('KPI_DATABASE_ERROR', `${options.inline !== undefined ? 'the inline query' : basename(node.original_file_path)} failed: ${statement.message}`, { cause: statement });
+      }
+    }),
+  );
+}

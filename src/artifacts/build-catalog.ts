@@ -1,0 +1,121 @@
+import type { Connection } from '../adapters/adapter.js';
+import { qualified } from '../adapters/quote.js';
+import { KPI_VERSION } from '../project/build-manifest.js';
+import type { Manifest } from '../project/types.js';
+import { readRelationColumns, type RelationColumnRow } from './read-relation-columns.js';
+
+export interface CatalogColumn {
+  type: string;
+  index: number;
+  name: string;
+  comment: string | null;
+}
+
+export interface CatalogStat {
+  id: string;
+  label: string;
+  value: string | number | boolean | null;
+  include: boolean;
+  description: string;
+}
+
+export interface CatalogTable {
+  metadata: { type: string; schema: string; name: string; database: string; comment: string | null; owner: string | null };
+  columns: Record<string, CatalogColumn>;
+  stats: Record<string, CatalogStat>;
+  unique_id: string;
+}
+
+/** target/catalog.json, in dbt's shape: what the database says about each built node and each source. */
+export interface Catalog {
+  metadata: { dbt_schema_version: string; kpi_version: string; generated_at: string; invocation_id: string; env: Record<string, string> };
+  nodes: Record<string, CatalogTable>;
+  sources: Record<string, CatalogTable>;
+  errors: string[] | null;
+}
+
+export const CATALOG_SCHEMA = 'https://schemas.getdbt.com/dbt/catalog/v1.json';
+
+/** Tables with more rows than this (by the planner's estimate) are not counted: the estimate is reported instead. */
+const EXACT_COUNT_LIMIT = 1_000_000;
+
+interface Wanted {
+  unique_id: string;
+  database: string;
+  schema: string;
+  name: string;
+}
+
+/** The relations the catalog describes: built models, seeds and snapshots, and sources. */
+function wantedRelations(manifest: Manifest): { nodes: Wanted[]; sources: Wanted[] } {
+  const nodes = Object.values(manifest.nodes)
+    .filter((node) => ['model', 'seed', 'snapshot'].includes(node.resource_type) && node.config.materialized !== 'ephemeral')
+    .map((node) => ({ unique_id: node.unique_id, database: node.database, schema: node.schema, name: node.alias }));
+  const sources = Object.values(manifest.sources).map((source) => ({ unique_id: source.unique_id, database: source.database, schema: source.schema, name: source.identifier }));
+  return { nodes, sources };
+}
+
+function stat(id: string, label: string, value: CatalogStat['value'], description: string, include = true): CatalogStat {
+  return { id, label, value, include, description };
+}
+
+async function tableStats(connection: Connection, first: RelationColumnRow): Promise<Record<string, CatalogStat>> {
+  if (first.table_type !== 'BASE TABLE' && first.table_type !== 'MATERIALIZED VIEW') {
+    return { has_stats: stat('has_stats', 'Has Stats?', false, 'Indicates whether there are statistics for this table', false) };
+  }
+  const stats: Record<string, CatalogStat> = {};
+  if (first.estimated_rows >= 0 && first.estimated_rows > EXACT_COUNT_LIMIT) {
+    stats.row_count = stat('row_count', 'Row Count', Math.round(first.estimated_rows), "The planner's estimate (pg_class.reltuples): the table is too big to count");
+  } else {
+    const counted = await connection.query<{ n: number }>(`select count(*)::int8 as n from ${qualified(first.table_schema, first.table_name)}`);
+    stats.row_count = stat('row_count', 'Row Count', Number(counted.rows[0]?.n ?? 0), 'Rows in the table, counted when the catalog was generated');
+  }
+  if (first.bytes !== null) stats.bytes = stat('bytes', 'Approximate Size', Number(first.bytes), 'Bytes on disk, with indexes and TOAST (pg_total_relation_size)');
+  stats.has_stats = stat('has_stats', 'Has Stats?', true, 'Indicates whether there are statistics for this table', false);
+  return stats;
+}
+
+/**
+ * Read the catalog for a manifest: for each node and source that exists in the
+ * database, its type, comment, owner, columns (type and position as Postgres reports
+ * them) and table stats. What does not exist (not built yet) is left out, as dbt does.
+ */
+export async function buildCatalog(connection: Connection | null, manifest: Manifest, meta: { invocationId: string; now: Date }): Promise<Catalog> {
+  const metadata = { dbt_schema_version: CATALOG_SCHEMA, kpi_version: KPI_VERSION, generated_at: meta.now.toISOString(), invocation_id: meta.invocationId, env: {} };
+  // No connection: an empty catalog (`--empty-catalog`), as dbt writes one without asking the database.
+  if (!connection) return { metadata, nodes: {}, sources: {}, errors: null };
+  const wanted = wantedRelations(manifest);
+  const schemas = [...new Set([...wanted.nodes, ...wanted.sources].map((relation) => relation.schema))].sort();
+  const byRelation = new Map<string, RelationColumnRow[]>();
+  for (const row of await readRelationColumns(connection, schemas)) {
+    const key = `${row.table_schema}\u0000${row.table_name}`;
+    const rows = byRelation.get(key) ?? [];
+    rows.push(row);
+    byRelation.set(key, rows);
+  }
+  const describe = async (relation: Wanted): Promise<CatalogTable | null> => {
+    const rows = byRelation.get(`${relation.schema}\u0000${relation.name}`);
+    if (!rows) return null;
+    const first = rows[0];
+    return {
+      metadata: { type: first.table_type, schema: first.table_schema, name: first.table_name, database: relation.database, comment: first.table_comment, owner: first.table_owner },
+      columns: Object.fromEntries(rows.map((row) => [row.column_name, { type: row.column_type, index: row.column_index, name: row.column_name, comment: row.column_comment }])),
+      stats: await tableStats(connection, first),
+      unique_id: relation.unique_id,
+    };
+  };
+  const collect = async (relations: Wanted[]): Promise<Record<string, CatalogTable>> => {
+    const tables: Record<string, CatalogTable> = {};
+    for (const relation of relations) {
+      const table = await describe(relation);
+      if (table) tables[relation.unique_id] = table;
+    }
+    return tables;
+  };
+  return {
+    metadata,
+    nodes: await collect(wanted.nodes),
+    sources: await collect(wanted.sources),
+    errors: null,
+  };
+}

@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { alerts } from '../../api.js';
+import { KpiError } from '../../errors.js';
+import type { CliContext } from '../cli-context.js';
+import { boardFormat, formatBoard } from '../format-board.js';
+import { webhookReport } from '../webhook-report.js';
+
+interface AlertsFlags {
+  window: string;
+  date?: string;
+  status?: string[];
+  entity?: string[];
+  format: string;
+  failOn?: string;
+  webhook?: string;
+  webhookTimeout: string;
+  dryRun?: boolean;
+  servingTable?: string;
+  historyTable?: string;
+}
+
+function number(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new KpiError('KPI_USAGE', `${flag} must be a number, got '${text}'`);
+  return value;
+}
+
+/** `kpi alerts`: print the board; exit 1 when --fail-on trips or the webhook fails, 2 on usage errors. */
+export function registerAlerts(program: Command, cli: CliContext): void {
+  program
+    .command('alerts')
+    .description("the KPI status board; --fail-on for schedulers, --webhook to post status changes")
+    .option('-w, --window <days>', 'rolling window in days', '7')
+    .option('--date <YYYY-MM-DD>', 'as-of date (default: the latest)')
+    .option('--status <statuses...>', 'only these statuses: red,yellow,grey,green')
+    .option('--entity <ids...>', 'only these entity ids')
+    .option('--format <format>', 'table, json, csv or markdown', 'table')
+    .option('--fail-on <status>', 'exit 1 when a shown KPI is at this status or worse: red or yellow')
+    .option('--webhook <url>', 'post the KPIs whose status changed (Slack-compatible JSON)')
+    .option('--webhook-timeout <seconds>', 'how long one POST may take', '10')
+    .option('--dry-run', 'print the webhook message instead of posting it')
+    .option('--serving-table <name>', 'the serving table', 'kpi_serving')
+    .option('--history-table <name>', 'the status history table', 'kpi_status_history')
+    .action((flags: AlertsFlags) =>
+      cli.run(async () => {
+        const format = boardFormat(flags.format);
+        const timeoutSeconds = number('--webhook-timeout', flags.webhookTimeout);
+        if (timeoutSeconds <= 0) throw new KpiError('KPI_USAGE', `--webhook-timeout must be above 0 seconds, got ${flags.webhookTimeout}`);
+        const result = await alerts({
+          ...cli.projectOptions(),
+          window: number('--window', flags.window),
+          date: flags.date,
+          statuses: flags.status,
+          entities: flags.entity,
+          failOn: flags.failOn,
+          webhook: flags.webhook,
+          dryRun: flags.dryRun,
+          servingTable: flags.servingTable,
+          historyTable: flags.historyTable,
+          webhookOptions: { timeoutMs: timeoutSeconds * 1000 },
+        });
+        cli.out.write(formatBoard(result, format));
+        const report = webhookReport(result.webhook);
+        cli.err.write(report.err);
+        cli.out.write(report.out);
+        if (result.webhook?.error) throw result.webhook.error;
+        return result.failed ? 1 : 0;
+      }),
+    );
+}

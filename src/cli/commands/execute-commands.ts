@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { execute } from '../../api.js';
+import { addSelectionOptions, type CliContext, type SelectionFlags } from '../cli-context.js';
+
+interface ExecuteFlags extends SelectionFlags {
+  fullRefresh?: boolean;
+  failFast?: boolean;
+  wait?: boolean;
+  storeFailures?: boolean;
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
+}
+
+const DESCRIPTIONS = {
+  run: 'build the selected models in dependency order',
+  build: 'load seeds, build models and run tests, in dependency order',
+  seed: 'load the CSV seeds',
+  test: 'run data tests and unit tests',
+} as const;
+
+/** `run`, `build`, `seed`, `test`: the same flags, one API call each. */
+export function registerExecuteCommands(program: Command, cli: CliContext): void {
+  for (const name of Object.keys(DESCRIPTIONS) as Array<keyof typeof DESCRIPTIONS>) {
+    const command = addSelectionOptions(program.command(name).description(DESCRIPTIONS[name]))
+      .option('--full-refresh', 'rebuild incremental models and seeds from scratch')
+      .option('-x, --fail-fast', 'stop at the first failure')
+      .option('--no-wait', 'fail at once if another run holds the target');
+    if (name === 'test' || name === 'build') command.option('--store-failures', "keep each test's failing rows in the audit schema");
+    if (name === 'run' || name === 'build') {
+      command
+        .option('--event-time-start <time>', 'microbatch models: build the batches from this time (UTC), with --event-time-end')
+        .option('--event-time-end <time>', 'microbatch models: build the batches up to this time (UTC)');
+    }
+    command.action((flags: ExecuteFlags) =>
+      cli.run(async () => {
+        const summary = await execute(name, {
+          ...cli.projectOptions(),
+          ...cli.selection(flags),
+          fullRefresh: flags.fullRefresh,
+          failFast: flags.failFast,
+          noWait: flags.wait === false,
+          storeFailures: flags.storeFailures,
+          eventTimeStart: flags.eventTimeStart,
+          eventTimeEnd: flags.eventTimeEnd,
+        });
+        return summary.success ? 0 : 1;
+      }),
+    );
+  }
+}

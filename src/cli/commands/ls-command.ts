@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { list, type ListOutput } from '../../api.js';
+import type { ResourceType } from '../../project/types.js';
+import { addSelectionOptions, type CliContext, type SelectionFlags } from '../cli-context.js';
+
+export function registerLs(program: Command, cli: CliContext): void {
+  addSelectionOptions(program.command('ls').alias('list').description('list the selected resources'))
+    .option('--resource-type <types...>', 'model, seed, test, unit_test, snapshot, source')
+    .option('--output <format>', 'selector, name, path or json', 'selector')
+    .option('--output-keys <keys...>', 'keys to print with --output json')
+    .action((flags: SelectionFlags & { resourceType?: ResourceType[]; output: ListOutput; outputKeys?: string[] }) =>
+      cli.run(async () => {
+        const lines = await list({
+          ...cli.projectOptions(),
+          ...cli.selection(flags),
+          resourceTypes: flags.resourceType,
+          output: flags.output,
+          outputKeys: flags.outputKeys,
+          onEvent: undefined,
+        });
+        for (const line of lines) cli.out.write(`${line}\n`);
+        return 0;
+      }),
+    );
+}

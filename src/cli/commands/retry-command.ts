@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { retry } from '../../api.js';
+import type { CliContext } from '../cli-context.js';
+
+/** `retry`: the failed and skipped nodes of the last run again (dbt retry). */
+export function registerRetry(program: Command, cli: CliContext): void {
+  program
+    .command('retry')
+    .description('run again what failed or was skipped in the last run (of microbatch models, only the failed batches)')
+    .option('--state <dir>', 'the folder holding the run_results.json to retry (default: target/)')
+    .option('--no-wait', 'fail at once if another run holds the target')
+    .action((flags: { state?: string; wait?: boolean }) =>
+      cli.run(async () => {
+        const summary = await retry({ ...cli.projectOptions(), state: flags.state, noWait: flags.wait === false });
+        return summary.success ? 0 : 1;
+      }),
+    );
+}

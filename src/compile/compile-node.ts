@@ -1,0 +1,150 @@
+import type { Connection, QueryResult } from '../adapters/adapter.js';
+import { Relation } from '../adapters/relation.js';
+import type { LoadedProject } from '../config/load-project.js';
+import { KpiError, didYouMean } from '../errors.js';
+import { parseHost, resolveDoc } from '../project/parse-nodes.js';
+import type { ProjectRuntime } from '../project/project-runtime.js';
+import type { ManifestIndex } from '../project/manifest-index.js';
+import type { Manifest, ManifestNode } from '../project/types.js';
+import type { ContextHost, TargetContext } from '../template/node-context.js';
+import { renderTemplate, renderText } from '../template/render-template.js';
+import { StatementError } from '../materializations/materialization.js';
+import type { BatchWindow } from '../materializations/incremental/microbatch/batch-windows.js';
+import { filterByEventTime, type EventTimeRelation } from '../materializations/incremental/microbatch/event-time-relation.js';
+import { injectCtes } from './inject-ctes.js';
+
+/** What compiling needs that does not change from node to node within one invocation. */
+export interface CompileSession {
+  loaded: LoadedProject;
+  manifest: Manifest;
+  index: ManifestIndex;
+  runtime: ProjectRuntime;
+  target: TargetContext;
+  invocationId: string;
+  now: Date;
+  flags: Record<string, unknown>;
+  fullRefresh: boolean;
+  selectedResources: string[];
+  /** Names every template sees, from the project's config files (see project/template-globals.ts). */
+  templateGlobals?: Record<string, unknown>;
+  log(message: string): void;
+}
+
+export interface NodeCompileOptions {
+  connection?: Connection;
+  /** Whether the node's relation exists as a table now (for `is_incremental()`). */
+  existingTable?: boolean;
+  /** Extra names in the context (materialization helpers, test arguments). */
+  extra?: Record<string, unknown>;
+  varOverrides?: Record<string, unknown>;
+  /** Replace refs to these models with other relations (unit tests' fixtures). */
+  refOverrides?: Record<string, string>;
+  /** A microbatch model's batch: refs and sources that declare `event_time` read only this window. */
+  eventTimeFilter?: BatchWindow;
+}
+
+export const EPHEMERAL_PREFIX = '__dbt__cte__';
+
+export function nodeRelation(node: ManifestNode, database: string): Relation {
+  const type = node.config.materialized === 'view' ? 'view' : node.config.materialized === 'ephemeral' ? 'cte' : 'table';
+  if (type === 'cte') return Relation.create(null, `${EPHEMERAL_PREFIX}${node.name}`, 'cte');
+  return Relation.create(node.schema, node.alias, type, database);
+}
+
+
+export function wrapQuery(connection: Connection, node: ManifestNode): (sql: string, params?: unknown[]) => Promise<QueryResult> {
+  return async (sql, params) => {
+    try {
+      return await connection.query(sql, params);
+    } catch (error) {
+      const statement = StatementError.from(sql, error);
+      throw new KpiError('KPI_DATABASE_ERROR', `${node.name}: a query in the template failed: ${statement.message}`, { node: node.unique_id, cause: statement });
+    }
+  };
+}
+
+/** The run-time context: refs resolve to built relations (ephemerals to CTEs), `execute` is true. */
+export function executeHost(session: CompileSession, node: ManifestNode, options: NodeCompileOptions, ephemerals: ManifestNode[], filtered?: EventTimeRelation[]): ContextHost {
+  const { manifest, loaded } = session;
+  const parseContext = {
+    loaded,
+    runtime: session.runtime,
+    target: session.target,
+    docs: manifest.docs,
+    diagnostics: undefined as never,
+    invocationId: session.invocationId,
+    now: session.now,
+    flags: session.flags,
+    templateGlobals: session.templateGlobals,
+  };
+  const fullRefresh = node.config.full_refresh === null || node.config.full_refresh === undefined ? session.fullRefresh : Boolean(node.config.full_refresh);
+  return parseHost(parseContext, node, {
+    execute: true,
+    ref: (name, packageName) => {
+      const override = options.refOverrides?.[name];
+      if (override) return Relation.create(null, override, 'cte');
+      const target = session.index.ref(name, packageName, node.package_name);
+      if (!target) {
+        throw new KpiError('KPI_REF_NOT_FOUND', `'${node.name}' refers to '${name}', which does not exist.${didYouMean(name, session.index.names())}`, {
+          location: { file: node.original_file_path },
+        });
+      }
+      if (target.config.materialized === 'ephemeral' && !ephemerals.includes(target)) ephemerals.push(target);
+      return filterByEventTime(nodeRelation(target, session.target.database), target.config.event_time, options.eventTimeFilter, filtered);
+    },
+    source: (sourceName, tableName) => {
+      const source = session.index.source(sourceName, tableName, node.package_name);
+      if (!source) throw new KpiError('KPI_SOURCE_NOT_FOUND', `source('${sourceName}', '${tableName}') is not declared`, { location: { file: node.original_file_path } });
+      return filterByEventTime(Relation.create(source.schema, source.identifier, 'table', source.database), source.config.event_time, options.eventTimeFilter, filtered);
+    },
+    thisRelation: nodeRelation(node, session.target.database),
+    isIncremental: () => node.config.materialized === 'incremental' && Boolean(options.existingTable) && !fullRefresh,
+    doc: (name, pkg) => resolveDoc(manifest.docs, name, pkg, node.package_name),
+    graph: () => ({ nodes: manifest.nodes, sources: manifest.sources, exposures: {}, metrics: {} }),
+    query: options.connection ? wrapQuery(options.connection, node) : undefined,
+    log: (message) => session.log(message),
+    selectedResources: session.selectedResources,
+    varOverrides: options.varOverrides,
+    extra: options.extra,
+  });
+}
+
+async function renderNode(session: CompileSession, node: ManifestNode, options: NodeCompileOptions, ephemerals: ManifestNode[], filtered?: EventTimeRelation[]): Promise<string> {
+  const host = executeHost(session, node, options, ephemerals, filtered);
+  const template = session.runtime.template(`${node.original_file_path}:${node.checksum.checksum}`, node.raw_code, node.original_file_path);
+  return renderTemplate(session.runtime, template, host, node.original_file_path);
+}
+
+/**
+ * Render a node for running: its SQL with refs resolved, and the ephemeral models it
+ * uses (directly or through other ephemerals) injected as CTEs in dependency order.
+ */
+export async function compileNode(session: CompileSession, node: ManifestNode, options: NodeCompileOptions = {}): Promise<string> {
+  const direct: ManifestNode[] = [];
+  // Inputs read through a microbatch batch's window become CTEs too (they reference real relations, so they go first).
+  const filtered: EventTimeRelation[] = [];
+  const sql = await renderNode(session, node, options, direct, filtered);
+  if (direct.length === 0) return injectCtes(sql, filtered.map((relation) => relation.cte()));
+  const ctes: Array<{ name: string; sql: string }> = [];
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = async (ephemeral: ManifestNode): Promise<void> => {
+    if (done.has(ephemeral.unique_id)) return;
+    if (visiting.has(ephemeral.unique_id)) {
+      throw new KpiError('KPI_DAG_CYCLE', `ephemeral models refer to each other in a cycle through '${ephemeral.name}'`);
+    }
+    visiting.add(ephemeral.unique_id);
+    const nested: ManifestNode[] = [];
+    const body = await renderNode(session, ephemeral, { connection: options.connection, varOverrides: options.varOverrides }, nested);
+    for (const inner of nested) await visit(inner);
+    done.add(ephemeral.unique_id);
+    ctes.push({ name: `${EPHEMERAL_PREFIX}${ephemeral.name}`, sql: body });
+  };
+  for (const ephemeral of direct) await visit(ephemeral);
+  return injectCtes(sql, [...filtered.map((relation) => relation.cte()), ...ctes]);
+}
+
+/** Render a hook (pre/post, on-run-start/end) in a node's context, or the project's; `existingTable` as for the node itself. */
+export async function renderHookSql(session: CompileSession, node: ManifestNode, sql: string, connection?: Connection, options: Omit<NodeCompileOptions, 'connection'> = {}): Promise<string> {
+  return renderText(session.runtime, sql, executeHost(session, node, { ...options, connection }, []), node.original_file_path);
+}

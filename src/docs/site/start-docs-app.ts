@@ -1,0 +1,51 @@
+import type { DocsData } from '../docs-data.js';
+import type { BrowserLib } from './browser-lib.js';
+import type { PageState } from './render-node-page.js';
+
+/**
+ * The page's behaviour: the hash names the node shown (`#!/model.shop.orders`, so the
+ * back button and links work, also from file://), the search box filters the sidebar
+ * and lists matches, and the code tabs and the lineage's test toggle re-render.
+ */
+export function startDocsApp(lib: BrowserLib, data: DocsData, win: Window): void {
+  const doc = win.document;
+  const sidebar = doc.getElementById('sidebar') as HTMLElement;
+  const main = doc.getElementById('main') as HTMLElement;
+  const search = doc.getElementById('search') as HTMLInputElement;
+  const state: PageState & { query: string } = { query: '', showTests: false, code: 'compiled' };
+  const current = (): string | null => {
+    const hash = decodeURIComponent(win.location.hash);
+    return hash.startsWith('#!/') && data.nodes[hash.slice(3)] ? hash.slice(3) : null;
+  };
+  const render = () => {
+    const id = current();
+    sidebar.innerHTML = lib.renderSidebar(lib, data, { query: state.query, current: id });
+    main.innerHTML = id && !state.query ? lib.renderNodePage(lib, data, id, state) : lib.renderOverview(lib, data, state.query);
+    doc.title = `${id ? `${data.nodes[id].label} · ` : ''}${data.project} docs`;
+    const drawing = main.querySelector?.<HTMLElement>('.lineage-box');
+    if (drawing) drawing.scrollLeft = Math.max(0, Number(drawing.getAttribute('data-focus-x')) - drawing.clientWidth / 2);
+  };
+  search.addEventListener('input', () => {
+    state.query = search.value.trim();
+    render();
+  });
+  win.addEventListener('hashchange', () => {
+    state.query = '';
+    search.value = '';
+    render();
+    main.scrollTop = 0;
+  });
+  main.addEventListener('click', (event) => {
+    const button = (event.target as Element | null)?.closest?.('button[data-code]');
+    if (!button) return;
+    state.code = button.getAttribute('data-code') === 'source' ? 'source' : 'compiled';
+    render();
+  });
+  main.addEventListener('change', (event) => {
+    const toggle = event.target as HTMLInputElement | null;
+    if (toggle?.getAttribute?.('data-toggle') !== 'tests') return;
+    state.showTests = toggle.checked;
+    render();
+  });
+  render();
+}

@@ -1,0 +1,49 @@
+import { inTransaction } from '../adapters/adapter.js';
+import { KpiError } from '../errors.js';
+import { createView, dropRelation } from './ddl.js';
+import { captureDependentViews, dropDependentViews, restoreDependentViews } from './dependent-views.js';
+import { StatementError, type MaterializationContext, type MaterializationResult } from './materialization.js';
+import { columnNames, docsAndGrants, runAll, runHooks } from './relation-extras.js';
+
+/** Postgres refuses `create or replace view` that drops, renames or retypes columns. */
+const INCOMPATIBLE_VIEW_CHANGE = new Set(['42P16', '42804', '42P17']);
+
+/**
+ * `create or replace view` keeps the view's identity, so views built on it keep working;
+ * when the columns change incompatibly (or a table stands there), the old relation is
+ * replaced in one transaction, its dependent views captured and recreated.
+ */
+export async function materializeView(context: MaterializationContext): Promise<MaterializationResult> {
+  const { target, existing } = context;
+  if (existing && existing !== 'view' && existing !== 'table') {
+    throw new KpiError('KPI_UNSAFE_OPERATION', `${target.schema}.${target.identifier} is a ${existing.replace('_', ' ')} that kpi did not create; it will not replace it`, {
+      node: context.node.unique_id,
+    });
+  }
+  await runHooks(context, 'pre_hook', false);
+  await inTransaction(context.connection, async () => {
+    await runHooks(context, 'pre_hook', true);
+    let replaced = false;
+    if (existing === 'view') {
+      await context.connection.query('savepoint kpi_replace_view');
+      try {
+        await context.run(createView(target, context.sql, true));
+        replaced = true;
+      } catch (error) {
+        await context.connection.query('rollback to savepoint kpi_replace_view');
+        if (!(error instanceof StatementError && INCOMPATIBLE_VIEW_CHANGE.has(error.sqlState))) throw error;
+      }
+    }
+    if (!replaced) {
+      const dependents = existing ? await captureDependentViews(context.connection, target) : [];
+      await runAll(context, dropDependentViews(dependents));
+      if (existing) await context.run(dropRelation(target, existing === 'view' ? 'view' : 'table'));
+      await context.run(createView(target, context.sql));
+      await restoreDependentViews(context, dependents);
+    }
+    await runAll(context, docsAndGrants(context.node, target, 'view', await columnNames(context.connection, target)));
+    await runHooks(context, 'post_hook', true);
+  });
+  await runHooks(context, 'post_hook', false);
+  return { message: 'CREATE VIEW', rowsAffected: null };
+}

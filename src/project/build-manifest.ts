@@ -1,0 +1,205 @@
+import { quoteIdentifier } from '../adapters/quote.js';
+import type { Diagnostics } from '../config/diagnostics.js';
+import type { LoadedProject } from '../config/load-project.js';
+import { closestMatch, type SourceLocation } from '../errors.js';
+import type { PropertyFiles, SourceTablePatch } from './property-files.js';
+import { pickByPackage } from './resolve-ref.js';
+import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from './types.js';
+
+export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
+export const KPI_VERSION = '0.1.0';
+
+export interface ManifestInput {
+  loaded: LoadedProject;
+  nodes: ManifestNode[];
+  sourcePatches: SourceTablePatch[];
+  macros: MacroDefinition[];
+  docs: Record<string, DocBlock>;
+  properties: PropertyFiles;
+  /** Installed packages' property files: their sources, and their entries for nodes that must exist. */
+  packageProperties?: Array<{ packageName: string; properties: PropertyFiles }>;
+  diagnostics: Diagnostics;
+  invocationId: string;
+  now: Date;
+  database: string;
+}
+
+export function sourceDefinition(patch: SourceTablePatch, packageName: string, database: string): SourceDefinition {
+  const schema = patch.schema ?? patch.sourceName;
+  return {
+    unique_id: `source.${packageName}.${patch.sourceName}.${patch.name}`,
+    resource_type: 'source',
+    name: patch.name,
+    source_name: patch.sourceName,
+    package_name: packageName,
+    identifier: patch.identifier,
+    database: patch.database ?? database,
+    schema,
+    relation_name: `${quoteIdentifier(schema)}.${quoteIdentifier(patch.identifier)}`,
+    loader: patch.loader,
+    loaded_at_field: patch.loadedAtField,
+    freshness: patch.freshness,
+    description: patch.description,
+    source_description: patch.sourceDescription,
+    columns: patch.columns,
+    tags: patch.tags,
+    meta: patch.meta,
+    config: { ...patch.config, enabled: patch.config.enabled === undefined ? true : Boolean(patch.config.enabled) },
+    original_file_path: patch.file,
+    path: patch.file,
+    fqn: [packageName, patch.sourceName, patch.name],
+    created_at: 0,
+  };
+}
+
+function refLocation(node: ManifestNode, name: string): SourceLocation {
+  const pattern = new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`);
+  const match = pattern.exec(node.raw_code);
+  if (!match) return { file: node.original_file_path };
+  const before = node.raw_code.slice(0, match.index);
+  const line = before.split('\n').length;
+  return { file: node.original_file_path, line, column: match.index - before.lastIndexOf('\n') };
+}
+
+/** Resolve refs and sources into edges, and assemble the manifest in dbt's shape. */
+export function buildManifest(input: ManifestInput): Manifest {
+  const { loaded, diagnostics } = input;
+  const packageName = loaded.config.name;
+  const nodes: Record<string, ManifestNode> = {};
+  const disabled: Record<string, ManifestNode[]> = {};
+  // Names are unique within a package; packages may reuse them (refs pick by dbt's package order).
+  const byName = new Map<string, ManifestNode[]>();
+  const relations = new Map<string, ManifestNode>();
+  for (const node of input.nodes) {
+    if (!node.config.enabled) {
+      (disabled[node.unique_id] ??= []).push(node);
+      continue;
+    }
+    // Tests are never ref'd: they stay out of the name lookup, so a test cannot shadow a model.
+    if (node.resource_type === 'test') {
+      nodes[node.unique_id] = node;
+      continue;
+    }
+    const existing = byName.get(node.name)?.find((other) => other.package_name === node.package_name);
+    if (existing) {
+      diagnostics.error('KPI_DUPLICATE_NODE', `two resources are named '${node.name}': ${existing.original_file_path} and ${node.original_file_path}`, { file: node.original_file_path }, 'rename one of them; model, seed and snapshot names share one namespace');
+      continue;
+    }
+    if (node.relation_name) {
+      const key = `${node.database}.${node.relation_name}`;
+      const other = relations.get(key);
+      if (other) {
+        diagnostics.error('KPI_DUPLICATE_NODE', `'${node.unique_id}' and '${other.unique_id}' would both build ${node.relation_name}`, { file: node.original_file_path }, 'give one of them another alias or schema in its config');
+        continue;
+      }
+      relations.set(key, node);
+    }
+    byName.set(node.name, [...(byName.get(node.name) ?? []), node]);
+    nodes[node.unique_id] = node;
+  }
+
+  const sources: Record<string, SourceDefinition> = {};
+  const packageSources = [{ packageName, properties: input.properties, patches: input.sourcePatches }, ...(input.packageProperties ?? []).map((entry) => ({ ...entry, patches: entry.properties.sources }))];
+  for (const { packageName: owner, patches } of packageSources) {
+    for (const patch of patches) {
+      const source = sourceDefinition(patch, owner, input.database);
+      if (source.config.enabled) sources[source.unique_id] = source;
+    }
+  }
+  const sourcesByName = new Map<string, SourceDefinition[]>();
+  for (const source of Object.values(sources)) {
+    const key = `${source.source_name}.${source.name}`;
+    sourcesByName.set(key, [...(sourcesByName.get(key) ?? []), source]);
+  }
+
+  for (const { packageName: owner, properties } of packageSources) {
+    for (const patch of properties.nodes) {
+      if (!(byName.get(patch.name) ?? []).some((node) => node.resource_type === patch.resourceType && node.package_name === owner)) {
+        diagnostics.warn('KPI_NOT_FOUND', `properties are given for ${patch.resourceType} '${patch.name}', which does not exist`, patch.location);
+      }
+    }
+  }
+
+  const disabledNames = new Set(Object.values(disabled).flat().map((node) => node.name));
+  const allNames = [...byName.keys()];
+  for (const node of Object.values(nodes)) {
+    const parents: string[] = [];
+    for (const ref of node.refs) {
+      const target = pickByPackage(byName.get(ref.name), ref.package, node.package_name, packageName);
+      if (target) {
+        parents.push(target.unique_id);
+        continue;
+      }
+      if (disabledNames.has(ref.name)) {
+        diagnostics.error('KPI_REF_NOT_FOUND', `'${node.name}' refers to '${ref.name}', which is disabled`, refLocation(node, ref.name), `enable '${ref.name}' or remove the ref`);
+        continue;
+      }
+      const match = closestMatch(ref.name, allNames);
+      const where = ref.package ? ` in package '${ref.package}'` : '';
+      diagnostics.error(
+        'KPI_REF_NOT_FOUND',
+        `'${node.name}' refers to '${ref.name}'${where}, which does not exist.${match && match !== ref.name ? ` Did you mean '${match}'?` : ''}`,
+        refLocation(node, ref.name),
+      );
+    }
+    for (const [sourceName, tableName] of node.sources) {
+      const source = pickByPackage(sourcesByName.get(`${sourceName}.${tableName}`), null, node.package_name, packageName);
+      if (source) {
+        parents.push(source.unique_id);
+        continue;
+      }
+      const candidates = Object.values(sources).map((candidate) => `${candidate.source_name}.${candidate.name}`);
+      const match = closestMatch(`${sourceName}.${tableName}`, candidates);
+      diagnostics.error(
+        'KPI_SOURCE_NOT_FOUND',
+        `'${node.name}' uses source('${sourceName}', '${tableName}'), which no sources: entry declares.${match ? ` Did you mean '${match}'?` : ''}`,
+        { file: node.original_file_path },
+      );
+    }
+    node.depends_on.nodes = [...new Set([...node.depends_on.nodes, ...parents])];
+  }
+
+  const manifest: Manifest = {
+    metadata: {
+      dbt_schema_version: MANIFEST_SCHEMA,
+      kpi_version: KPI_VERSION,
+      generated_at: input.now.toISOString(),
+      invocation_id: input.invocationId,
+      project_name: packageName,
+      adapter_type: 'postgres',
+      target_name: loaded.target.name,
+    },
+    nodes,
+    sources,
+    macros: Object.fromEntries(input.macros.map((macro) => [macro.unique_id, macro])),
+    docs: input.docs,
+    exposures: {},
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled,
+    parent_map: {},
+    child_map: {},
+  };
+  computeMaps(manifest);
+  return manifest;
+}
+
+/** parent_map / child_map from each node's depends_on, as dbt writes them. */
+export function computeMaps(manifest: Manifest): void {
+  const parentMap: Record<string, string[]> = {};
+  const childMap: Record<string, string[]> = {};
+  for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)]) {
+    parentMap[id] = [];
+    childMap[id] = [];
+  }
+  for (const node of Object.values(manifest.nodes)) {
+    for (const parent of node.depends_on.nodes) {
+      parentMap[node.unique_id].push(parent);
+      (childMap[parent] ??= []).push(node.unique_id);
+    }
+  }
+  for (const list of [...Object.values(parentMap), ...Object.values(childMap)]) list.sort();
+  manifest.parent_map = parentMap;
+  manifest.child_map = childMap;
+}

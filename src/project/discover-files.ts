@@ -1,0 +1,49 @@
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export interface DiscoveredFile {
+  /** Relative to the project directory, with forward slashes. */
+  path: string;
+  /** Relative to the resource folder it was found in (`staging/stg_orders.sql`). */
+  pathInFolder: string;
+  /** The resource folder it was found in, relative to the project (`models`). */
+  folder: string;
+  absolute: string;
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/** Files under each folder with one of the extensions, in a stable (sorted) order. */
+export function discoverFiles(projectDir: string, folders: readonly string[], extensions: readonly string[]): DiscoveredFile[] {
+  const found: DiscoveredFile[] = [];
+  for (const folder of folders) {
+    const root = join(projectDir, folder);
+    const walk = (dir: string): void => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      } catch {
+        return;
+      }
+      for (const dirent of entries) {
+        const entry = dirent.name;
+        if (entry.startsWith('.') || entry === 'node_modules') continue;
+        const absolute = join(dir, entry);
+        const isDirectory = dirent.isDirectory() || (dirent.isSymbolicLink() && statSync(absolute).isDirectory());
+        if (isDirectory) walk(absolute);
+        else if (extensions.some((extension) => entry.endsWith(extension))) {
+          found.push({
+            path: toPosix(relative(projectDir, absolute)),
+            pathInFolder: toPosix(relative(root, absolute)),
+            folder: toPosix(folder),
+            absolute,
+          });
+        }
+      }
+    };
+    walk(root);
+  }
+  return found;
+}

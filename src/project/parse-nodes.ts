@@ -1,0 +1,255 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Relation } from '../adapters/relation.js';
+import type { Diagnostics } from '../config/diagnostics.js';
+import type { LoadedProject } from '../config/load-project.js';
+import type { ProjectConfig } from '../config/project-file.js';
+import type { InstalledPackage } from '../packages/load-packages.js';
+import { KpiError, closestMatch } from '../errors.js';
+import type { ContextHost, TargetContext } from '../template/node-context.js';
+import { renderTemplate } from '../template/render-template.js';
+import type { DiscoveredFile } from './discover-files.js';
+import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
+import { sha256 } from './checksum.js';
+import type { ProjectRuntime } from './project-runtime.js';
+import type { NodePatch, PropertyFiles } from './property-files.js';
+import type { DocBlock, ManifestNode, NodeRef, ResourceType } from './types.js';
+
+export interface ParseContext {
+  loaded: LoadedProject;
+  runtime: ProjectRuntime;
+  target: TargetContext;
+  docs: Record<string, DocBlock>;
+  diagnostics: Diagnostics;
+  invocationId: string;
+  now: Date;
+  flags: Record<string, unknown>;
+  /** The installed package whose files are being parsed; absent for the root project's. */
+  package?: InstalledPackage;
+  /** Names every template sees, from the project's config files (template-globals.ts). */
+  templateGlobals?: Record<string, unknown>;
+}
+
+/** The project file of the files being parsed: the root project's, or the package's. */
+export function ownProject(context: Pick<ParseContext, 'loaded' | 'package'>): ProjectConfig {
+  return context.package?.config ?? context.loaded.config;
+}
+
+/**
+ * A node's configs from project files, as dbt layers them: its own project's `section` tree
+ * (`own`); and for a node of a package, the root project's tree (`root`), which dbt applies
+ * last, over property files and in-file `config()` — how a project overrides a package.
+ */
+export function projectFileConfigs(
+  context: Pick<ParseContext, 'loaded' | 'package'>,
+  section: 'models' | 'seeds' | 'tests',
+  packageName: string,
+  path: readonly string[],
+): { own: Record<string, unknown>; root: Record<string, unknown> } {
+  const own = configFromTree(ownProject(context)[section], packageName, path);
+  const root = context.package ? configFromTree(context.loaded.config[section], packageName, path) : {};
+  return { own, root };
+}
+
+/** The vars of a node's package when it is an installed package (below the root project's). */
+export function packageVarsOf(loaded: LoadedProject, packageName: string): Record<string, unknown> | undefined {
+  if (packageName === loaded.config.name) return undefined;
+  return loaded.packages?.find((installed) => installed.name === packageName)?.config.vars;
+}
+
+export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'materialized_view'];
+
+/** `doc('name')` as descriptions and templates use it. */
+export function resolveDoc(docs: Record<string, DocBlock>, name: string, packageName: string | null, projectName: string): string {
+  const block = docs[`doc.${packageName ?? projectName}.${name}`] ?? Object.values(docs).find((doc) => doc.name === name);
+  if (!block) {
+    throw new KpiError('KPI_COMPILER_ERROR', `doc('${name}') names no {% docs %} block`, {
+      hint: `define {% docs ${name} %}...{% enddocs %} in a .md file under the models folder`,
+    });
+  }
+  return block.block_contents;
+}
+
+/** The context fields every parse-time render shares. */
+export function parseHost(context: ParseContext, node: ManifestNode, overrides: Partial<ContextHost>): ContextHost {
+  const { loaded } = context;
+  return {
+    execute: false,
+    packageName: node.package_name,
+    cliVars: loaded.cliVars,
+    projectVars: loaded.config.vars,
+    packageVars: packageVarsOf(loaded, node.package_name),
+    env: loaded.env,
+    target: context.target,
+    invocationId: context.invocationId,
+    runStartedAt: context.now,
+    flags: context.flags,
+    ref: (name) => Relation.create(context.target.schema, name, null, context.target.database),
+    source: (sourceName, tableName) => Relation.create(sourceName, tableName, null, context.target.database),
+    setConfig: () => undefined,
+    getConfig: (key) => node.config[key],
+    thisRelation: Relation.create(context.target.schema, node.name, null, context.target.database),
+    model: node as unknown as Record<string, unknown>,
+    isIncremental: () => false,
+    doc: (name, pkg) => resolveDoc(context.docs, name, pkg, node.package_name),
+    graph: () => ({}),
+    log: () => undefined,
+    ...overrides,
+    extra: { ...context.templateGlobals, ...overrides.extra },
+  };
+}
+
+function folderParts(file: DiscoveredFile): string[] {
+  const parts = file.pathInFolder.split('/');
+  parts.pop();
+  return parts;
+}
+
+function findPatch(properties: PropertyFiles, resourceType: NodePatch['resourceType'], name: string): NodePatch | undefined {
+  return properties.nodes.find((patch) => patch.resourceType === resourceType && patch.name === name);
+}
+
+function renderDescription(text: string, context: ParseContext): string {
+  if (!text.includes('{{')) return text;
+  return text.replace(/\{\{\s*doc\(\s*(?:['"]([\w]+)['"]\s*,\s*)?['"]([\w]+)['"]\s*\)\s*\}\}/g, (_, pkg: string | undefined, name: string) =>
+    resolveDoc(context.docs, name, pkg ?? null, ownProject(context).name),
+  );
+}
+
+export function baseNode(resourceType: ResourceType, file: DiscoveredFile, name: string, rawCode: string, checksum: string, context: ParseContext): ManifestNode {
+  const packageName = ownProject(context).name;
+  return {
+    unique_id: `${resourceType}.${packageName}.${name}`,
+    resource_type: resourceType,
+    name,
+    package_name: packageName,
+    path: file.pathInFolder,
+    original_file_path: file.path,
+    patch_path: null,
+    fqn: [packageName, ...folderParts(file), name],
+    language: 'sql',
+    raw_code: rawCode,
+    checksum: { name: 'sha256', checksum },
+    config: finalizeConfig(resourceType, {}),
+    tags: [],
+    description: '',
+    columns: {},
+    meta: {},
+    docs: { show: true },
+    refs: [],
+    sources: [],
+    depends_on: { nodes: [], macros: [] },
+    database: context.target.database,
+    schema: context.target.schema,
+    alias: name,
+    relation_name: null,
+    created_at: context.now.getTime() / 1000,
+  };
+}
+
+function applyPatch(node: ManifestNode, patch: NodePatch | undefined, context: ParseContext): void {
+  if (!patch) return;
+  node.patch_path = `${node.package_name}://${patch.file}`;
+  node.description = renderDescription(patch.description, context);
+  node.columns = Object.fromEntries(
+    Object.entries(patch.columns).map(([name, column]) => [name, { ...column, description: renderDescription(column.description, context) }]),
+  );
+  node.meta = patch.meta;
+  node.docs = patch.docs;
+  for (const key of Object.keys(patch.config)) {
+    checkConfigKey(normalizeConfigKey(key), [patch.name, 'config', key], context.diagnostics, () => patch.configLocation(key));
+  }
+}
+
+function lineOf(text: string, pattern: RegExp): number | undefined {
+  const match = pattern.exec(text);
+  if (!match) return undefined;
+  return text.slice(0, match.index).split('\n').length;
+}
+
+export async function parseModelFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): Promise<ManifestNode> {
+  const raw = readFileSync(file.absolute, 'utf8');
+  const name = basename(file.path, '.sql');
+  const checksum = sha256(raw);
+  const node = baseNode('model', file, name, raw, checksum, context);
+  const patch = findPatch(properties, 'model', name);
+  applyPatch(node, patch, context);
+  const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), name]);
+  let config = mergeConfig(projectConfigs.own, patch?.config ?? {});
+  let inFile: Record<string, unknown> = {};
+  const refs: NodeRef[] = [];
+  const sources: Array<[string, string]> = [];
+  node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
+
+  const host = parseHost(context, node, {
+    ref: (refName, pkg, version) => {
+      refs.push({ name: refName, package: pkg, version });
+      return Relation.create(context.target.schema, refName, null, context.target.database);
+    },
+    source: (sourceName, tableName) => {
+      sources.push([sourceName, tableName]);
+      return Relation.create(sourceName, tableName, null, context.target.database);
+    },
+    setConfig: (values) => {
+      inFile = mergeConfig(inFile, values);
+      node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
+    },
+  });
+  await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
+
+  const configLine = lineOf(raw, /config\s*\(/);
+  for (const key of Object.keys(inFile)) {
+    checkConfigKey(normalizeConfigKey(key), [name, 'config', key], context.diagnostics, () => ({ file: file.path, line: configLine }));
+  }
+  config = mergeConfig(mergeConfig(config, inFile), projectConfigs.root);
+  node.config = finalizeConfig('model', config);
+  node.tags = node.config.tags;
+  node.refs = dedupeRefs(refs);
+  node.sources = dedupeSources(sources);
+  const materialized = node.config.materialized;
+  if (!MATERIALIZATIONS.includes(materialized)) {
+    const match = closestMatch(materialized, MATERIALIZATIONS, 3);
+    context.diagnostics.error(
+      'KPI_MATERIALIZATION_UNKNOWN',
+      `model '${name}' has materialized='${materialized}', which kpi does not know.${match ? ` Did you mean '${match}'?` : ''}`,
+      { file: file.path, line: configLine },
+      `use one of: ${MATERIALIZATIONS.join(', ')}`,
+    );
+  }
+  return node;
+}
+
+export function parseSeedFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): ManifestNode {
+  const name = basename(file.path, '.csv');
+  // The bytes, not decoded text: seeds can be large, and decoding would only cost time.
+  const checksum = sha256(readFileSync(file.absolute));
+  const node = baseNode('seed', file, name, '', checksum, context);
+  const patch = findPatch(properties, 'seed', name);
+  applyPatch(node, patch, context);
+  const projectConfigs = projectFileConfigs(context, 'seeds', node.package_name, [...folderParts(file), name]);
+  const config = mergeConfig(mergeConfig(projectConfigs.own, patch?.config ?? {}), projectConfigs.root);
+  node.config = finalizeConfig('seed', { ...config, materialized: 'seed' });
+  node.tags = node.config.tags;
+  node.seed_file_path = file.path;
+  return node;
+}
+
+function dedupeRefs(refs: NodeRef[]): NodeRef[] {
+  const seen = new Set<string>();
+  return refs.filter((ref) => {
+    const key = `${ref.package ?? ''}.${ref.name}.${ref.version ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function dedupeSources(sources: Array<[string, string]>): Array<[string, string]> {
+  const seen = new Set<string>();
+  return sources.filter(([source, table]) => {
+    const key = `${source}.${table}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import { Diagnostics, type Diagnostic } from '../config/diagnostics.js';
+import { targetContext, type LoadedProject } from '../config/load-project.js';
+import { KpiError } from '../errors.js';
+import type { InstalledPackage } from '../packages/load-packages.js';
+import { discoverFiles, type DiscoveredFile } from './discover-files.js';
+import { extractDocBlocks } from './docs-blocks.js';
+import { applyMacroPatches, builtinMacros, macrosFromFiles } from './load-macros.js';
+import { buildManifest } from './build-manifest.js';
+import { checkConfigTree } from './node-config.js';
+import { parseModelFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
+import { PartialParseCache, partialParseKey } from './partial-parse.js';
+import { ProjectRuntime } from './project-runtime.js';
+import { readPropertyFiles } from './property-files.js';
+import { resolveNaming } from './resolve-naming.js';
+import type { DocBlock, Manifest, ManifestNode } from './types.js';
+import { readYamlFile } from '../config/yaml-file.js';
+import { renderConfigString } from '../config/render-config.js';
+import { addUnitTests } from '../testing/unit/add-unit-tests.js';
+import { join } from 'node:path';
+import { genericTestPaths, parseTests } from '../testing/parse-tests.js';
+import { readThresholdsSource } from '../thresholds/load-kpi-thresholds.js';
+import { projectTemplateGlobals } from './template-globals.js';
+
+export interface ParseOptions {
+  invocationId: string;
+  now: Date;
+  /** Parse-time context values that depend on the invocation (`flags`). */
+  flags?: Record<string, unknown>;
+  /** Where the partial-parse cache lives (target/partial_parse.json); null parses everything. */
+  cachePath?: string | null;
+}
+
+export interface ParseResult {
+  manifest: Manifest;
+  runtime: ProjectRuntime;
+  warnings: Diagnostic[];
+  /** Files taken from the partial-parse cache / parsed again. */
+  stats: { reused: number; parsed: number };
+  /** Names every template sees, from the project's config files (`kpi_thresholds`). */
+  templateGlobals: Record<string, unknown>;
+}
+
+/** Read every file of the project and turn it into the manifest: nodes, sources, macros, docs and edges. */
+export async function parseProject(loaded: LoadedProject, options: ParseOptions): Promise<ParseResult> {
+  const { config } = loaded;
+  const diagnostics = new Diagnostics();
+  const projectDir = config.projectDir;
+
+  const projectYaml = readYamlFile(join(projectDir, config.projectFile), config.projectFile);
+  const locateInProject = (path: string[]) => projectYaml.locate(path);
+  checkConfigTree(config.models, 'models', diagnostics, locateInProject);
+  checkConfigTree(config.seeds, 'seeds', diagnostics, locateInProject);
+  checkConfigTree(config.tests, testsKey(projectYaml.data), diagnostics, locateInProject);
+
+  // The root project and each installed package, read alike; package paths are relative to the root project.
+  const projects = [{ config, package: undefined as InstalledPackage | undefined }, ...(loaded.packages ?? []).map((installed) => ({ config: installed.config, package: installed }))];
+  const macros = [...builtinMacros()];
+  const propertyFiles: DiscoveredFile[] = [];
+  const docs: Record<string, DocBlock> = {};
+  const read = projects.map((project) => {
+    const own = project.config;
+    const propertyFolders = [...new Set([...own.modelPaths, ...own.seedPaths, ...own.snapshotPaths, ...own.analysisPaths, ...own.macroPaths, ...own.testPaths])];
+    const ownMacros = macrosFromFiles(discoverFiles(projectDir, [...own.macroPaths, ...genericTestPaths(own)], ['.sql']), own.name);
+    const files = discoverFiles(projectDir, propertyFolders, ['.yml', '.yaml']);
+    const properties = readPropertyFiles(files, diagnostics);
+    applyMacroPatches(ownMacros, properties.macros);
+    macros.push(...ownMacros);
+    propertyFiles.push(...files);
+    for (const file of discoverFiles(projectDir, [...new Set([...propertyFolders, ...own.docsPaths])], ['.md'])) {
+      for (const block of extractDocBlocks(readFileSync(file.absolute, 'utf8'), file.path, own.name)) docs[block.unique_id] = block;
+    }
+    return { ...project, properties };
+  });
+  const [root] = read;
+
+  const runtime = new ProjectRuntime(config, macros);
+  const target = targetContext(loaded.target);
+  // dbt renders Jinja in a source's schema, database and identifier (`schema: "{{ target.schema }}_raw"`).
+  const renderContext = { env: loaded.env, cliVars: loaded.cliVars, projectVars: loaded.config.vars, projectName: config.name, target };
+  for (const project of read) {
+    for (const patch of project.properties.sources) {
+      for (const key of ['schema', 'database', 'identifier'] as const) {
+        const value = patch[key];
+        if (typeof value === 'string' && value.includes('{')) patch[key] = String(renderConfigString(value, renderContext, patch.file, ['sources', patch.sourceName, key]));
+      }
+    }
+  }
+  const thresholds = readThresholdsSource(loaded, diagnostics, locateInProject(['thresholds']));
+  const cache = new PartialParseCache(
+    options.cachePath ?? null,
+    partialParseKey({
+      config,
+      target: loaded.target,
+      cliVars: loaded.cliVars,
+      macros: macros.map((macro) => [macro.unique_id, macro.line, macro.macro_sql]),
+      packages: (loaded.packages ?? []).map((installed) => installed.config),
+      properties: propertyFiles.map((file) => [file.path, readFileSync(file.absolute, 'utf8')]),
+      docs,
+      flags: options.flags ?? {},
+      // The file's text, not its resolved values: unchanged thresholds keep the cache, changed ones renew it.
+      thresholds: thresholds?.text ?? null,
+    }),
+    loaded.env,
+  );
+  const parseContext: ParseContext = { loaded: { ...loaded, env: cache.trackingEnv() }, runtime, target, docs, diagnostics, invocationId: options.invocationId, now: options.now, flags: options.flags ?? {} };
+
+  const fresh: Array<{ file: DiscoveredFile; node: ManifestNode; diagnostics: Diagnostics }> = [];
+  const parseFile = async (file: DiscoveredFile, parse: (file: DiscoveredFile, context: ParseContext) => ManifestNode | Promise<ManifestNode>) => {
+    const hit = cache.lookup(file);
+    if (hit) {
+      diagnostics.items.push(...hit.diagnostics);
+      return hit.node;
+    }
+    const fileDiagnostics = new Diagnostics();
+    const node = await parse(file, { ...parseContext, diagnostics: fileDiagnostics });
+    diagnostics.items.push(...fileDiagnostics.items);
+    fresh.push({ file, node, diagnostics: fileDiagnostics });
+    return node;
+  };
+  // Seeds first (of every package): the template globals read dim_kpi's codes through its seed node.
+  const seeds: ManifestNode[] = [];
+  for (const { config: own, package: installed, properties } of read) {
+    const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
+    seeds.push(...(await Promise.all(discoverFiles(projectDir, own.seedPaths, ['.csv']).map((file) => parseFile(file, (f, c) => parseSeedFile(f, properties, inPackage(c)))))));
+  }
+  const templateGlobals = projectTemplateGlobals(loaded, { thresholds }, seeds, diagnostics);
+  parseContext.templateGlobals = templateGlobals;
+  const models: ManifestNode[] = [];
+  for (const { config: own, package: installed, properties } of read) {
+    const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
+    models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
+  }
+
+  await resolveNaming(
+    fresh.map((entry) => entry.node).filter((node) => node.config.enabled),
+    parseContext,
+  );
+  if (!diagnostics.items.some((item) => item.severity === 'error')) {
+    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items);
+    cache.save();
+  }
+  // Tests are parsed on every run (not cached): they read the models' configs, and are cheap.
+  const allSources = read.flatMap((project) => project.properties.sources);
+  const tests: ManifestNode[] = [];
+  for (const project of read) tests.push(...(await parseTests(project.properties, [...models, ...seeds], { ...parseContext, package: project.package }, allSources)));
+  const manifest = buildManifest({
+    loaded,
+    nodes: [...models, ...seeds, ...tests],
+    sourcePatches: root.properties.sources,
+    macros,
+    docs,
+    properties: root.properties,
+    packageProperties: read.slice(1).map((project) => ({ packageName: project.config.name, properties: project.properties })),
+    diagnostics,
+    invocationId: options.invocationId,
+    now: options.now,
+    database: target.database,
+  });
+  addUnitTests(manifest, root.properties.unitTests, { loaded, diagnostics, now: options.now });
+  diagnostics.throwIfErrors();
+  if (manifest === undefined) throw new KpiError('KPI_CONFIG_INVALID', 'the project could not be parsed');
+  return {
+    manifest,
+    runtime,
+    warnings: [...loaded.diagnostics.filter((item) => item.severity === 'warning'), ...diagnostics.warnings],
+    stats: { reused: cache.hits, parsed: fresh.length },
+    templateGlobals,
+  };
+}
+
+/** The project file names its test config tree `data_tests:` (dbt 1.8+) or `tests:`. */
+function testsKey(data: unknown): string {
+  return typeof data === 'object' && data !== null && 'data_tests' in data ? 'data_tests' : 'tests';
+}

@@ -1,0 +1,114 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJson } from '../artifacts/write-artifact.js';
+import type { Diagnostic } from '../config/diagnostics.js';
+import type { Environment } from '../config/env-var.js';
+import { KPI_VERSION } from './build-manifest.js';
+import { sha256 } from './checksum.js';
+import type { DiscoveredFile } from './discover-files.js';
+import type { ManifestNode } from './types.js';
+
+const FORMAT = `kpi-${KPI_VERSION}-partial-parse-1`;
+
+interface CachedFile {
+  mtimeMs: number;
+  size: number;
+  node: ManifestNode;
+  diagnostics: Diagnostic[];
+}
+
+interface CacheFile {
+  format: string;
+  key: string;
+  env: Record<string, string | null>;
+  files: Record<string, CachedFile>;
+}
+
+/**
+ * dbt's partial parse: a node whose file is unchanged (same size and modification time)
+ * is taken from the previous parse instead of being rendered again, as long as nothing it
+ * could depend on changed — the project file, the target, --vars, macros, property and
+ * docs files (all in `key`), and the environment variables the last parse read.
+ */
+export class PartialParseCache {
+  private readonly previous: CacheFile | null;
+  private readonly next: CacheFile;
+  readonly envRead = new Map<string, string | null>();
+
+  constructor(
+    private readonly path: string | null,
+    key: string,
+    private readonly env: Environment,
+  ) {
+    this.previous = path ? readCache(path, key, env) : null;
+    this.next = { format: FORMAT, key, env: {}, files: {} };
+  }
+
+  /** Environment access that records what was read, so a later change invalidates the cache. */
+  trackingEnv(): Environment {
+    return new Proxy(this.env, {
+      get: (target, name) => {
+        const value = typeof name === 'string' ? target[name] : undefined;
+        if (typeof name === 'string') this.envRead.set(name, value ?? null);
+        return value;
+      },
+    });
+  }
+
+  get hits(): number {
+    return this.reused;
+  }
+
+  private reused = 0;
+
+  /** The cached node for an unchanged file, or null when it must be parsed again. */
+  lookup(file: DiscoveredFile): { node: ManifestNode; diagnostics: Diagnostic[] } | null {
+    const cached = this.previous?.files[file.path];
+    if (!cached) return null;
+    const stats = statSync(file.absolute);
+    if (stats.mtimeMs !== cached.mtimeMs || stats.size !== cached.size) return null;
+    this.reused++;
+    this.next.files[file.path] = cached;
+    return { node: cached.node, diagnostics: cached.diagnostics };
+  }
+
+  remember(file: DiscoveredFile, node: ManifestNode, diagnostics: Diagnostic[]): void {
+    const stats = statSync(file.absolute);
+    this.next.files[file.path] = { mtimeMs: stats.mtimeMs, size: stats.size, node: structuredClone(node), diagnostics };
+  }
+
+  save(): void {
+    if (!this.path) return;
+    const unchanged =
+      this.previous !== null &&
+      this.reused === Object.keys(this.previous.files).length &&
+      this.reused === Object.keys(this.next.files).length &&
+      [...this.envRead.keys()].every((name) => name in this.previous!.env);
+    if (unchanged) return;
+    for (const [name, value] of this.envRead) this.next.env[name] = value;
+    for (const [name, value] of Object.entries(this.previous?.env ?? {})) if (!(name in this.next.env)) this.next.env[name] = value;
+    writeJson(this.path, this.next);
+  }
+}
+
+function readCache(path: string, key: string, env: Environment): CacheFile | null {
+  if (!existsSync(path)) return null;
+  try {
+    const cache = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+    if (cache.format !== FORMAT || cache.key !== key) return null;
+    for (const [name, value] of Object.entries(cache.env)) if ((env[name] ?? null) !== value) return null;
+    return cache;
+  } catch {
+    // A damaged cache only costs a full parse.
+    return null;
+  }
+}
+
+export function partialParsePath(targetDir: string): string {
+  return join(targetDir, 'partial_parse.json');
+}
+
+/** Everything outside a node's own file that its parse result can depend on. */
+export function partialParseKey(parts: Record<string, unknown>): string {
+  return sha256(JSON.stringify({ format: FORMAT, ...parts }));
+}

@@ -1,0 +1,31 @@
+import type nunjucks from 'nunjucks';
+import { compileTemplate, createEnvironment } from '../template/environment.js';
+import { MacroRegistry } from '../template/macro-scope.js';
+import type { ProjectConfig } from '../config/project-file.js';
+import type { MacroDefinition } from './types.js';
+
+/**
+ * The compiled, non-serialisable side of a parsed project: one nunjucks environment, the
+ * macro registry and each file's compiled template, shared by parse and compile so every
+ * file is compiled once per process.
+ */
+export class ProjectRuntime {
+  readonly env: nunjucks.Environment;
+  readonly macros: MacroRegistry;
+  private readonly templates = new Map<string, nunjucks.Template>();
+
+  constructor(config: ProjectConfig, macros: Iterable<MacroDefinition>) {
+    this.env = createEnvironment();
+    this.macros = new MacroRegistry(this.env, macros, config.name, config.dispatch);
+  }
+
+  /** A template by a key that changes when its source does (path + checksum). */
+  template(key: string, source: string, path: string): nunjucks.Template {
+    let template = this.templates.get(key);
+    if (!template) {
+      template = compileTemplate(this.env, source, path);
+      this.templates.set(key, template);
+    }
+    return template;
+  }
+}

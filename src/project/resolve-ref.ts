@@ -1,0 +1,20 @@
+/**
+ * Which package a `ref()` or `source()` finds, as dbt resolves them: with a package named
+ * (`ref('pkg', 'model')`), only there; otherwise the root project first (so a project can
+ * replace a package's model), then the calling node's own package, then any package.
+ */
+export function packageSearchOrder(target: string | null, callingPackage: string, rootPackage: string): Array<string | null> {
+  if (target !== null) return [target];
+  if (callingPackage === rootPackage) return [rootPackage, null];
+  return [rootPackage, callingPackage, null];
+}
+
+/** The candidate (all sharing one name) that the search order reaches first; `null` in the order is any package. */
+export function pickByPackage<T extends { package_name: string }>(candidates: readonly T[] | undefined, target: string | null, callingPackage: string, rootPackage: string): T | undefined {
+  if (!candidates || candidates.length === 0) return undefined;
+  for (const pkg of packageSearchOrder(target, callingPackage, rootPackage)) {
+    const found = pkg === null ? candidates[0] : candidates.find((candidate) => candidate.package_name === pkg);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+import { createSchema } from '../materializations/ddl.js';
+import { renderText } from '../template/render-template.js';
+import { executeHost } from '../compile/compile-node.js';
+import { KpiError } from '../errors.js';
+import { baseNode } from '../project/parse-nodes.js';
+import type { ManifestNode, ResourceType } from '../project/types.js';
+import { buildPlan } from './build-plan.js';
+import { describeFailure, describeNode, makeResult } from './node-result.js';
+import type { RunContext } from './run-context.js';
+import { runModel } from './run-model.js';
+import { runSeed } from './run-seed.js';
+import { runSchedule } from './schedule.js';
+import { runTest } from '../testing/run-test.js';
+import { runUnitTest } from '../testing/unit/run-unit-test.js';
+import type { NodeResult } from './types.js';
+
+export type NodeExecutor = (node: ManifestNode, context: RunContext, threadId: string) => Promise<NodeResult>;
+
+/** How each resource type runs; seeds, tests and unit tests register here. */
+export const EXECUTORS: Partial<Record<ResourceType, NodeExecutor>> = {
+  model: runModel,
+  seed: runSeed,
+  test: runTest,
+  unit_test: runUnitTest,
+};
+
+export function registerExecutor(resourceType: ResourceType, executor: NodeExecutor): void {
+  EXECUTORS[resourceType] = executor;
+}
+
+export interface ExecuteOptions {
+  threads: number;
+  failFast: boolean;
+  /** `build`: a node waits for its parents' tests. */
+  testsGateChildren: boolean;
+  /** Run the project's on-run-start / on-run-end hooks. */
+  runHooks: boolean;
+}
+
+/** Schemas the selected nodes build into, created before anything runs (never dropped). */
+async function createSchemas(context: RunContext, nodes: readonly ManifestNode[]): Promise<void> {
+  const schemas = [...new Set(nodes.filter((node) => node.relation_name !== null || node.resource_type === 'seed').map((node) => node.schema))].sort();
+  if (schemas.length === 0) return;
+  await context.adapter.withConnection(async (connection) => {
+    for (const schema of schemas) await connection.query(createSchema(schema));
+  });
+}
+
+async function runProjectHooks(context: RunContext, which: 'on-run-start' | 'on-run-end', results: NodeResult[]): Promise<void> {
+  const { config } = context.session.loaded;
+  const hooks = which === 'on-run-start' ? config.onRunStart : config.onRunEnd;
+  if (hooks.length === 0) return;
+  const file = { path: config.projectFile, pathInFolder: config.projectFile, folder: '.', absolute: config.projectFile };
+  const projectNode = baseNode('operation', file, `${config.name}-${which}`, '', '', {
+    loaded: context.session.loaded,
+    runtime: context.session.runtime,
+    target: context.session.target,
+    docs: {},
+    diagnostics: undefined as never,
+    invocationId: context.session.invocationId,
+    now: context.session.now,
+    flags: context.session.flags,
+  });
+  await context.adapter.withConnection(async (connection) => {
+    for (const hook of hooks) {
+      const host = executeHost(context.session, projectNode, { connection, extra: { results, schemas: [...new Set(Object.values(context.session.manifest.nodes).map((node) => node.schema))] } }, []);
+      const sql = await renderText(context.session.runtime, hook, host, config.projectFile);
+      if (!sql.trim()) continue;
+      try {
+        await connection.query(sql);
+      } catch (error) {
+        throw new KpiError('KPI_DATABASE_ERROR', `${which} hook failed: ${(error as Error).message}`, { location: { file: config.projectFile }, cause: error });
+      }
+    }
+  });
+}
+
+/** Run the selected nodes in dependency order, emitting events; a result for every node. */
+export async function executeNodes(context: RunContext, selected: readonly string[], options: ExecuteOptions): Promise<NodeResult[]> {
+  const manifest = context.session.manifest;
+  const plan = buildPlan(context.graph, selected, { testsGateChildren: options.testsGateChildren });
+  const nodes = plan.order.map((id) => manifest.nodes[id]);
+  const total = plan.order.length;
+  await createSchemas(context, nodes);
+  if (options.runHooks) await runProjectHooks(context, 'on-run-start', []);
+
+  const results = await runSchedule(plan, {
+    threads: options.threads,
+    failFast: options.failFast,
+    execute: async (id, index, threadId) => {
+      const node = manifest.nodes[id];
+      const description = describeNode(node);
+      context.emit({ type: 'node_started', index, total, node: description });
+      const executor = EXECUTORS[node.resource_type];
+      let result: NodeResult;
+      try {
+        if (!executor) throw new KpiError('KPI_USAGE', `${node.resource_type} nodes cannot run yet`);
+        result = await executor(node, context, threadId);
+      } catch (error) {
+        const failure = describeFailure(error, node, null, null);
+        result = makeResult(node, 'error', { threadId, message: failure.message, error_code: failure.code });
+      }
+      context.emit({ type: 'node_finished', index, total, node: description, result });
+      return result;
+    },
+    skip: (id, index, reason) => {
+      const node = manifest.nodes[id];
+      const result = makeResult(node, 'skipped', { threadId: 'main', message: reason });
+      context.emit({ type: 'node_finished', index, total, node: describeNode(node), result });
+      return result;
+    },
+  });
+  if (options.runHooks) await runProjectHooks(context, 'on-run-end', results);
+  return results;
+}

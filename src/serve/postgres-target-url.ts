@@ -1,0 +1,26 @@
+import type { PostgresTarget } from '../config/profiles.js';
+
+/**
+ * A `postgres` target's connection URL, for psql and BI tools. The password is left out
+ * unless asked for: psql then takes it from PGPASSWORD or ~/.pgpass, and the URL can be
+ * printed or pasted without leaking it.
+ */
+export function postgresTargetUrl(target: PostgresTarget, options: { showPassword?: boolean } = {}): { url: string; passwordHidden: boolean } {
+  let url: URL;
+  if (target.url) {
+    url = new URL(target.url);
+    if (target.user) url.username = encodeURIComponent(target.user);
+    if (target.password !== null) url.password = encodeURIComponent(target.password);
+  } else {
+    url = new URL('postgresql://localhost');
+    url.hostname = (target.host ?? 'localhost').includes(':') ? `[${target.host}]` : (target.host ?? 'localhost');
+    url.port = String(target.port);
+    if (target.user) url.username = encodeURIComponent(target.user);
+    if (target.password !== null) url.password = encodeURIComponent(target.password);
+    url.pathname = `/${encodeURIComponent(target.dbname ?? 'postgres')}`;
+  }
+  if (target.sslmode && !url.searchParams.has('sslmode')) url.searchParams.set('sslmode', target.sslmode);
+  const passwordHidden = url.password !== '' && !options.showPassword;
+  if (passwordHidden) url.password = '';
+  return { url: url.toString(), passwordHidden };
+}

@@ -1,0 +1,152 @@
+import type { QueryResult } from '../adapters/adapter.js';
+import { quoteIdentifier } from '../adapters/quote.js';
+import { Relation, type RelationType } from '../adapters/relation.js';
+import { KpiError } from '../errors.js';
+import { AgateTable } from './agate-table.js';
+import { Column } from './column.js';
+import { namedArgs } from './keyword-args.js';
+import type { MacroScope } from './macro-scope.js';
+
+/** Runs a statement on the node's connection (undefined while parsing, when nothing may run). */
+export type RunSql = (sql: string, params?: unknown[]) => QueryResult | undefined;
+
+/** Wraps a context function so a KpiError it raises survives nunjucks' rewrapping. */
+export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R;
+
+const COLUMNS_SQL = `select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale
+from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`;
+
+const RELATION_SQL = `select c.relname as name, case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' else 'table' end as type
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p', 'v', 'm', 'f')`;
+
+const RELATIONS_IN_SCHEMA_SQL = `select c.relname as name, case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' else 'table' end as type
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = $1 and c.relkind in ('r', 'p', 'v', 'm', 'f') order by c.relname`;
+
+const SCHEMAS_SQL = `select nspname as name from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname`;
+
+/** dbt's behavior flags; kpi has none turned on, so each reads false (and `.no_warn` too). */
+const BEHAVIOR = new Proxy(
+  {},
+  {
+    get: () => ({ setting: false, no_warn: false, __bool__: () => false }),
+  },
+);
+
+/**
+ * dbt's adapter methods that create, rename or drop relations and schemas. kpi's safety rule
+ * is that only its materializations change relations, and only those of the project's own
+ * nodes; a template asking for one gets an error that says so instead of "undefined".
+ */
+const MUTATING_METHODS = ['drop_relation', 'truncate_relation', 'rename_relation', 'drop_schema', 'create_schema'];
+
+function refuseMutation(name: string): never {
+  throw new KpiError('KPI_UNSAFE_OPERATION', `adapter.${name}() is not available in templates: kpi changes relations only through its materializations, and only those of the project's nodes`, {
+    hint: 'build the relation as a model (or drop it by hand); see "Safety" in the design notes',
+  });
+}
+
+/** The response half of `adapter.execute(...)`, as dbt's AdapterResponse. */
+export function adapterResponse(result: QueryResult): { _message: string; code: string; rows_affected: number } {
+  const code = result.command ?? 'OK';
+  return { _message: `${code} ${result.rowCount ?? 0}`, code, rows_affected: result.rowCount ?? 0 };
+}
+
+/**
+ * The `adapter` object templates see: quoting, dispatch, and introspection that runs on the
+ * node's own connection (read-only: nothing here creates or drops anything; materializations
+ * do that, within kpi's safety rules).
+ */
+export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Guard, database: string): Record<string, unknown> {
+  const columnsOf = (relation: Relation): Column[] => {
+    if (!relation || !relation.schema || !relation.identifier) return [];
+    const result = runSql(COLUMNS_SQL, [relation.schema, relation.identifier]);
+    if (!result) return [];
+    return result.rows.map(
+      (row) =>
+        new Column(
+          String(row.column_name),
+          String(row.data_type),
+          row.character_maximum_length == null ? null : Number(row.character_maximum_length),
+          row.numeric_precision == null ? null : Number(row.numeric_precision),
+          row.numeric_scale == null ? null : Number(row.numeric_scale),
+        ),
+    );
+  };
+  const getRelation = (schema: unknown, identifier: unknown): Relation | null => {
+    if (schema === null || schema === undefined || identifier === null || identifier === undefined) return null;
+    const row = runSql(RELATION_SQL, [String(schema), String(identifier)])?.rows[0];
+    return row ? Relation.create(String(schema), String(row.name), row.type as RelationType, database) : null;
+  };
+
+  const adapter: Record<string, unknown> = {
+    quote: (identifier: unknown) => quoteIdentifier(String(identifier)),
+    quote_as_configured: (identifier: unknown) => quoteIdentifier(String(identifier)),
+    quote_seed_column: (column: unknown, quote?: unknown) => (quote === false ? String(column) : quoteIdentifier(String(column))),
+    type: () => 'postgres',
+    behavior: BEHAVIOR,
+    dispatch: guard((...args: unknown[]) => {
+      const { macro_name, macro_namespace, packages } = namedArgs(args, ['macro_name', 'macro_namespace', 'packages']);
+      return scope.dispatch(String(macro_name), (macro_namespace ?? null) as string | null, packages);
+    }),
+    get_columns_in_relation: guard((relation: Relation) => columnsOf(relation)),
+    get_relation: guard((...args: unknown[]) => {
+      const { schema, identifier } = namedArgs(args, ['database', 'schema', 'identifier']);
+      return getRelation(schema, identifier);
+    }),
+    get_missing_columns: guard((from: Relation, to: Relation): Column[] => {
+      const present = new Set(columnsOf(to).map((column) => column.name));
+      return columnsOf(from).filter((column) => !present.has(column.name));
+    }),
+    list_relations_without_caching: guard((schemaRelation: Relation) => {
+      const result = runSql(RELATIONS_IN_SCHEMA_SQL, [schemaRelation.schema]);
+      return (result?.rows ?? []).map((row) => Relation.create(schemaRelation.schema, String(row.name), row.type as RelationType, database));
+    }),
+    list_schemas: guard(() => (runSql(SCHEMAS_SQL)?.rows ?? []).map((row) => String(row.name))),
+    check_schema_exists: guard((...args: unknown[]) => {
+      const { schema } = namedArgs(args, ['database', 'schema']);
+      return (runSql(SCHEMAS_SQL)?.rows ?? []).some((row) => row.name === schema);
+    }),
+    /** `adapter.execute(sql, auto_begin=False, fetch=False)` → (response, table). */
+    execute: guard((...args: unknown[]) => {
+      const { sql, fetch } = namedArgs(args, ['sql', 'auto_begin', 'fetch']);
+      const result = runSql(String(sql));
+      if (!result) return [{ _message: '', code: '', rows_affected: 0 }, new AgateTable({ rows: [], fields: [] })];
+      return [adapterResponse(result), fetch ? new AgateTable(result) : new AgateTable({ rows: [], fields: [] })];
+    }),
+    expand_target_column_types: () => '',
+    ...Object.fromEntries(MUTATING_METHODS.map((name) => [name, guard(() => refuseMutation(name))])),
+    cache_added: () => '',
+    cache_dropped: () => '',
+    cache_renamed: () => '',
+    commit: () => '',
+  };
+  return adapter;
+}
+
+/** `load_relation(relation)`: the relation as it exists in the database, or none. */
+export function loadRelation(adapter: Record<string, unknown>, relation: Relation): Relation | null {
+  const getRelation = adapter.get_relation as (...args: unknown[]) => Relation | null;
+  return getRelation(relation.database, relation.schema, relation.identifier);
+}
+
+/** `api.Relation` and `api.Column`: building relations and columns from templates. */
+export function buildApiContext(): Record<string, unknown> {
+  return {
+    Relation: {
+      create: (...args: unknown[]) => {
+        const { database, schema, identifier, type } = namedArgs(args, ['database', 'schema', 'identifier', 'type']);
+        return new Relation({ database: (database ?? null) as string | null, schema: (schema ?? null) as string | null, identifier: (identifier ?? null) as string | null }, (type ?? null) as RelationType);
+      },
+      add_ephemeral_prefix: (name: unknown) => `__dbt__cte__${String(name)}`,
+    },
+    Column: {
+      create: (name: string, dataType: string) => Column.create(name, dataType),
+      translate_type: (dtype: string) => Column.translate_type(dtype),
+      numeric_type: (dtype: string, precision: unknown, scale: unknown) => Column.numeric_type(dtype, precision, scale),
+      string_type: (size: number) => Column.string_type(size),
+      from_description: (name: string, rawType: string) => Column.from_description(name, rawType),
+    },
+  };
+}

@@ -1,0 +1,206 @@
+import nunjucks from 'nunjucks';
+import type { DispatchConfig } from '../config/project-file.js';
+import { KpiError, didYouMean } from '../errors.js';
+import type { MacroDefinition } from '../project/types.js';
+import { SCOPE_KEY, type LookupScope } from './jinja-compat.js';
+import type { RenderSession } from './render-session.js';
+import { STATIC_CONTEXT } from './static-context.js';
+
+export const INTERNAL_PACKAGE = 'dbt';
+
+const PRIVATE_EXPORT = 'kpi_private_macro';
+
+/**
+ * Every macro the project can call, by package. Each macro's template is compiled once
+ * per process; each render instantiates the macros it calls with its own context, so a
+ * macro sees the calling node's `this`, `ref`, `target`, as in dbt.
+ */
+export class MacroRegistry {
+  private readonly byPackage = new Map<string, Map<string, MacroDefinition>>();
+  private readonly templates = new Map<string, nunjucks.Template>();
+
+  constructor(
+    private readonly env: nunjucks.Environment,
+    macros: Iterable<MacroDefinition>,
+    readonly rootPackage: string,
+    private readonly dispatch: readonly DispatchConfig[] = [],
+  ) {
+    for (const macro of macros) {
+      let names = this.byPackage.get(macro.package_name);
+      if (!names) this.byPackage.set(macro.package_name, (names = new Map()));
+      names.set(macro.name, macro);
+    }
+  }
+
+  get packages(): string[] {
+    return [...this.byPackage.keys()];
+  }
+
+  /** An unqualified name: the calling package, then the root project, then the built-ins. */
+  find(name: string, callingPackage: string): MacroDefinition | undefined {
+    for (const pkg of [callingPackage, this.rootPackage, INTERNAL_PACKAGE]) {
+      const macro = this.byPackage.get(pkg)?.get(name);
+      if (macro) return macro;
+    }
+    return undefined;
+  }
+
+  findIn(pkg: string, name: string): MacroDefinition | undefined {
+    return this.byPackage.get(pkg)?.get(name);
+  }
+
+  hasPackage(name: string): boolean {
+    return this.byPackage.has(name);
+  }
+
+  names(): string[] {
+    return [...this.byPackage.values()].flatMap((names) => [...names.keys()]);
+  }
+
+  /** Installed packages (not the root project, not the built-ins), as dbt's `config.dependencies`. */
+  isDependency(name: string): boolean {
+    return name !== this.rootPackage && name !== INTERNAL_PACKAGE && this.byPackage.has(name);
+  }
+
+  /**
+   * dbt's dispatch search: the root project's `dispatch:` search_order for the namespace if
+   * it has one; else, for an installed package, the root project then the package; else (no
+   * namespace, `dbt`, or an unknown one) the unqualified lookup a call would make. In each
+   * package, `postgres__name` before `default__name`. `null` in the order means unqualified.
+   */
+  dispatchOrder(namespace: string | null): Array<string | null> {
+    if (namespace === null) return [null];
+    const configured = this.dispatch.find((entry) => entry.macro_namespace === namespace)?.search_order;
+    if (configured && configured.length > 0) return configured;
+    if (this.isDependency(namespace)) return [this.rootPackage, namespace];
+    return [null];
+  }
+
+  dispatchCandidates(name: string, namespace: string | null, callingPackage: string): { found: MacroDefinition | undefined; searched: string[] } {
+    const searched: string[] = [];
+    for (const pkg of this.dispatchOrder(namespace)) {
+      for (const prefix of ['postgres__', 'default__']) {
+        const candidate = `${prefix}${name}`;
+        searched.push(pkg === null ? candidate : `${pkg}.${candidate}`);
+        const macro = pkg === null ? this.find(candidate, callingPackage) : this.findIn(pkg, candidate);
+        if (macro) return { found: macro, searched };
+      }
+    }
+    return { found: undefined, searched };
+  }
+
+  template(macro: MacroDefinition): nunjucks.Template {
+    let template = this.templates.get(macro.unique_id);
+    if (!template) {
+      // Leading newlines keep line numbers in errors pointing into the macro's file.
+      // nunjucks exports no name that starts with `_`; a private macro (dbt-utils' `_is_relation`) is exported under another name.
+      const exportPrivate = macro.name.startsWith('_') ? `{% set ${PRIVATE_EXPORT} = ${macro.name} %}` : '';
+      const source = '\n'.repeat(Math.max(0, macro.line - 1)) + macro.macro_sql + exportPrivate;
+      template = new nunjucks.Template(source, this.env, macro.original_file_path, true);
+      this.templates.set(macro.unique_id, template);
+    }
+    return template;
+  }
+}
+
+type MacroFunction = (...args: unknown[]) => unknown;
+
+/** nunjucks has this method; its type definitions leave it out. */
+interface ExportingTemplate {
+  getExported(context: object, callback: (error: unknown, exported: Record<string, unknown>) => void): void;
+}
+
+/** Resolves names a template does not define itself: macros, and package namespaces (`dbt_utils.star`). */
+export class MacroScope implements LookupScope {
+  private readonly instantiated = new Map<string, MacroFunction>();
+  private readonly namespaces = new Map<string, object>();
+  values: Record<string, unknown> = {};
+
+  constructor(
+    readonly registry: MacroRegistry,
+    readonly packageName: string,
+    readonly session: RenderSession,
+  ) {}
+
+  /** The context object templates render with; macros instantiate against the same one. */
+  bind(values: Record<string, unknown>): Record<string, unknown> {
+    this.values = { ...values, [SCOPE_KEY]: this };
+    return this.values;
+  }
+
+  lookup(name: string): unknown {
+    // Context names that never change (zip, namespace, modules, api...) live here rather than in each render's context, which nunjucks copies for every template and macro.
+    if (Object.prototype.hasOwnProperty.call(STATIC_CONTEXT, name)) return STATIC_CONTEXT[name];
+    const macro = this.registry.find(name, this.packageName);
+    if (macro) return this.instantiate(macro);
+    if (this.registry.hasPackage(name)) return this.namespace(name);
+    return undefined;
+  }
+
+  instantiate(macro: MacroDefinition): MacroFunction {
+    const cached = this.instantiated.get(macro.unique_id);
+    if (cached) return cached;
+    const template = this.registry.template(macro);
+    let exported: Record<string, unknown> | undefined;
+    let failure: unknown;
+    (template as unknown as ExportingTemplate).getExported(this.values, (error, result) => {
+      failure = error;
+      exported = result;
+    });
+    if (failure) throw failure;
+    const fn = exported?.[macro.name.startsWith('_') ? PRIVATE_EXPORT : macro.name] as MacroFunction | undefined;
+    if (typeof fn !== 'function') {
+      throw new KpiError('KPI_TEMPLATE_ERROR', `macro '${macro.name}' could not be loaded`, { location: { file: macro.original_file_path, line: macro.line } });
+    }
+    this.instantiated.set(macro.unique_id, fn);
+    return fn;
+  }
+
+  namespace(pkg: string): object {
+    let proxy = this.namespaces.get(pkg);
+    if (!proxy) {
+      proxy = new Proxy(
+        {},
+        {
+          get: (_target, property) => {
+            if (typeof property !== 'string') return undefined;
+            const macro = this.registry.findIn(pkg, property);
+            // dbt's own namespace also holds what kpi implements in JavaScript (run_query, statement, is_incremental...).
+            if (!macro && pkg === INTERNAL_PACKAGE && typeof this.values[property] === 'function') return this.values[property];
+            if (!macro) {
+              throw this.session.raise(
+                new KpiError('KPI_COMPILER_ERROR', `package '${pkg}' has no macro '${property}'.${didYouMean(property, this.registry.names())}`),
+              );
+            }
+            return this.instantiate(macro);
+          },
+          has: (_target, property) => typeof property === 'string' && this.registry.findIn(pkg, property) !== undefined,
+        },
+      );
+      this.namespaces.set(pkg, proxy);
+    }
+    return proxy;
+  }
+
+  /** `adapter.dispatch('name', 'namespace')`: the implementation to call. */
+  dispatch(name: string, namespace: string | null, packages?: unknown): MacroFunction {
+    if (name.includes('.')) {
+      const [suggestedNamespace, suggestedName] = name.split('.', 2);
+      throw this.session.raise(
+        new KpiError('KPI_COMPILER_ERROR', `In adapter.dispatch, got a macro name of "${name}", but "." is not a valid macro name component`, {
+          hint: `adapter.dispatch("${suggestedName}", macro_namespace="${suggestedNamespace}")`,
+        }),
+      );
+    }
+    if (packages !== undefined && packages !== null) {
+      throw this.session.raise(new KpiError('KPI_COMPILER_ERROR', `adapter.dispatch('${name}'): the packages argument is no longer supported`, { hint: 'use macro_namespace and a dispatch: entry in the project file' }));
+    }
+    const { found, searched } = this.registry.dispatchCandidates(name, namespace, this.packageName);
+    if (!found) {
+      throw this.session.raise(
+        new KpiError('KPI_COMPILER_ERROR', `In dispatch: no macro named '${name}' found within namespace '${namespace ?? 'None'}'. Searched for: ${searched.map((entry) => `'${entry}'`).join(', ')}`),
+      );
+    }
+    return this.instantiate(found);
+  }
+}

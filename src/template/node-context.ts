@@ -1,0 +1,217 @@
+import type { QueryResult } from '../adapters/adapter.js';
+import type { Relation } from '../adapters/relation.js';
+import { envVar, type Environment } from '../config/env-var.js';
+import { lookupVar } from '../config/vars.js';
+import { KpiError } from '../errors.js';
+import { adapterResponse, buildAdapterContext, loadRelation } from './adapter-context.js';
+import { AgateTable } from './agate-table.js';
+import { MacroReturn } from './jinja-compat.js';
+import { namedArgs, splitArgs } from './keyword-args.js';
+import type { MacroScope } from './macro-scope.js';
+import { RunTimestamp } from './run-timestamp.js';
+import type { RenderSession } from './render-session.js';
+
+export interface TargetContext {
+  name: string;
+  schema: string;
+  type: 'postgres';
+  adapter: 'postgres' | 'pglite';
+  database: string;
+  threads: number;
+  profile_name: string;
+  user?: string | null;
+  host?: string | null;
+  port?: number;
+  dbname?: string;
+}
+
+/** What a render needs from the engine; parse-time and run-time hosts differ only here. */
+export interface ContextHost {
+  /** `execute` in templates: false while parsing, true when compiling to run. */
+  execute: boolean;
+  packageName: string;
+  cliVars: Record<string, unknown>;
+  projectVars: Record<string, unknown>;
+  varOverrides?: Record<string, unknown>;
+  /** The node's own package's vars (its dbt_project.yml), below the root project's (dbt's precedence). */
+  packageVars?: Record<string, unknown>;
+  env: Environment;
+  target: TargetContext;
+  invocationId: string;
+  runStartedAt: Date;
+  flags: Record<string, unknown>;
+  ref(name: string, packageName: string | null, version: string | number | null): Relation;
+  source(sourceName: string, tableName: string): Relation;
+  /** `{{ config(...) }}` in the node's file. */
+  setConfig(values: Record<string, unknown>): void;
+  getConfig(key: string): unknown;
+  thisRelation: Relation | null;
+  model: Record<string, unknown> | null;
+  isIncremental(): boolean;
+  doc(name: string, packageName: string | null): string;
+  graph(): Record<string, unknown>;
+  /** Run-time only: a statement on the node's connection. */
+  query?(sql: string, params?: unknown[]): Promise<QueryResult>;
+  log(message: string, info: boolean): void;
+  selectedResources?: string[];
+  /** Extra names for this kind of node (materialization helpers, test arguments). */
+  extra?: Record<string, unknown>;
+}
+
+interface StoredResult {
+  table: AgateTable | null;
+  data: unknown[][];
+  response: { _message: string; code: string; rows_affected: number };
+}
+
+/** The names a model, test, hook or macro sees when it renders (dbt's Jinja context). */
+export function buildNodeContext(host: ContextHost, scope: MacroScope, session: RenderSession): Record<string, unknown> {
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        if (error instanceof KpiError) session.raise(error);
+        throw error;
+      }
+    };
+  const nodeId = () => String(host.model?.unique_id ?? '') || undefined;
+  const compilerError = (message: unknown): never => {
+    throw new KpiError('KPI_COMPILER_ERROR', String(message), { node: nodeId() });
+  };
+
+  const runSql = (sql: string, params?: unknown[]): QueryResult | undefined => {
+    if (!host.execute || !host.query) return undefined;
+    const query = host.query;
+    return session.call(`sql:${sql}:${JSON.stringify(params ?? [])}`, () => query(sql, params)) as QueryResult;
+  };
+
+  const results = new Map<string, StoredResult>();
+  const store = (name: string, result: QueryResult, fetch: boolean) => {
+    const table = fetch ? new AgateTable(result) : null;
+    results.set(name, { table, data: table ? table.data() : [], response: adapterResponse(result) });
+  };
+
+  /**
+   * `{% call statement('name', fetch_result=True) %}sql{% endcall %}`: as dbt's, the body is
+   * rendered and run only when executing; `load_result('name')` then has its rows.
+   */
+  const statement = guard((...args: unknown[]) => {
+    const { name, fetch_result, caller } = namedArgs(args, ['name', 'fetch_result', 'auto_begin', 'language']);
+    if (!host.execute) return '';
+    const sql = typeof caller === 'function' ? String(caller()) : '';
+    const result = runSql(sql);
+    if (result && name !== null && name !== undefined) store(String(name), result, Boolean(fetch_result));
+    return '';
+  });
+
+  const config = Object.assign(
+    guard((...args: unknown[]) => {
+      const { positional, kwargs } = splitArgs(args);
+      const values = positional[0] && typeof positional[0] === 'object' ? { ...(positional[0] as object), ...kwargs } : kwargs;
+      host.setConfig(values);
+      return '';
+    }),
+    {
+      get: guard((key: string, fallback?: unknown) => host.getConfig(key) ?? fallback ?? null),
+      require: guard((key: string) => {
+        const value = host.getConfig(key);
+        if (value === undefined || value === null) {
+          throw new KpiError('KPI_COMPILER_ERROR', `config '${key}' is required here`, { node: String(host.model?.unique_id ?? '') });
+        }
+        return value;
+      }),
+    },
+  );
+
+  const adapter = buildAdapterContext(scope, runSql, guard, host.target.database);
+
+  const values: Record<string, unknown> = {
+    execute: host.execute,
+    target: host.target,
+    this: host.thisRelation ?? undefined,
+    model: host.model ?? undefined,
+    project_name: host.packageName,
+    invocation_id: host.invocationId,
+    run_started_at: new RunTimestamp(host.runStartedAt),
+    flags: host.flags,
+    dbt_version: '1.8.0',
+    kpi_version: '0.1.0',
+    selected_resources: host.selectedResources ?? [],
+    ref: guard((...args: unknown[]) => {
+      const { positional, kwargs } = splitArgs(args);
+      const version = (kwargs.v ?? kwargs.version ?? null) as string | number | null;
+      if (positional.length === 2) return host.ref(String(positional[1]), String(positional[0]), version);
+      return host.ref(String(positional[0]), null, version);
+    }),
+    source: guard((sourceName: string, tableName: string) => host.source(String(sourceName), String(tableName))),
+    config,
+    var: guard((name: string, fallback?: unknown) => lookupVar(name, fallback, host.cliVars, host.projectVars, host.packageName, host.varOverrides, host.packageVars)),
+    env_var: guard((name: string, fallback?: unknown) => envVar(host.env, name, fallback)),
+    is_incremental: () => host.isIncremental(),
+    run_query: guard((sql: unknown) => {
+      const result = runSql(String(sql));
+      return result ? new AgateTable(result) : undefined;
+    }),
+    statement,
+    load_result: (name: unknown) => results.get(String(name)) ?? null,
+    store_result: (...args: unknown[]) => {
+      const { name, response, agate_table } = namedArgs(args, ['name', 'response', 'agate_table']);
+      const table = agate_table instanceof AgateTable ? agate_table : null;
+      results.set(String(name), { table, data: table ? table.data() : [], response: (response ?? { _message: '', code: '', rows_affected: 0 }) as StoredResult['response'] });
+      return '';
+    },
+    store_raw_result: (...args: unknown[]) => {
+      const { name, message, code, rows_affected, agate_table } = namedArgs(args, ['name', 'message', 'code', 'rows_affected', 'agate_table']);
+      const table = agate_table instanceof AgateTable ? agate_table : null;
+      results.set(String(name), { table, data: table ? table.data() : [], response: { _message: String(message ?? ''), code: String(code ?? ''), rows_affected: Number(rows_affected ?? 0) } });
+      return '';
+    },
+    load_relation: guard((relation: Relation) => loadRelation(adapter, relation)),
+    adapter,
+    log: (message: unknown, info?: unknown) => {
+      host.log(String(message), Boolean(info));
+      return '';
+    },
+    print: (message: unknown) => {
+      host.log(String(message), true);
+      return '';
+    },
+    exceptions: {
+      raise_compiler_error: guard(compilerError),
+      raise_not_implemented: guard((message: unknown) => compilerError(`not implemented: ${String(message)}`)),
+      raise_database_error: guard((message: unknown) => {
+        throw new KpiError('KPI_DATABASE_ERROR', String(message), { node: nodeId() });
+      }),
+      raise_dependency_error: guard((message: unknown) => compilerError(`dependency error: ${String(message)}`)),
+      raise_fail_fast_error: guard((message: unknown) => compilerError(String(message))),
+      column_type_missing: guard((names: unknown) => compilerError(`column types are missing for: ${String(names)}`)),
+      missing_config: guard((model: unknown, name: unknown) => compilerError(`the model needs the config '${String(name)}'`)),
+      relation_wrong_type: guard((relation: unknown, expected: unknown) => compilerError(`${String(relation)} is not a ${String(expected)}`)),
+      warn: (message: unknown) => {
+        host.log(`warning: ${String(message)}`, true);
+        return '';
+      },
+    },
+    /** dbt's try_or_compiler_error(message, fn, *args): a failure of fn becomes a compiler error with the message. */
+    try_or_compiler_error: guard((message: unknown, fn: (...args: unknown[]) => unknown, ...args: unknown[]) => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        if (error instanceof MacroReturn) throw error;
+        return compilerError(message);
+      }
+    }),
+    return: (value: unknown) => {
+      throw new MacroReturn(value);
+    },
+    doc: guard((...args: string[]) => (args.length === 2 ? host.doc(args[1], args[0]) : host.doc(args[0], null))),
+    graph: host.execute ? host.graph() : { nodes: {}, sources: {}, exposures: {}, metrics: {} },
+    builtins: {},
+    caller: undefined,
+    ...host.extra,
+  };
+  values.builtins = { ref: values.ref, source: values.source, config: values.config };
+  return scope.bind(values);
+}

@@ -1,0 +1,121 @@
+import { relative } from 'node:path';
+import type { Connection, QueryResult } from '../adapters/adapter.js';
+import { compiledPathOf, writeText } from '../artifacts/write-artifact.js';
+import { compileNode, executeHost, renderHookSql } from '../compile/compile-node.js';
+import { KpiError } from '../errors.js';
+import { createSchema, q } from '../materializations/ddl.js';
+import { existingRelation, responseMessage, StatementError } from '../materializations/materialization.js';
+import { materializeTable } from '../materializations/table.js';
+import { materializeView } from '../materializations/view.js';
+import type { ManifestNode } from '../project/types.js';
+import { describeFailure, makeResult, Stopwatch } from '../runner/node-result.js';
+import type { RunContext } from '../runner/run-context.js';
+import { asSubquery } from '../runner/run-model.js';
+import type { NodeResult } from '../runner/types.js';
+import { renderText } from '../template/render-template.js';
+import { storesFailures } from './test-config.js';
+import { testOutcome, type TestCountRow } from './test-outcome.js';
+
+const COUNT_TEMPLATE = '{{ get_test_sql(__kpi_main_sql, __kpi_fail_calc, __kpi_warn_if, __kpi_error_if, __kpi_limit) }}';
+
+function runner(connection: Connection): (sql: string) => Promise<QueryResult> {
+  return async (sql) => {
+    try {
+      return await connection.query(sql);
+    } catch (error) {
+      throw StatementError.from(sql, error);
+    }
+  };
+}
+
+/**
+ * Keep the failing rows as dbt does: a table (or view) named after the test in its audit
+ * schema, replaced on every run, so it always holds the latest failures (none when it passed).
+ */
+async function storeFailures(node: ManifestNode, sql: string, as: 'table' | 'view', connection: Connection, context: RunContext): Promise<string> {
+  const run = runner(connection);
+  const target = { schema: node.schema, identifier: node.alias };
+  try {
+    await run(createSchema(node.schema));
+  } catch (error) {
+    // Tests running in parallel may create the audit schema at the same moment; Postgres lets one win and fails the other.
+    if (!(error instanceof StatementError && (error.sqlState === '23505' || error.sqlState === '42P06'))) throw error;
+  }
+  const materialize = as === 'view' ? materializeView : materializeTable;
+  await materialize({
+    node,
+    sql,
+    connection,
+    target,
+    existing: await existingRelation(connection, target),
+    fullRefresh: false,
+    run,
+    renderHook: (hook) => renderHookSql(context.session, node, hook.sql, connection),
+  });
+  return q(target);
+}
+
+/**
+ * Run one data test: compile its query (the failing rows), optionally store those rows,
+ * count them with dbt's `get_test_sql` wrapper (fail_calc, warn_if, error_if, limit), and
+ * turn the count into pass / warn / fail. A database error is the test's `error`.
+ */
+export async function runTest(node: ManifestNode, context: RunContext, threadId: string): Promise<NodeResult> {
+  const watch = new Stopwatch();
+  const path = compiledPathOf(context.targetDir, node);
+  const displayPath = relative(context.session.loaded.config.projectDir, path);
+  let compiled: string | null = null;
+  try {
+    return await context.adapter.withConnection(async (connection) => {
+      watch.begin('compile');
+      compiled = await compileNode(context.session, node, { connection });
+      writeText(path, compiled);
+      watch.begin('execute');
+      let mainSql = asSubquery(compiled);
+      let stored: string | null = null;
+      const storeAs = storesFailures(node.config, Boolean(context.session.flags.STORE_FAILURES));
+      if (storeAs) {
+        stored = await storeFailures(node, mainSql, storeAs, connection, context);
+        mainSql = `select * from ${stored}`;
+      }
+      const extra = {
+        __kpi_main_sql: mainSql,
+        __kpi_fail_calc: node.config.fail_calc,
+        __kpi_warn_if: node.config.warn_if,
+        __kpi_error_if: node.config.error_if,
+        __kpi_limit: node.config.limit ?? null,
+      };
+      const countSql = await renderText(context.session.runtime, COUNT_TEMPLATE, executeHost(context.session, node, { connection, extra }, []), node.original_file_path);
+      const result = await runner(connection)(countSql);
+      if (result.rows.length !== 1) {
+        throw new KpiError('KPI_DATABASE_ERROR', `the count query of test ${node.name} returned ${result.rows.length} rows instead of 1`, { node: node.unique_id });
+      }
+      const outcome = testOutcome(node.config, result.rows[0] as unknown as TestCountRow);
+      const message = responseMessage(result, 'SELECT');
+      return {
+        ...makeResult(node, outcome.status, {
+          threadId,
+          watch,
+          message: outcome.message,
+          failures: outcome.failures,
+          adapter_response: { _message: message, code: message.split(' ')[0], rows_affected: result.rowCount },
+          compiled: true,
+          compiled_code: compiled,
+          detail: { file: node.original_file_path, compiled_path: displayPath, ...(stored ? { failures_relation: stored } : {}) },
+        }),
+        relation_name: stored,
+      };
+    });
+  } catch (error) {
+    const failure = describeFailure(error, node, compiled, compiled ? displayPath : null);
+    return makeResult(node, 'error', {
+      threadId,
+      watch,
+      message: failure.message,
+      error_code: failure.code,
+      compiled: compiled !== null,
+      compiled_code: compiled,
+      detail: { file: node.original_file_path, compiled_path: displayPath },
+    });
+  }
+}

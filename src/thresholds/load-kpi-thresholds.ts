@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Diagnostics } from '../config/diagnostics.js';
+import type { LoadedProject } from '../config/load-project.js';
+import { parseYaml } from '../config/yaml-file.js';
+import { KpiError, type SourceLocation } from '../errors.js';
+import type { ManifestNode } from '../project/types.js';
+import { readDimKpiCodes } from './read-dim-kpi-codes.js';
+import { readThresholdsFile } from './read-thresholds-file.js';
+import { resolveKpiThresholds } from './resolve-kpi-thresholds.js';
+import type { KpiThresholds } from './threshold-settings.js';
+
+/** The thresholds file the project names (`thresholds:` in kpi_project.yml), as text. */
+export interface ThresholdsSource {
+  /** As the project file writes it, relative to the project. */
+  file: string;
+  text: string;
+}
+
+/** Read the file the project names; a missing one is reported at the project file's `thresholds:` key. */
+export function readThresholdsSource(loaded: LoadedProject, diagnostics: Diagnostics, keyLocation: SourceLocation): ThresholdsSource | null {
+  const file = loaded.config.thresholds;
+  if (file === null) return null;
+  const path = join(loaded.config.projectDir, file);
+  if (!existsSync(path)) {
+    diagnostics.error('KPI_THRESHOLDS_INVALID', `the thresholds file '${file}' does not exist`, keyLocation, 'create it, or remove thresholds: from the project file to use the built-in defaults');
+    return null;
+  }
+  return { file, text: readFileSync(path, 'utf8') };
+}
+
+/**
+ * `kpi_thresholds` for templates: the resolved settings of every KPI of dim_kpi, for the
+ * run's target. Problems (the file's and those found against dim_kpi) go to `diagnostics`.
+ */
+export function loadKpiThresholds(loaded: LoadedProject, source: ThresholdsSource | null, seeds: readonly ManifestNode[], diagnostics: Diagnostics): KpiThresholds[] {
+  let layers = null;
+  if (source) {
+    try {
+      layers = readThresholdsFile(parseYaml(source.text, source.file), diagnostics);
+    } catch (error) {
+      // parseYaml throws for a syntax error; here it is reported like any other problem.
+      if (!(error instanceof KpiError)) throw error;
+      diagnostics.error(error.code, error.message, error.location, error.hint);
+    }
+  }
+  const dimKpi = readDimKpiCodes(seeds, loaded.config.projectDir, diagnostics, source !== null);
+  return resolveKpiThresholds({ layers, targetName: loaded.target.name, dimKpi }, diagnostics);
+}

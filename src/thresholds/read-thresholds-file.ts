@@ -1,0 +1,65 @@
+import type { Diagnostics } from '../config/diagnostics.js';
+import { formatYamlPath, type YamlFile, type YamlPath } from '../config/yaml-file.js';
+import type { SourceLocation } from '../errors.js';
+import { readSettingsLayer, type SettingsLayer } from './read-settings-layer.js';
+import { ThresholdsReader } from './thresholds-reader.js';
+
+/** Precedence, lowest first: built-in defaults, `defaults`, the target's `defaults`, `kpis.X`, the target's `kpis.X`. */
+export const LAYER_RANK = { builtin: 0, defaults: 1, targetDefaults: 2, kpi: 3, targetKpi: 4 } as const;
+
+export interface TargetLayers {
+  defaults: SettingsLayer;
+  kpis: Record<string, SettingsLayer>;
+}
+
+/** The thresholds file, validated, as the layers it is made of. */
+export interface ThresholdLayers {
+  /** The file, as the project file names it. */
+  file: string;
+  defaults: SettingsLayer;
+  kpis: Record<string, SettingsLayer>;
+  targets: Record<string, TargetLayers>;
+  /** Every KPI code the file names, and where: each must be a kpi_code of dim_kpi. */
+  codes: Array<{ code: string; path: string; location: SourceLocation }>;
+}
+
+const TOP_KEYS = ['defaults', 'kpis', 'targets'];
+const TARGET_KEYS = ['defaults', 'kpis'];
+
+export function emptyLayer(): SettingsLayer {
+  return { values: {}, origins: {} };
+}
+
+/**
+ * Validate the thresholds file's shape and values. Never throws for what the file says:
+ * every problem lands in `diagnostics`, and what was valid is still returned.
+ */
+export function readThresholdsFile(yaml: YamlFile, diagnostics: Diagnostics): ThresholdLayers {
+  const reader = new ThresholdsReader(yaml, diagnostics);
+  const layers: ThresholdLayers = { file: yaml.file, defaults: emptyLayer(), kpis: {}, targets: {}, codes: [] };
+  const top = reader.mapping(yaml.data, [], 'sections (defaults, kpis, targets)');
+  reader.checkKeys(top, TOP_KEYS, []);
+  layers.defaults = readSettingsLayer(reader, top.defaults, ['defaults'], LAYER_RANK.defaults);
+  layers.kpis = readKpis(reader, top.kpis, ['kpis'], LAYER_RANK.kpi, layers.codes);
+  const targets = reader.mapping(top.targets, ['targets'], 'target names to overrides');
+  for (const [name, value] of Object.entries(targets)) {
+    const path = ['targets', name];
+    const target = reader.mapping(value, path, 'defaults and kpis');
+    reader.checkKeys(target, TARGET_KEYS, path);
+    layers.targets[name] = {
+      defaults: readSettingsLayer(reader, target.defaults, [...path, 'defaults'], LAYER_RANK.targetDefaults),
+      kpis: readKpis(reader, target.kpis, [...path, 'kpis'], LAYER_RANK.targetKpi, layers.codes),
+    };
+  }
+  return layers;
+}
+
+function readKpis(reader: ThresholdsReader, value: unknown, path: YamlPath, rank: number, codes: ThresholdLayers['codes']): Record<string, SettingsLayer> {
+  const kpis: Record<string, SettingsLayer> = {};
+  for (const [code, settings] of Object.entries(reader.mapping(value, path, 'KPI codes to settings'))) {
+    const codePath = [...path, code];
+    codes.push({ code, path: formatYamlPath(codePath), location: reader.locate(codePath) });
+    kpis[code] = readSettingsLayer(reader, settings, codePath, rank);
+  }
+  return kpis;
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import type { Adapter } from '../../src/adapters/adapter.js';
+import { PgliteAdapter } from '../../src/adapters/pglite/pglite-adapter.js';
+import { PostgresAdapter } from '../../src/adapters/postgres/postgres-adapter.js';
+import { quoteIdentifier } from '../../src/adapters/quote.js';
+import type { TargetConfig } from '../../src/config/profiles.js';
+import { targetFromUrl } from '../../src/config/profiles.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The databases every integration test runs on: always the embedded one, and the server when KPI_TEST_PG_URL is set. */
+export function databaseKinds(): DatabaseKind[] {
+  return process.env.KPI_TEST_PG_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestDatabase {
+  kind: DatabaseKind;
+  adapter: Adapter;
+  /** A fresh target on this database, with its own schema, so tests never see each other's tables. */
+  target(schema?: string): TargetConfig;
+  /** Run SQL directly (assertions read the database, not kpi's own report). */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+export function uniqueSchema(prefix = 't'): string {
+  return `kpi_${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+/** One database per test file: PGlite costs seconds to start, so tests share it and differ by schema. */
+export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+  let adapter: Adapter;
+  let db: PGlite | undefined;
+  if (kind === 'pglite') {
+    db = await PGlite.create();
+    adapter = await PgliteAdapter.open({ db });
+  } else {
+    adapter = new PostgresAdapter({ url: process.env.KPI_TEST_PG_URL, poolSize: 5 });
+  }
+  const schemas = new Set<string>();
+  return {
+    kind,
+    adapter,
+    target(schema = uniqueSchema()) {
+      schemas.add(schema);
+      if (kind === 'pglite') return { type: 'pglite', name: 'dev', profileName: 'test', schema, threads: 4, path: null };
+      return targetFromUrl(process.env.KPI_TEST_PG_URL as string, schema, 4);
+    },
+    async query<Row>(sql: string, params?: unknown[]) {
+      return adapter.withConnection(async (connection) => (await connection.query<Row>(sql, params)).rows);
+    },
+    async close() {
+      if (kind === 'postgres') {
+        // Every schema a test target named (and those derived from it, like <schema>_staging).
+        await adapter.withConnection(async (connection) => {
+          for (const schema of schemas) {
+            const derived = await connection.query<{ nspname: string }>("select nspname from pg_namespace where nspname = $1 or nspname like $1 || '\\_%'", [schema]);
+            for (const row of derived.rows) await connection.query(`drop schema if exists ${quoteIdentifier(row.nspname)} cascade`);
+          }
+        });
+      }
+      await adapter.close();
+      await db?.close();
+    },
+  };
+}

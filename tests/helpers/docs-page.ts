@@ -1,0 +1,70 @@
+import vm from 'node:vm';
+
+interface FakeElement {
+  id: string;
+  innerHTML: string;
+  textContent: string;
+  value: string;
+  scrollTop: number;
+  listeners: Record<string, Array<(event: unknown) => void>>;
+  addEventListener(type: string, listener: (event: unknown) => void): void;
+}
+
+function element(id: string, textContent = ''): FakeElement {
+  return {
+    id,
+    innerHTML: '',
+    textContent,
+    value: '',
+    scrollTop: 0,
+    listeners: {},
+    addEventListener(type, listener) {
+      (this.listeners[type] ??= []).push(listener);
+    },
+  };
+}
+
+/**
+ * Run a generated docs page's script against a minimal stand-in for the browser DOM
+ * (the elements it looks up, the hash, events), so tests can drive it like a reader:
+ * open a node, search, toggle tests in the lineage, switch the code tab.
+ */
+export function openDocsPage(html: string) {
+  const data = /<script type="application\/json" id="([^"]+)">([\s\S]*?)<\/script>/.exec(html);
+  const script = /<script>\n([\s\S]*?)\n<\/script>/.exec(html);
+  if (!data || !script) throw new Error('no data or script element in the page');
+  const elements: Record<string, FakeElement> = { sidebar: element('sidebar'), main: element('main'), search: element('search'), [data[1]]: element(data[1], data[2]) };
+  const listeners: Record<string, Array<() => void>> = {};
+  const document = { title: '', getElementById: (id: string) => elements[id] ?? null };
+  const window = { document, location: { hash: '' }, addEventListener: (type: string, listener: () => void) => (listeners[type] ??= []).push(listener) };
+  // Only what a browser gives every script: no Node globals (require, process, Buffer) to lean on.
+  vm.runInContext(script[1], vm.createContext({ window, document }));
+  const fire = (target: FakeElement, type: string, event: unknown = {}) => target.listeners[type]?.forEach((listener) => listener(event));
+  return {
+    get main() {
+      return elements.main.innerHTML;
+    },
+    get sidebar() {
+      return elements.sidebar.innerHTML;
+    },
+    get title() {
+      return document.title;
+    },
+    data: JSON.parse(data[2]) as { nodes: Record<string, { id: string; type: string; label: string }>; edges: Array<[string, string]> },
+    open(id: string) {
+      window.location.hash = `#!/${encodeURIComponent(id)}`;
+      listeners.hashchange?.forEach((listener) => listener());
+    },
+    search(text: string) {
+      elements.search.value = text;
+      fire(elements.search, 'input');
+    },
+    showTests(checked: boolean) {
+      fire(elements.main, 'change', { target: { checked, getAttribute: (name: string) => (name === 'data-toggle' ? 'tests' : null) } });
+    },
+    showCode(which: 'compiled' | 'source') {
+      const button = { getAttribute: () => which };
+      fire(elements.main, 'click', { target: { closest: () => button } });
+    },
+  };
+}

@@ -1,0 +1,294 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docsGenerate, run } from '../../src/api.js';
+import type { Catalog } from '../../src/artifacts/build-catalog.js';
+import type { Manifest } from '../../src/project/types.js';
+import { kpi } from '../helpers/cli.js';
+import { databaseKinds, openTestDatabase, uniqueSchema, type TestDatabase } from '../helpers/databases.js';
+import { openDocsPage } from '../helpers/docs-page.js';
+import { copyFixture, REPO_ROOT, removeDir, writeFile } from '../helpers/fixtures.js';
+
+/** jaffle_shop_tested, plus a source, a seed and a model whose columns have every common type. */
+function docsProject(sourceSchema: string): string {
+  const dir = copyFixture('jaffle_shop_tested');
+  writeFile(
+    dir,
+    'models/marts/sources.yml',
+    `version: 2
+sources:
+  - name: shop_raw
+    schema: ${sourceSchema}
+    description: Events as the shop's backend writes them
+    tables:
+      - name: events
+        description: One row per **event**
+        columns:
+          - name: kind
+            description: What happened
+`,
+  );
+  writeFile(
+    dir,
+    'models/marts/typed.sql',
+    `select id, kind, 1::int as i, 'x'::varchar(20) as v, 1.5::numeric(10, 2) as n, '2024-02-29'::date as d,
+  '2025-03-31 12:00'::timestamp as ts, true as b, '{"a": 1}'::jsonb as j, array[1, 2] as arr, 'c'::char(3) as c
+from {{ source('shop_raw', 'events') }}`,
+  );
+  writeFile(
+    dir,
+    'models/marts/typed.yml',
+    `version: 2
+models:
+  - name: typed
+    description: Every type a BI tool meets
+    config:
+      tags: ['typed']
+    columns:
+      - name: v
+        description: A short code
+        tests: [not_null]
+      - name: ghost
+        description: Documented, but not in the table
+        data_type: text
+`,
+  );
+  writeFile(dir, 'seeds/country_codes.csv', 'code,name\nNZ,New Zealand\n');
+  return dir;
+}
+
+/** What information_schema says of each column, written the way format_type writes it. */
+function expectedType(row: { data_type: string; character_maximum_length: number | null; numeric_precision: number | null; numeric_scale: number | null; udt_name: string }): string {
+  if (row.data_type === 'ARRAY') return `${{ _int4: 'integer', _text: 'text', _int8: 'bigint' }[row.udt_name] ?? row.udt_name}[]`;
+  if (row.character_maximum_length !== null) return `${row.data_type}(${row.character_maximum_length})`;
+  if (row.data_type === 'numeric' && row.numeric_precision !== null) return `numeric(${row.numeric_precision},${row.numeric_scale})`;
+  return row.data_type;
+}
+
+for (const kind of databaseKinds()) {
+  describe(`kpi docs generate on ${kind}`, () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await openTestDatabase(kind);
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    it('writes a catalog whose columns, types and stats are what the database reports', async () => {
+      const target = db.target();
+      const sourceSchema = db.target(uniqueSchema('raw')).schema;
+      await db.query(`create schema "${sourceSchema}"`);
+      await db.query(`create table "${sourceSchema}".events (id bigint, kind varchar(20), at timestamp)`);
+      await db.query(`insert into "${sourceSchema}".events values (1, 'signup', '2025-03-31'), (2, 'order', '2025-03-31')`);
+      await db.query(`comment on table "${sourceSchema}".events is 'raw events'`);
+      const dir = docsProject(sourceSchema);
+      expect((await run({ projectDir: dir, targetConfig: target, adapter: db.adapter })).success).toBe(true);
+      // The seed's table, as `kpi seed` leaves it.
+      await db.query(`create table "${target.schema}".country_codes (code text, name text)`);
+
+      const result = await docsGenerate({ projectDir: dir, targetConfig: target, adapter: db.adapter });
+      expect(result.catalogPath).toBe('target/catalog.json');
+      expect(result.compileErrors).toEqual([]);
+      const catalog = JSON.parse(readFileSync(join(dir, 'target/catalog.json'), 'utf8')) as Catalog;
+      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as Manifest;
+      expect(catalog).toEqual(result.catalog);
+      expect(catalog.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/catalog/v1.json');
+
+      // Every built relation, and nothing else: no ephemerals, no tests.
+      const built = Object.values(manifest.nodes).filter((node) => ['model', 'seed'].includes(node.resource_type) && node.config.materialized !== 'ephemeral');
+      expect(Object.keys(catalog.nodes).sort()).toEqual(built.map((node) => node.unique_id).sort());
+      expect(Object.keys(catalog.sources)).toEqual(['source.jaffle_shop.shop_raw.events']);
+
+      for (const table of [...Object.values(catalog.nodes), ...Object.values(catalog.sources)]) {
+        const { schema, name } = table.metadata;
+        const columns = await db.query<{ column_name: string; ordinal_position: number; data_type: string; character_maximum_length: number | null; numeric_precision: number | null; numeric_scale: number | null; udt_name: string }>(
+          `select column_name, ordinal_position::int as ordinal_position, data_type, character_maximum_length::int as character_maximum_length,
+                  numeric_precision::int as numeric_precision, numeric_scale::int as numeric_scale, udt_name
+             from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`,
+          [schema, name],
+        );
+        expect(Object.values(table.columns).map((column) => [column.name, column.index, column.type]), `${schema}.${name}`).toEqual(
+          columns.map((column) => [column.column_name, column.ordinal_position, expectedType(column)]),
+        );
+        const [info] = await db.query<{ table_type: string }>('select table_type from information_schema.tables where table_schema = $1 and table_name = $2', [schema, name]);
+        expect(table.metadata.type).toBe(info.table_type);
+        if (info.table_type === 'BASE TABLE') {
+          const [{ n }] = await db.query<{ n: number }>(`select count(*)::int as n from "${schema}"."${name}"`);
+          expect(table.stats.row_count.value, `${schema}.${name}`).toBe(n);
+          expect(table.stats.bytes.value).toBeGreaterThan(0);
+        } else {
+          expect(table.stats).toEqual({ has_stats: expect.objectContaining({ value: false }) });
+        }
+      }
+
+      const typed = catalog.nodes['model.jaffle_shop.typed'];
+      expect(Object.fromEntries(Object.values(typed.columns).map((column) => [column.name, column.type]))).toEqual({
+        id: 'bigint',
+        kind: 'character varying(20)',
+        i: 'integer',
+        v: 'character varying(20)',
+        n: 'numeric(10,2)',
+        d: 'date',
+        ts: 'timestamp without time zone',
+        b: 'boolean',
+        j: 'jsonb',
+        arr: 'integer[]',
+        c: 'character(3)',
+      });
+      expect(typed.stats.row_count.value).toBe(2);
+      expect(catalog.sources['source.jaffle_shop.shop_raw.events'].metadata).toMatchObject({ type: 'BASE TABLE', schema: sourceSchema, name: 'events', comment: 'raw events' });
+      expect(catalog.nodes['model.jaffle_shop.stg_orders'].metadata.type).toBe('VIEW');
+      expect(catalog.nodes['seed.jaffle_shop.country_codes'].stats.row_count.value).toBe(0);
+      removeDir(dir);
+    });
+
+    it('writes a site holding every node, its columns and SQL, and the lineage, with nothing fetched from outside', async () => {
+      const target = db.target();
+      const sourceSchema = db.target(uniqueSchema('raw')).schema;
+      await db.query(`create schema "${sourceSchema}"`);
+      await db.query(`create table "${sourceSchema}".events (id bigint, kind varchar(20))`);
+      const dir = docsProject(sourceSchema);
+      expect((await run({ projectDir: dir, targetConfig: target, adapter: db.adapter })).success).toBe(true);
+      // A model that cannot compile now (its query fails): reported, and the docs are still written.
+      writeFile(dir, 'models/marts/broken.sql', "{% set rows = run_query('select * from no_such_table') %}select 1 as x");
+      const result = await docsGenerate({ projectDir: dir, targetConfig: target, adapter: db.adapter });
+      expect(result.compileErrors).toEqual([{ unique_id: 'model.jaffle_shop.broken', message: expect.stringMatching(/no_such_table/) }]);
+
+      const html = readFileSync(join(dir, 'target/index.html'), 'utf8');
+      expect(html).not.toMatch(/https?:\/\//);
+      expect(html).not.toMatch(/<(link|img|iframe)\b|<script[^>]*\ssrc=|@import|url\(/i);
+      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as Manifest;
+      const page = openDocsPage(html);
+
+      // Every model, seed, test and source; every edge of the project's graph.
+      const expected = [...Object.values(manifest.nodes).map((node) => node.unique_id), ...Object.keys(manifest.sources)].sort();
+      expect(Object.keys(page.data.nodes).sort()).toEqual(expected);
+      const edges = Object.entries(manifest.parent_map).flatMap(([child, parents]) => parents.map((parent) => `${parent} -> ${child}`));
+      expect(page.data.edges.map(([from, to]) => `${from} -> ${to}`).sort()).toEqual(edges.sort());
+      for (const type of ['model', 'seed', 'test', 'source']) expect(Object.values(page.data.nodes).some((node) => node.type === type), type).toBe(true);
+      for (const id of Object.keys(page.data.nodes)) expect(page.sidebar, id).toContain(`href="#!/${encodeURIComponent(id)}"`);
+
+      page.open('model.jaffle_shop.typed');
+      expect(page.main).toMatch(/<h1>typed<\/h1>/);
+      expect(page.main).toContain('<p>Every type a BI tool meets</p>');
+      // Columns: types from the database, descriptions from YAML, a documented column the table lacks at the end.
+      expect(page.main).toMatch(/<td class="index">4<\/td><td><code>v<\/code><\/td><td class="type">character varying\(20\)<\/td><td><p>A short code<\/p><\/td><td><a class="test" href="#!\/test\.jaffle_shop\.not_null_typed_v\.[0-9a-f]+"/);
+      expect(page.main).toMatch(/<td class="index"><\/td><td><code>ghost<\/code><\/td><td class="type">text<\/td><td><p>Documented, but not in the table<\/p><\/td>/);
+      expect(page.main).toMatch(/<dt>row count<\/dt><dd><span [^>]*>0<\/span><\/dd>/);
+      expect(page.main).toMatch(/<tr><th>tags<\/th><td><code>typed<\/code><\/td><\/tr>/);
+      expect(page.main).toMatch(/<tr><th>materialized<\/th><td><code>table<\/code><\/td><\/tr>/);
+      // Lineage: the source feeds it; its tests appear when asked for.
+      expect(page.main).toContain('data-from="source.jaffle_shop.shop_raw.events" data-to="model.jaffle_shop.typed"');
+      expect(page.main).not.toContain('data-to="test.jaffle_shop.not_null_typed_v');
+      page.showTests(true);
+      expect(page.main).toMatch(/data-from="model\.jaffle_shop\.typed" data-to="test\.jaffle_shop\.not_null_typed_v\./);
+      // Compiled SQL names the source's relation; the source tab shows the template.
+      expect(page.main).toContain(`from &quot;${sourceSchema}&quot;.&quot;events&quot;`);
+      page.showCode('source');
+      expect(page.main).toContain('from {{ source(&#39;shop_raw&#39;, &#39;events&#39;) }}');
+
+      page.open('model.jaffle_shop.customers');
+      expect(page.main).toMatch(/<h2>Depends on<\/h2><ul class="links">(<li>.*?<\/li>){3}<\/ul>/);
+      expect(page.main).toContain('href="#!/model.jaffle_shop.stg_customers"');
+      page.open('model.jaffle_shop.broken');
+      expect(page.main).toMatch(/<button data-code="compiled" class=""(?: disabled)/);
+
+      page.open('source.jaffle_shop.shop_raw.events');
+      expect(page.main).toContain('<p>One row per <strong>event</strong></p>');
+      expect(page.main).toMatch(/<td><code>kind<\/code><\/td><td class="type">character varying\(20\)<\/td><td><p>What happened<\/p>/);
+
+      page.search('short code');
+      expect(page.main).toMatch(/1 result for/);
+      expect(page.main).toContain('column v');
+
+      // Without a database: the site from the manifest alone, an empty catalog.
+      const offline = await docsGenerate({ projectDir: dir, targetConfig: target, compile: false, emptyCatalog: true });
+      expect(offline.catalog.nodes).toEqual({});
+      expect(offline.compiled).toBe(0);
+      const offlinePage = openDocsPage(readFileSync(join(dir, 'target/index.html'), 'utf8'));
+      expect(Object.keys(offlinePage.data.nodes).sort()).toEqual(expected);
+      offlinePage.open('model.jaffle_shop.typed');
+      expect(offlinePage.main).toContain('<dt>in the database</dt><dd><em>not looked up (generated with --empty-catalog)</em></dd>');
+      removeDir(dir);
+    });
+  });
+}
+
+function get(url: string, path: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const parsed = new URL(url);
+    // A raw path, so `..` reaches the server as typed (fetch would normalise it away).
+    const req = request({ host: parsed.hostname, port: parsed.port, path, method: 'GET' }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('kpi docs with the binary', () => {
+  it('generates the site and serves target/ over HTTP on localhost until stopped', async () => {
+    const dir = copyFixture('jaffle_shop');
+    removeDir(join(dir, 'profiles.yml'));
+    const missing = await kpi(['docs', 'serve', '--port', '0'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^KPI_NOT_FOUND: no docs site in .*target\n {2}hint: run `kpi docs generate` first/);
+
+    expect((await kpi(['run'], { cwd: dir })).code).toBe(0);
+    const generated = await kpi(['docs', 'generate'], { cwd: dir });
+    expect(generated.stderr).toBe('');
+    expect(generated.code).toBe(0);
+    expect(generated.stdout).toBe('Catalog written to target/catalog.json (5 nodes, 0 sources)\nDocs site written to target/index.html: open it, or run kpi docs serve\n');
+    const html = readFileSync(join(dir, 'target/index.html'), 'utf8');
+    // The page the built binary writes runs too (its script comes from the compiled code).
+    const page = openDocsPage(html);
+    page.open('model.jaffle_shop.orders');
+    expect(page.main).toContain('data-from="model.jaffle_shop.stg_payments" data-to="model.jaffle_shop.orders"');
+
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/kpi.js'), 'docs', 'serve', '--port', '0'], { cwd: dir });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk) => {
+          output += chunk;
+          const match = /Serving docs at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+          if (match) resolve(match[1]);
+        });
+        void exited.then(() => reject(new Error(`kpi docs serve exited: ${output}`)));
+      });
+      const index = await get(url, '/');
+      expect(index).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
+      expect(index.body).toBe(html);
+      const catalog = await get(url, '/catalog.json');
+      expect(catalog.type).toBe('application/json; charset=utf-8');
+      expect(Object.keys(JSON.parse(catalog.body).nodes)).toHaveLength(5);
+      expect((await get(url, '/manifest.json')).status).toBe(200);
+      for (const path of ['/../kpi_project.yml', '/..%2fdbt_project.yml', '/%2e%2e/dbt_project.yml', '/nothing.html']) expect((await get(url, path)).status, path).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    removeDir(dir);
+  });
+
+  it('renders in headless Chromium, where the machine has it', async () => {
+    const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((name) => !spawnSync(name, ['--version']).error);
+    const dir = copyFixture('jaffle_shop');
+    removeDir(join(dir, 'profiles.yml'));
+    expect((await kpi(['docs', 'generate', '--empty-catalog'], { cwd: dir })).code).toBe(0);
+    expect(existsSync(join(dir, 'target/index.html'))).toBe(true);
+    if (chromium) {
+      const dom = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(dir, 'target/index.html')}#!/model.jaffle_shop.customers`], { encoding: 'utf8', timeout: 60_000 });
+      expect(dom.stdout).toMatch(/<h1>customers<\/h1>/);
+      expect(dom.stdout).toMatch(/<svg class="lineage"[^>]*>.*data-from="model\.jaffle_shop\.stg_orders" data-to="model\.jaffle_shop\.customers"/s);
+      expect(dom.stdout).toMatch(/class="item type-model current" href="#!\/model\.jaffle_shop\.customers"/);
+    }
+    removeDir(dir);
+  });
+});

@@ -1,0 +1,225 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, execute, parse, run } from '../../src/api.js';
+import { KpiError } from '../../src/errors.js';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { removeDir } from '../helpers/fixtures.js';
+import { addDays, copyKpiProject } from '../helpers/kpi-project.js';
+
+// Two years of history keeps the suite fast and still covers a leap February (2024-02-29,
+// 2025-02-28), a year end, and prior-year figures.
+const START = '2023-01-01';
+const END = '2025-04-10';
+const baseVars = { demo_start_date: START, demo_end_date: END, demo_entities: 2 };
+
+/**
+ * An independent computation of a dashboard figure: aggregate the facts over the window's
+ * date range directly (no running totals, no stored rows), by dim_kpi.agg_type.
+ */
+function independentFigures(schema: string): string {
+  return `
+with samples as (
+  select s.as_of_date, s.kpi_id, s.entity_id, k.agg_type
+  from "${schema}".sample_rows s join "${schema}".dim_kpi k using (kpi_id)
+),
+windows as (
+  select s.*, w.figure, w.first_day, w.last_day
+  from samples s
+  cross join lateral (values
+    ('day', s.as_of_date, s.as_of_date),
+    ('day_prior', s.as_of_date - 364, s.as_of_date - 364),
+    ('mtd', date_trunc('month', s.as_of_date)::date, s.as_of_date),
+    ('mtd_prior', date_trunc('month', s.as_of_date - interval '1 year')::date, (s.as_of_date - interval '1 year')::date),
+    ('qtd', date_trunc('quarter', s.as_of_date)::date, s.as_of_date),
+    ('qtd_prior', date_trunc('quarter', s.as_of_date - interval '1 year')::date, (s.as_of_date - interval '1 year')::date),
+    ('ytd', date_trunc('year', s.as_of_date)::date, s.as_of_date),
+    ('ytd_prior', date_trunc('year', s.as_of_date - interval '1 year')::date, (s.as_of_date - interval '1 year')::date),
+    ('last28', s.as_of_date - 27, s.as_of_date),
+    ('last28_prior', s.as_of_date - 391, s.as_of_date - 364)
+  ) as w(figure, first_day, last_day)
+),
+aggregated as (
+  select w.as_of_date, w.kpi_id, w.entity_id, w.figure,
+    case w.agg_type
+      when 'sum' then sum(f.value)
+      when 'ratio' then round(sum(f.numerator) / nullif(sum(f.denominator), 0), 8)
+      when 'last' then (array_agg(f.value order by f.date_key desc) filter (where f.date_key is not null))[1]
+    end as figure_value
+  from windows w
+  left join "${schema}".fact_kpi_daily f
+    on f.kpi_id = w.kpi_id and f.entity_id = w.entity_id and f.date_key between w.first_day and w.last_day
+  group by w.as_of_date, w.kpi_id, w.entity_id, w.figure, w.agg_type
+)
+select as_of_date::text, kpi_id, entity_id, figure, figure_value::text as value from aggregated order by 1, 2, 3, 4`;
+}
+
+const FIGURE_COLUMNS = ['day', 'mtd', 'qtd', 'ytd', 'last28'];
+
+for (const kind of databaseKinds()) {
+  describe(`the KPI mart on ${kind}`, () => {
+    let db: TestDatabase;
+    let dir: string;
+    let schema: string;
+    beforeAll(async () => {
+      db = await openTestDatabase(kind);
+      dir = copyKpiProject();
+    });
+    afterAll(async () => {
+      await db.close();
+      removeDir(dir);
+    });
+
+    it('builds seeds, demo sources, the marts and their tests, all green', async () => {
+      const target = db.target();
+      schema = target.schema;
+      const summary = await build({ projectDir: dir, targetConfig: target, adapter: db.adapter, vars: baseVars });
+      const failures = summary.results.filter((result) => result.status !== 'success' && result.status !== 'pass');
+      expect(failures.map((result) => `${result.unique_id}: ${result.status} ${result.message}`)).toEqual([]);
+      const days = (Date.parse(END) - Date.parse(START)) / 86_400_000 + 1;
+      const counts = await db.query<{ facts: number; dashboard: number; kpis: number }>(
+        `select (select count(*)::int from "${schema}".fact_kpi_daily) as facts,
+                (select count(*)::int from "${schema}".agg_kpi_dashboard) as dashboard,
+                (select count(*)::int from "${schema}".dim_kpi) as kpis`,
+      );
+      // 27 KPIs, two locations and ALL, every day.
+      expect(counts[0]).toEqual({ facts: days * 27 * 3, dashboard: days * 27 * 3, kpis: 27 });
+      // Sources and the wide mart live in their own schemas, never in the sandbox.
+      const tables = await db.query<{ schema: string; name: string }>(
+        `select table_schema as schema, table_name as name from information_schema.tables where table_schema like $1 order by 1, 2`,
+        [`${schema}%`],
+      );
+      expect(tables.filter((table) => table.name.startsWith('raw_')).every((table) => table.schema === `${schema}_raw`)).toBe(true);
+      expect(tables.find((table) => table.name === 'agg_daily_revenue')?.schema).toBe(`${schema}_analytics`);
+    });
+
+    it('matches an independent computation, including leap days, year ends and every aggregation type', async () => {
+      const dates = ['2024-02-29', '2025-02-28', '2025-03-31', '2024-12-31', '2025-01-01', '2024-03-01', '2023-01-01', '2023-01-28', END];
+      await db.query(`create table "${schema}".sample_rows as
+        select d::date as as_of_date, k.kpi_id, e.entity_id
+        from unnest($1::date[]) d, "${schema}".dim_kpi k, (values (0), (1), (2)) e(entity_id)`, [dates]);
+      const expected = await db.query<{ as_of_date: string; kpi_id: number; entity_id: number; figure: string; value: string | null }>(independentFigures(schema));
+      const actual = await db.query<Record<string, string | number | null>>(
+        `select d.* from "${schema}".agg_kpi_dashboard d join "${schema}".sample_rows s using (as_of_date, kpi_id, entity_id)`,
+      );
+      expect(actual.length).toBe(dates.length * 27 * 3);
+      const byKey = new Map(actual.map((row) => [`${row.as_of_date}|${row.kpi_id}|${row.entity_id}`, row]));
+      const mismatches: string[] = [];
+      for (const row of expected) {
+        const dashboard = byKey.get(`${row.as_of_date}|${row.kpi_id}|${row.entity_id}`);
+        const [figure, part] = row.figure.split('_');
+        const column = part === 'prior' ? `${figure}_prior` : `${figure}_value`;
+        const got = dashboard?.[column] ?? null;
+        const same = got === null || row.value === null ? got === row.value : Number(got) === Number(row.value);
+        if (!same) mismatches.push(`${row.as_of_date} kpi ${row.kpi_id} entity ${row.entity_id} ${column}: dashboard ${got}, independent ${row.value}`);
+      }
+      expect(mismatches.slice(0, 10)).toEqual([]);
+      // The prior year of 2025-02-28 is Feb 1..28 2024 (Feb 29 not in it); of 2024-02-29, Feb 1..28 2023.
+      const leap = await db.query<{ as_of_date: string; mtd_prior: string }>(
+        `select as_of_date::text, mtd_prior::text from "${schema}".agg_kpi_dashboard where kpi_id = 1 and entity_id = 0 and as_of_date in ('2025-02-28', '2024-02-29') order by 1`,
+      );
+      const febSum = async (from: string, to: string) =>
+        (await db.query<{ total: string }>(`select sum(value)::text as total from "${schema}".fact_kpi_daily where kpi_id = 1 and entity_id = 0 and date_key between $1 and $2`, [from, to]))[0].total;
+      expect(leap).toEqual([
+        { as_of_date: '2024-02-29', mtd_prior: await febSum('2023-02-01', '2023-02-28') },
+        { as_of_date: '2025-02-28', mtd_prior: await febSum('2024-02-01', '2024-02-28') },
+      ]);
+      // delta_pct is delta / |prior| as a fraction, and the payload holds the same figures.
+      const payload = await db.query<{ ok: boolean }>(
+        `select bool_and(
+            (payload -> 'mtd' ->> 'value')::numeric is not distinct from mtd_value
+            and (payload -> 'ytd' ->> 'delta_pct')::numeric is not distinct from ytd_delta_pct
+            and ytd_delta_pct is not distinct from round((ytd_value - ytd_prior) / nullif(abs(ytd_prior), 0), 8)) as ok
+         from "${schema}".agg_kpi_dashboard`,
+      );
+      expect(payload[0].ok).toBe(true);
+      for (const figure of FIGURE_COLUMNS) expect(actual[0]).toHaveProperty(`${figure}_delta_pct`);
+    });
+
+    it('gives the same tables after daily increments with a late correction as a full refresh', async () => {
+      const vars = { ...baseVars, lookback_days: 3 };
+      for (let day = 1; day <= 5; day++) {
+        const end = addDays(END, day);
+        if (day === 4) {
+          // A late correction: the source system revises a day that is still within the lookback.
+          await db.query(`update "${schema}_raw".raw_tasting_room_daily set wine_revenue = wine_revenue + 1000, orders = orders + 7 where date_key = $1`, [addDays(END, 2)]);
+        }
+        const summary = await run({ projectDir: dir, targetConfig: db.target(schema), adapter: db.adapter, vars: { ...vars, demo_end_date: end } });
+        expect(summary.success).toBe(true);
+      }
+      const snapshot = async (table: string, key: string) =>
+        db.query(`select * from ${table} order by ${key}`).then((rows) =>
+          rows.map((row) => {
+            const { updated_at: _, ...rest } = row as Record<string, unknown>;
+            return rest;
+          }),
+        );
+      const incremental = await snapshot(`"${schema}".agg_kpi_dashboard`, 'as_of_date, kpi_id, entity_id');
+      const incrementalFacts = await snapshot(`"${schema}".fact_kpi_daily`, 'date_key, kpi_id, entity_id');
+      const full = await run({
+        projectDir: dir,
+        targetConfig: db.target(schema),
+        adapter: db.adapter,
+        vars: { ...vars, demo_end_date: addDays(END, 5) },
+        select: ['agg_daily_revenue+'],
+        fullRefresh: true,
+      });
+      expect(full.success).toBe(true);
+      const refreshed = await snapshot(`"${schema}".agg_kpi_dashboard`, 'as_of_date, kpi_id, entity_id');
+      expect(incremental.length).toBe(refreshed.length);
+      expect(await snapshot(`"${schema}".fact_kpi_daily`, 'date_key, kpi_id, entity_id')).toEqual(incrementalFacts);
+      expect(incremental).toEqual(refreshed);
+      const corrected = await db.query<{ value: string }>(
+        `select value::text from "${schema}".fact_kpi_daily where kpi_id = 1 and entity_id = 1 and date_key = $1`,
+        [addDays(END, 2)],
+      );
+      const raw = await db.query<{ value: string }>(`select wine_revenue::text as value from "${schema}_raw".raw_tasting_room_daily where location_id = 1 and date_key = $1`, [addDays(END, 2)]);
+      expect(corrected).toEqual(raw);
+    });
+
+    it('takes a new KPI from a dim_kpi row alone, and names a row whose column the mart lacks', async () => {
+      const seed = join(dir, 'seeds/dim_kpi.csv');
+      const original = readFileSync(seed, 'utf8');
+      writeFileSync(seed, `${original.trimEnd()}\n28,TR_ORDERS,TR Orders,Sales,Orders,count,sum,tr_orders,,,up_good,280,Tasting-room orders.\n`);
+      const schemaB = db.target().schema;
+      const summary = await execute('build', {
+        projectDir: dir,
+        targetConfig: db.target(schemaB),
+        adapter: db.adapter,
+        vars: { ...baseVars, demo_start_date: '2025-01-01' },
+        exclude: ['resource_type:test', 'resource_type:unit_test'],
+      });
+      expect(summary.success).toBe(true);
+      const rows = await db.query<{ n: number; same: boolean }>(
+        `select count(*)::int as n, bool_and(f.value = m.tr_orders) as same
+         from "${schemaB}".fact_kpi_daily f join "${schemaB}_analytics".agg_daily_revenue m using (date_key, entity_id) where f.kpi_id = 28`,
+      );
+      expect(rows[0].same).toBe(true);
+      expect(rows[0].n).toBeGreaterThan(0);
+
+      writeFileSync(seed, `${original.trimEnd()}\n28,TR_ORDERS,TR Orders,Sales,Orders,count,sum,no_such_column,,,up_good,280,Broken.\n`);
+      const broken = await execute('build', {
+        projectDir: dir,
+        targetConfig: db.target(schemaB),
+        adapter: db.adapter,
+        vars: { ...baseVars, demo_start_date: '2025-01-01' },
+        select: ['dim_kpi', 'fact_kpi_daily'],
+      });
+      const fact = broken.results.find((result) => result.unique_id.endsWith('fact_kpi_daily'));
+      expect(fact?.status).toBe('error');
+      expect(fact?.message).toMatch(/dim_kpi row 28 \(TR_ORDERS\) reads column 'no_such_column'/);
+      writeFileSync(seed, original);
+    });
+
+    it('rejects a bad fiscal_year_start_month with a compiler error that says where', async () => {
+      const error = (await run({ projectDir: dir, targetConfig: db.target(), adapter: db.adapter, vars: { ...baseVars, fiscal_year_start_month: 13 }, select: ['dim_date'] }).catch(
+        (caught: unknown) => caught,
+      )) as KpiError;
+      expect(error).toBeInstanceOf(KpiError);
+      expect(error.code).toBe('KPI_COMPILER_ERROR');
+      expect(error.message).toMatch(/fiscal_year_start_month must be 1\.\.12, got 13/);
+      expect(error.location?.file).toBe('models/kpi/dim_date.sql');
+      await expect(parse({ projectDir: dir, targetConfig: db.target(), vars: 'not: [valid' })).rejects.toBeInstanceOf(KpiError);
+    });
+  });
+}

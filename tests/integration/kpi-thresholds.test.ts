@@ -1,0 +1,222 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alerts, build, run } from '../../src/api.js';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { kpi } from '../helpers/cli.js';
+import { removeDir } from '../helpers/fixtures.js';
+import { copyKpiProject } from '../helpers/kpi-project.js';
+
+// A stretch of the demo that holds three of its injected anomalies (2023-11-24,
+// 2024-02-29, 2024-12-31) with enough history before them.
+const vars = { demo_start_date: '2023-01-01', demo_end_date: '2025-01-20', demo_entities: 1 };
+
+/**
+ * Rolling statistics, bounds, seasonal z-score and percent change recomputed from the facts
+ * for sampled rows, independently of the model: plain aggregates over explicit date ranges.
+ */
+function independentStats(schema: string): string {
+  return `
+with samples as (
+  select t.as_of_date, t.kpi_id, t.entity_id, t.window_days
+  from "${schema}".kpi_thresholds t
+  where t.as_of_date in ('2023-11-24', '2024-02-29', '2024-06-17', '2024-12-31', '2025-01-20') and t.kpi_id in (1, 14, 18, 20, 23, 27)
+),
+learnable as (
+  select f.* from "${schema}".fact_kpi_daily f
+  where not exists (select 1 from "${schema}".kpi_events e where e.event_date = f.date_key and not e.learn_from)
+),
+rolling as (
+  select s.as_of_date, s.kpi_id, s.entity_id, s.window_days,
+    count(f.value) as n, avg(f.value::float8) as mean, stddev_samp(f.value::float8) as std
+  from samples s
+  left join learnable f on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id
+    and f.date_key between s.as_of_date - s.window_days and s.as_of_date - 1
+  group by 1, 2, 3, 4
+),
+weekday as (
+  select s.as_of_date, s.kpi_id, s.entity_id,
+    count(f.value) as n, avg(f.value::float8) as mean, stddev_samp(f.value::float8) as std
+  from (select distinct as_of_date, kpi_id, entity_id from samples) s
+  left join learnable f on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id
+    and f.date_key in (select s.as_of_date - 7 * w from generate_series(1, 8) w)
+  group by 1, 2, 3
+)
+select r.as_of_date::text, r.kpi_id, r.entity_id, r.window_days, r.n, r.mean, r.std,
+  x.value::float8 as x,
+  r.mean - c.k * greatest(coalesce(r.std, 0), c.min_rel_spread * abs(r.mean), c.min_abs_spread) as lower_threshold,
+  case when w.n >= 2 and w.std > 0 then (x.value::float8 - w.mean) / w.std end as seasonal_zscore,
+  case c.pct_change_vs
+    when 'rolling_mean' then case when abs(r.mean) >= c.min_base then (x.value::float8 - r.mean) / abs(r.mean) end
+    when 'previous_day' then case when abs(pd.value) >= c.min_base then (x.value::float8 - pd.value::float8) / abs(pd.value::float8) end
+    else case when abs(lw.value) >= c.min_base then (x.value::float8 - lw.value::float8) / abs(lw.value::float8) end
+  end as pct_change
+from rolling r
+join weekday w using (as_of_date, kpi_id, entity_id)
+join "${schema}".kpi_threshold_config c on c.kpi_id = r.kpi_id
+left join "${schema}".fact_kpi_daily x on x.kpi_id = r.kpi_id and x.entity_id = r.entity_id and x.date_key = r.as_of_date
+left join "${schema}".fact_kpi_daily lw on lw.kpi_id = r.kpi_id and lw.entity_id = r.entity_id and lw.date_key = r.as_of_date - 7
+left join "${schema}".fact_kpi_daily pd on pd.kpi_id = r.kpi_id and pd.entity_id = r.entity_id and pd.date_key = r.as_of_date - 1
+order by 1, 2, 3, 4`;
+}
+
+function close(a: number | null, b: number | null): boolean {
+  if (a === null || b === null) return a === b;
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+}
+
+for (const kind of databaseKinds()) {
+  describe(`KPI thresholds and alerts on ${kind}`, () => {
+    let db: TestDatabase;
+    let dir: string;
+    let schema: string;
+    beforeAll(async () => {
+      db = await openTestDatabase(kind);
+      dir = copyKpiProject();
+      schema = db.target().schema;
+      const summary = await build({ projectDir: dir, targetConfig: db.target(schema), adapter: db.adapter, vars });
+      const problems = summary.results.filter((result) => !['success', 'pass'].includes(result.status));
+      expect(problems.map((result) => `${result.unique_id}: ${result.message}`)).toEqual([]);
+    });
+    afterAll(async () => {
+      await db.close();
+      removeDir(dir);
+    });
+
+    it('matches rolling statistics, bounds, z-scores and percent changes recomputed independently', async () => {
+      const expected = await db.query<Record<string, number | string | null>>(independentStats(schema));
+      const actual = await db.query<Record<string, number | string | null>>(
+        `select as_of_date::text, kpi_id, entity_id, window_days, baseline_n, rolling_mean, rolling_std, lower_threshold, seasonal_zscore, pct_change
+         from "${schema}".kpi_thresholds
+         where as_of_date in ('2023-11-24', '2024-02-29', '2024-06-17', '2024-12-31', '2025-01-20') and kpi_id in (1, 14, 18, 20, 23, 27)
+         order by 1, 2, 3, 4`,
+      );
+      expect(actual.length).toBe(expected.length);
+      expect(actual.length).toBe(5 * 6 * 2 * 3);
+      const mismatches: string[] = [];
+      actual.forEach((row, index) => {
+        const other = expected[index];
+        const pairs: Array<[string, unknown, unknown]> = [
+          ['baseline_n', Number(row.baseline_n), Number(other.n)],
+          ['rolling_mean', row.rolling_mean, other.mean],
+          ['rolling_std', row.rolling_std, other.std],
+          ['lower_threshold', row.lower_threshold, other.lower_threshold],
+          ['seasonal_zscore', row.seasonal_zscore, other.seasonal_zscore],
+          ['pct_change', row.pct_change, other.pct_change],
+        ];
+        for (const [name, a, b] of pairs) {
+          if (!close(a === null ? null : Number(a), b === null ? null : Number(b))) {
+            mismatches.push(`${row.as_of_date} kpi ${row.kpi_id} entity ${row.entity_id} w${row.window_days} ${name}: model ${a}, independent ${b}`);
+          }
+        }
+      });
+      expect(mismatches.slice(0, 10)).toEqual([]);
+    });
+
+    it('flags every injected anomaly in its range Yellow or Red in the 7-day window, and few clean days Red', async () => {
+      const flagged = await db.query<{ anomaly_date: string; kpi_code: string; status: string }>(
+        `select a.anomaly_date::text, a.kpi_code, t.status
+         from "${schema}_raw".demo_anomalies a
+         join "${schema}".dim_kpi k using (kpi_code)
+         join "${schema}".kpi_thresholds t on t.kpi_id = k.kpi_id and t.entity_id = a.entity_id and t.as_of_date = a.anomaly_date and t.window_days = 7
+         order by 1`,
+      );
+      expect(flagged.map((row) => row.anomaly_date)).toEqual(['2023-11-24', '2024-02-29', '2024-12-31']);
+      for (const row of flagged) expect(['yellow', 'red'], `${row.anomaly_date} ${row.kpi_code}`).toContain(row.status);
+      const share = await db.query<{ red_share: number }>(
+        `select avg((status = 'red')::int)::float8 as red_share from "${schema}".kpi_thresholds t
+         where window_days = 7 and not exists (select 1 from "${schema}_raw".demo_anomalies a where a.anomaly_date = t.as_of_date)`,
+      );
+      expect(share[0].red_share).toBeLessThan(0.02);
+      // Every row explains itself.
+      const unexplained = await db.query<{ n: number }>(`select count(*)::int as n from "${schema}".kpi_thresholds where reason is null or config_hash is null`);
+      expect(unexplained).toEqual([{ n: 0 }]);
+    });
+
+    it('serves the newest day for all three windows and keeps the history idempotent', async () => {
+      const serving = await db.query<{ n: number; dates: number; windows: number }>(
+        `select count(*)::int as n, count(distinct as_of_date)::int as dates, count(distinct window_days)::int as windows from "${schema}".kpi_serving`,
+      );
+      expect(serving).toEqual([{ n: 27 * 2 * 3, dates: 1, windows: 3 }]);
+      const before = await db.query<{ n: number }>(`select count(*)::int as n from "${schema}".kpi_status_history`);
+      const again = await run({ projectDir: dir, targetConfig: db.target(schema), adapter: db.adapter, vars, select: ['kpi_thresholds+'] });
+      expect(again.success).toBe(true);
+      expect(await db.query(`select count(*)::int as n from "${schema}".kpi_status_history`)).toEqual(before);
+      const duplicates = await db.query<{ n: number }>(
+        `select count(*)::int as n from (select 1 from "${schema}".kpi_status_history group by as_of_date, kpi_id, entity_id, window_days having count(*) > 1) d`,
+      );
+      expect(duplicates).toEqual([{ n: 0 }]);
+    });
+
+    it('gives the same thresholds after daily increments as a full refresh', async () => {
+      for (const end of ['2025-01-21', '2025-01-22', '2025-01-23']) {
+        expect((await run({ projectDir: dir, targetConfig: db.target(schema), adapter: db.adapter, vars: { ...vars, demo_end_date: end } })).success).toBe(true);
+      }
+      const snapshot = () => db.query(`select * from "${schema}".kpi_thresholds order by as_of_date, kpi_id, entity_id, window_days`);
+      const incremental = await snapshot();
+      const full = await run({
+        projectDir: dir,
+        targetConfig: db.target(schema),
+        adapter: db.adapter,
+        vars: { ...vars, demo_end_date: '2025-01-23' },
+        select: ['kpi_thresholds'],
+        fullRefresh: true,
+      });
+      expect(full.success).toBe(true);
+      const refreshed = await snapshot();
+      expect(incremental.length).toBe(refreshed.length);
+      expect(incremental).toEqual(refreshed);
+    });
+
+    it('prints the board, fails schedulers on red, and posts only changes to a webhook', async () => {
+      const board = await alerts({ projectDir: dir, targetConfig: db.target(schema), adapter: db.adapter, vars, window: 7 });
+      expect(board.rows.length).toBe(27 * 2);
+      expect(new Set(board.rows.map((row) => row.as_of_date))).toEqual(new Set([board.date]));
+
+      // The changes a webhook should carry, computed from the history directly.
+      const expectedChanges = await db.query<{ n: number }>(
+        `select count(*)::int as n
+         from "${schema}".kpi_status_history t
+         join "${schema}".kpi_status_history p on p.kpi_id = t.kpi_id and p.entity_id = t.entity_id and p.window_days = t.window_days and p.as_of_date = t.as_of_date - 1
+         where t.window_days = 7 and t.as_of_date = $1 and p.status <> t.status`,
+        [board.date],
+      );
+      const received: unknown[] = [];
+      const server: Server = createServer((request: IncomingMessage, response) => {
+        let body = '';
+        request.on('data', (chunk) => (body += chunk));
+        request.on('end', () => {
+          received.push(JSON.parse(body));
+          response.writeHead(200).end('ok');
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/secret`;
+      try {
+        const posted = await alerts({ projectDir: dir, targetConfig: db.target(schema), adapter: db.adapter, vars, window: 7, webhook: url });
+        expect(posted.webhook?.error).toBeNull();
+        expect(posted.webhook?.changes.length).toBe(expectedChanges[0].n);
+        expect(received.length).toBe(expectedChanges[0].n > 0 ? 1 : 0);
+        if (received.length > 0) expect(JSON.stringify(received[0])).toMatch(/"text"/);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+
+      // The real binary: JSON out, and --fail-on red decides the exit code from what is on the board.
+      writeFileSync(join(dir, 'profiles.yml'), kind === 'pglite' ? '' : `kpi:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      url: "{{ env_var('KPI_TEST_PG_URL') }}"\n      schema: ${schema}\n`);
+      if (kind === 'postgres') {
+        const json = await kpi(['alerts', '--format', 'json', '--window', '7', '--project-dir', dir, '--profiles-dir', dir]);
+        expect(json.code).toBe(0);
+        expect(JSON.parse(json.stdout).rows).toHaveLength(27 * 2);
+        const failing = await kpi(['alerts', '--fail-on', 'red', '--window', '7', '--project-dir', dir, '--profiles-dir', dir]);
+        const hasRed = board.rows.some((row) => row.status === 'red');
+        expect(failing.code).toBe(hasRed ? 1 : 0);
+        const yellowOrWorse = board.rows.some((row) => row.status === 'red' || row.status === 'yellow');
+        const failingYellow = await kpi(['alerts', '--fail-on', 'yellow', '--window', '7', '--project-dir', dir, '--profiles-dir', dir]);
+        expect(failingYellow.code).toBe(yellowOrWorse ? 1 : 0);
+      }
+    });
+  });
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from '../../src/api.js';
+import { KpiError } from '../../src/errors.js';
+import { makeProject, removeDir } from '../helpers/fixtures.js';
+
+const target = { type: 'pglite' as const, name: 'dev', profileName: 'test', schema: 'sandbox', threads: 1, path: null };
+
+/** Parse a project whose models/schema.yml declares `tests` on orders.status; the error it stops with. */
+async function parseError(tests: string, extra: Record<string, string> = {}): Promise<KpiError> {
+  const dir = makeProject({
+    'kpi_project.yml': 'name: bad\n',
+    'models/orders.sql': "select 1 as order_id, 'placed' as status, 1 as customer_id",
+    'models/customers.sql': 'select 1 as customer_id',
+    'models/schema.yml': `version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: status\n        tests:\n${tests}`,
+    ...extra,
+  });
+  try {
+    const error = await parse({ projectDir: dir, targetConfig: target }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(KpiError);
+    return error as KpiError;
+  } finally {
+    removeDir(dir);
+  }
+}
+
+describe('bad test declarations', () => {
+  it('name an unknown test with a suggestion and the YAML line', async () => {
+    // The entry sits on line 8 of models/schema.yml.
+    const unknown = await parseError('          - not_null\n          - uniqe\n');
+    expect(unknown).toMatchObject({ code: 'KPI_TEST_INVALID', location: { file: 'models/schema.yml', line: 8 } });
+    expect(unknown.message).toBe("there is no test named 'uniqe'. Did you mean 'unique'?");
+    expect(unknown.hint).toMatch(/accepted_values, .*not_null.*relationships.*unique/);
+
+    const namespaced = await parseError('          - dbt_utils.expresion_is_true:\n              expression: "1 = 1"\n');
+    expect(namespaced.message).toBe("there is no test named 'dbt_utils.expresion_is_true'. Did you mean 'dbt_utils.expression_is_true'?");
+  });
+
+  it('report missing arguments, bad configs and bad shapes where they are written', async () => {
+    const cases: Array<{ tests: string; code: string; message: RegExp; line: number; hint?: RegExp }> = [
+      { tests: '          - accepted_values:\n              quote: false\n', code: 'KPI_TEST_INVALID', message: /test 'accepted_values' needs the argument 'values'/, line: 7 },
+      { tests: '          - relationships:\n              to: ref("customers")\n', code: 'KPI_TEST_INVALID', message: /needs the argument 'field'/, line: 7 },
+      { tests: '          - not_null:\n              severity: fatal\n', code: 'KPI_TEST_INVALID', message: /severity must be 'error' or 'warn', not 'fatal'/, line: 7 },
+      { tests: '          - not_null:\n              config:\n                severty: warn\n', code: 'KPI_CONFIG_UNKNOWN_KEY', message: /Did you mean 'severity'/, line: 7 },
+      { tests: '          - not_null:\n              config:\n                limit: many\n', code: 'KPI_TEST_INVALID', message: /limit must be a whole number/, line: 7 },
+      {
+        tests: '          - accepted_values:\n            values: [a]\n',
+        code: 'KPI_TEST_INVALID',
+        message: /exactly one key, the test's name; this one has 2 \(accepted_values, values\)/,
+        line: 7,
+        hint: /indent the arguments under the test name/,
+      },
+      { tests: '          - unique:\n              model: orders\n', code: 'KPI_TEST_INVALID', message: /argument named 'model', which is reserved/, line: 7 },
+      {
+        tests: "          - relationships:\n              to: ref('customerz')\n              field: customer_id\n",
+        code: 'KPI_REF_NOT_FOUND',
+        message: /refers to 'customerz', which does not exist\. Did you mean 'customers'\?/,
+        line: 7,
+      },
+      { tests: '          - unique\n          - unique\n', code: 'KPI_DUPLICATE_NODE', message: /two tests are named 'unique_orders_status'/, line: 8 },
+    ];
+    for (const testCase of cases) {
+      const error = await parseError(testCase.tests);
+      expect(error.code, testCase.tests).toBe(testCase.code);
+      expect(error.message, testCase.tests).toMatch(testCase.message);
+      expect(error.location, testCase.tests).toMatchObject({ file: 'models/schema.yml', line: testCase.line });
+      if (testCase.hint) expect(error.hint).toMatch(testCase.hint);
+    }
+  });
+
+  it('asks for a column when a column test is declared on a model', async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: bad\n',
+      'models/orders.sql': 'select 1 as id',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    tests:\n      - not_null\n',
+    });
+    const error = (await parse({ projectDir: dir, targetConfig: target }).catch((caught: unknown) => caught)) as KpiError;
+    expect(error).toMatchObject({ code: 'KPI_TEST_INVALID', location: { file: 'models/schema.yml', line: 5 } });
+    expect(error.message).toMatch(/test 'not_null' checks a column: list it under a column's tests, or give it column_name/);
+    removeDir(dir);
+  });
+});
+
+describe('test nodes at parse time', () => {
+  it('disables tests that are switched off or whose model is, and takes tags and configs from every level', async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: nodes\nmodels:\n  nodes:\n    retired:\n      +enabled: false\ndata_tests:\n  nodes:\n    +tags: [nightly]\n    +store_failures: true\n',
+      'models/orders.sql': 'select 1 as id',
+      'models/retired/old_orders.sql': 'select 1 as id',
+      'models/schema.yml': `version: 2
+models:
+  - name: orders
+    columns:
+      - name: id
+        tags: [keys]
+        tests:
+          - unique:
+              config:
+                tags: [critical]
+          - not_null:
+              config:
+                enabled: false
+  - name: old_orders
+    columns:
+      - name: id
+        tests: [unique]
+`,
+      'tests/orders_have_rows.sql': "{{ config(store_failures=false) }}\nselect 1 from {{ ref('orders') }} having count(*) = 0",
+    });
+    const parsed = await parse({ projectDir: dir, targetConfig: target });
+    const tests = Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'test');
+    expect(tests.map((node) => node.name).sort()).toEqual(['orders_have_rows', 'unique_orders_id']);
+    const unique = tests.find((node) => node.name === 'unique_orders_id');
+    expect(unique).toMatchObject({
+      tags: ['critical', 'keys', 'nightly'],
+      config: { store_failures: true, severity: 'ERROR' },
+      schema: 'sandbox_dbt_test__audit',
+      alias: 'unique_orders_id',
+      relation_name: '"sandbox_dbt_test__audit"."unique_orders_id"',
+    });
+    // The singular test's own config() wins over the project file.
+    expect(tests.find((node) => node.name === 'orders_have_rows')).toMatchObject({ config: { store_failures: false, tags: ['nightly'] }, relation_name: null });
+    const disabled = Object.values(parsed.manifest.disabled).flat().map((node) => node.name).sort();
+    expect(disabled).toEqual(['not_null_orders_id', 'old_orders', 'unique_old_orders_id']);
+    removeDir(dir);
+  });
+});
