@@ -75,6 +75,9 @@ daily as (
   join {{ ref('dim_kpi') }} k on k.kpi_id = s.kpi_id
   left join {{ ref('fact_kpi_daily') }} f
     on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id and f.date_key = d.date_key
+    -- The date range again, on the facts' side: the planner does not carry it across the
+    -- join, and without it hashes every fact of every year.
+    and f.date_key between {{ first }} - 27 and {{ last }}
   where d.date_key between {{ first }} - 27 and {{ last }}
 ),
 
@@ -173,8 +176,9 @@ computed as materialized (
   from totals
 ),
 
--- This run's rows after the stored rows of the year before the range, where prior-year
--- figures are read from.
+-- This run's rows after the stored rows its prior-year figures are read from: only those
+-- dates (364 days and one calendar year before each as-of date), looked up in the index,
+-- so an increment reads two stored rows a series and day, not a year of them.
 timeline as (
   select computed.*, true as is_new
   from computed
@@ -190,7 +194,12 @@ timeline as (
     {%- endfor %}
     false as is_new
   from {{ this }} t
-  where t.as_of_date between {{ first }} - 367 and {{ first }} - 1
+  where t.as_of_date < {{ first }}
+    and t.as_of_date = any(array(
+      select earlier
+      from generate_series({{ first }}::timestamp, {{ last }}::timestamp, interval '1 day') as g(day)
+      cross join lateral (values (g.day::date - 364), ((g.day - interval '1 year')::date)) as e(earlier)
+    ))
   {%- endif %}
 ),
 

@@ -84,6 +84,9 @@ daily as (
   cross join series s
   left join {{ ref('fact_kpi_daily') }} f
     on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id and f.date_key = d.date_key
+    -- The date range again, on the facts' side: the planner does not carry it across the
+    -- join, and without it hashes every fact of every year.
+    and f.date_key between {{ first }} - {{ reach }} and {{ last }}
   left join unlearned u
     on u.event_date = d.date_key and u.kpi_id = s.kpi_id and u.entity_id = s.entity_id
   where d.date_key between {{ first }} - {{ reach }} and {{ last }}
