@@ -39,9 +39,13 @@ async function bareSql(adapter: Adapter, dir: string, model: string): Promise<nu
   const sql = readFileSync(join(dir, 'target/compiled/kpi/models/kpi', `${model}.sql`), 'utf8').replace(/[\s;]+$/, '');
   return adapter.withConnection(async (connection) => {
     await connection.query(`drop table if exists bench_bare`);
+    // As the models run it (kpi_project.yml's pre-hook): without JIT.
+    await connection.query('begin');
+    await connection.query('set local jit = off');
     const started = performance.now();
     await connection.query(`create temporary table bench_bare as ${sql}`);
     const elapsed = (performance.now() - started) / 1000;
+    await connection.query('commit');
     await connection.query(`drop table bench_bare`);
     return elapsed;
   });
@@ -84,20 +88,28 @@ async function measure(label: string, adapter: Adapter, target: TargetConfig, lo
     const fullBare: Record<string, number> = {};
     for (const model of HEAVY) fullBare[model] = await bareSql(adapter, dir, model);
 
-    started = performance.now();
-    const increment = await run({ ...options, vars: { ...vars, demo_end_date: addDays(yesterday, 1) } });
-    const incrementTotal = (performance.now() - started) / 1000;
-    if (!increment.success) throw new Error(`${label}: increment failed`);
-    const incrementBare: Record<string, number> = {};
-    for (const model of HEAVY) incrementBare[model] = await bareSql(adapter, dir, model);
+    // The first increment right after a full build pays for the new tables' first reads
+    // (hint bits, no visibility map yet); the second is a day like the ones that follow.
+    const increments: Array<{ total: number; results: NodeResult[]; bare: Record<string, number> }> = [];
+    for (const day of [1, 2]) {
+      started = performance.now();
+      const increment = await run({ ...options, vars: { ...vars, demo_end_date: addDays(yesterday, day) } });
+      const total = (performance.now() - started) / 1000;
+      if (!increment.success) throw new Error(`${label}: increment ${day} failed`);
+      const bare: Record<string, number> = {};
+      for (const model of HEAVY) bare[model] = await bareSql(adapter, dir, model);
+      increments.push({ total, results: increment.results, bare });
+    }
 
     const facts = await adapter.withConnection(async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from "${target.schema}".fact_kpi_daily`)).rows[0].n);
     const bi = await biLatency(adapter, target.schema);
     console.log(`\n${label}, ${locations} location(s), ${facts.toLocaleString('en')} fact rows (load ${loadavg()[0].toFixed(1)})`);
     console.log(`  full build: ${fullTotal.toFixed(2)} s (all models)`);
     for (const model of HEAVY) console.log(`    ${model.padEnd(18)} kpi ${seconds(full.results, model).toFixed(2)} s | its SQL alone ${fullBare[model].toFixed(2)} s`);
-    console.log(`  daily increment: ${incrementTotal.toFixed(2)} s (all models)`);
-    for (const model of HEAVY) console.log(`    ${model.padEnd(18)} kpi ${seconds(increment.results, model).toFixed(3)} s | its SQL alone ${incrementBare[model].toFixed(3)} s`);
+    for (const [index, increment] of increments.entries()) {
+      console.log(`  daily increment ${index + 1}${index === 0 ? ' (right after the full build)' : ''}: ${increment.total.toFixed(2)} s (all models)`);
+      for (const model of HEAVY) console.log(`    ${model.padEnd(18)} kpi ${seconds(increment.results, model).toFixed(3)} s | its SQL alone ${increment.bare[model].toFixed(3)} s`);
+    }
     console.log(`  BI queries (median of 25): ${Object.entries(bi).map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(' | ')}`);
   } finally {
     await adapter.withConnection(async (connection) => {
