@@ -1,22 +1,45 @@
-{{ config(materialized='view') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    full_refresh=false,
+    on_schema_change='append_new_columns',
+    indexes=[
+      {'columns': ['as_of_date', 'kpi_id', 'entity_id', 'window_days'], 'unique': True},
+      {'columns': ['kpi_id', 'entity_id', 'window_days', 'as_of_date']}
+    ]
+) }}
 
 {#-
-  Every day's status, kept: one row per as-of date, KPI, entity and window. It reads
-  kpi_thresholds, which runs extend with new days and rewrite only the recomputed ones by
-  key (merge), so the history only grows and re-running a day leaves one row. A view,
-  because a copy of a table that already keeps every day would double the storage for
-  nothing. `kpi alerts --webhook` compares a day with the one before to post only changes.
+  Every status as it was first published: one row per as-of date, KPI, entity and window,
+  appended the first time kpi_thresholds has it and never changed after. Re-running a day
+  adds nothing; a late correction, a new threshold config or a `--full-refresh` of the
+  thresholds recompute kpi_thresholds but do not rewrite what was published
+  (full_refresh=false: `--full-refresh` leaves this table alone; drop it to start over).
+  `kpi alerts --webhook` compares a day with the one before to post only changes.
+
+  An increment looks at the thresholds' days from lookback_days before the newest
+  recorded day on (found by index), so a series that appears on a recent day is recorded
+  too, without scanning all of history.
 -#}
 
 select
-  as_of_date,
-  kpi_id,
-  entity_id,
-  window_days,
-  value,
-  signals,
-  counted_signals,
-  status,
-  reason,
-  config_hash
-from {{ ref('kpi_thresholds') }}
+  t.as_of_date,
+  t.kpi_id,
+  t.entity_id,
+  t.window_days,
+  t.value,
+  t.signals,
+  t.counted_signals,
+  t.status,
+  t.reason,
+  t.config_hash,
+  now() as recorded_at
+from {{ ref('kpi_thresholds') }} t
+{%- if is_incremental() %}
+where t.as_of_date >= (select coalesce(max(as_of_date), date '0001-01-01') - {{ var('lookback_days') | int }} from {{ this }})
+  and not exists (
+    select 1
+    from {{ this }} h
+    where h.as_of_date = t.as_of_date and h.kpi_id = t.kpi_id and h.entity_id = t.entity_id and h.window_days = t.window_days
+  )
+{%- endif %}

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alerts, build, run } from '../../src/api.js';
@@ -217,6 +217,38 @@ for (const kind of databaseKinds()) {
         const failingYellow = await kpi(['alerts', '--fail-on', 'yellow', '--window', '7', '--project-dir', dir, '--profiles-dir', dir]);
         expect(failingYellow.code).toBe(yellowOrWorse ? 1 : 0);
       }
+    });
+
+    it('keeps the statuses it published when the thresholds are recomputed with other settings', async () => {
+      const history = () =>
+        db.query<{ config_hash: string }>(`select as_of_date::text, kpi_id, entity_id, window_days, status, config_hash from "${schema}".kpi_status_history order by 1, 2, 3, 4`);
+      const before = await history();
+      const file = join(dir, 'config/thresholds.yml');
+      const original = readFileSync(file, 'utf8');
+      expect(original).toMatch(/^ {2}k: 2\b/m);
+      writeFileSync(file, original.replace(/^ {2}k: 2\b/m, '  k: 0.5'));
+      try {
+        const rerun = await run({
+          projectDir: dir,
+          targetConfig: db.target(schema),
+          adapter: db.adapter,
+          vars: { ...vars, demo_end_date: '2025-01-23' },
+          select: ['kpi_threshold_config+'],
+          fullRefresh: true,
+        });
+        expect(rerun.results.filter((result) => result.status !== 'success').map((result) => result.message)).toEqual([]);
+      } finally {
+        writeFileSync(file, original);
+      }
+      // The thresholds were recomputed with the new settings; the history still holds what was published.
+      const recomputed = await db.query<{ n: number; changed: number }>(
+        `select count(*)::int as n, count(*) filter (where t.config_hash <> h.config_hash or t.status <> h.status)::int as changed
+         from "${schema}".kpi_thresholds t
+         join "${schema}".kpi_status_history h using (as_of_date, kpi_id, entity_id, window_days)`,
+      );
+      expect(recomputed[0].n).toBe(before.length);
+      expect(recomputed[0].changed).toBeGreaterThan(0);
+      expect(await history()).toEqual(before);
     });
   });
 }
