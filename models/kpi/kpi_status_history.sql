@@ -18,9 +18,16 @@
   `kpi alerts --webhook` compares a day with the one before to post only changes.
 
   An increment looks at the thresholds' days from lookback_days before the newest
-  recorded day on (found by index), so a series that appears on a recent day is recorded
-  too, without scanning all of history.
+  recorded day on, so a series that appears on a recent day is recorded too. That day is
+  read first and written in as a literal: the planner then uses the index instead of
+  scanning all of history (as it does for a subquery it cannot see through).
 -#}
+
+{%- set since = '0001-01-01' -%}
+{%- if is_incremental() and execute -%}
+  {%- set found = run_query("select (coalesce(max(as_of_date), date '0001-01-01') - " ~ (var('lookback_days') | int) ~ ")::text as since from " ~ this) -%}
+  {%- set since = found.rows[0]['since'] -%}
+{%- endif %}
 
 select
   t.as_of_date,
@@ -36,7 +43,7 @@ select
   now() as recorded_at
 from {{ ref('kpi_thresholds') }} t
 {%- if is_incremental() %}
-where t.as_of_date >= (select coalesce(max(as_of_date), date '0001-01-01') - {{ var('lookback_days') | int }} from {{ this }})
+where t.as_of_date >= date '{{ since }}'
   and not exists (
     select 1
     from {{ this }} h
