@@ -7,13 +7,14 @@
  *   npx tsx bench/kpi-mart.ts --entities 1    # only 1 location
  *   KPI_TEST_PG_URL=postgres://... selects the server (default postgres://postgres@127.0.0.1:5432/test)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { execute, run } from '../src/api.js';
 import type { Adapter } from '../src/adapters/adapter.js';
 import { PgliteAdapter } from '../src/adapters/pglite/pglite-adapter.js';
+import { TEXT_PARSERS } from '../src/adapters/type-parsers.js';
 import { PostgresAdapter } from '../src/adapters/postgres/postgres-adapter.js';
 import { targetFromUrl, type TargetConfig } from '../src/config/profiles.js';
 import type { NodeResult } from '../src/runner/types.js';
@@ -21,7 +22,7 @@ import { copyKpiProject, addDays } from '../tests/helpers/kpi-project.js';
 import { removeDir } from '../tests/helpers/fixtures.js';
 
 const url = process.env.KPI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const HEAVY = ['fact_kpi_daily', 'agg_kpi_dashboard', 'kpi_thresholds'];
+const HEAVY = ['fact_kpi_daily', 'agg_kpi_dashboard', 'kpi_thresholds', 'kpi_status_history'];
 const yesterday = addDays(new Date().toISOString().slice(0, 10), -1);
 
 function writeEntities(dir: string, locations: number): void {
@@ -125,12 +126,16 @@ try {
   for (const locations of only ? [only] : [1, 100]) {
     await measure('server (Postgres)', server, targetFromUrl(url, `kpi_bench_${locations}`, 4), locations);
     if (locations <= 3) {
-      const db = await PGlite.create();
+      // On disk, as `kpi` opens it (.kpi/pglite): an in-memory PGlite grows its files by
+      // copying them and writes big tables several times slower.
+      const dataDir = mkdtempSync(join(tmpdir(), 'kpi-bench-pglite-'));
+      const db = await PGlite.create(dataDir, { parsers: TEXT_PARSERS });
       const adapter = await PgliteAdapter.open({ db });
       try {
-        await measure('embedded (PGlite)', adapter, { type: 'pglite', name: 'dev', profileName: 'bench', schema: `kpi_bench_${locations}`, threads: 1, path: null }, locations);
+        await measure('embedded (PGlite)', adapter, { type: 'pglite', name: 'dev', profileName: 'bench', schema: `kpi_bench_${locations}`, threads: 1, path: dataDir }, locations);
       } finally {
         await db.close();
+        removeDir(dataDir);
       }
     }
   }
