@@ -234,6 +234,43 @@ for (const kind of databaseKinds()) {
       removeDir(dir);
     });
 
+    it("types a `this` from the rows' values when the model's full refresh reads an input the test does not give", async () => {
+      const target = db.target();
+      const dir = shopProject(target);
+      writeFile(
+        dir,
+        'models/marts/newer_orders.sql',
+        [
+          "{{ config(materialized='incremental', unique_key='order_id') }}",
+          "select o.order_id, o.status from {{ ref('stg_orders') }} o",
+          '{% if is_incremental() %}',
+          'where o.order_id > (select max(order_id) from {{ this }})',
+          '{% else %}',
+          "join {{ source('shop', 'customers') }} c on c.id = o.customer_id",
+          '{% endif %}',
+        ].join('\n'),
+      );
+      writeFile(
+        dir,
+        'models/more_tests.yml',
+        [
+          'unit_tests:',
+          '  - name: newer_orders_only',
+          '    model: newer_orders',
+          '    overrides: {macros: {is_incremental: true}}',
+          '    given:',
+          "      - input: ref('stg_orders')",
+          '        rows: [{order_id: 1, status: paid}, {order_id: 2, status: lost}]',
+          '      - input: this',
+          '        rows: [{order_id: 1}]',
+          '    expect: {rows: [{order_id: 2, status: lost}]}',
+        ].join('\n'),
+      );
+      const summary = await execute('test', { projectDir: dir, targetConfig: target, adapter: db.adapter, select: ['unit_test:newer_orders_only'] });
+      expect(summary.results.map((result) => [result.status, result.message])).toEqual([['pass', null]]);
+      removeDir(dir);
+    });
+
     it('reports bad declarations with KPI_UNIT_TEST_INVALID at the YAML line and column', async () => {
       const target = db.target();
       const cases: Array<{ yaml: string[]; message: RegExp; line: number; column?: number }> = [

@@ -39,9 +39,17 @@ export async function runUnitTest(node: ManifestNode, context: RunContext, threa
     if (!model) throw new KpiError('KPI_UNIT_TEST_INVALID', `the model under test (${definition.model}) is not in the manifest`, { location: definition.location });
     return await context.adapter.withConnection(async (connection) => {
       watch.begin('compile');
-      // The model as a full refresh gives its own columns, for a `this` not built yet.
+      // The model as a full refresh gives its own columns, for a `this` not built yet. When
+      // that cannot be compiled from the fixtures (its full-refresh branch reads an input the
+      // test does not give), the rows' values type the columns instead.
       const fullRefresh = { ...definition, overrides: { ...definition.overrides, macros: { ...definition.overrides.macros, is_incremental: false } } };
-      const modelColumns = async (fixtures: readonly FixtureCte[]) => outputColumns(connection, await compileUnderTest(context.session, model, fullRefresh, fixtures, connection));
+      const modelColumns = async (fixtures: readonly FixtureCte[]) => {
+        try {
+          return await outputColumns(connection, await compileUnderTest(context.session, model, fullRefresh, fixtures, connection));
+        } catch {
+          return [];
+        }
+      };
       const built = await buildFixtures(connection, manifest, model, definition.given, node.name, modelColumns);
       inferred = built.inferred;
       compiled = await compileUnderTest(context.session, model, definition, built.fixtures, connection);
