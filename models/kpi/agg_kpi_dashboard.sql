@@ -82,7 +82,9 @@ daily as (
 ),
 
 -- One pass in series order: running totals (of the range, and of everything for the last
--- 28 days) and the latest day with data so far.
+-- 28 days) and the latest day with data so far. A full build's range starts at the first
+-- fact, so there the two are the same totals, summed once.
+{%- set all = 'all' if incremental else 'range' %}
 running as (
   select
     daily.*,
@@ -90,11 +92,13 @@ running as (
     sum(case when in_range then coalesce(value, 0) else 0 end) over by_series as range_value,
     sum(case when in_range then coalesce(numerator, 0) else 0 end) over by_series as range_numerator,
     sum(case when in_range then coalesce(denominator, 0) else 0 end) over by_series as range_denominator,
-    count(*) filter (where in_range and has_data) over by_series as range_days,
+    count(*) filter (where in_range and has_data) over by_series as range_days
+    {%- if incremental %},
     sum(coalesce(value, 0)) over by_series as all_value,
     sum(coalesce(numerator, 0)) over by_series as all_numerator,
     sum(coalesce(denominator, 0)) over by_series as all_denominator,
     count(*) filter (where has_data) over by_series as all_days
+    {%- endif %}
   from daily
   window by_series as (partition by kpi_id, entity_id order by as_of_date)
 ),
@@ -113,10 +117,10 @@ windows as (
     range_denominator - lag(range_denominator, {{ back }}, 0) over by_series as {{ period }}_denominator_part,
     range_days - lag(range_days, {{ back }}, 0::bigint) over by_series as {{ period }}_days_part,
     {%- endfor %}
-    all_value - lag(all_value, 28, 0) over by_series as last28_sum,
-    all_numerator - lag(all_numerator, 28, 0) over by_series as last28_numerator,
-    all_denominator - lag(all_denominator, 28, 0) over by_series as last28_denominator,
-    all_days - lag(all_days, 28, 0::bigint) over by_series as last28_days
+    {{ all }}_value - lag({{ all }}_value, 28, 0) over by_series as last28_sum,
+    {{ all }}_numerator - lag({{ all }}_numerator, 28, 0) over by_series as last28_numerator,
+    {{ all }}_denominator - lag({{ all }}_denominator, 28, 0) over by_series as last28_denominator,
+    {{ all }}_days - lag({{ all }}_days, 28, 0::bigint) over by_series as last28_days
   from running
   window by_series as (partition by kpi_id, entity_id order by as_of_date)
 ),
@@ -204,11 +208,13 @@ timeline as (
 ),
 
 -- A year earlier is 365 or 366 days back (Feb 29 - 1 year = Feb 28); day and last-28
--- figures compare with 364 days back. Frames of exactly one day at that distance find the
--- row for that date, or none.
+-- figures compare with 364 days back.
 compared as (
   select
     timeline.*,
+    {%- if incremental %}
+    -- The stored rows are sparse: frames of exactly one day at that distance find the row
+    -- for that date, or none.
     first_value(day_value) over days_364 as day_prior,
     first_value(last28_value) over days_364 as last28_prior,
     {%- for period, start in periods %}
@@ -217,15 +223,42 @@ compared as (
       else first_value({{ period }}_value) over days_365
     end as {{ period }}_prior{{ ',' if not loop.last }}
     {%- endfor %}
+    {%- else %}
+    -- A full build has a row for every day of every series (dim_date is one unbroken range),
+    -- so a day's distance is a row offset: lag, a third of the cost of the range frames above.
+    lag(day_value, 364) over by_series as day_prior,
+    lag(last28_value, 364) over by_series as last28_prior,
+    {%- for period, start in periods %}
+    lag({{ period }}_value, as_of_date - (as_of_date - interval '1 year')::date) over by_series as {{ period }}_prior{{ ',' if not loop.last }}
+    {%- endfor %}
+    {%- endif %}
   from timeline
   window
-    by_series as (partition by kpi_id, entity_id order by as_of_date),
+    by_series as (partition by kpi_id, entity_id order by as_of_date)
+    {%- if incremental %},
     days_364 as (by_series range between interval '364 days' preceding and interval '364 days' preceding),
     days_365 as (by_series range between interval '365 days' preceding and interval '365 days' preceding),
     days_366 as (by_series range between interval '366 days' preceding and interval '366 days' preceding)
-),
+    {%- endif %}
+)
 
-deltas as materialized (
+select
+  deltas.*,
+  -- Written as JSON text and parsed once: jsonb_build_object costs twice as much here.
+  (
+    '{"as_of_date":"' || as_of_date || '","kpi_id":' || kpi_id || ',"entity_id":' || entity_id
+    {%- for figure in figures %}
+    || ',"{{ figure }}":{"value":' || coalesce({{ figure }}_value::text, 'null')
+    || ',"prior":' || coalesce({{ figure }}_prior::text, 'null')
+    || ',"delta":' || coalesce({{ figure }}_delta::text, 'null')
+    || ',"delta_pct":' || coalesce({{ figure }}_delta_pct::text, 'null') || '}'
+    {%- endfor %}
+    || '}'
+  )::jsonb as payload,
+  now() as updated_at
+-- offset 0 keeps the subquery whole: each delta is computed once, for its column and for
+-- the payload, and no materialized CTE is written for it.
+from (
   select
     as_of_date,
     kpi_id,
@@ -243,20 +276,5 @@ deltas as materialized (
     {%- endfor %}
   from compared
   where is_new
-)
-
-select
-  deltas.*,
-  -- Written as JSON text and parsed once: jsonb_build_object costs twice as much here.
-  (
-    '{"as_of_date":"' || as_of_date || '","kpi_id":' || kpi_id || ',"entity_id":' || entity_id
-    {%- for figure in figures %}
-    || ',"{{ figure }}":{"value":' || coalesce({{ figure }}_value::text, 'null')
-    || ',"prior":' || coalesce({{ figure }}_prior::text, 'null')
-    || ',"delta":' || coalesce({{ figure }}_delta::text, 'null')
-    || ',"delta_pct":' || coalesce({{ figure }}_delta_pct::text, 'null') || '}'
-    {%- endfor %}
-    || '}'
-  )::jsonb as payload,
-  now() as updated_at
-from deltas
+  offset 0
+) deltas
