@@ -75,10 +75,6 @@ export function grant(relation: RelationName, privilege: string, grantee: string
   return `grant ${safePrivilege} on ${q(relation)} to ${to}`;
 }
 
-export function analyze(relation: RelationName): string {
-  return `analyze ${q(relation)}`;
-}
-
 export interface ColumnDefinition {
   name: string;
   type: string;

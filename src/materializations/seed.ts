@@ -3,7 +3,8 @@ import { quoteIdentifier } from '../adapters/quote.js';
 import { KpiError } from '../errors.js';
 import { seedCopyError } from '../seeds/copy-error.js';
 import { SeedTypesChanged, type SeedFile } from '../seeds/seed-file.js';
-import { analyze, createTable, q, truncateTable, type RelationName } from './ddl.js';
+import { createTable, q, truncateTable, type RelationName } from './ddl.js';
+import { analyzeForPlanner } from './planner-statistics.js';
 import { StatementError, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { columnNames, docsAndGrants, runAll, runHooks } from './relation-extras.js';
 import { swapInTable } from './table.js';
@@ -116,7 +117,7 @@ async function reload(context: MaterializationContext, columns: readonly string[
     await context.run(truncateTable(target));
     rows = await copy();
     // As after a swap: the refilled table's statistics would describe the old rows.
-    await context.run(analyze(target));
+    await analyzeForPlanner(context, q(target));
     await runAll(context, docsAndGrants(node, target, 'table', columns));
     await runHooks(context, 'post_hook', true);
   });

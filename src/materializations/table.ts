@@ -2,18 +2,19 @@ import { inTransaction } from '../adapters/adapter.js';
 import { KpiError } from '../errors.js';
 import type { IndexConfig } from '../project/types.js';
 import {
-  analyze,
   createIndex,
   createTableAs,
   dropRelation,
   indexName,
   renameIndex,
+  q,
   renameRelation,
   suffixed,
   type RelationName,
 } from './ddl.js';
 import { captureDependentViews, dropDependentViews, restoreDependentViews } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
+import { analyzeForPlanner } from './planner-statistics.js';
 import { columnNames, docsAndGrants, runAll, runHooks } from './relation-extras.js';
 
 export const TEMP_SUFFIX = '__kpi_tmp';
@@ -72,7 +73,7 @@ export async function swapInTable(context: MaterializationContext, build: BuildT
     for (const index of indexes) await context.run(createIndex(temp, index.config, index.temporary));
     // Fresh tables have no statistics until autovacuum gets to them; the next model in the
     // same run would be planned blind (a merge join over millions of rows instead of a hash join).
-    await context.run(analyze(temp));
+    await analyzeForPlanner(context, q(temp));
 
     const dependents = existing ? await captureDependentViews(context.connection, target) : [];
     await runAll(context, dropDependentViews(dependents));

@@ -141,6 +141,27 @@ for (const kind of databaseKinds()) {
       removeDir(dir);
     });
 
+    it('gathers statistics on a new table for the next model, leaving out its json documents', async () => {
+      const dir = makeProject({
+        'kpi_project.yml': 'name: stats\n',
+        'models/wide.sql': "{{ config(materialized='table') }}\nselect g as id, g % 7 as weekday, jsonb_build_object('id', g) as payload from generate_series(1, 40) g",
+        'models/plain.sql': "{{ config(materialized='table') }}\nselect g as id from generate_series(1, 30) g",
+      });
+      const target = db.target();
+      expect((await run({ projectDir: dir, targetConfig: target, adapter: db.adapter })).success).toBe(true);
+      // Under autovacuum's threshold (50 changed rows), so only kpi's analyze can have run.
+      const stats = await db.query<{ table: string; column: string }>(
+        `select tablename as table, attname as column from pg_stats where schemaname = $1 order by tablename, attname`,
+        [target.schema],
+      );
+      expect(stats).toEqual([
+        { table: 'plain', column: 'id' },
+        { table: 'wide', column: 'id' },
+        { table: 'wide', column: 'weekday' },
+      ]);
+      removeDir(dir);
+    });
+
     it('runs hooks, aliases, project macros that override schema naming, and selections', async () => {
       const dir = makeProject({
         'kpi_project.yml': [

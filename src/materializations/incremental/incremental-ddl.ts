@@ -23,15 +23,6 @@ export function createStagingTable(identifier: string, sql: string): string {
   return `create temporary table ${quoteIdentifier(identifier)} on commit drop as (\n${sql}\n)`;
 }
 
-/**
- * Statistics on the staged rows. Without them Postgres guesses 200 distinct keys, and a
- * MERGE into a large table may walk its whole index in a merge join; with them it weighs
- * index lookups against a scan from the increment's real size.
- */
-export function analyzeStaging(identifier: string): string {
-  return `analyze ${stagingRelation(identifier)}`;
-}
-
 /** One ALTER TABLE for every change, so a table with several retyped columns is rewritten once. */
 export function alterTableColumns(relation: RelationName, change: { add: readonly RelationColumn[]; drop: readonly string[]; retype: readonly TypeChange[] }): string | null {
   const actions = [

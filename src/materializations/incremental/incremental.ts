@@ -4,9 +4,10 @@ import { createTableAs, q, suffixed } from '../ddl.js';
 import { captureDependentViews, describeViews, dropDependentViews, recreateDependentViews } from '../dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from '../materialization.js';
 import { docsAndGrants, runAll, runHooks } from '../relation-extras.js';
+import { analyzeForPlanner } from '../planner-statistics.js';
 import { buildTableWithSwap, planIndexes } from '../table.js';
 import { diffColumns, hasSchemaChange, type ColumnDiff } from './diff-columns.js';
-import { alterTableColumns, analyzeStaging, createIndexIfMissing, createStagingTable, stagingRelation } from './incremental-ddl.js';
+import { alterTableColumns, createIndexIfMissing, createStagingTable, stagingRelation } from './incremental-ddl.js';
 import { resolveIncrementalConfig, shouldFullRefresh, type IncrementalConfig } from './incremental-config.js';
 import { matchColumns } from './match-columns.js';
 import { planSchemaChange, type SchemaChangePlan } from './plan-schema-change.js';
@@ -71,7 +72,10 @@ async function applyIncrement(context: MaterializationContext, config: Increment
   const outcome = await inTransaction(connection, async () => {
     await runHooks(context, 'pre_hook', true);
     await context.run(createStagingTable(staging, context.sql));
-    await context.run(analyzeStaging(staging));
+    // Without statistics Postgres guesses 200 distinct keys, and a MERGE into a large table
+    // may walk its whole index in a merge join; with them it weighs index lookups against a
+    // scan from the increment's real size.
+    await analyzeForPlanner(context, stagingRelation(staging));
     const source = await relationColumns(connection, stagingRelation(staging));
     const existing = await relationColumns(connection, q(target));
     const sourceNames = source.map((column) => column.name);
