@@ -2,7 +2,9 @@
   kpi_thresholds' status logic as SQL expressions over one window's baseline, in float8.
   `p` prefixes the window's columns: {p}_mean, {p}_std, {p}_n, {p}_history. The row also
   has value, x (value as float8), x_previous_day, x_last_week, seasonal_zscore, the KPI's
-  direction and settings. Each expression is small and cheap; the planner may repeat one.
+  direction and settings. kpi_thresholds computes the bounds, then the signal masks, then
+  the status, each once a row; the same macros inline all of it where a pass needs only
+  the status (exclude_red_from_baseline's first pass).
 -#}
 
 {% macro kpi_spread(p) -%}
@@ -25,27 +27,46 @@
 {#-
   L at or below the lower bound, U at or above the upper, Z seasonal, P percent change.
   A value equal to the mean is never a signal: on a flat history of zeros the bounds
-  collapse onto 0, and another 0 is no news.
+  collapse onto 0, and another 0 is no news. `lower`, `upper` and `pct` are the window's
+  bounds and percent change: columns computed once, or (by default) their expressions.
 -#}
-{% macro kpi_fired(p, signal) -%}
-  {%- if signal == 'L' -%} coalesce(x <= {{ kpi_lower(p) }} and x < {{ p }}_mean, false)
-  {%- elif signal == 'U' -%} coalesce(x >= {{ kpi_upper(p) }} and x > {{ p }}_mean, false)
+{% macro kpi_fired(p, signal, lower=none, upper=none, pct=none) -%}
+  {%- if signal == 'L' -%} coalesce(x <= {{ lower or kpi_lower(p) }} and x < {{ p }}_mean, false)
+  {%- elif signal == 'U' -%} coalesce(x >= {{ upper or kpi_upper(p) }} and x > {{ p }}_mean, false)
   {%- elif signal == 'Z' -%} coalesce(abs(seasonal_zscore) >= z_score_lim, false)
-  {%- else -%} coalesce(abs({{ kpi_pct_change(p) }}) >= percent_drop, false)
+  {%- else -%} coalesce(abs({{ pct or kpi_pct_change(p) }}) >= percent_drop, false)
   {%- endif -%}
 {%- endmacro %}
 
 {#- A signal counts toward status unless it fired in the KPI's good direction. -#}
-{% macro kpi_counted(p, signal) -%}
-  {%- if signal == 'L' -%} ({{ kpi_fired(p, 'L') }} and direction <> 'down_good')
-  {%- elif signal == 'U' -%} ({{ kpi_fired(p, 'U') }} and direction <> 'up_good')
-  {%- elif signal == 'Z' -%} ({{ kpi_fired(p, 'Z') }} and (direction = 'neutral' or (direction = 'up_good') = (seasonal_zscore < 0)))
-  {%- else -%} ({{ kpi_fired(p, 'P') }} and (direction = 'neutral' or (direction = 'up_good') = ({{ kpi_pct_change(p) }} < 0)))
+{% macro kpi_counted(p, signal, lower=none, upper=none, pct=none) -%}
+  {%- set fired = kpi_fired(p, signal, lower, upper, pct) -%}
+  {%- if signal == 'L' -%} ({{ fired }} and direction <> 'down_good')
+  {%- elif signal == 'U' -%} ({{ fired }} and direction <> 'up_good')
+  {%- elif signal == 'Z' -%} ({{ fired }} and (direction = 'neutral' or (direction = 'up_good') = (seasonal_zscore < 0)))
+  {%- else -%} ({{ fired }} and (direction = 'neutral' or (direction = 'up_good') = ({{ pct or kpi_pct_change(p) }} < 0)))
   {%- endif -%}
 {%- endmacro %}
 
-{% macro kpi_counted_total(p) -%}
-  ({% for signal in ['L', 'U', 'Z', 'P'] %}{{ kpi_counted(p, signal) }}::int{{ ' + ' if not loop.last }}{% endfor %})
+{#-
+  The four signals as one integer, L = 1, U = 2, Z = 4, P = 8 (`which`: fired or counted):
+  each is tested once, and the list and the count are read off it by index.
+-#}
+{% macro kpi_signal_mask(p, which, lower=none, upper=none, pct=none) -%}
+  ({% for signal in ['L', 'U', 'Z', 'P'] -%}
+    {%- if which == 'fired' %}{{ kpi_fired(p, signal, lower, upper, pct) }}{% else %}{{ kpi_counted(p, signal, lower, upper, pct) }}{% endif -%}
+    ::int * {{ [1, 2, 4, 8][loop.index0] }}{{ ' + ' if not loop.last }}
+  {%- endfor %})
+{%- endmacro %}
+
+{#- The signals of a mask as a list ('L,Z'), in the order L, U, Z, P. -#}
+{% macro kpi_mask_list(mask) -%}
+  (array['', 'L', 'U', 'L,U', 'Z', 'L,Z', 'U,Z', 'L,U,Z', 'P', 'L,P', 'U,P', 'L,U,P', 'Z,P', 'L,Z,P', 'U,Z,P', 'L,U,Z,P'])[{{ mask }} + 1]
+{%- endmacro %}
+
+{#- How many signals a mask has. -#}
+{% macro kpi_mask_count(mask) -%}
+  (array[0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4])[{{ mask }} + 1]
 {%- endmacro %}
 
 {#- A static bound crossed: absolute, or relative to the 7-day average. -#}
@@ -56,23 +77,16 @@
    or coalesce(x > {{ bound }}_above_pct_of_avg7 * {{ avg7 }}, false))
 {%- endmacro %}
 
-{#- grey (no value, too little history) / static bounds / dynamic policy. -#}
-{% macro kpi_status(p, window, avg7) -%}
+{#- grey (no value, too little history) / static bounds / dynamic policy over the counted signals' mask. -#}
+{% macro kpi_status(p, window, avg7, counted_mask=none) -%}
+  {%- set counted = kpi_mask_count(counted_mask or kpi_signal_mask(p, 'counted')) -%}
   case
     when x is null then 'grey'
     when {{ p }}_history < least(min_history, {{ window }}) or coalesce({{ p }}_n, 0) < 2 then 'grey'
     when mode = 'static' then
       case when {{ kpi_crossed('critical', avg7) }} then 'red' when {{ kpi_crossed('warning', avg7) }} then 'yellow' else 'green' end
-    when {{ kpi_counted_total(p) }} >= policy_red then 'red'
-    when {{ kpi_counted_total(p) }} >= policy_yellow then 'yellow'
+    when {{ counted }} >= policy_red then 'red'
+    when {{ counted }} >= policy_yellow then 'yellow'
     else 'green'
   end
-{%- endmacro %}
-
-{#- The four signals as a list ('L,Z'), fired or counted. -#}
-{% macro kpi_signal_list(p, which) -%}
-  concat_ws(','
-    {%- for signal in ['L', 'U', 'Z', 'P'] %},
-    case when {{ kpi_fired(p, signal) if which == 'fired' else kpi_counted(p, signal) }} then '{{ signal }}' end
-    {%- endfor %})
 {%- endmacro %}

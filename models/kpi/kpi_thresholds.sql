@@ -215,21 +215,47 @@ final_baselines as (
 {%- set final = 'p' %}
 {%- endif %}
 
--- Each window's bounds, signals and status, side by side. Materialized: later steps refer
--- to these columns several times, and an inlined query would compute each again.
-statuses as materialized (
+-- Each window's bounds and percent change, side by side; offset 0 computes them once for
+-- the signal tests that read them.
+bounded as (
   select
     s.*
     {%- for w in windows %}
     {%- set p = final ~ w %},
     {{ kpi_lower(p) }} as w{{ w }}_lower,
     {{ kpi_upper(p) }} as w{{ w }}_upper,
-    {{ kpi_pct_change(p) }} as w{{ w }}_pct,
-    {{ kpi_signal_list(p, 'fired') }} as w{{ w }}_signals,
-    {{ kpi_signal_list(p, 'counted') }} as w{{ w }}_counted,
-    {{ kpi_status(p, w, final ~ '7_mean') }} as w{{ w }}_raw_status
+    {{ kpi_pct_change(p) }} as w{{ w }}_pct
     {%- endfor %}
   from {{ 'final_baselines' if two_pass else 'zscored' }} s
+  offset 0
+),
+
+-- Each window's signals as masks (L = 1, U = 2, Z = 4, P = 8): fired, and counted toward status.
+signalled as (
+  select
+    b.*
+    {%- for w in windows %}
+    {%- set p = final ~ w %}
+    {%- set columns = ['w' ~ w ~ '_lower', 'w' ~ w ~ '_upper', 'w' ~ w ~ '_pct'] %},
+    {{ kpi_signal_mask(p, 'fired', *columns) }} as w{{ w }}_fired_mask,
+    {{ kpi_signal_mask(p, 'counted', *columns) }} as w{{ w }}_counted_mask
+    {%- endfor %}
+  from bounded b
+  offset 0
+),
+
+-- Each window's signal lists and status. Materialized: the rows per window below read
+-- these columns, and an inlined query would compute each again.
+statuses as materialized (
+  select
+    s.*
+    {%- for w in windows %}
+    {%- set p = final ~ w %},
+    {{ kpi_mask_list('w' ~ w ~ '_fired_mask') }} as w{{ w }}_signals,
+    {{ kpi_mask_list('w' ~ w ~ '_counted_mask') }} as w{{ w }}_counted,
+    {{ kpi_status(p, w, final ~ '7_mean', 'w' ~ w ~ '_counted_mask') }} as w{{ w }}_raw_status
+    {%- endfor %}
+  from signalled s
 ),
 
 -- One row per window.
