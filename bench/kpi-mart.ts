@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/kpi-mart.ts                 # 1 location on both databases, 100 on the server
  *   npx tsx bench/kpi-mart.ts --entities 1    # only 1 location
+ *   npx tsx bench/kpi-mart.ts --entities 100 --databases pglite   # one database at any size
  *   KPI_TEST_PG_URL=postgres://... selects the server (default postgres://postgres@127.0.0.1:5432/test)
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -120,12 +121,21 @@ async function measure(label: string, adapter: Adapter, target: TargetConfig, lo
   }
 }
 
-const only = process.argv.includes('--entities') ? Number(process.argv[process.argv.indexOf('--entities') + 1]) : null;
+function option(name: string): string | null {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? process.argv[index + 1] : null;
+}
+
+const only = option('--entities') ? Number(option('--entities')) : null;
+// Without --databases, PGlite runs only at the small size: 100 locations is ~50 times its 1-location build.
+const databases = option('--databases');
+const onServer = databases === null || databases === 'server' || databases === 'both';
+const onPglite = (locations: number) => databases === 'pglite' || databases === 'both' || (databases === null && locations <= 3);
 const server = new PostgresAdapter({ url, poolSize: 6 });
 try {
   for (const locations of only ? [only] : [1, 100]) {
-    await measure('server (Postgres)', server, targetFromUrl(url, `kpi_bench_${locations}`, 4), locations);
-    if (locations <= 3) {
+    if (onServer) await measure('server (Postgres)', server, targetFromUrl(url, `kpi_bench_${locations}`, 4), locations);
+    if (onPglite(locations)) {
       // On disk, as `kpi` opens it (.kpi/pglite): an in-memory PGlite grows its files by
       // copying them and writes big tables several times slower.
       const dataDir = mkdtempSync(join(tmpdir(), 'kpi-bench-pglite-'));
