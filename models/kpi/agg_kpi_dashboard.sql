@@ -225,7 +225,7 @@ compared as (
     {%- endfor %}
     {%- else %}
     -- A full build has a row for every day of every series (dim_date is one unbroken range),
-    -- so a day's distance is a row offset: lag, a third of the cost of the range frames above.
+    -- so a day's distance is a row offset: lag, about half the cost of the range frames above.
     lag(day_value, 364) over by_series as day_prior,
     lag(last28_value, 364) over by_series as last28_prior,
     {%- for period, start in periods %}
