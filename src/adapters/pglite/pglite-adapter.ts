@@ -4,6 +4,7 @@ import { Mutex } from '../mutex.js';
 import { quoteLiteral } from '../quote.js';
 import { TEXT_PARSERS } from '../type-parsers.js';
 import { openPglite } from './open-pglite.js';
+import { checkpointIfDue } from './wal-checkpoint.js';
 
 export interface PgliteAdapterOptions {
   /** Data directory; omitted means in memory. */
@@ -12,6 +13,8 @@ export interface PgliteAdapterOptions {
   lock?: RunLockOptions;
   /** An already open database (tests share one per file); it is not closed by `close()`. */
   db?: PGlite;
+  /** WAL written since the last checkpoint that makes kpi checkpoint (default: the database's max_wal_size). */
+  checkpointWalBytes?: number;
 }
 
 function toResult(result: Results<Record<string, unknown>>): QueryResult {
@@ -41,6 +44,7 @@ export class PgliteAdapter implements Adapter {
     private readonly owned: boolean,
     private readonly dataDir: string | undefined,
     private readonly releaseLock: () => Promise<void>,
+    private readonly checkpointWalBytes: number | undefined,
   ) {
     this.connection = {
       query: async <Row>(sql: string, params?: readonly unknown[]) =>
@@ -62,7 +66,7 @@ export class PgliteAdapter implements Adapter {
   }
 
   static async open(options: PgliteAdapterOptions = {}): Promise<PgliteAdapter> {
-    if (options.db) return new PgliteAdapter(options.db, false, undefined, async () => undefined);
+    if (options.db) return new PgliteAdapter(options.db, false, undefined, async () => undefined, options.checkpointWalBytes);
     const opened = await openPglite(options.dataDir, 'kpi', options.lock ?? { wait: true });
     if (!opened.acquired) throw new Error('bug: the embedded database lock was yielded without a yieldTo');
     return PgliteAdapter.fromOpened(opened.db, options.dataDir, opened.release);
@@ -70,11 +74,16 @@ export class PgliteAdapter implements Adapter {
 
   /** A database this process opened (and holds the lock of): closed, and the lock released, by `close()`. */
   static fromOpened(db: PGlite, dataDir: string | undefined, release: () => Promise<void>): PgliteAdapter {
-    return new PgliteAdapter(db, true, dataDir, release);
+    return new PgliteAdapter(db, true, dataDir, release, undefined);
   }
 
+  /** One caller at a time; after each, a checkpoint if the WAL has grown past its limit (see wal-checkpoint.ts). */
   withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    return this.mutex.run(() => fn(this.connection));
+    return this.mutex.run(async () => {
+      const result = await fn(this.connection);
+      await checkpointIfDue(this.db, this.checkpointWalBytes);
+      return result;
+    });
   }
 
   /** The data directory is already this process's alone (see `open`); within it, runs queue on the mutex. */
