@@ -1,6 +1,6 @@
 import { loadProjectFile } from '../config/project-file.js';
-import { Diagnostics } from '../config/diagnostics.js';
-import { parseCliVars } from '../config/vars.js';
+import { Diagnostics } from '../support/diagnostics.js';
+import { parseCliVars } from '../template/vars.js';
 import type { LoadOptions } from '../config/load-project.js';
 import { installPackages, type InstallReport } from '../packages/install-packages.js';
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildCatalog, type Catalog } from '../artifacts/build-catalog.js';
-import { compiledPathOf, writeJson, writeText } from '../artifacts/write-artifact.js';
+import { compiledPathOf } from '../compile/compiled-path.js';
+import { writeJson, writeText } from '../support/write-file.js';
 import { compileNode } from '../compile/compile-node.js';
 import { loadProject } from '../config/load-project.js';
 import { buildDocsData } from '../docs/build-docs-data.js';

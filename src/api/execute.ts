@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { buildRunResults } from '../artifacts/run-results.js';
-import { writeJson } from '../artifacts/write-artifact.js';
-import type { Manifest, ResourceType } from '../project/types.js';
+import { writeJson } from '../support/write-file.js';
+import type { Manifest, ResourceType } from '../manifest/types.js';
 import { parseEventTimeRange, type BatchResults } from '../materializations/incremental/microbatch/event-time-range.js';
 import { executeNodes } from '../runner/execute-nodes.js';
 import type { NodeResult } from '../runner/types.js';

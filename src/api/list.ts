@@ -1,4 +1,4 @@
-import type { ResourceType } from '../project/types.js';
+import type { ResourceType } from '../manifest/types.js';
 import { parse, select, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export type ListOutput = 'selector' | 'name' | 'path' | 'json';

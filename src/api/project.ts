@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import { openAdapter, runLockKey } from '../adapters/open-adapter.js';
-import { writeJson } from '../artifacts/write-artifact.js';
+import { writeJson } from '../support/write-file.js';
 import type { CompileSession } from '../compile/compile-node.js';
 import { loadProject, targetContext, type LoadOptions, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
@@ -13,8 +13,8 @@ import { selectNodes } from '../graph/select-nodes.js';
 import { ManifestIndex } from '../project/manifest-index.js';
 import { parseProject } from '../project/parse-project.js';
 import { partialParsePath } from '../project/partial-parse.js';
-import type { ProjectRuntime } from '../project/project-runtime.js';
-import type { Manifest, ResourceType } from '../project/types.js';
+import type { ProjectRuntime } from '../template/project-runtime.js';
+import type { Manifest, ResourceType } from '../manifest/types.js';
 import type { EventSink, NodeResult } from '../runner/types.js';
 
 export interface ProjectOptions extends LoadOptions {

@@ -1,9 +1,9 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { writeJson } from '../artifacts/write-artifact.js';
+import { writeJson } from '../support/write-file.js';
 import { checkFreshness, type SourceFreshnessResult } from '../freshness/check-freshness.js';
 import { hasFreshnessRules } from '../freshness/freshness-status.js';
 import { buildSourcesArtifact } from '../freshness/sources-artifact.js';
-import type { SourceDefinition } from '../project/types.js';
+import type { SourceDefinition } from '../manifest/types.js';
 import type { NodeDescription, NodeResult } from '../runner/types.js';
 import { emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
 

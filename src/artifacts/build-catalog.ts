@@ -1,7 +1,7 @@
 import type { Connection } from '../adapters/adapter.js';
 import { qualified } from '../adapters/quote.js';
 import { KPI_VERSION } from '../project/build-manifest.js';
-import type { Manifest } from '../project/types.js';
+import type { Manifest } from '../manifest/types.js';
 import { readRelationColumns, type RelationColumnRow } from './read-relation-columns.js';
 
 export interface CatalogColumn {

@@ -1,10 +1,10 @@
-import { loadInstalledPackages, type InstalledPackage } from '../packages/load-packages.js';
+import { loadInstalledPackages, type InstalledPackage } from './load-packages.js';
 import type { TargetContext } from '../template/node-context.js';
-import { Diagnostics, type Diagnostic } from './diagnostics.js';
-import type { Environment } from './env-var.js';
+import { Diagnostics, type Diagnostic } from '../support/diagnostics.js';
+import type { Environment } from '../template/env-var.js';
 import { loadProjectFile, type ProjectConfig } from './project-file.js';
 import { resolveTarget, type TargetConfig } from './profiles.js';
-import { parseCliVars } from './vars.js';
+import { parseCliVars } from '../template/vars.js';
 
 export interface LoadOptions {
   projectDir?: string;

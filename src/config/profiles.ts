@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KpiError, didYouMean } from '../errors.js';
-import { checkUnknownKey, type Diagnostics } from './diagnostics.js';
+import { checkUnknownKey, type Diagnostics } from '../support/diagnostics.js';
 import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
 

@@ -1,7 +1,8 @@
+import type { DispatchConfig } from '../template/macro-scope.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KpiError } from '../errors.js';
-import { checkUnknownKey, type Diagnostics } from './diagnostics.js';
+import { checkUnknownKey, type Diagnostics } from '../support/diagnostics.js';
 import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
 
@@ -9,11 +10,6 @@ export const PROJECT_FILES = ['kpi_project.yml', 'dbt_project.yml'] as const;
 
 /** A `models:`/`seeds:`/`tests:` tree as written: package → folders → `+config` keys. */
 export type ConfigTree = Record<string, unknown>;
-
-export interface DispatchConfig {
-  macro_namespace: string;
-  search_order: string[];
-}
 
 export interface ProjectConfig {
   name: string;

@@ -2,8 +2,8 @@ import type nunjucks from 'nunjucks';
 import { KpiError } from '../errors.js';
 import { createEnvironment } from '../template/environment.js';
 import { toTemplateError } from '../template/template-error.js';
-import { envVar, type Environment } from './env-var.js';
-import { lookupVar } from './vars.js';
+import { envVar, type Environment } from '../template/env-var.js';
+import { lookupVar } from '../template/vars.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
 
 export interface ConfigRenderContext {

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Catalog, CatalogTable } from '../artifacts/build-catalog.js';
-import type { ColumnInfo, Manifest, ManifestNode, SourceDefinition } from '../project/types.js';
+import type { ColumnInfo, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 import type { DocsColumn, DocsData, DocsNode, DocsResourceType, DocsStat } from './docs-data.js';
 
 const SHOWN_TYPES: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test', 'analysis']);

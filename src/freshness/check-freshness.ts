@@ -1,7 +1,7 @@
 import { inTransaction, type Connection } from '../adapters/adapter.js';
 import { errorMessage, KpiError } from '../errors.js';
 import { responseMessage, StatementError } from '../materializations/materialization.js';
-import type { FreshnessConfig, SourceDefinition } from '../project/types.js';
+import type { FreshnessConfig, SourceDefinition } from '../manifest/types.js';
 import { Stopwatch } from '../runner/node-result.js';
 import type { NodeResult } from '../runner/types.js';
 import { freshnessQuery } from './freshness-query.js';

@@ -1,4 +1,4 @@
-import type { SourceDefinition } from '../project/types.js';
+import type { SourceDefinition } from '../manifest/types.js';
 
 /**
  * The newest `loaded_at_field` and the database's clock, read in UTC. dbt takes a

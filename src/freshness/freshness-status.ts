@@ -1,4 +1,4 @@
-import type { FreshnessConfig, FreshnessRule } from '../project/types.js';
+import type { FreshnessConfig, FreshnessRule } from '../manifest/types.js';
 
 export type FreshnessStatus = 'pass' | 'warn' | 'error';
 

@@ -1,5 +1,5 @@
 import { KpiError } from '../errors.js';
-import type { GraphMember, Manifest } from '../project/types.js';
+import type { GraphMember, Manifest } from '../manifest/types.js';
 
 /** The project's DAG: nodes and sources, an edge from each parent to each child. */
 export class DependencyGraph {

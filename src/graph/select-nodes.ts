@@ -1,5 +1,5 @@
 import { KpiError } from '../errors.js';
-import type { GraphMember, Manifest, ManifestNode, ResourceType, SourceDefinition } from '../project/types.js';
+import type { GraphMember, Manifest, ManifestNode, ResourceType, SourceDefinition } from '../manifest/types.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import { globMatch, parseSelector, type SelectorAtom } from './selector.js';
 import { isModified } from './state-comparison.js';

@@ -1,4 +1,4 @@
-import type { GraphMember } from '../project/types.js';
+import type { GraphMember } from '../manifest/types.js';
 
 export type ModifiedKind = 'any' | 'body' | 'configs' | 'relation' | 'persisted_descriptions' | 'macros' | 'contract';
 

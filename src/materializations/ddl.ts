@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { qualified, quoteIdentifier, quoteLiteral } from '../adapters/quote.js';
-import type { IndexConfig } from '../project/types.js';
+import type { IndexConfig } from '../manifest/types.js';
 
 export interface RelationName {
   schema: string;

@@ -1,5 +1,5 @@
 import type { Connection, QueryResult } from '../adapters/adapter.js';
-import type { HookConfig, ManifestNode } from '../project/types.js';
+import type { HookConfig, ManifestNode } from '../manifest/types.js';
 import type { RelationName } from './ddl.js';
 
 export type ExistingType = 'table' | 'view' | 'materialized_view' | 'foreign_table';

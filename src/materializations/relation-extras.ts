@@ -1,5 +1,5 @@
 import type { Connection } from '../adapters/adapter.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { commentOnColumn, commentOnRelation, grant, type RelationName } from './ddl.js';
 import type { MaterializationContext } from './materialization.js';
 

@@ -1,6 +1,6 @@
 import { inTransaction } from '../adapters/adapter.js';
 import { KpiError } from '../errors.js';
-import type { IndexConfig } from '../project/types.js';
+import type { IndexConfig } from '../manifest/types.js';
 import {
   createIndex,
   createTableAs,

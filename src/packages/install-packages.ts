@@ -1,10 +1,10 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
-import { Diagnostics } from '../config/diagnostics.js';
+import { Diagnostics } from '../support/diagnostics.js';
 import type { ProjectConfig } from '../config/project-file.js';
 import type { ConfigRenderContext } from '../config/render-config.js';
-import { describeSpec, expectedName, readPackageSpecs, sameName, type PackageSpec } from './package-specs.js';
-import { projectNameIn, vendoringHint } from './load-packages.js';
+import { describeSpec, expectedName, readPackageSpecs, sameName, type PackageSpec } from '../config/package-specs.js';
+import { projectNameIn, vendoringHint } from '../config/load-packages.js';
 
 export interface InstallReport {
   name: string;

@@ -1,10 +1,10 @@
 import { quoteIdentifier } from '../adapters/quote.js';
-import type { Diagnostics } from '../config/diagnostics.js';
+import type { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { closestMatch, type SourceLocation } from '../errors.js';
 import type { PropertyFiles, SourceTablePatch } from './property-files.js';
 import { pickByPackage } from './resolve-ref.js';
-import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from './types.js';
+import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 export const KPI_VERSION = '0.1.0';

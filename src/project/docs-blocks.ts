@@ -1,4 +1,4 @@
-import type { DocBlock } from './types.js';
+import type { DocBlock } from '../manifest/types.js';
 
 const DOCS_BLOCK = /\{%-?\s*docs\s+([A-Za-z_][A-Za-z0-9_]*)\s*-?%\}([\s\S]*?)\{%-?\s*enddocs\s*-?%\}/g;
 

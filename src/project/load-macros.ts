@@ -6,7 +6,7 @@ import { INTERNAL_PACKAGE } from '../template/macro-scope.js';
 import { discoverFiles, type DiscoveredFile } from './discover-files.js';
 import { extractMacros } from './extract-macros.js';
 import type { MacroPatch } from './property-files.js';
-import type { MacroDefinition } from './types.js';
+import type { MacroDefinition } from '../manifest/types.js';
 
 /** The macros kpi ships (dbt's built-ins: naming, cross-database helpers, materialization pieces). */
 export const BUILTIN_MACRO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'include', 'macros');

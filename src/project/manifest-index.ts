@@ -1,5 +1,5 @@
 import { pickByPackage } from './resolve-ref.js';
-import type { Manifest, ManifestNode, SourceDefinition } from './types.js';
+import type { Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 
 const REFERABLE = new Set(['model', 'seed', 'snapshot']);
 

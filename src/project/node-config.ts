@@ -1,6 +1,6 @@
 import { closestMatch } from '../errors.js';
-import type { Diagnostics } from '../config/diagnostics.js';
-import type { HookConfig, NodeConfig, ResourceType } from './types.js';
+import type { Diagnostics } from '../support/diagnostics.js';
+import type { HookConfig, NodeConfig, ResourceType } from '../manifest/types.js';
 
 /** Config keys kpi acts on, per dbt's names. */
 export const KNOWN_CONFIG_KEYS = [

@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Relation } from '../adapters/relation.js';
-import type { Diagnostics } from '../config/diagnostics.js';
+import type { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
 import type { ProjectConfig } from '../config/project-file.js';
-import type { InstalledPackage } from '../packages/load-packages.js';
+import type { InstalledPackage } from '../config/load-packages.js';
 import { KpiError, closestMatch } from '../errors.js';
 import type { ContextHost, TargetContext } from '../template/node-context.js';
 import { renderTemplate } from '../template/render-template.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
 import { sha256 } from './checksum.js';
-import type { ProjectRuntime } from './project-runtime.js';
+import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { NodePatch, PropertyFiles } from './property-files.js';
-import type { DocBlock, ManifestNode, NodeRef, ResourceType } from './types.js';
+import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
 
 export interface ParseContext {
   loaded: LoadedProject;

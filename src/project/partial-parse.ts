@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJson } from '../artifacts/write-artifact.js';
-import type { Diagnostic } from '../config/diagnostics.js';
-import type { Environment } from '../config/env-var.js';
+import { writeJson } from '../support/write-file.js';
+import type { Diagnostic } from '../support/diagnostics.js';
+import type { Environment } from '../template/env-var.js';
 import { KPI_VERSION } from './build-manifest.js';
 import { sha256 } from './checksum.js';
 import type { DiscoveredFile } from './discover-files.js';
-import type { ManifestNode } from './types.js';
+import type { ManifestNode } from '../manifest/types.js';
 
 const FORMAT = `kpi-${KPI_VERSION}-partial-parse-1`;
 

@@ -1,8 +1,8 @@
-import type { Diagnostics } from '../config/diagnostics.js';
+import type { Diagnostics } from '../support/diagnostics.js';
 import { readYamlFile, type YamlFile, type YamlPath } from '../config/yaml-file.js';
 import { closestMatch, type SourceLocation } from '../errors.js';
 import type { DiscoveredFile } from './discover-files.js';
-import type { ColumnInfo, FreshnessConfig, FreshnessRule } from './types.js';
+import type { ColumnInfo, FreshnessConfig, FreshnessRule } from '../manifest/types.js';
 
 /** A generic test as declared in YAML, before it becomes a test node. */
 export interface TestDeclaration {

@@ -1,7 +1,7 @@
 import { quoteIdentifier } from '../adapters/quote.js';
 import { renderTemplate } from '../template/render-template.js';
 import { parseHost, type ParseContext } from './parse-nodes.js';
-import type { ManifestNode } from './types.js';
+import type { ManifestNode } from '../manifest/types.js';
 
 const NAMING = `{{ generate_schema_name(__custom_schema, __node) | trim }}\n{{ generate_alias_name(__custom_alias, __node) | trim }}\n{{ generate_database_name(__custom_database, __node) | trim }}`;
 

@@ -1,7 +1,7 @@
-import type { Diagnostics } from '../config/diagnostics.js';
+import type { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { loadKpiThresholds, type ThresholdsSource } from '../thresholds/load-kpi-thresholds.js';
-import type { ManifestNode } from './types.js';
+import type { ManifestNode } from '../manifest/types.js';
 
 /** What the project's own config files (beyond the project file) give every template. */
 export interface ProjectConfigFiles {

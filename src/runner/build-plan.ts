@@ -1,5 +1,5 @@
 import type { DependencyGraph } from '../graph/dependency-graph.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import type { SchedulePlan } from './schedule.js';
 
 function isExecuted(node: ManifestNode | undefined): boolean {

@@ -3,7 +3,7 @@ import { renderText } from '../template/render-template.js';
 import { executeHost } from '../compile/compile-node.js';
 import { KpiError } from '../errors.js';
 import { baseNode } from '../project/parse-nodes.js';
-import type { ManifestNode, ResourceType } from '../project/types.js';
+import type { ManifestNode, ResourceType } from '../manifest/types.js';
 import { buildPlan } from './build-plan.js';
 import { describeFailure, describeNode, makeResult } from './node-result.js';
 import type { RunContext } from './run-context.js';

@@ -1,6 +1,6 @@
 import { KpiError, errorMessage, formatLocation } from '../errors.js';
 import { StatementError } from '../materializations/materialization.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import type { NodeDescription, NodeResult, NodeStatus, TimingInfo } from './types.js';
 
 export function describeNode(node: ManifestNode): NodeDescription {

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
-import { compiledPath, writeText } from '../artifacts/write-artifact.js';
+import { compiledPath } from '../compile/compiled-path.js';
+import { writeText } from '../support/write-file.js';
 import { compileNode, renderHookSql } from '../compile/compile-node.js';
 import { KpiError } from '../errors.js';
 import { materializeIncremental } from '../materializations/incremental/incremental.js';
@@ -7,7 +8,7 @@ import { isMicrobatchModel, runMicrobatchModel } from '../materializations/incre
 import { existingRelation, statementRunner, type Materialize } from '../materializations/materialization.js';
 import { materializeTable } from '../materializations/table.js';
 import { materializeView } from '../materializations/view.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { describeFailure, makeResult, Stopwatch } from './node-result.js';
 import type { RunContext } from './run-context.js';
 import type { NodeResult } from './types.js';

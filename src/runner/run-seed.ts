@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { renderHookSql } from '../compile/compile-node.js';
 import { existingRelation, StatementError } from '../materializations/materialization.js';
 import { materializeSeed } from '../materializations/seed.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { SeedFile } from '../seeds/seed-file.js';
 import { seedOptions } from '../seeds/seed-options.js';
 import { describeFailure, makeResult, Stopwatch } from './node-result.js';

@@ -1,5 +1,5 @@
-import type { Diagnostic } from '../config/diagnostics.js';
-import type { ResourceType } from '../project/types.js';
+import type { Diagnostic } from '../support/diagnostics.js';
+import type { ResourceType } from '../manifest/types.js';
 
 /** `partial success`: a microbatch model some of whose batches failed (dbt's PartialSuccess). */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success';

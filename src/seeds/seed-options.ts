@@ -1,5 +1,5 @@
 import { KpiError } from '../errors.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 
 /** A seed's configs that shape how its CSV is read and its table made. */
 export interface SeedOptions {

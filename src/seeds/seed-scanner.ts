@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import type { Diagnostic } from '../config/diagnostics.js';
+import type { Diagnostic } from '../support/diagnostics.js';
 import { KpiError, closestMatch } from '../errors.js';
 import { ANY_TYPE, TEXT_ONLY, classifyValue, columnType } from './classify-value.js';
 import type { SeedOptions } from './seed-options.js';

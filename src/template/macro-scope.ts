@@ -1,7 +1,6 @@
 import nunjucks from 'nunjucks';
-import type { DispatchConfig } from '../config/project-file.js';
 import { KpiError, didYouMean } from '../errors.js';
-import type { MacroDefinition } from '../project/types.js';
+import type { MacroDefinition } from '../manifest/types.js';
 import { SCOPE_KEY, type LookupScope } from './jinja-compat.js';
 import type { RenderSession } from './render-session.js';
 import { STATIC_CONTEXT } from './static-context.js';
@@ -9,6 +8,12 @@ import { STATIC_CONTEXT } from './static-context.js';
 export const INTERNAL_PACKAGE = 'dbt';
 
 const PRIVATE_EXPORT = 'kpi_private_macro';
+
+/** A `dispatch:` entry of the project file: where `adapter.dispatch` looks for a namespace's macros. */
+export interface DispatchConfig {
+  macro_namespace: string;
+  search_order: string[];
+}
 
 /**
  * Every macro the project can call, by package. Each macro's template is compiled once

@@ -1,7 +1,7 @@
 import type { QueryResult } from '../adapters/adapter.js';
 import type { Relation } from '../adapters/relation.js';
-import { envVar, type Environment } from '../config/env-var.js';
-import { lookupVar } from '../config/vars.js';
+import { envVar, type Environment } from './env-var.js';
+import { lookupVar } from './vars.js';
 import { KpiError } from '../errors.js';
 import { adapterResponse, buildAdapterContext, loadRelation } from './adapter-context.js';
 import { AgateTable } from './agate-table.js';

@@ -1,6 +1,6 @@
 import type nunjucks from 'nunjucks';
 import { KpiError } from '../errors.js';
-import type { ProjectRuntime } from '../project/project-runtime.js';
+import type { ProjectRuntime } from './project-runtime.js';
 import { MacroScope } from './macro-scope.js';
 import { buildNodeContext, type ContextHost } from './node-context.js';
 import { RenderSession } from './render-session.js';

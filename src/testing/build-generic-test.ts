@@ -1,13 +1,13 @@
 import { posix } from 'node:path';
 import { quoteIdentifier } from '../adapters/quote.js';
 import { Relation } from '../adapters/relation.js';
-import { Diagnostics } from '../config/diagnostics.js';
+import { Diagnostics } from '../support/diagnostics.js';
 import { KpiError, type SourceLocation } from '../errors.js';
 import { sha256 } from '../project/checksum.js';
 import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../project/node-config.js';
 import { baseNode, ownProject, parseHost, projectFileConfigs, type ParseContext } from '../project/parse-nodes.js';
 import type { TestDeclaration } from '../project/property-files.js';
-import type { ColumnInfo, ManifestNode, NodeRef } from '../project/types.js';
+import type { ColumnInfo, ManifestNode, NodeRef } from '../manifest/types.js';
 import { renderTemplate, renderText } from '../template/render-template.js';
 import { findTestMacro, requiredArguments } from './find-test-macro.js';
 import { toJinjaExpression } from './jinja-expression.js';

@@ -1,6 +1,6 @@
 import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
 import { splitTopLevel } from '../project/extract-macros.js';
-import type { MacroDefinition } from '../project/types.js';
+import type { MacroDefinition } from '../manifest/types.js';
 import { INTERNAL_PACKAGE, type MacroRegistry } from '../template/macro-scope.js';
 
 export interface TestMacro {

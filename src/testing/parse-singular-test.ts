@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Relation } from '../adapters/relation.js';
-import { Diagnostics } from '../config/diagnostics.js';
+import { Diagnostics } from '../support/diagnostics.js';
 import { sha256 } from '../project/checksum.js';
 import type { DiscoveredFile } from '../project/discover-files.js';
 import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../project/node-config.js';
 import { baseNode, parseHost, projectFileConfigs, type ParseContext } from '../project/parse-nodes.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { renderTemplate } from '../template/render-template.js';
 import type { CollectedCalls } from './build-generic-test.js';
 import { finalizeTestConfig } from './test-config.js';

@@ -7,7 +7,7 @@ import { ownProject, type ParseContext } from '../project/parse-nodes.js';
 import type { PropertyFiles, SourceTablePatch, TestDeclaration } from '../project/property-files.js';
 import { pickByPackage } from '../project/resolve-ref.js';
 import { resolveNaming } from '../project/resolve-naming.js';
-import type { ManifestNode, NodeRef } from '../project/types.js';
+import type { ManifestNode, NodeRef } from '../manifest/types.js';
 import { buildGenericTest, type CollectedCalls, type GenericTestTarget } from './build-generic-test.js';
 import { parseSingularTest } from './parse-singular-test.js';
 import { storesFailures } from './test-config.js';

@@ -1,13 +1,14 @@
 import { relative } from 'node:path';
 import type { Connection, QueryResult } from '../adapters/adapter.js';
-import { compiledPathOf, writeText } from '../artifacts/write-artifact.js';
+import { compiledPathOf } from '../compile/compiled-path.js';
+import { writeText } from '../support/write-file.js';
 import { compileNode, executeHost, renderHookSql } from '../compile/compile-node.js';
 import { KpiError } from '../errors.js';
 import { createSchema, q } from '../materializations/ddl.js';
 import { existingRelation, responseMessage, StatementError } from '../materializations/materialization.js';
 import { materializeTable } from '../materializations/table.js';
 import { materializeView } from '../materializations/view.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { describeFailure, makeResult, Stopwatch } from '../runner/node-result.js';
 import type { RunContext } from '../runner/run-context.js';
 import { asSubquery } from '../runner/run-model.js';

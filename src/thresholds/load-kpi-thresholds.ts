@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostics } from '../config/diagnostics.js';
+import type { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { parseYaml } from '../config/yaml-file.js';
 import { KpiError, type SourceLocation } from '../errors.js';
-import type { ManifestNode } from '../project/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { readDimKpiCodes } from './read-dim-kpi-codes.js';
 import { readThresholdsFile } from './read-thresholds-file.js';
 import { resolveKpiThresholds } from './resolve-kpi-thresholds.js';

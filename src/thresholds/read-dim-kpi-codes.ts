@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Diagnostics } from '../config/diagnostics.js';
-import type { ManifestNode } from '../project/types.js';
+import type { Diagnostics } from '../support/diagnostics.js';
+import type { ManifestNode } from '../manifest/types.js';
 import type { DimKpiCodes } from './resolve-kpi-thresholds.js';
 
 export const DIM_KPI = 'dim_kpi';

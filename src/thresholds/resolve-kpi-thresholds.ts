@@ -1,4 +1,4 @@
-import type { Diagnostics } from '../config/diagnostics.js';
+import type { Diagnostics } from '../support/diagnostics.js';
 import { closestMatch } from '../errors.js';
 import { checkMergedSettings, type MergedProblem } from './check-merged-settings.js';
 import { configHash } from './config-hash.js';

@@ -1,4 +1,4 @@
-import type { Diagnostics } from '../config/diagnostics.js';
+import type { Diagnostics } from '../support/diagnostics.js';
 import { formatYamlPath, type YamlFile, type YamlPath } from '../config/yaml-file.js';
 import { closestMatch, type SourceLocation } from '../errors.js';
 

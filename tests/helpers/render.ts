@@ -1,7 +1,7 @@
 import { Relation } from '../../src/adapters/relation.js';
 import type { ProjectConfig } from '../../src/config/project-file.js';
 import { builtinMacros, macrosFromFiles } from '../../src/project/load-macros.js';
-import { ProjectRuntime } from '../../src/project/project-runtime.js';
+import { ProjectRuntime } from '../../src/template/project-runtime.js';
 import type { ContextHost } from '../../src/template/node-context.js';
 import { renderTemplate } from '../../src/template/render-template.js';
 import { makeProject, removeDir } from './fixtures.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docsGenerate, run } from '../../src/api.js';
 import type { Catalog } from '../../src/artifacts/build-catalog.js';
-import type { Manifest } from '../../src/project/types.js';
+import type { Manifest } from '../../src/manifest/types.js';
 import { kpi } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, uniqueSchema, type TestDatabase } from '../helpers/databases.js';
 import { openDocsPage } from '../helpers/docs-page.js';

@@ -7,7 +7,7 @@ import { batchId, batchLabel, ceilTime, offsetTime, planBatches, truncateTime } 
 import { parseEventTimeRange } from '../../src/materializations/incremental/microbatch/event-time-range.js';
 import { planSchemaChange } from '../../src/materializations/incremental/plan-schema-change.js';
 import { strategySql } from '../../src/materializations/incremental/strategy-sql.js';
-import type { ManifestNode } from '../../src/project/types.js';
+import type { ManifestNode } from '../../src/manifest/types.js';
 
 const target = { schema: 'mart', identifier: 'orders' };
 const input = { target, staging: 'orders__kpi_incr', columns: ['id', 'day', 'amount'], uniqueKey: ['id'], predicates: [], updateColumns: ['day', 'amount'] };

@@ -5,7 +5,7 @@ import { selectNodes } from '../../src/graph/select-nodes.js';
 import { globMatch, parseSelector, parseSelectorAtom } from '../../src/graph/selector.js';
 import { computeMaps } from '../../src/project/build-manifest.js';
 import { finalizeConfig } from '../../src/project/node-config.js';
-import type { Manifest, ManifestNode } from '../../src/project/types.js';
+import type { Manifest, ManifestNode } from '../../src/manifest/types.js';
 
 function node(name: string, options: { parents?: string[]; path?: string; tags?: string[]; materialized?: string; type?: ManifestNode['resource_type']; folder?: string[] } = {}): ManifestNode {
   const type = options.type ?? 'model';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Diagnostics } from '../../src/config/diagnostics.js';
+import { Diagnostics } from '../../src/support/diagnostics.js';
 import { parseYaml } from '../../src/config/yaml-file.js';
 import { readThresholdsFile } from '../../src/thresholds/read-thresholds-file.js';
 import { resolveKpiThresholds } from '../../src/thresholds/resolve-kpi-thresholds.js';

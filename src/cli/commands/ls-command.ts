@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { list, type ListOutput } from '../../api.js';
-import type { ResourceType } from '../../project/types.js';
+import type { ResourceType } from '../../manifest/types.js';
 import { addSelectionOptions, type CliContext, type SelectionFlags } from '../cli-context.js';
 
 export function registerLs(program: Command, cli: CliContext): void {

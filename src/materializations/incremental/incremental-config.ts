@@ -1,5 +1,5 @@
 import { closestMatch, KpiError } from '../../errors.js';
-import type { ManifestNode } from '../../project/types.js';
+import type { ManifestNode } from '../../manifest/types.js';
 
 export const STRATEGIES = ['append', 'delete+insert', 'merge', 'microbatch'] as const;
 export type IncrementalStrategy = (typeof STRATEGIES)[number];

@@ -4,7 +4,7 @@
  * from Postgres's own format_type, so they are valid DDL as they are.
  */
 import { quoteIdentifier } from '../../adapters/quote.js';
-import type { IndexConfig } from '../../project/types.js';
+import type { IndexConfig } from '../../manifest/types.js';
 import { createIndex, q, type RelationName } from '../ddl.js';
 import type { TypeChange } from './diff-columns.js';
 import type { RelationColumn } from './relation-columns.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostics } from '../../config/diagnostics.js';
+import type { Diagnostics } from '../../support/diagnostics.js';
 import type { LoadedProject } from '../../config/load-project.js';
 import { readYamlFile, type YamlFile, type YamlPath } from '../../config/yaml-file.js';
 import { closestMatch } from '../../errors.js';
@@ -9,7 +9,7 @@ import { sha256 } from '../../project/checksum.js';
 import { discoverFiles, type DiscoveredFile } from '../../project/discover-files.js';
 import { configFromTree, finalizeConfig, mergeConfig } from '../../project/node-config.js';
 import type { UnitTestDeclaration } from '../../project/property-files.js';
-import type { Manifest, ManifestNode, NodeConfig } from '../../project/types.js';
+import type { Manifest, ManifestNode, NodeConfig } from '../../manifest/types.js';
 import { EntryReader, isEntry } from './entry-reader.js';
 import { CsvRowsError, parseCsvRows } from './parse-csv-rows.js';
 import { readUnitTestDefinition, type DefinitionSources } from './read-unit-test-definition.js';

@@ -1,6 +1,6 @@
 import type { Connection } from '../../adapters/adapter.js';
 import { KpiError } from '../../errors.js';
-import type { Manifest, ManifestNode } from '../../project/types.js';
+import type { Manifest, ManifestNode } from '../../manifest/types.js';
 import { checkFixtureSql } from './check-fixture-sql.js';
 import type { FixtureCte } from './compile-under-test.js';
 import { fixtureSql, inferColumns, type TypedColumn } from './fixture-sql.js';

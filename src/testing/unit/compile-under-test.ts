@@ -3,7 +3,7 @@ import { Relation } from '../../adapters/relation.js';
 import { EPHEMERAL_PREFIX, executeHost, type CompileSession } from '../../compile/compile-node.js';
 import { injectCtes } from '../../compile/inject-ctes.js';
 import { KpiError, type SourceLocation } from '../../errors.js';
-import type { ManifestNode } from '../../project/types.js';
+import type { ManifestNode } from '../../manifest/types.js';
 import type { ContextHost } from '../../template/node-context.js';
 import { renderTemplate } from '../../template/render-template.js';
 import type { InputTarget, UnitTestDefinition } from './types.js';

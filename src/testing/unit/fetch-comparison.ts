@@ -3,7 +3,7 @@ import type { Connection } from '../../adapters/adapter.js';
 import { quoteIdentifier } from '../../adapters/quote.js';
 import { KpiError } from '../../errors.js';
 import { StatementError } from '../../materializations/materialization.js';
-import type { ManifestNode } from '../../project/types.js';
+import type { ManifestNode } from '../../manifest/types.js';
 import { checkFixtureSql } from './check-fixture-sql.js';
 import { fixtureSql, type TypedColumn } from './fixture-sql.js';
 import { normalizeValue } from './normalize-value.js';

@@ -1,4 +1,4 @@
-import type { Manifest, ManifestNode } from '../../project/types.js';
+import type { Manifest, ManifestNode } from '../../manifest/types.js';
 import { isEntry, type EntryReader } from './entry-reader.js';
 import { readFixture, type FixtureSources } from './read-fixture.js';
 import { readOverrides } from './read-overrides.js';

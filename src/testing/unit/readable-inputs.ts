@@ -1,4 +1,4 @@
-import type { Manifest, ManifestNode } from '../../project/types.js';
+import type { Manifest, ManifestNode } from '../../manifest/types.js';
 
 /**
  * What a model reads, by unique id: its parents, and through each ephemeral parent (which

@@ -1,5 +1,5 @@
 import { closestMatch } from '../../errors.js';
-import type { Manifest, ManifestNode } from '../../project/types.js';
+import type { Manifest, ManifestNode } from '../../manifest/types.js';
 import { parseInput } from './parse-input.js';
 import type { InputTarget } from './types.js';
 

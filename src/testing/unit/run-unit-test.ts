@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
-import { compiledPath, writeText } from '../../artifacts/write-artifact.js';
+import { compiledPath } from '../../compile/compiled-path.js';
+import { writeText } from '../../support/write-file.js';
 import { KpiError } from '../../errors.js';
 import { StatementError } from '../../materializations/materialization.js';
-import type { ManifestNode } from '../../project/types.js';
+import type { ManifestNode } from '../../manifest/types.js';
 import { describeFailure, makeResult, Stopwatch } from '../../runner/node-result.js';
 import type { RunContext } from '../../runner/run-context.js';
 import type { NodeResult } from '../../runner/types.js';

@@ -3,7 +3,7 @@
  * YAML, checked and normalised at parse time, so running it needs no file but the manifest.
  */
 import type { SourceLocation } from '../../errors.js';
-import type { ManifestNode } from '../../project/types.js';
+import type { ManifestNode } from '../../manifest/types.js';
 
 export type FixtureFormat = 'dict' | 'csv' | 'sql';
 

@@ -1,8 +1,9 @@
 import { dirname, join, relative } from 'node:path';
 import type { Connection } from '../../../adapters/adapter.js';
-import { compiledPath, writeText } from '../../../artifacts/write-artifact.js';
+import { compiledPath } from '../../../compile/compiled-path.js';
+import { writeText } from '../../../support/write-file.js';
 import { compileNode, renderHookSql } from '../../../compile/compile-node.js';
-import type { ManifestNode } from '../../../project/types.js';
+import type { ManifestNode } from '../../../manifest/types.js';
 import { describeFailure, describeNode, makeResult, Stopwatch } from '../../../runner/node-result.js';
 import type { RunContext } from '../../../runner/run-context.js';
 import { asSubquery } from '../../../runner/run-model.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderConfigStrings, type ConfigRenderContext } from '../config/render-config.js';
-import type { Diagnostics } from '../config/diagnostics.js';
-import { readYamlFile, type YamlFile } from '../config/yaml-file.js';
+import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
+import type { Diagnostics } from '../support/diagnostics.js';
+import { readYamlFile, type YamlFile } from './yaml-file.js';
 import type { SourceLocation } from '../errors.js';
 
 /** The files a project lists its packages in, as dbt reads them. */

@@ -1,19 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 /** Paths under target/ for a node's compiled SQL, as dbt lays them out. */
 export function compiledPath(targetDir: string, projectName: string, originalFilePath: string): string {
   return join(targetDir, 'compiled', projectName, originalFilePath);
-}
-
-export function writeText(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-}
-
-/** Artifacts are compact JSON, as dbt writes them: manifests of big projects run to tens of MB. */
-export function writeJson(path: string, value: unknown): void {
-  writeText(path, JSON.stringify(value));
 }
 
 /**

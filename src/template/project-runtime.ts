@@ -1,8 +1,7 @@
 import type nunjucks from 'nunjucks';
-import { compileTemplate, createEnvironment } from '../template/environment.js';
-import { MacroRegistry } from '../template/macro-scope.js';
-import type { ProjectConfig } from '../config/project-file.js';
-import type { MacroDefinition } from './types.js';
+import { compileTemplate, createEnvironment } from './environment.js';
+import { MacroRegistry, type DispatchConfig } from './macro-scope.js';
+import type { MacroDefinition } from '../manifest/types.js';
 
 /**
  * The compiled, non-serialisable side of a parsed project: one nunjucks environment, the
@@ -14,7 +13,7 @@ export class ProjectRuntime {
   readonly macros: MacroRegistry;
   private readonly templates = new Map<string, nunjucks.Template>();
 
-  constructor(config: ProjectConfig, macros: Iterable<MacroDefinition>) {
+  constructor(config: { name: string; dispatch: readonly DispatchConfig[] }, macros: Iterable<MacroDefinition>) {
     this.env = createEnvironment();
     this.macros = new MacroRegistry(this.env, macros, config.name, config.dispatch);
   }

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { Diagnostics } from '../config/diagnostics.js';
-import { loadProjectFile, PROJECT_FILES, type ProjectConfig } from '../config/project-file.js';
-import type { ConfigRenderContext } from '../config/render-config.js';
+import { Diagnostics } from '../support/diagnostics.js';
+import { loadProjectFile, PROJECT_FILES, type ProjectConfig } from './project-file.js';
+import type { ConfigRenderContext } from './render-config.js';
 import { KpiError, type SourceLocation } from '../errors.js';
 import { describeSpec, expectedName, readPackageSpecs, sameName, type PackageSpec } from './package-specs.js';
 
