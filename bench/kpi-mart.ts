@@ -18,7 +18,7 @@ import { PgliteAdapter } from '../src/adapters/pglite/pglite-adapter.js';
 import { TEXT_PARSERS } from '../src/adapters/type-parsers.js';
 import { PostgresAdapter } from '../src/adapters/postgres/postgres-adapter.js';
 import { targetFromUrl, type TargetConfig } from '../src/config/profiles.js';
-import type { NodeResult } from '../src/runner/types.js';
+import type { NodeResult } from '../src/execution/types.js';
 import { copyKpiProject, addDays } from '../tests/helpers/kpi-project.js';
 import { removeDir } from '../tests/helpers/fixtures.js';
 

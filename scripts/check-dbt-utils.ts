@@ -23,7 +23,7 @@ import { quoteIdentifier } from '../src/adapters/quote.js';
 import { build, deps } from '../src/api.js';
 import { targetFromUrl, type TargetConfig } from '../src/config/profiles.js';
 import { formatError } from '../src/errors.js';
-import type { NodeResult } from '../src/runner/types.js';
+import type { NodeResult } from '../src/execution/types.js';
 import { genericTestChecks, MACRO_CHECKS, PROJECT_FILES, type Check, type Row } from './dbt-utils-checks.js';
 
 interface Options {

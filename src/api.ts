@@ -7,7 +7,7 @@ export { execute, run, build, seed, type RunOptions, type RunSummary } from './a
 export { retry, type RetryOptions } from './api/retry.js';
 export { clean } from './api/clean.js';
 export { deps } from './api/deps.js';
-export type { RunEvent, NodeResult } from './runner/types.js';
+export type { RunEvent, NodeResult } from './execution/types.js';
 export { KpiError } from './errors.js';
 export { compile, type CompiledNode, type CompileOptions } from './api/compile.js';
 export { show, type ShowOptions, type ShowResult } from './api/show.js';

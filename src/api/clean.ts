@@ -1,11 +1,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { loadProject, type LoadOptions } from '../config/load-project.js';
+import { type LoadOptions } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
+import { load } from './features.js';
 
 /** `kpi clean`: remove target/ and the project's clean-targets (never anything outside the project). */
 export function clean(options: LoadOptions = {}): string[] {
-  const loaded = loadProject(options);
+  const loaded = load(options);
   const removed: string[] = [];
   for (const target of new Set([...loaded.config.cleanTargets, loaded.config.targetPath])) {
     const path = resolve(loaded.config.projectDir, target);

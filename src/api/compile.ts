@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { compiledPathOf } from '../compile/compiled-path.js';
 import { writeText } from '../support/write-file.js';
 import { compileNode } from '../compile/compile-node.js';
-import { existingRelation } from '../materializations/materialization.js';
+import { existingRelation } from '../adapters/catalog.js';
 import { compileSession, emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export interface CompiledNode {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { openAdapter } from '../adapters/open-adapter.js';
-import { loadProject, type LoadOptions } from '../config/load-project.js';
+import { openAdapter } from './open-adapter.js';
+import { type LoadOptions } from '../config/load-project.js';
 import type { TargetConfig } from '../config/profiles.js';
 import { errorMessage } from '../errors.js';
 import { KPI_VERSION } from '../project/build-manifest.js';
+import { load } from './features.js';
 
 export interface DebugReport {
   kpiVersion: string;
@@ -27,7 +28,7 @@ function redactedTarget(target: TargetConfig): Record<string, unknown> {
 
 /** `kpi debug`: the configuration kpi resolved and whether it can reach the database. Never prints a password. */
 export async function debug(options: LoadOptions = {}): Promise<DebugReport> {
-  const loaded = loadProject(options);
+  const loaded = load(options);
   const report: DebugReport = {
     kpiVersion: KPI_VERSION,
     nodeVersion: process.version,

@@ -4,13 +4,13 @@ import { buildCatalog, type Catalog } from '../artifacts/build-catalog.js';
 import { compiledPathOf } from '../compile/compiled-path.js';
 import { writeJson, writeText } from '../support/write-file.js';
 import { compileNode } from '../compile/compile-node.js';
-import { loadProject } from '../config/load-project.js';
 import { buildDocsData } from '../docs/build-docs-data.js';
 import { renderSite } from '../docs/render-site.js';
 import { serveStatic, type StaticServer } from '../docs/serve-static.js';
 import { KpiError, errorMessage, formatError } from '../errors.js';
-import { existingRelation } from '../materializations/materialization.js';
+import { existingRelation } from '../adapters/catalog.js';
 import { compileSession, emitter, parse, targetDirOf, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
+import { load } from './features.js';
 
 export interface DocsGenerateOptions extends ProjectOptions, DatabaseOptions {
   /** dbt's `--no-compile` when false: the site shows each node's source SQL only. */
@@ -86,7 +86,7 @@ export interface DocsServeOptions extends Pick<ProjectOptions, 'projectDir' | 'p
 
 /** `kpi docs serve`: serve target/ (index.html, manifest.json, catalog.json) over HTTP on this machine. */
 export async function docsServe(options: DocsServeOptions): Promise<StaticServer> {
-  const targetDir = targetDirOf(loadProject(options));
+  const targetDir = targetDirOf(load(options));
   if (!existsSync(join(targetDir, 'index.html'))) {
     throw new KpiError('KPI_NOT_FOUND', `no docs site in ${targetDir}`, { hint: 'run `kpi docs generate` first' });
   }

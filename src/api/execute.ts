@@ -4,8 +4,9 @@ import { writeJson } from '../support/write-file.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
 import { parseEventTimeRange, type BatchResults } from '../materializations/incremental/microbatch/event-time-range.js';
 import { executeNodes } from '../runner/execute-nodes.js';
-import type { NodeResult } from '../runner/types.js';
+import type { NodeResult } from '../execution/types.js';
 import { compileSession, emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
+import { REGISTRY } from './executors.js';
 
 export interface RunOptions extends ProjectOptions, SelectionOptions, DatabaseOptions {
   fullRefresh?: boolean;
@@ -64,7 +65,7 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
       log: (message) => emit({ type: 'log', level: 'info', message }),
     });
     return executeNodes(
-      { session, graph: parsed.graph, adapter, emit, targetDir: parsed.targetDir, command, microbatch: { ...eventTime, previousBatchResults: options.previousBatchResults } },
+      { session, graph: parsed.graph, adapter, emit, targetDir: parsed.targetDir, command, registry: REGISTRY, microbatch: { ...eventTime, previousBatchResults: options.previousBatchResults } },
       selected,
       { threads: parsed.loaded.target.threads, failFast: Boolean(options.failFast), testsGateChildren: kind.testsGateChildren, runHooks: true },
     );

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
-import { openAdapter, runLockKey } from '../adapters/open-adapter.js';
+import { openAdapter, runLockKey } from './open-adapter.js';
 import { writeJson } from '../support/write-file.js';
 import type { CompileSession } from '../compile/compile-node.js';
-import { loadProject, targetContext, type LoadOptions, type LoadedProject } from '../config/load-project.js';
+import { targetContext, type LoadOptions, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
 import { DependencyGraph } from '../graph/dependency-graph.js';
 import { selectNodes } from '../graph/select-nodes.js';
@@ -15,7 +15,8 @@ import { parseProject } from '../project/parse-project.js';
 import { partialParsePath } from '../project/partial-parse.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
-import type { EventSink, NodeResult } from '../runner/types.js';
+import type { EventSink, NodeResult } from '../execution/types.js';
+import { TEMPLATE_GLOBALS, load } from './features.js';
 
 export interface ProjectOptions extends LoadOptions {
   onEvent?: EventSink;
@@ -63,13 +64,13 @@ export function emitter(options: ProjectOptions): EventSink {
 
 /** Load and parse the project; write target/manifest.json. */
 export async function parse(options: ProjectOptions = {}): Promise<ParsedProject> {
-  const loaded = loadProject(options);
+  const loaded = load(options);
   const invocationId = options.invocationId ?? randomUUID();
   const now = options.now ?? new Date();
   const emit = emitter(options);
   const targetDir = targetDirOf(loaded);
   const cachePath = options.partialParse === false ? null : partialParsePath(targetDir);
-  const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, { invocationId, now, cachePath });
+  const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, { invocationId, now, cachePath, templateGlobals: TEMPLATE_GLOBALS });
   for (const diagnostic of warnings) emit({ type: 'diagnostic', diagnostic });
   const graph = new DependencyGraph(manifest);
   graph.assertAcyclic();

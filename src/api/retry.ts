@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
 import type { BatchResults } from '../materializations/incremental/microbatch/event-time-range.js';
-import type { NodeResult } from '../runner/types.js';
+import type { NodeResult } from '../execution/types.js';
 import { execute, type RunOptions, type RunSummary } from './execute.js';
 import { targetDirOf, type DatabaseOptions, type ProjectOptions } from './project.js';
+import { load } from './features.js';
 
 export interface RetryOptions extends ProjectOptions, DatabaseOptions {
   /** The folder holding the run_results.json to retry; the project's target/ when omitted. */
@@ -38,7 +38,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  * retry writes its own run_results.json, so retrying again picks up what still fails.
  */
 export async function retry(options: RetryOptions = {}): Promise<RunSummary> {
-  const loaded = loadProject(options);
+  const loaded = load(options);
   const dir = options.state ? resolve(loaded.config.projectDir, options.state) : targetDirOf(loaded);
   const previous = readPreviousRun(dir);
   const command = previous.args.which;

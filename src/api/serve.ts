@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { loadProject, type LoadOptions } from '../config/load-project.js';
+import { type LoadOptions } from '../config/load-project.js';
 import type { PgliteTarget, TargetConfig } from '../config/profiles.js';
 import { KpiError } from '../errors.js';
 import { ensureServer, type EnsuredServer } from '../serve/ensure-server.js';
 import { postgresTargetUrl } from '../serve/postgres-target-url.js';
 import { serveEmbedded, type EmbeddedServer } from '../serve/serve-embedded.js';
 import { stopServer as stopEmbeddedServer, type StopOutcome } from '../serve/stop-server.js';
+import { load } from './features.js';
 
 export interface ServeOptions extends LoadOptions {
   host?: string;
@@ -41,7 +42,7 @@ const DEFAULT_MAX_CONNECTIONS = 16;
 
 function servedTarget(options: ServeOptions): TargetConfig {
   if (options.dataDir) return { type: 'pglite', name: 'serve', profileName: 'serve', schema: '', threads: 1, path: resolve(options.dataDir) };
-  return loadProject(options).target;
+  return load(options).target;
 }
 
 function persistentPath(target: PgliteTarget, what: string): string {

@@ -1,11 +1,10 @@
 import { basename } from 'node:path';
 import { compileNode } from '../compile/compile-node.js';
 import { KpiError } from '../errors.js';
-import { baseNode } from '../project/parse-nodes.js';
-import { sha256 } from '../project/checksum.js';
-import { asSubquery } from '../runner/run-model.js';
-import { StatementError } from '../materializations/materialization.js';
+import { StatementError } from '../adapters/statement-error.js';
 import { compileSession, emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
+import { asSubquery } from '../execution/materialization-context.js';
+import { syntheticNode } from '../compile/compile-node.js';
 
 export interface ShowOptions extends ProjectOptions, DatabaseOptions {
   select?: string[];
@@ -26,11 +25,7 @@ export async function show(options: ShowOptions): Promise<ShowResult> {
   const limit = options.limit ?? 5;
   let node;
   if (options.inline !== undefined) {
-    const file = { path: 'inline', pathInFolder: 'inline', folder: '.', absolute: 'inline' };
-    node = baseNode('model', file, 'inline_query', options.inline, sha256(options.inline), {
-      loaded: parsed.loaded, runtime: parsed.runtime, target: compileSession(parsed, {}).target, docs: parsed.manifest.docs,
-      diagnostics: undefined as never, invocationId: parsed.invocationId, now: parsed.now, flags: {},
-    });
+    node = syntheticNode(compileSession(parsed, {}), 'model', 'inline_query', options.inline, 'inline');
   } else {
     const selected = select(parsed, { select: options.select }, ['model', 'seed', 'snapshot']);
     if (selected.length !== 1) {

@@ -4,7 +4,7 @@ import { checkFreshness, type SourceFreshnessResult } from '../freshness/check-f
 import { hasFreshnessRules } from '../freshness/freshness-status.js';
 import { buildSourcesArtifact } from '../freshness/sources-artifact.js';
 import type { SourceDefinition } from '../manifest/types.js';
-import type { NodeDescription, NodeResult } from '../runner/types.js';
+import type { NodeDescription, NodeResult } from '../execution/types.js';
 import { emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export interface FreshnessOptions extends ProjectOptions, SelectionOptions, DatabaseOptions {

@@ -1,4 +1,4 @@
-import type { NodeResult } from '../runner/types.js';
+import type { NodeResult } from '../execution/types.js';
 
 export interface RunResultsInput {
   invocationId: string;

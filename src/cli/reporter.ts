@@ -1,5 +1,5 @@
 import { formatLocation } from '../errors.js';
-import type { BatchDescription, NodeDescription, NodeResult, RunEvent } from '../runner/types.js';
+import type { BatchDescription, NodeDescription, NodeResult, RunEvent } from '../execution/types.js';
 
 export type LogFormat = 'text' | 'json';
 

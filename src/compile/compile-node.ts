@@ -8,10 +8,13 @@ import type { ManifestIndex } from '../project/manifest-index.js';
 import type { Manifest, ManifestNode } from '../manifest/types.js';
 import type { ContextHost, TargetContext } from '../template/node-context.js';
 import { renderTemplate, renderText } from '../template/render-template.js';
-import { StatementError } from '../materializations/materialization.js';
-import type { BatchWindow } from '../materializations/incremental/microbatch/batch-windows.js';
-import { filterByEventTime, type EventTimeRelation } from '../materializations/incremental/microbatch/event-time-relation.js';
+import { StatementError } from '../adapters/statement-error.js';
+import type { BatchWindow } from './event-time-relation.js';
+import { filterByEventTime, type EventTimeRelation } from './event-time-relation.js';
 import { injectCtes } from './inject-ctes.js';
+import { baseNode, type HostContext } from '../project/parse-nodes.js';
+import { type ResourceType } from '../manifest/types.js';
+import { sha256 } from '../project/checksum.js';
 
 /** What compiling needs that does not change from node to node within one invocation. */
 export interface CompileSession {
@@ -45,6 +48,18 @@ export interface NodeCompileOptions {
 
 export const EPHEMERAL_PREFIX = '__dbt__cte__';
 
+/** The parse's view of a run: what a template host needs, from the session. */
+export function hostContext(session: CompileSession): HostContext {
+  const { loaded, target, manifest, invocationId, now, flags, templateGlobals } = session;
+  return { loaded, target, docs: manifest.docs, invocationId, now, flags, templateGlobals };
+}
+
+/** A node that no file declares (an inline query, the project's hooks), rendered in the session's context. */
+export function syntheticNode(session: CompileSession, resourceType: ResourceType, name: string, rawCode: string, path: string): ManifestNode {
+  const file = { path, pathInFolder: path, folder: '.', absolute: path };
+  return baseNode(resourceType, file, name, rawCode, sha256(rawCode), hostContext(session));
+}
+
 export function nodeRelation(node: ManifestNode, database: string): Relation {
   const type = node.config.materialized === 'view' ? 'view' : node.config.materialized === 'ephemeral' ? 'cte' : 'table';
   if (type === 'cte') return Relation.create(null, `${EPHEMERAL_PREFIX}${node.name}`, 'cte');
@@ -65,20 +80,9 @@ export function wrapQuery(connection: Connection, node: ManifestNode): (sql: str
 
 /** The run-time context: refs resolve to built relations (ephemerals to CTEs), `execute` is true. */
 export function executeHost(session: CompileSession, node: ManifestNode, options: NodeCompileOptions, ephemerals: ManifestNode[], filtered?: EventTimeRelation[]): ContextHost {
-  const { manifest, loaded } = session;
-  const parseContext = {
-    loaded,
-    runtime: session.runtime,
-    target: session.target,
-    docs: manifest.docs,
-    diagnostics: undefined as never,
-    invocationId: session.invocationId,
-    now: session.now,
-    flags: session.flags,
-    templateGlobals: session.templateGlobals,
-  };
+  const { manifest } = session;
   const fullRefresh = node.config.full_refresh === null || node.config.full_refresh === undefined ? session.fullRefresh : Boolean(node.config.full_refresh);
-  return parseHost(parseContext, node, {
+  return parseHost(hostContext(session), node, {
     execute: true,
     ref: (name, packageName) => {
       const override = options.refOverrides?.[name];

@@ -17,6 +17,8 @@ export interface LoadOptions {
   env?: Environment;
   /** Use this target instead of reading profiles (tests, embedding). */
   targetConfig?: TargetConfig;
+  /** Project-file keys that features above the engine read (`config.extensions`); others are unknown keys. */
+  extensionKeys?: readonly string[];
 }
 
 /** The project file, the target and the run's inputs: everything later stages read, as plain data. */
@@ -37,7 +39,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const diagnostics = new Diagnostics();
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : (options.vars ?? {});
   const secrets = new Set<string>();
-  const config = loadProjectFile(options.projectDir ?? process.cwd(), diagnostics, { env, cliVars, secrets });
+  const config = loadProjectFile(options.projectDir ?? process.cwd(), diagnostics, { env, cliVars, secrets }, options.extensionKeys);
   const target =
     options.targetConfig ??
     resolveTarget(

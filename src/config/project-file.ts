@@ -41,8 +41,8 @@ export interface ProjectConfig {
   onRunStart: string[];
   onRunEnd: string[];
   dispatch: DispatchConfig[];
-  /** kpi: the threshold configuration file (KPI alerts), relative to the project. */
-  thresholds: string | null;
+  /** Values of the keys that features above the engine declare (LoadOptions.extensionKeys), rendered, unchecked. */
+  extensions: Record<string, unknown>;
 }
 
 /** Keys dbt knows; those we do not act on are accepted and ignored, as dbt projects carry them. */
@@ -86,7 +86,6 @@ const KNOWN_KEYS = [
   'semantic-models',
   'saved-queries',
   'exposures',
-  'thresholds',
 ];
 
 /** Hooks are rendered when they run, with the run's context, not when the file is read. */
@@ -127,7 +126,7 @@ function tree(file: YamlFile, data: Record<string, unknown>, key: string, diagno
   return {};
 }
 
-export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostics, context: Omit<ConfigRenderContext, 'projectVars'>): ProjectConfig {
+export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostics, context: Omit<ConfigRenderContext, 'projectVars'>, extensionKeys: readonly string[] = []): ProjectConfig {
   const projectDir = resolve(projectDirInput);
   const projectFile = findProjectFile(projectDir);
   const file = readYamlFile(join(projectDir, projectFile), projectFile);
@@ -135,8 +134,9 @@ export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostic
     throw new KpiError('KPI_CONFIG_INVALID', 'the project file must be a mapping of keys to values', { location: { file: projectFile, line: 1 } });
   }
   const raw = file.data as Record<string, unknown>;
+  const knownKeys = [...KNOWN_KEYS, ...extensionKeys];
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.includes(key)) checkUnknownKey(diagnostics, key, KNOWN_KEYS, key, file.locate([key]));
+    if (!knownKeys.includes(key)) checkUnknownKey(diagnostics, key, knownKeys, key, file.locate([key]));
   }
   const varsValue = raw.vars ?? {};
   if (typeof varsValue !== 'object' || Array.isArray(varsValue)) {
@@ -159,9 +159,6 @@ export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostic
     }
   });
   const testsTree = { ...tree(file, data, 'tests', diagnostics), ...tree(file, data, 'data_tests', diagnostics) };
-  if (data.thresholds !== undefined && data.thresholds !== null && typeof data.thresholds !== 'string') {
-    diagnostics.error('KPI_CONFIG_INVALID', "'thresholds' must be the path of the thresholds file (config/thresholds.yml)", file.locate(['thresholds']));
-  }
 
   return {
     name: typeof name === 'string' ? name : 'project',
@@ -190,6 +187,6 @@ export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostic
     onRunStart: hookList(file, data, 'on-run-start', diagnostics),
     onRunEnd: hookList(file, data, 'on-run-end', diagnostics),
     dispatch,
-    thresholds: typeof data.thresholds === 'string' ? data.thresholds : null,
+    extensions: Object.fromEntries(extensionKeys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]])),
   };
 }

@@ -1,9 +1,10 @@
 import { inTransaction, type Connection } from '../adapters/adapter.js';
 import { errorMessage, KpiError } from '../errors.js';
-import { responseMessage, StatementError } from '../materializations/materialization.js';
+import { responseMessage } from '../materializations/materialization.js';
+import { StatementError } from '../adapters/statement-error.js';
 import type { FreshnessConfig, SourceDefinition } from '../manifest/types.js';
-import { Stopwatch } from '../runner/node-result.js';
-import type { NodeResult } from '../runner/types.js';
+import { Stopwatch } from '../execution/node-result.js';
+import type { NodeResult } from '../execution/types.js';
 import { freshnessQuery } from './freshness-query.js';
 import { freshnessStatus, type FreshnessStatus } from './freshness-status.js';
 

@@ -5,7 +5,8 @@ import { seedCopyError } from '../seeds/copy-error.js';
 import { SeedTypesChanged, type SeedFile } from '../seeds/seed-file.js';
 import { createTable, q, truncateTable, type RelationName } from './ddl.js';
 import { analyzeForPlanner } from './planner-statistics.js';
-import { StatementError, type MaterializationContext, type MaterializationResult } from './materialization.js';
+import { type MaterializationContext, type MaterializationResult } from './materialization.js';
+import { StatementError } from '../adapters/statement-error.js';
 import { columnNames, docsAndGrants, runAll, runHooks } from './relation-extras.js';
 import { swapInTable } from './table.js';
 

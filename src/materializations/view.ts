@@ -2,7 +2,8 @@ import { inTransaction } from '../adapters/adapter.js';
 import { KpiError } from '../errors.js';
 import { createView, dropRelation } from './ddl.js';
 import { captureDependentViews, dropDependentViews, restoreDependentViews } from './dependent-views.js';
-import { StatementError, type MaterializationContext, type MaterializationResult } from './materialization.js';
+import { type MaterializationContext, type MaterializationResult } from './materialization.js';
+import { StatementError } from '../adapters/statement-error.js';
 import { columnNames, docsAndGrants, runAll, runHooks } from './relation-extras.js';
 
 /** Postgres refuses `create or replace view` that drops, renames or retypes columns. */

@@ -14,6 +14,7 @@ import { sha256 } from './checksum.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { NodePatch, PropertyFiles } from './property-files.js';
 import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
+import { MODEL_MATERIALIZATIONS, NOT_YET_BUILT } from '../manifest/materializations.js';
 
 export interface ParseContext {
   loaded: LoadedProject;
@@ -29,6 +30,9 @@ export interface ParseContext {
   /** Names every template sees, from the project's config files (template-globals.ts). */
   templateGlobals?: Record<string, unknown>;
 }
+
+/** What a template's host needs of the parse; run-time renders build one from their session (compile/). */
+export type HostContext = Pick<ParseContext, 'loaded' | 'target' | 'docs' | 'invocationId' | 'now' | 'flags' | 'templateGlobals' | 'package'>;
 
 /** The project file of the files being parsed: the root project's, or the package's. */
 export function ownProject(context: Pick<ParseContext, 'loaded' | 'package'>): ProjectConfig {
@@ -57,8 +61,6 @@ export function packageVarsOf(loaded: LoadedProject, packageName: string): Recor
   return loaded.packages?.find((installed) => installed.name === packageName)?.config.vars;
 }
 
-export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral', 'materialized_view'];
-
 /** `doc('name')` as descriptions and templates use it. */
 export function resolveDoc(docs: Record<string, DocBlock>, name: string, packageName: string | null, projectName: string): string {
   const block = docs[`doc.${packageName ?? projectName}.${name}`] ?? Object.values(docs).find((doc) => doc.name === name);
@@ -71,7 +73,29 @@ export function resolveDoc(docs: Record<string, DocBlock>, name: string, package
 }
 
 /** The context fields every parse-time render shares. */
-export function parseHost(context: ParseContext, node: ManifestNode, overrides: Partial<ContextHost>): ContextHost {
+export interface CollectedCalls {
+  refs: NodeRef[];
+  sources: Array<[string, string]>;
+}
+
+/** A parse-time host that records the node's ref() and source() calls and hands its config() values to `onConfig`. */
+export function recordingHost(context: HostContext, node: ManifestNode, onConfig: (values: Record<string, unknown>) => void): { host: ContextHost; calls: CollectedCalls } {
+  const calls: CollectedCalls = { refs: [], sources: [] };
+  const host = parseHost(context, node, {
+    ref: (name, pkg, version) => {
+      calls.refs.push({ name, package: pkg, version });
+      return Relation.create(context.target.schema, name, null, context.target.database);
+    },
+    source: (sourceName, tableName) => {
+      calls.sources.push([sourceName, tableName]);
+      return Relation.create(sourceName, tableName, null, context.target.database);
+    },
+    setConfig: onConfig,
+  });
+  return { host, calls };
+}
+
+export function parseHost(context: HostContext, node: ManifestNode, overrides: Partial<ContextHost>): ContextHost {
   const { loaded } = context;
   return {
     execute: false,
@@ -116,7 +140,7 @@ function renderDescription(text: string, context: ParseContext): string {
   );
 }
 
-export function baseNode(resourceType: ResourceType, file: DiscoveredFile, name: string, rawCode: string, checksum: string, context: ParseContext): ManifestNode {
+export function baseNode(resourceType: ResourceType, file: DiscoveredFile, name: string, rawCode: string, checksum: string, context: HostContext): ManifestNode {
   const packageName = ownProject(context).name;
   return {
     unique_id: `${resourceType}.${packageName}.${name}`,
@@ -177,23 +201,11 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
   const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), name]);
   let config = mergeConfig(projectConfigs.own, patch?.config ?? {});
   let inFile: Record<string, unknown> = {};
-  const refs: NodeRef[] = [];
-  const sources: Array<[string, string]> = [];
   node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
 
-  const host = parseHost(context, node, {
-    ref: (refName, pkg, version) => {
-      refs.push({ name: refName, package: pkg, version });
-      return Relation.create(context.target.schema, refName, null, context.target.database);
-    },
-    source: (sourceName, tableName) => {
-      sources.push([sourceName, tableName]);
-      return Relation.create(sourceName, tableName, null, context.target.database);
-    },
-    setConfig: (values) => {
-      inFile = mergeConfig(inFile, values);
-      node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
-    },
+  const { host, calls } = recordingHost(context, node, (values) => {
+    inFile = mergeConfig(inFile, values);
+    node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
   });
   await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
 
@@ -204,17 +216,14 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
   config = mergeConfig(mergeConfig(config, inFile), projectConfigs.root);
   node.config = finalizeConfig('model', config);
   node.tags = node.config.tags;
-  node.refs = dedupeRefs(refs);
-  node.sources = dedupeSources(sources);
+  node.refs = dedupeRefs(calls.refs);
+  node.sources = dedupeSources(calls.sources);
   const materialized = node.config.materialized;
-  if (!MATERIALIZATIONS.includes(materialized)) {
-    const match = closestMatch(materialized, MATERIALIZATIONS, 3);
-    context.diagnostics.error(
-      'KPI_MATERIALIZATION_UNKNOWN',
-      `model '${name}' has materialized='${materialized}', which kpi does not know.${match ? ` Did you mean '${match}'?` : ''}`,
-      { file: file.path, line: configLine },
-      `use one of: ${MATERIALIZATIONS.join(', ')}`,
-    );
+  const known: readonly string[] = MODEL_MATERIALIZATIONS;
+  if (!known.includes(materialized)) {
+    const match = closestMatch(materialized, known, 3);
+    const what = NOT_YET_BUILT.includes(materialized) ? 'a dbt materialization kpi does not build yet' : `which kpi does not know.${match ? ` Did you mean '${match}'?` : ''}`;
+    context.diagnostics.error('KPI_MATERIALIZATION_UNKNOWN', `model '${name}' has materialized='${materialized}', ${what}`, { file: file.path, line: configLine }, `use one of: ${known.join(', ')}`);
   }
   return node;
 }

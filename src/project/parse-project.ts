@@ -16,11 +16,10 @@ import { resolveNaming } from './resolve-naming.js';
 import type { DocBlock, Manifest, ManifestNode } from '../manifest/types.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import { renderConfigString } from '../config/render-config.js';
-import { addUnitTests } from '../testing/unit/add-unit-tests.js';
+import { addUnitTests } from './unit-tests/add-unit-tests.js';
 import { join } from 'node:path';
-import { genericTestPaths, parseTests } from '../testing/parse-tests.js';
-import { readThresholdsSource } from '../thresholds/load-kpi-thresholds.js';
-import { projectTemplateGlobals } from './template-globals.js';
+import { genericTestPaths, parseTests } from './tests/parse-tests.js';
+import type { TemplateGlobalsProvider } from './template-globals.js';
 
 export interface ParseOptions {
   invocationId: string;
@@ -29,6 +28,8 @@ export interface ParseOptions {
   flags?: Record<string, unknown>;
   /** Where the partial-parse cache lives (target/partial_parse.json); null parses everything. */
   cachePath?: string | null;
+  /** Names features above the engine give every template (the API layer passes the KPI mart's). */
+  templateGlobals?: readonly TemplateGlobalsProvider[];
 }
 
 export interface ParseResult {
@@ -37,7 +38,7 @@ export interface ParseResult {
   warnings: Diagnostic[];
   /** Files taken from the partial-parse cache / parsed again. */
   stats: { reused: number; parsed: number };
-  /** Names every template sees, from the project's config files (`kpi_thresholds`). */
+  /** Names every template sees, from ParseOptions.templateGlobals. */
   templateGlobals: Record<string, unknown>;
 }
 
@@ -86,7 +87,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
       }
     }
   }
-  const thresholds = readThresholdsSource(loaded, diagnostics, locateInProject(['thresholds']));
+  const globalsSources = (options.templateGlobals ?? []).map((provider) => provider({ loaded, diagnostics, locateInProjectFile: locateInProject }));
   const cache = new PartialParseCache(
     options.cachePath ?? null,
     partialParseKey({
@@ -98,8 +99,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
       properties: propertyFiles.map((file) => [file.path, readFileSync(file.absolute, 'utf8')]),
       docs,
       flags: options.flags ?? {},
-      // The file's text, not its resolved values: unchanged thresholds keep the cache, changed ones renew it.
-      thresholds: thresholds?.text ?? null,
+      templateGlobals: globalsSources.map((source) => source.cacheKey),
     }),
     loaded.env,
   );
@@ -118,13 +118,13 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     fresh.push({ file, node, diagnostics: fileDiagnostics });
     return node;
   };
-  // Seeds first (of every package): the template globals read dim_kpi's codes through its seed node.
+  // Seeds first (of every package): template globals may read seed nodes.
   const seeds: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
     seeds.push(...(await Promise.all(discoverFiles(projectDir, own.seedPaths, ['.csv']).map((file) => parseFile(file, (f, c) => parseSeedFile(f, properties, inPackage(c)))))));
   }
-  const templateGlobals = projectTemplateGlobals(loaded, { thresholds }, seeds, diagnostics);
+  const templateGlobals = Object.assign({}, ...globalsSources.map((source) => source.globals(seeds))) as Record<string, unknown>;
   parseContext.templateGlobals = templateGlobals;
   const models: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {

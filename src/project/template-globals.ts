@@ -1,18 +1,25 @@
-import type { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
-import { loadKpiThresholds, type ThresholdsSource } from '../thresholds/load-kpi-thresholds.js';
+import type { SourceLocation } from '../errors.js';
 import type { ManifestNode } from '../manifest/types.js';
+import type { Diagnostics } from '../support/diagnostics.js';
 
-/** What the project's own config files (beyond the project file) give every template. */
-export interface ProjectConfigFiles {
-  thresholds: ThresholdsSource | null;
+export interface TemplateGlobalsContext {
+  loaded: LoadedProject;
+  /** Problems with the provider's inputs; any error stops the parse, as for the project's own files. */
+  diagnostics: Diagnostics;
+  /** The position of a key of the project file, for diagnostics about it. */
+  locateInProjectFile(path: Array<string | number>): SourceLocation;
+}
+
+export interface TemplateGlobalsSource {
+  /** The provider's inputs as plain data (a file's text): unchanged inputs keep the partial-parse cache. */
+  cacheKey: unknown;
+  /** Names every template sees, at parse and run time alike. Seeds are parsed before models so these can read them. */
+  globals(seeds: readonly ManifestNode[]): Record<string, unknown>;
 }
 
 /**
- * Names every template of the project sees, read from validated config files: plain data,
- * computed once a parse, handed to parse- and run-time renders alike. A config file that
- * templates should see adds its name here; the runner knows none of them.
+ * Names that features above the engine give every template (the KPI mart's thresholds):
+ * the API layer hands providers to parseProject, which knows none of them by name.
  */
-export function projectTemplateGlobals(loaded: LoadedProject, files: ProjectConfigFiles, seeds: readonly ManifestNode[], diagnostics: Diagnostics): Record<string, unknown> {
-  return { kpi_thresholds: loadKpiThresholds(loaded, files.thresholds, seeds, diagnostics) };
-}
+export type TemplateGlobalsProvider = (context: TemplateGlobalsContext) => TemplateGlobalsSource;

@@ -2,31 +2,13 @@ import { createSchema } from '../materializations/ddl.js';
 import { renderText } from '../template/render-template.js';
 import { executeHost } from '../compile/compile-node.js';
 import { KpiError } from '../errors.js';
-import { baseNode } from '../project/parse-nodes.js';
-import type { ManifestNode, ResourceType } from '../manifest/types.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { buildPlan } from './build-plan.js';
-import { describeFailure, describeNode, makeResult } from './node-result.js';
-import type { RunContext } from './run-context.js';
-import { runModel } from './run-model.js';
-import { runSeed } from './run-seed.js';
+import { describeFailure, describeNode, makeResult } from '../execution/node-result.js';
+import type { RunContext } from '../execution/run-context.js';
 import { runSchedule } from './schedule.js';
-import { runTest } from '../testing/run-test.js';
-import { runUnitTest } from '../testing/unit/run-unit-test.js';
-import type { NodeResult } from './types.js';
-
-export type NodeExecutor = (node: ManifestNode, context: RunContext, threadId: string) => Promise<NodeResult>;
-
-/** How each resource type runs; seeds, tests and unit tests register here. */
-export const EXECUTORS: Partial<Record<ResourceType, NodeExecutor>> = {
-  model: runModel,
-  seed: runSeed,
-  test: runTest,
-  unit_test: runUnitTest,
-};
-
-export function registerExecutor(resourceType: ResourceType, executor: NodeExecutor): void {
-  EXECUTORS[resourceType] = executor;
-}
+import type { NodeResult } from '../execution/types.js';
+import { syntheticNode } from '../compile/compile-node.js';
 
 export interface ExecuteOptions {
   threads: number;
@@ -50,17 +32,7 @@ async function runProjectHooks(context: RunContext, which: 'on-run-start' | 'on-
   const { config } = context.session.loaded;
   const hooks = which === 'on-run-start' ? config.onRunStart : config.onRunEnd;
   if (hooks.length === 0) return;
-  const file = { path: config.projectFile, pathInFolder: config.projectFile, folder: '.', absolute: config.projectFile };
-  const projectNode = baseNode('operation', file, `${config.name}-${which}`, '', '', {
-    loaded: context.session.loaded,
-    runtime: context.session.runtime,
-    target: context.session.target,
-    docs: {},
-    diagnostics: undefined as never,
-    invocationId: context.session.invocationId,
-    now: context.session.now,
-    flags: context.session.flags,
-  });
+  const projectNode = syntheticNode(context.session, 'operation', `${config.name}-${which}`, '', config.projectFile);
   await context.adapter.withConnection(async (connection) => {
     for (const hook of hooks) {
       const host = executeHost(context.session, projectNode, { connection, extra: { results, schemas: [...new Set(Object.values(context.session.manifest.nodes).map((node) => node.schema))] } }, []);
@@ -91,7 +63,7 @@ export async function executeNodes(context: RunContext, selected: readonly strin
       const node = manifest.nodes[id];
       const description = describeNode(node);
       context.emit({ type: 'node_started', index, total, node: description });
-      const executor = EXECUTORS[node.resource_type];
+      const executor = context.registry.executors[node.resource_type];
       let result: NodeResult;
       try {
         if (!executor) throw new KpiError('KPI_USAGE', `${node.resource_type} nodes cannot run yet`);

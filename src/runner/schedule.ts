@@ -1,4 +1,4 @@
-import { BLOCKING, type NodeResult } from './types.js';
+import { BLOCKING, type NodeResult } from '../execution/types.js';
 
 export interface SchedulePlan {
   /** Nodes in a topological order; the order nodes start in when several are ready. */

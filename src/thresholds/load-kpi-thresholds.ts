@@ -5,6 +5,7 @@ import type { LoadedProject } from '../config/load-project.js';
 import { parseYaml } from '../config/yaml-file.js';
 import { KpiError, type SourceLocation } from '../errors.js';
 import type { ManifestNode } from '../manifest/types.js';
+import type { TemplateGlobalsProvider } from '../project/template-globals.js';
 import { readDimKpiCodes } from './read-dim-kpi-codes.js';
 import { readThresholdsFile } from './read-thresholds-file.js';
 import { resolveKpiThresholds } from './resolve-kpi-thresholds.js';
@@ -17,10 +18,17 @@ export interface ThresholdsSource {
   text: string;
 }
 
+/** The project file's key naming the thresholds file. */
+export const THRESHOLDS_KEY = 'thresholds';
+
 /** Read the file the project names; a missing one is reported at the project file's `thresholds:` key. */
 export function readThresholdsSource(loaded: LoadedProject, diagnostics: Diagnostics, keyLocation: SourceLocation): ThresholdsSource | null {
-  const file = loaded.config.thresholds;
-  if (file === null) return null;
+  const file = loaded.config.extensions[THRESHOLDS_KEY];
+  if (file === undefined || file === null) return null;
+  if (typeof file !== 'string') {
+    diagnostics.error('KPI_CONFIG_INVALID', "'thresholds' must be the path of the thresholds file (config/thresholds.yml)", keyLocation);
+    return null;
+  }
   const path = join(loaded.config.projectDir, file);
   if (!existsSync(path)) {
     diagnostics.error('KPI_THRESHOLDS_INVALID', `the thresholds file '${file}' does not exist`, keyLocation, 'create it, or remove thresholds: from the project file to use the built-in defaults');
@@ -47,3 +55,13 @@ export function loadKpiThresholds(loaded: LoadedProject, source: ThresholdsSourc
   const dimKpi = readDimKpiCodes(seeds, loaded.config.projectDir, diagnostics, source !== null);
   return resolveKpiThresholds({ layers, targetName: loaded.target.name, dimKpi }, diagnostics);
 }
+
+/** `kpi_thresholds` for every template, from the file the project names and the dim_kpi seed. */
+export const kpiThresholdsGlobals: TemplateGlobalsProvider = ({ loaded, diagnostics, locateInProjectFile }) => {
+  const source = readThresholdsSource(loaded, diagnostics, locateInProjectFile([THRESHOLDS_KEY]));
+  return {
+    // The file's text, not its resolved values: unchanged thresholds keep the cache, changed ones renew it.
+    cacheKey: source?.text ?? null,
+    globals: (seeds) => ({ kpi_thresholds: loadKpiThresholds(loaded, source, seeds, diagnostics) }),
+  };
+};

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../src/runner/types.js';
+import type { RunEvent } from '../../src/execution/types.js';
 
 /** Collects events so a test can read what a run reported. */
 export function eventLog() {

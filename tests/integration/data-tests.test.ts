@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, compile, execute, run, type RunSummary } from '../../src/api.js';
-import type { NodeResult } from '../../src/runner/types.js';
+import type { NodeResult } from '../../src/execution/types.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { copyFixture, makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
 

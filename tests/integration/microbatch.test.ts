@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retry, run, type RunOptions, type RunSummary } from '../../src/api.js';
 import { KpiError } from '../../src/errors.js';
-import type { RunEvent } from '../../src/runner/types.js';
+import type { RunEvent } from '../../src/execution/types.js';
 import { databaseKinds, openTestDatabase, uniqueSchema, type TestDatabase } from '../helpers/databases.js';
 import { makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
 import { tableRows } from '../helpers/tables.js';

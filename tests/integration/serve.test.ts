@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openAdapter } from '../../src/adapters/open-adapter.js';
+import { openAdapter } from '../../src/api/open-adapter.js';
 import { processAlive, readLockHolder } from '../../src/adapters/pglite/lock-holder.js';
 import { serve, serverUrl } from '../../src/api.js';
 import { defaultEmbeddedTarget } from '../../src/config/profiles.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { freshnessStatus } from '../../src/freshness/freshness-status.js';
-import { pythonRepr } from '../../src/testing/python-repr.js';
-import { testOutcome } from '../../src/testing/test-outcome.js';
-import { genericTestHash, synthesizeGenericTestNames } from '../../src/testing/test-names.js';
+import { pythonRepr } from '../../src/project/tests/python-repr.js';
+import { testOutcome } from '../../src/runner/test/test-outcome.js';
+import { genericTestHash, synthesizeGenericTestNames } from '../../src/project/tests/test-names.js';
 import { finalizeConfig } from '../../src/project/node-config.js';
 
 const model = (name: string) => `{{ get_where_subquery(ref('${name}')) }}`;

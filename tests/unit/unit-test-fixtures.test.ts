@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { diffRows } from '../../src/testing/unit/diff-rows.js';
-import { fixtureSql, inferColumns } from '../../src/testing/unit/fixture-sql.js';
-import { formatRowDiff } from '../../src/testing/unit/format-row-diff.js';
-import { inferColumnType } from '../../src/testing/unit/infer-column-type.js';
-import { normalizeValue } from '../../src/testing/unit/normalize-value.js';
-import { parseCsvRows } from '../../src/testing/unit/parse-csv-rows.js';
-import { parseInput } from '../../src/testing/unit/parse-input.js';
-import type { Fixture } from '../../src/testing/unit/types.js';
+import { diffRows } from '../../src/runner/unit-test/diff-rows.js';
+import { fixtureSql, inferColumns } from '../../src/runner/unit-test/fixture-sql.js';
+import { formatRowDiff } from '../../src/runner/unit-test/format-row-diff.js';
+import { inferColumnType } from '../../src/runner/unit-test/infer-column-type.js';
+import { normalizeValue } from '../../src/runner/unit-test/normalize-value.js';
+import { parseCsvRows } from '../../src/project/unit-tests/parse-csv-rows.js';
+import { parseInput } from '../../src/project/unit-tests/parse-input.js';
+import type { Fixture } from '../../src/project/unit-tests/types.js';
 import { KpiError } from '../../src/errors.js';
 
 const at = { file: 'models/unit_tests.yml', line: 4, column: 7 };

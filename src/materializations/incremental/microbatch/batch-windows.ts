@@ -2,13 +2,8 @@
  * The time windows a microbatch model runs in, as dbt-core's MicrobatchBuilder computes
  * them. Every time is UTC (dbt assumes UTC for event_time, begin and the CLI flags).
  */
+import type { BatchWindow } from '../../../compile/event-time-relation.js';
 import type { BatchSize, MicrobatchConfig } from '../incremental-config.js';
-
-/** One batch: rows with start <= event_time < end. */
-export interface BatchWindow {
-  start: Date;
-  end: Date;
-}
 
 export function truncateTime(time: Date, size: BatchSize): Date {
   const y = time.getUTCFullYear();
@@ -64,11 +59,6 @@ export function batchLabel(start: Date, size: BatchSize): string {
 /** `model.batch.id`: the label without dashes (20240917). */
 export function batchId(start: Date, size: BatchSize): string {
   return batchLabel(start, size).replace(/-/g, '');
-}
-
-/** A time as SQL and templates see it: '2024-10-01 00:00:00+00:00' (what Python prints for a UTC datetime). */
-export function sqlTime(time: Date): string {
-  return `${time.toISOString().slice(0, 19).replace('T', ' ')}+00:00`;
 }
 
 /** Consecutive batches from `start` up to `end`; the last one ends exactly at `end`. */

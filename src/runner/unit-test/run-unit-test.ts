@@ -2,17 +2,17 @@ import { relative } from 'node:path';
 import { compiledPath } from '../../compile/compiled-path.js';
 import { writeText } from '../../support/write-file.js';
 import { KpiError } from '../../errors.js';
-import { StatementError } from '../../materializations/materialization.js';
+import { StatementError } from '../../adapters/statement-error.js';
 import type { ManifestNode } from '../../manifest/types.js';
-import { describeFailure, makeResult, Stopwatch } from '../../runner/node-result.js';
-import type { RunContext } from '../../runner/run-context.js';
-import type { NodeResult } from '../../runner/types.js';
+import { describeFailure, makeResult, Stopwatch } from '../../execution/node-result.js';
+import type { RunContext } from '../../execution/run-context.js';
+import type { NodeResult } from '../../execution/types.js';
 import { buildFixtures } from './build-fixtures.js';
 import { compileUnderTest, type FixtureCte } from './compile-under-test.js';
 import { diffRows } from './diff-rows.js';
 import { fetchComparison, outputColumns } from './fetch-comparison.js';
 import { formatRowDiff } from './format-row-diff.js';
-import { unitTestDefinition } from './types.js';
+import { unitTestDefinition } from '../../project/unit-tests/types.js';
 
 const UNDEFINED_COLUMN = '42703';
 

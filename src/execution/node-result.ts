@@ -1,5 +1,5 @@
 import { KpiError, errorMessage, formatLocation } from '../errors.js';
-import { StatementError } from '../materializations/materialization.js';
+import { StatementError } from '../adapters/statement-error.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { NodeDescription, NodeResult, NodeStatus, TimingInfo } from './types.js';
 

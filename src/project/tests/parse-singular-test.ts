@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Relation } from '../adapters/relation.js';
-import { Diagnostics } from '../support/diagnostics.js';
-import { sha256 } from '../project/checksum.js';
-import type { DiscoveredFile } from '../project/discover-files.js';
-import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../project/node-config.js';
-import { baseNode, parseHost, projectFileConfigs, type ParseContext } from '../project/parse-nodes.js';
-import type { ManifestNode } from '../manifest/types.js';
-import { renderTemplate } from '../template/render-template.js';
-import type { CollectedCalls } from './build-generic-test.js';
+import { Diagnostics } from '../../support/diagnostics.js';
+import { sha256 } from '../checksum.js';
+import type { DiscoveredFile } from '../discover-files.js';
+import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../node-config.js';
+import { baseNode, projectFileConfigs, type ParseContext } from '../parse-nodes.js';
+import type { ManifestNode } from '../../manifest/types.js';
+import { renderTemplate } from '../../template/render-template.js';
 import { finalizeTestConfig } from './test-config.js';
+import { recordingHost, type CollectedCalls } from '../parse-nodes.js';
 
 function configLine(raw: string): number | undefined {
   const match = /config\s*\(/.exec(raw);
@@ -31,20 +30,9 @@ export async function parseSingularTest(file: DiscoveredFile, context: ParseCont
   // Provisional, so `config.get()` answers while the file renders; problems are reported after.
   node.config = finalizeTestConfig(projectConfig, name, new Diagnostics(), location);
 
-  const calls: CollectedCalls = { refs: [], sources: [] };
   let inFile: Record<string, unknown> = {};
-  const host = parseHost(context, node, {
-    ref: (refName, pkg, version) => {
-      calls.refs.push({ name: refName, package: pkg, version });
-      return Relation.create(context.target.schema, refName, null, context.target.database);
-    },
-    source: (sourceName, tableName) => {
-      calls.sources.push([sourceName, tableName]);
-      return Relation.create(sourceName, tableName, null, context.target.database);
-    },
-    setConfig: (values) => {
-      inFile = mergeConfig(inFile, values);
-    },
+  const { host, calls } = recordingHost(context, node, (values) => {
+    inFile = mergeConfig(inFile, values);
   });
   await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${node.checksum.checksum}`, raw, file.path), host, file.path);
   for (const key of Object.keys(inFile)) checkConfigKey(normalizeConfigKey(key), [name, 'config', key], context.diagnostics, () => location);

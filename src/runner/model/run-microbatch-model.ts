@@ -1,18 +1,19 @@
 import { dirname, join, relative } from 'node:path';
-import type { Connection } from '../../../adapters/adapter.js';
-import { compiledPath } from '../../../compile/compiled-path.js';
-import { writeText } from '../../../support/write-file.js';
-import { compileNode, renderHookSql } from '../../../compile/compile-node.js';
-import type { ManifestNode } from '../../../manifest/types.js';
-import { describeFailure, describeNode, makeResult, Stopwatch } from '../../../runner/node-result.js';
-import type { RunContext } from '../../../runner/run-context.js';
-import { asSubquery } from '../../../runner/run-model.js';
-import type { BatchDescription, NodeResult } from '../../../runner/types.js';
-import { existingRelation, statementRunner, type ExistingType } from '../../materialization.js';
-import { materializeIncremental } from '../incremental.js';
-import { resolveIncrementalConfig, shouldFullRefresh, type MicrobatchConfig } from '../incremental-config.js';
-import { batchId, batchLabel, planBatches, sqlTime, type BatchWindow } from './batch-windows.js';
-import type { BatchResults } from './event-time-range.js';
+import type { Connection } from '../../adapters/adapter.js';
+import { compiledPath } from '../../compile/compiled-path.js';
+import { writeText } from '../../support/write-file.js';
+import { compileNode } from '../../compile/compile-node.js';
+import type { ManifestNode } from '../../manifest/types.js';
+import { describeFailure, describeNode, makeResult, Stopwatch } from '../../execution/node-result.js';
+import type { RunContext } from '../../execution/run-context.js';
+import type { BatchDescription, NodeResult } from '../../execution/types.js';
+import { existingRelation, type ExistingType } from '../../adapters/catalog.js';
+import { materializeIncremental } from '../../materializations/incremental/incremental.js';
+import { resolveIncrementalConfig, shouldFullRefresh, type MicrobatchConfig } from '../../materializations/incremental/incremental-config.js';
+import { batchId, batchLabel, planBatches } from '../../materializations/incremental/microbatch/batch-windows.js';
+import { sqlTime, type BatchWindow } from '../../compile/event-time-relation.js';
+import type { BatchResults } from '../../materializations/incremental/microbatch/event-time-range.js';
+import { materializationContext, nodeTarget } from '../../execution/materialization-context.js';
 
 export function isMicrobatchModel(node: ManifestNode): boolean {
   return node.config.materialized === 'incremental' && node.config.incremental_strategy === 'microbatch';
@@ -74,16 +75,9 @@ async function runBatch(run: BatchRun): Promise<BatchOutcome> {
     const options = { connection, existingTable: run.incremental, eventTimeFilter: window };
     compiled = await compileNode(context.session, batchNode, options);
     writeText(path, compiled);
-    const outcome = await materializeIncremental({
-      node: batchNode,
-      sql: asSubquery(compiled),
-      connection,
-      target: { schema: node.schema, identifier: node.alias },
-      existing: run.existing,
-      fullRefresh: context.session.fullRefresh,
-      run: statementRunner(connection),
-      renderHook: (hook) => renderHookSql(context.session, batchNode, hook.sql, connection, { existingTable: run.incremental }),
-    });
+    const outcome = await materializeIncremental(
+      materializationContext({ session: context.session, node: batchNode, connection, existing: run.existing, compiled, hooks: { existingTable: run.incremental } }),
+    );
     return { window, label, status: 'success', message: outcome.message, rows: outcome.rowsAffected, executionTime: (performance.now() - started) / 1000, compiled };
   } catch (error) {
     const failure = describeFailure(error, batchNode, compiled, compiled ? displayPath : null);
@@ -105,8 +99,7 @@ export async function runMicrobatchModel(node: ManifestNode, context: RunContext
     const config = resolveIncrementalConfig(node).microbatch as MicrobatchConfig;
     return await context.adapter.withConnection(async (connection) => {
       watch.begin('execute');
-      const target = { schema: node.schema, identifier: node.alias };
-      const existing = await existingRelation(connection, target);
+      const existing = await existingRelation(connection, nodeTarget(node));
       const previous = context.microbatch?.previousBatchResults?.[node.unique_id];
       // A retry redoes failed batches of a table that exists: it merges, whatever the earlier flags were.
       const retry = previous && previous.failed.length > 0 && existing === 'table' ? previous : undefined;

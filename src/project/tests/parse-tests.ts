@@ -1,14 +1,15 @@
 import { posix } from 'node:path';
-import { quoteIdentifier } from '../adapters/quote.js';
-import type { ProjectConfig } from '../config/project-file.js';
-import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
-import { discoverFiles } from '../project/discover-files.js';
-import { ownProject, type ParseContext } from '../project/parse-nodes.js';
-import type { PropertyFiles, SourceTablePatch, TestDeclaration } from '../project/property-files.js';
-import { pickByPackage } from '../project/resolve-ref.js';
-import { resolveNaming } from '../project/resolve-naming.js';
-import type { ManifestNode, NodeRef } from '../manifest/types.js';
-import { buildGenericTest, type CollectedCalls, type GenericTestTarget } from './build-generic-test.js';
+import { quoteIdentifier } from '../../adapters/quote.js';
+import type { ProjectConfig } from '../../config/project-file.js';
+import { closestMatch, KpiError, type SourceLocation } from '../../errors.js';
+import { discoverFiles } from '../discover-files.js';
+import { ownProject, type ParseContext } from '../parse-nodes.js';
+import type { PropertyFiles, SourceTablePatch, TestDeclaration } from '../property-files.js';
+import { pickByPackage } from '../resolve-ref.js';
+import { resolveNaming } from '../resolve-naming.js';
+import type { ManifestNode, NodeRef } from '../../manifest/types.js';
+import { buildGenericTest, type GenericTestTarget } from './build-generic-test.js';
+import type { CollectedCalls } from '../parse-nodes.js';
 import { parseSingularTest } from './parse-singular-test.js';
 import { storesFailures } from './test-config.js';
 

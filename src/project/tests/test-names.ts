@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TestMetadata } from '../manifest/types.js';
+import type { TestMetadata } from '../../manifest/types.js';
 import { pythonRepr, pythonStr } from './python-repr.js';
 
 export interface GenericTestNames {

@@ -1,41 +1,34 @@
 import { relative } from 'node:path';
-import type { Connection, QueryResult } from '../adapters/adapter.js';
-import { compiledPathOf } from '../compile/compiled-path.js';
-import { writeText } from '../support/write-file.js';
-import { compileNode, executeHost, renderHookSql } from '../compile/compile-node.js';
-import { KpiError } from '../errors.js';
-import { createSchema, q } from '../materializations/ddl.js';
-import { existingRelation, responseMessage, StatementError } from '../materializations/materialization.js';
-import { materializeTable } from '../materializations/table.js';
-import { materializeView } from '../materializations/view.js';
-import type { ManifestNode } from '../manifest/types.js';
-import { describeFailure, makeResult, Stopwatch } from '../runner/node-result.js';
-import type { RunContext } from '../runner/run-context.js';
-import { asSubquery } from '../runner/run-model.js';
-import type { NodeResult } from '../runner/types.js';
-import { renderText } from '../template/render-template.js';
-import { storesFailures } from './test-config.js';
+import type { Connection } from '../../adapters/adapter.js';
+import { compiledPathOf } from '../../compile/compiled-path.js';
+import { writeText } from '../../support/write-file.js';
+import { compileNode, executeHost } from '../../compile/compile-node.js';
+import { KpiError } from '../../errors.js';
+import { createSchema, q } from '../../materializations/ddl.js';
+import { responseMessage } from '../../materializations/materialization.js';
+import { existingRelation } from '../../adapters/catalog.js';
+import { StatementError } from '../../adapters/statement-error.js';
+import { materializeTable } from '../../materializations/table.js';
+import { materializeView } from '../../materializations/view.js';
+import type { ManifestNode } from '../../manifest/types.js';
+import { describeFailure, makeResult, Stopwatch } from '../../execution/node-result.js';
+import type { RunContext } from '../../execution/run-context.js';
+import type { NodeResult } from '../../execution/types.js';
+import { renderText } from '../../template/render-template.js';
+import { storesFailures } from '../../project/tests/test-config.js';
 import { testOutcome, type TestCountRow } from './test-outcome.js';
+import { asSubquery, materializationContext, nodeTarget } from '../../execution/materialization-context.js';
+import { statementRunner } from '../../adapters/statement-error.js';
 
 const COUNT_TEMPLATE = '{{ get_test_sql(__kpi_main_sql, __kpi_fail_calc, __kpi_warn_if, __kpi_error_if, __kpi_limit) }}';
-
-function runner(connection: Connection): (sql: string) => Promise<QueryResult> {
-  return async (sql) => {
-    try {
-      return await connection.query(sql);
-    } catch (error) {
-      throw StatementError.from(sql, error);
-    }
-  };
-}
 
 /**
  * Keep the failing rows as dbt does: a table (or view) named after the test in its audit
  * schema, replaced on every run, so it always holds the latest failures (none when it passed).
  */
 async function storeFailures(node: ManifestNode, sql: string, as: 'table' | 'view', connection: Connection, context: RunContext): Promise<string> {
-  const run = runner(connection);
-  const target = { schema: node.schema, identifier: node.alias };
+  const run = statementRunner(connection);
+  const target = nodeTarget(node);
   try {
     await run(createSchema(node.schema));
   } catch (error) {
@@ -43,16 +36,7 @@ async function storeFailures(node: ManifestNode, sql: string, as: 'table' | 'vie
     if (!(error instanceof StatementError && (error.sqlState === '23505' || error.sqlState === '42P06'))) throw error;
   }
   const materialize = as === 'view' ? materializeView : materializeTable;
-  await materialize({
-    node,
-    sql,
-    connection,
-    target,
-    existing: await existingRelation(connection, target),
-    fullRefresh: false,
-    run,
-    renderHook: (hook) => renderHookSql(context.session, node, hook.sql, connection),
-  });
+  await materialize(materializationContext({ session: context.session, node, connection, existing: await existingRelation(connection, target), compiled: sql, fullRefresh: false }));
   return q(target);
 }
 
@@ -87,7 +71,7 @@ export async function runTest(node: ManifestNode, context: RunContext, threadId:
         __kpi_limit: node.config.limit ?? null,
       };
       const countSql = await renderText(context.session.runtime, COUNT_TEMPLATE, executeHost(context.session, node, { connection, extra }, []), node.original_file_path);
-      const result = await runner(connection)(countSql);
+      const result = await statementRunner(connection)(countSql);
       if (result.rows.length !== 1) {
         throw new KpiError('KPI_DATABASE_ERROR', `the count query of test ${node.name} returned ${result.rows.length} rows instead of 1`, { node: node.unique_id });
       }

@@ -1,7 +1,7 @@
-import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
-import { splitTopLevel } from '../project/extract-macros.js';
-import type { MacroDefinition } from '../manifest/types.js';
-import { INTERNAL_PACKAGE, type MacroRegistry } from '../template/macro-scope.js';
+import { closestMatch, KpiError, type SourceLocation } from '../../errors.js';
+import { splitTopLevel } from '../extract-macros.js';
+import type { MacroDefinition } from '../../manifest/types.js';
+import { INTERNAL_PACKAGE, type MacroRegistry } from '../../template/macro-scope.js';
 
 export interface TestMacro {
   macro: MacroDefinition;

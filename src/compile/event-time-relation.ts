@@ -1,6 +1,16 @@
-import { quoteIdentifier } from '../../../adapters/quote.js';
-import { Relation } from '../../../adapters/relation.js';
-import { sqlTime, type BatchWindow } from './batch-windows.js';
+import { quoteIdentifier } from '../adapters/quote.js';
+import { Relation } from '../adapters/relation.js';
+
+/** One batch: rows with start <= event_time < end. */
+export interface BatchWindow {
+  start: Date;
+  end: Date;
+}
+
+/** A time as SQL and templates see it: '2024-10-01 00:00:00+00:00' (what Python prints for a UTC datetime). */
+export function sqlTime(time: Date): string {
+  return `${time.toISOString().slice(0, 19).replace('T', ' ')}+00:00`;
+}
 
 /** A plain column name is quoted; anything else (an expression) is used as the config gives it, as dbt does. */
 function columnSql(column: string): string {

@@ -1,4 +1,4 @@
-import type { NodeConfig } from '../manifest/types.js';
+import type { NodeConfig } from '../../manifest/types.js';
 
 export interface TestOutcome {
   status: 'pass' | 'warn' | 'fail';

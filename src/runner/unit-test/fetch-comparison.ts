@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Connection } from '../../adapters/adapter.js';
 import { quoteIdentifier } from '../../adapters/quote.js';
 import { KpiError } from '../../errors.js';
-import { StatementError } from '../../materializations/materialization.js';
+import { StatementError } from '../../adapters/statement-error.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import { checkFixtureSql } from './check-fixture-sql.js';
 import { fixtureSql, type TypedColumn } from './fixture-sql.js';
 import { normalizeValue } from './normalize-value.js';
-import type { Fixture } from './types.js';
+import type { Fixture } from '../../project/unit-tests/types.js';
 
 export type ComparableRow = Array<string | null>;
 

@@ -1,4 +1,4 @@
-import { KpiError, type SourceLocation } from '../errors.js';
+import { KpiError, type SourceLocation } from '../../errors.js';
 
 /** One `tests:`/`data_tests:` entry from YAML, taken apart as dbt's TestBuilder does. */
 export interface TestEntry {

@@ -6,7 +6,7 @@ import { KpiError, type SourceLocation } from '../../errors.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import type { ContextHost } from '../../template/node-context.js';
 import { renderTemplate } from '../../template/render-template.js';
-import type { InputTarget, UnitTestDefinition } from './types.js';
+import type { InputTarget, UnitTestDefinition } from '../../project/unit-tests/types.js';
 
 /** A given input, ready to inline: the CTE that stands in for the relation. */
 export interface FixtureCte {

@@ -1,7 +1,7 @@
 import { quoteIdentifier, quoteLiteral } from '../../adapters/quote.js';
 import { KpiError } from '../../errors.js';
 import { inferColumnType } from './infer-column-type.js';
-import type { Fixture, FixtureRow } from './types.js';
+import type { Fixture, FixtureRow } from '../../project/unit-tests/types.js';
 
 export interface TypedColumn {
   name: string;

@@ -1,7 +1,7 @@
-import type { Diagnostics } from '../support/diagnostics.js';
-import type { SourceLocation } from '../errors.js';
-import { finalizeConfig } from '../project/node-config.js';
-import type { NodeConfig } from '../manifest/types.js';
+import type { Diagnostics } from '../../support/diagnostics.js';
+import type { SourceLocation } from '../../errors.js';
+import { finalizeConfig } from '../node-config.js';
+import type { NodeConfig } from '../../manifest/types.js';
 
 /** A test's config with dbt's defaults filled in. */
 export interface TestConfig extends NodeConfig {

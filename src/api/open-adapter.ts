@@ -1,7 +1,7 @@
 import type { TargetConfig } from '../config/profiles.js';
-import type { Adapter, RunLockOptions } from './adapter.js';
-import { openEmbedded } from './pglite/open-embedded.js';
-import { PostgresAdapter } from './postgres/postgres-adapter.js';
+import type { Adapter, RunLockOptions } from '../adapters/adapter.js';
+import { openEmbedded } from '../adapters/pglite/open-embedded.js';
+import { PostgresAdapter } from '../adapters/postgres/postgres-adapter.js';
 
 export async function openAdapter(target: TargetConfig, lock: RunLockOptions): Promise<Adapter> {
   if (target.type === 'pglite') return openEmbedded(target.path, lock);

@@ -5,7 +5,7 @@ import { checkFixtureSql } from './check-fixture-sql.js';
 import type { FixtureCte } from './compile-under-test.js';
 import { fixtureSql, inferColumns, type TypedColumn } from './fixture-sql.js';
 import { relationColumns } from './relation-columns.js';
-import type { GivenInput, InputTarget } from './types.js';
+import type { GivenInput, InputTarget } from '../../project/unit-tests/types.js';
 
 /** The columns the model under test returns, computed over the fixtures built so far. */
 export type ModelColumns = (fixtures: readonly FixtureCte[]) => Promise<TypedColumn[]>;

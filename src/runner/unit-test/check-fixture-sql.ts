@@ -1,7 +1,7 @@
 import type { Connection } from '../../adapters/adapter.js';
 import { KpiError } from '../../errors.js';
-import { StatementError } from '../../materializations/materialization.js';
-import type { Fixture } from './types.js';
+import { StatementError } from '../../adapters/statement-error.js';
+import type { Fixture } from '../../project/unit-tests/types.js';
 
 /**
  * Plan a fixture's query on its own (`limit 0` runs nothing; Postgres still casts constant

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import { renderHookSql } from '../compile/compile-node.js';
-import { existingRelation, StatementError } from '../materializations/materialization.js';
-import { materializeSeed } from '../materializations/seed.js';
-import type { ManifestNode } from '../manifest/types.js';
-import { SeedFile } from '../seeds/seed-file.js';
-import { seedOptions } from '../seeds/seed-options.js';
-import { describeFailure, makeResult, Stopwatch } from './node-result.js';
-import type { RunContext } from './run-context.js';
-import type { NodeResult } from './types.js';
+import { existingRelation } from '../../adapters/catalog.js';
+import { materializeSeed } from '../../materializations/seed.js';
+import type { ManifestNode } from '../../manifest/types.js';
+import { SeedFile } from '../../seeds/seed-file.js';
+import { seedOptions } from '../../seeds/seed-options.js';
+import { describeFailure, makeResult, Stopwatch } from '../../execution/node-result.js';
+import type { RunContext } from '../../execution/run-context.js';
+import type { NodeResult } from '../../execution/types.js';
+import { materializationContext, nodeTarget } from '../../execution/materialization-context.js';
 
 /** Enough rows to settle most columns' types before the table is made. */
 const READ_BEFORE_LOAD_BYTES = 4 << 20;
@@ -33,26 +33,8 @@ export async function runSeed(node: ManifestNode, context: RunContext, threadId:
     else seed.readAll();
     watch.begin('execute');
     const outcome = await context.adapter.withConnection(async (connection) => {
-      const target = { schema: node.schema, identifier: node.alias };
-      return materializeSeed(
-        {
-          node,
-          sql: '',
-          connection,
-          target,
-          existing: await existingRelation(connection, target),
-          fullRefresh: fullRefreshOf(node, context.session.fullRefresh),
-          run: async (statement) => {
-            try {
-              return await connection.query(statement);
-            } catch (error) {
-              throw StatementError.from(statement, error);
-            }
-          },
-          renderHook: (hook) => renderHookSql(context.session, node, hook.sql, connection),
-        },
-        seed,
-      );
+      const existing = await existingRelation(connection, nodeTarget(node));
+      return materializeSeed(materializationContext({ session: context.session, node, connection, existing, fullRefresh: fullRefreshOf(node, context.session.fullRefresh) }), seed);
     });
     return makeResult(node, 'success', {
       threadId,

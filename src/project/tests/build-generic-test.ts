@@ -1,19 +1,19 @@
 import { posix } from 'node:path';
-import { quoteIdentifier } from '../adapters/quote.js';
-import { Relation } from '../adapters/relation.js';
-import { Diagnostics } from '../support/diagnostics.js';
-import { KpiError, type SourceLocation } from '../errors.js';
-import { sha256 } from '../project/checksum.js';
-import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../project/node-config.js';
-import { baseNode, ownProject, parseHost, projectFileConfigs, type ParseContext } from '../project/parse-nodes.js';
-import type { TestDeclaration } from '../project/property-files.js';
-import type { ColumnInfo, ManifestNode, NodeRef } from '../manifest/types.js';
-import { renderTemplate, renderText } from '../template/render-template.js';
+import { quoteIdentifier } from '../../adapters/quote.js';
+import { Diagnostics } from '../../support/diagnostics.js';
+import { KpiError, type SourceLocation } from '../../errors.js';
+import { sha256 } from '../checksum.js';
+import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../node-config.js';
+import { baseNode, ownProject, parseHost, projectFileConfigs, type ParseContext } from '../parse-nodes.js';
+import type { TestDeclaration } from '../property-files.js';
+import type { ColumnInfo, ManifestNode } from '../../manifest/types.js';
+import { renderTemplate, renderText } from '../../template/render-template.js';
 import { findTestMacro, requiredArguments } from './find-test-macro.js';
 import { toJinjaExpression } from './jinja-expression.js';
 import { readTestEntry } from './read-test-entry.js';
 import { finalizeTestConfig } from './test-config.js';
 import { genericTestHash, synthesizeGenericTestNames } from './test-names.js';
+import { recordingHost, type CollectedCalls } from '../parse-nodes.js';
 
 /** What a YAML test is attached to. */
 export interface GenericTestTarget {
@@ -28,11 +28,6 @@ export interface GenericTestTarget {
   enabled: boolean;
   /** The YAML column the test sits under, for its tags and quoting. */
   column: ColumnInfo | null;
-}
-
-export interface CollectedCalls {
-  refs: NodeRef[];
-  sources: Array<[string, string]>;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -109,20 +104,9 @@ export async function buildGenericTest(declaration: TestDeclaration, target: Gen
   node.config = finalizeTestConfig(config, names.fullName, new Diagnostics(), location);
 
   // Render as dbt does at parse time: refs and sources in the arguments and in the macro become edges.
-  const calls: CollectedCalls = { refs: [], sources: [] };
   let inMacro: Record<string, unknown> = {};
-  const host = parseHost(context, node, {
-    ref: (name, pkg, version) => {
-      calls.refs.push({ name, package: pkg, version });
-      return Relation.create(context.target.schema, name, null, context.target.database);
-    },
-    source: (sourceName, tableName) => {
-      calls.sources.push([sourceName, tableName]);
-      return Relation.create(sourceName, tableName, null, context.target.database);
-    },
-    setConfig: (values) => {
-      inMacro = mergeConfig(inMacro, values);
-    },
+  const { host, calls } = recordingHost(context, node, (values) => {
+    inMacro = mergeConfig(inMacro, values);
   });
   try {
     await renderTemplate(runtime, runtime.template(`${declaration.file}:${node.checksum.checksum}`, rawCode, declaration.file), host, declaration.file);

@@ -1,4 +1,4 @@
-import { KpiError, type SourceLocation } from '../errors.js';
+import { KpiError, type SourceLocation } from '../../errors.js';
 
 /** dbt renders a test argument that looks like one of these calls as an expression (`to: ref('customers')`). */
 const LOOKS_LIKE_CALL = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s;
