@@ -1,10 +1,9 @@
 import { basename } from 'node:path';
-import { compileNode } from '../compile/compile-node.js';
+import { compileNode, syntheticNode } from '../compile/compile-node.js';
 import { KpiError } from '../errors.js';
 import { StatementError } from '../adapters/statement-error.js';
 import { compileSession, emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
 import { asSubquery } from '../execution/materialization-context.js';
-import { syntheticNode } from '../compile/compile-node.js';
 
 export interface ShowOptions extends ProjectOptions, DatabaseOptions {
   select?: string[];

@@ -2,7 +2,7 @@ import type { Connection, QueryResult } from '../adapters/adapter.js';
 import { Relation } from '../adapters/relation.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { KpiError, didYouMean } from '../errors.js';
-import { parseHost, resolveDoc } from '../project/parse-nodes.js';
+import { parseHost, resolveDoc, baseNode, type HostContext } from '../project/parse-nodes.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { ManifestIndex } from '../project/manifest-index.js';
 import type { Manifest, ManifestNode } from '../manifest/types.js';
@@ -12,7 +12,6 @@ import { StatementError } from '../adapters/statement-error.js';
 import type { BatchWindow } from './event-time-relation.js';
 import { filterByEventTime, type EventTimeRelation } from './event-time-relation.js';
 import { injectCtes } from './inject-ctes.js';
-import { baseNode, type HostContext } from '../project/parse-nodes.js';
 import { type ResourceType } from '../manifest/types.js';
 import { sha256 } from '../project/checksum.js';
 

@@ -1,6 +1,6 @@
 import { createSchema } from '../materializations/ddl.js';
 import { renderText } from '../template/render-template.js';
-import { executeHost } from '../compile/compile-node.js';
+import { executeHost, syntheticNode } from '../compile/compile-node.js';
 import { KpiError } from '../errors.js';
 import type { ManifestNode } from '../manifest/types.js';
 import { buildPlan } from './build-plan.js';
@@ -8,7 +8,6 @@ import { describeFailure, describeNode, makeResult } from '../execution/node-res
 import type { RunContext } from '../execution/run-context.js';
 import { runSchedule } from './schedule.js';
 import type { NodeResult } from '../execution/types.js';
-import { syntheticNode } from '../compile/compile-node.js';
 
 export interface ExecuteOptions {
   threads: number;

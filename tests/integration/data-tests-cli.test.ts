@@ -46,7 +46,7 @@ sources:
       expect(built.stdout).toMatch(/\d of 5 START test unique_m_id \.+ \[RUN\]/);
       expect(built.stdout).toMatch(/\d of 5 FAIL 1 unique_m_id \.+ \[FAIL 1 in \d+\.\d+s\]/);
       expect(built.stdout).toMatch(/\d of 5 PASS not_null_m_id \.+ \[PASS in \d+\.\d+s\]/);
-      expect(built.stdout).toMatch(/Failure in test unique_m_id \(models\/schema\.yml\)\n.*  Got 1 result, configured to fail if != 0/);
+      expect(built.stdout).toMatch(/Failure in test unique_m_id \(models\/schema\.yml\)\n.* {2}Got 1 result, configured to fail if != 0/);
       expect(built.stdout).toMatch(/compiled code at target\/compiled\/cli\/models\/schema\.yml\/unique_m_id\.sql/);
       expect(built.stdout).toMatch(/Done\. PASS=4 WARN=0 ERROR=1 SKIP=0 TOTAL=5/);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, run } from '../../src/api.js';
-import { KpiError } from '../../src/errors.js';
+import { type KpiError } from '../../src/errors.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { eventLog } from '../helpers/events.js';
 import { makeProject, removeDir } from '../helpers/fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueryResult } from '../../src/adapters/adapter.js';
-import { KpiError } from '../../src/errors.js';
+import { type KpiError } from '../../src/errors.js';
 import { renderForTest } from '../helpers/render.js';
 
 /** A stand-in database for `statement` / `run_query`: answers every query with these rows. */

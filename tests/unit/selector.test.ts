@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KpiError } from '../../src/errors.js';
+import { type KpiError } from '../../src/errors.js';
 import { DependencyGraph } from '../../src/graph/dependency-graph.js';
 import { selectNodes } from '../../src/graph/select-nodes.js';
 import { globMatch, parseSelector, parseSelectorAtom } from '../../src/graph/selector.js';

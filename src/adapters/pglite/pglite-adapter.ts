@@ -1,4 +1,4 @@
-import { PGlite, type Results } from '@electric-sql/pglite';
+import { type PGlite, type Results } from '@electric-sql/pglite';
 import type { Adapter, Connection, QueryResult, RunLockOptions } from '../adapter.js';
 import { Mutex } from '../mutex.js';
 import { quoteLiteral } from '../quote.js';

@@ -4,7 +4,7 @@ import { Diagnostics } from '../../support/diagnostics.js';
 import { KpiError, type SourceLocation } from '../../errors.js';
 import { sha256 } from '../checksum.js';
 import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../node-config.js';
-import { baseNode, ownProject, parseHost, projectFileConfigs, type ParseContext } from '../parse-nodes.js';
+import { baseNode, ownProject, parseHost, projectFileConfigs, type ParseContext, recordingHost, type CollectedCalls } from '../parse-nodes.js';
 import type { TestDeclaration } from '../property-files.js';
 import type { ColumnInfo, ManifestNode } from '../../manifest/types.js';
 import { renderTemplate, renderText } from '../../template/render-template.js';
@@ -13,7 +13,6 @@ import { toJinjaExpression } from './jinja-expression.js';
 import { readTestEntry } from './read-test-entry.js';
 import { finalizeTestConfig } from './test-config.js';
 import { genericTestHash, synthesizeGenericTestNames } from './test-names.js';
-import { recordingHost, type CollectedCalls } from '../parse-nodes.js';
 
 /** What a YAML test is attached to. */
 export interface GenericTestTarget {

@@ -4,11 +4,10 @@ import { Diagnostics } from '../../support/diagnostics.js';
 import { sha256 } from '../checksum.js';
 import type { DiscoveredFile } from '../discover-files.js';
 import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../node-config.js';
-import { baseNode, projectFileConfigs, type ParseContext } from '../parse-nodes.js';
+import { baseNode, projectFileConfigs, type ParseContext, recordingHost, type CollectedCalls } from '../parse-nodes.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import { renderTemplate } from '../../template/render-template.js';
 import { finalizeTestConfig } from './test-config.js';
-import { recordingHost, type CollectedCalls } from '../parse-nodes.js';
 
 function configLine(raw: string): number | undefined {
   const match = /config\s*\(/.exec(raw);

@@ -7,7 +7,7 @@ import { KpiError } from '../../errors.js';
 import { createSchema, q } from '../../materializations/ddl.js';
 import { responseMessage } from '../../materializations/materialization.js';
 import { existingRelation } from '../../adapters/catalog.js';
-import { StatementError } from '../../adapters/statement-error.js';
+import { StatementError, statementRunner } from '../../adapters/statement-error.js';
 import { materializeTable } from '../../materializations/table.js';
 import { materializeView } from '../../materializations/view.js';
 import type { ManifestNode } from '../../manifest/types.js';
@@ -18,7 +18,6 @@ import { renderText } from '../../template/render-template.js';
 import { storesFailures } from '../../project/tests/test-config.js';
 import { testOutcome, type TestCountRow } from './test-outcome.js';
 import { asSubquery, materializationContext, nodeTarget } from '../../execution/materialization-context.js';
-import { statementRunner } from '../../adapters/statement-error.js';
 
 const COUNT_TEMPLATE = '{{ get_test_sql(__kpi_main_sql, __kpi_fail_calc, __kpi_warn_if, __kpi_error_if, __kpi_limit) }}';
 
