@@ -1,4 +1,4 @@
-import type { ExecutorRegistry } from '../execution/registry.js';
+import type { ExecutorRegistry } from '../execution/run-context.js';
 import { materializeIncremental } from '../materializations/incremental/incremental.js';
 import { materializeTable } from '../materializations/table.js';
 import { materializeView } from '../materializations/view.js';

@@ -19,7 +19,7 @@ export interface TemplateGlobalsSource {
 }
 
 /**
- * Names that features above the engine give every template (the KPI mart's thresholds):
+ * Names that features above the engine give every template (see api/features.ts):
  * the API layer hands providers to parseProject, which knows none of them by name.
  */
 export type TemplateGlobalsProvider = (context: TemplateGlobalsContext) => TemplateGlobalsSource;

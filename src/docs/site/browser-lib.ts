@@ -28,8 +28,6 @@ export const BROWSER_LIB = {
   startDocsApp,
 };
 
-export type BrowserLib = typeof BROWSER_LIB;
-
 /** The page's script: each function's own source, bound into `lib`, started on the data embedded in the page. */
 export function browserScript(dataElementId: string): string {
   const functions = Object.entries(BROWSER_LIB).map(([name, fn]) => `const ${name} = ${fn.toString()};`);

@@ -1,9 +1,9 @@
 import type { DocsData } from '../docs-data.js';
-import type { BrowserLib } from './browser-lib.js';
+import type { escapeHtml } from './escape-html.js';
 import type { LineageLayout } from './layout-lineage.js';
 
 /** The lineage drawing as inline SVG: curves for edges, a linked box per node, the focus highlighted. */
-export function lineageSvg(lib: BrowserLib, layout: LineageLayout, data: DocsData, focus: string): string {
+export function lineageSvg(lib: { escapeHtml: typeof escapeHtml }, layout: LineageLayout, data: DocsData, focus: string): string {
   const shorten = (text: string) => (text.length > 26 ? `${text.slice(0, 25)}…` : text);
   const edges = layout.edges
     .map((edge) => `<path class="edge${edge.from === focus || edge.to === focus ? ' near' : ''}" data-from="${lib.escapeHtml(edge.from)}" data-to="${lib.escapeHtml(edge.to)}" d="${edge.path}"/>`)

@@ -1,4 +1,4 @@
-import type { BrowserLib } from './browser-lib.js';
+import type { escapeHtml } from './escape-html.js';
 
 /**
  * The Markdown dbt users write in descriptions, as HTML: paragraphs, headings, lists,
@@ -6,7 +6,7 @@ import type { BrowserLib } from './browser-lib.js';
  * so a description can never inject markup; links keep only http(s), mailto and
  * in-page or relative targets.
  */
-export function renderMarkdown(lib: BrowserLib, text: string): string {
+export function renderMarkdown(lib: { escapeHtml: typeof escapeHtml }, text: string): string {
   const inline = (line: string): string => {
     const codes: string[] = [];
     let html = lib.escapeHtml(line).replace(/`([^`]+)`/g, (_match, code: string) => {

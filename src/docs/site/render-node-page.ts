@@ -1,5 +1,9 @@
 import type { DocsData } from '../docs-data.js';
-import type { BrowserLib } from './browser-lib.js';
+import type { escapeHtml } from './escape-html.js';
+import type { layoutLineage } from './layout-lineage.js';
+import type { lineageSubgraph } from './lineage-subgraph.js';
+import type { lineageSvg } from './lineage-svg.js';
+import type { renderMarkdown } from './render-markdown.js';
 
 export interface PageState {
   /** Draw tests in the lineage too. */
@@ -9,7 +13,7 @@ export interface PageState {
 }
 
 /** One node's page: description, details, columns, lineage, neighbours, config and SQL. */
-export function renderNodePage(lib: BrowserLib, data: DocsData, id: string, state: PageState): string {
+export function renderNodePage(lib: { escapeHtml: typeof escapeHtml; layoutLineage: typeof layoutLineage; lineageSubgraph: typeof lineageSubgraph; lineageSvg: typeof lineageSvg; renderMarkdown: typeof renderMarkdown }, data: DocsData, id: string, state: PageState): string {
   const node = data.nodes[id];
   const e = lib.escapeHtml;
   const link = (target: string) => {

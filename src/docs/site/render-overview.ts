@@ -1,8 +1,9 @@
 import type { DocsData } from '../docs-data.js';
-import type { BrowserLib } from './browser-lib.js';
+import type { escapeHtml } from './escape-html.js';
+import type { searchNodes } from './search-nodes.js';
 
 /** The start page: what the project holds; or, while searching, the matches. */
-export function renderOverview(lib: BrowserLib, data: DocsData, query: string): string {
+export function renderOverview(lib: { escapeHtml: typeof escapeHtml; searchNodes: typeof searchNodes }, data: DocsData, query: string): string {
   const e = lib.escapeHtml;
   if (query) {
     const hits = lib.searchNodes(data, query);

@@ -1,12 +1,13 @@
 import type { DocsData, DocsNode } from '../docs-data.js';
-import type { BrowserLib } from './browser-lib.js';
+import type { escapeHtml } from './escape-html.js';
+import type { searchNodes } from './search-nodes.js';
 
 /**
  * The navigation: one section per resource type, each a tree of folders (sources by
  * source name), every node a link. With a query, only matching nodes (and the folders
  * that hold them) remain.
  */
-export function renderSidebar(lib: BrowserLib, data: DocsData, state: { query: string; current: string | null }): string {
+export function renderSidebar(lib: { escapeHtml: typeof escapeHtml; searchNodes: typeof searchNodes }, data: DocsData, state: { query: string; current: string | null }): string {
   const sections: Array<[string, string]> = [
     ['model', 'Models'],
     ['source', 'Sources'],

@@ -1,13 +1,19 @@
 import type { DocsData } from '../docs-data.js';
-import type { BrowserLib } from './browser-lib.js';
-import type { PageState } from './render-node-page.js';
+import type { renderNodePage, PageState } from './render-node-page.js';
+import type { renderOverview } from './render-overview.js';
+import type { renderSidebar } from './render-sidebar.js';
+
+/** The page's functions the app calls, and those they call in turn through `lib`. */
+type DocsAppLib = { renderNodePage: typeof renderNodePage; renderOverview: typeof renderOverview; renderSidebar: typeof renderSidebar } & Parameters<typeof renderNodePage>[0] &
+  Parameters<typeof renderOverview>[0] &
+  Parameters<typeof renderSidebar>[0];
 
 /**
  * The page's behaviour: the hash names the node shown (`#!/model.shop.orders`, so the
  * back button and links work, also from file://), the search box filters the sidebar
  * and lists matches, and the code tabs and the lineage's test toggle re-render.
  */
-export function startDocsApp(lib: BrowserLib, data: DocsData, win: Window): void {
+export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void {
   const doc = win.document;
   const sidebar = doc.getElementById('sidebar') as HTMLElement;
   const main = doc.getElementById('main') as HTMLElement;
