@@ -13,7 +13,7 @@ import { tableText, type BoardRow, type StatusChange } from '../alerts/types.js'
 import { KpiError } from '../errors.js';
 import { ManifestIndex } from '../project/manifest-index.js';
 import { DIM_KPI } from '../thresholds/read-dim-kpi-codes.js';
-import { emitter, parse, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
+import { parse, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
 
 export interface AlertsOptions extends ProjectOptions, DatabaseOptions, AlertsRequest {
   /** Timeout, attempts and backoff of the webhook POST. */
@@ -63,7 +63,7 @@ export async function alerts(options: AlertsOptions = {}): Promise<AlertsResult>
     dimKpi: resolveTableName(index, DIM_KPI, schema),
   };
   const notify = query.webhook !== null || query.dryRun;
-  const read = await usingDatabase(parsed.loaded, { ...options, lock: false, emit: emitter(options) }, (adapter) =>
+  const read = await usingDatabase(parsed.loaded, { ...options, lock: false, emit: parsed.emit }, (adapter) =>
     adapter.withConnection(async (connection) => {
       const board = await readBoard(connection, tables, { date: query.date, window: query.window });
       const sortOrders = await readSortOrders(connection, tables.dimKpi);

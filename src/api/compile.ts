@@ -3,7 +3,7 @@ import { compiledPathOf } from '../compile/compiled-path.js';
 import { writeText } from '../support/write-file.js';
 import { compileNode } from '../compile/compile-node.js';
 import { existingRelation } from '../adapters/catalog.js';
-import { compileSession, emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
+import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export interface CompiledNode {
   unique_id: string;
@@ -21,7 +21,7 @@ export interface CompileOptions extends ProjectOptions, SelectionOptions, Databa
 export async function compile(options: CompileOptions = {}): Promise<CompiledNode[]> {
   const parsed = await parse(options);
   const selected = select(parsed, options, ['model', 'test'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
-  const emit = emitter(options);
+  const emit = parsed.emit;
   const session = compileSession(parsed, { fullRefresh: options.fullRefresh, selected, flags: { WHICH: 'compile' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, async (adapter) => {
     const compiled: CompiledNode[] = [];

@@ -9,7 +9,7 @@ import { renderSite } from '../docs/render-site.js';
 import { serveStatic, type StaticServer } from '../docs/serve-static.js';
 import { KpiError, errorMessage, formatError } from '../errors.js';
 import { existingRelation } from '../adapters/catalog.js';
-import { compileSession, emitter, parse, targetDirOf, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
+import { compileSession, parse, targetDirOf, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
 import { load } from './features.js';
 
 export interface DocsGenerateOptions extends ProjectOptions, DatabaseOptions {
@@ -39,7 +39,7 @@ const COMPILED_TYPES = new Set(['model', 'test', 'analysis']);
  */
 export async function docsGenerate(options: DocsGenerateOptions = {}): Promise<DocsGenerateResult> {
   const parsed = await parse(options);
-  const emit = emitter(options);
+  const emit = parsed.emit;
   const { manifest } = parsed;
   const compiled: Record<string, string> = {};
   const compileErrors: DocsGenerateResult['compileErrors'] = [];

@@ -5,7 +5,7 @@ import type { Manifest, ResourceType } from '../manifest/types.js';
 import { parseEventTimeRange, type BatchResults } from '../materializations/incremental/microbatch/event-time-range.js';
 import { executeNodes } from '../runner/execute-nodes.js';
 import type { NodeResult } from '../execution/types.js';
-import { compileSession, emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
+import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
 import { REGISTRY } from './executors.js';
 
 export interface RunOptions extends ProjectOptions, SelectionOptions, DatabaseOptions {
@@ -46,7 +46,7 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
   const selected = options.nodeIds
     ? parsed.graph.topologicalOrder(options.nodeIds.filter((id) => parsed.manifest.nodes[id] !== undefined))
     : select(parsed, options, kind.types, kind.indirectTests);
-  const emit = emitter(options);
+  const emit = parsed.emit;
   const counts: Record<string, number> = {};
   for (const id of selected) {
     const node = parsed.manifest.nodes[id];

@@ -17,6 +17,8 @@ import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
 import type { EventSink, NodeResult } from '../execution/types.js';
 import { TEMPLATE_GLOBALS, load } from './features.js';
+import { kpiLog } from '../artifacts/kpi-log.js';
+import { redactor } from '../support/redact.js';
 
 export interface ProjectOptions extends LoadOptions {
   onEvent?: EventSink;
@@ -51,6 +53,8 @@ export interface ParsedProject {
   parseStats: { reused: number; parsed: number };
   /** Names every template sees, from the project's config files (`kpi_thresholds`). */
   templateGlobals: Record<string, unknown>;
+  /** Where the command's events go: secrets redacted, appended to logs/kpi.log, then to `onEvent`. */
+  emit: EventSink;
 }
 
 export function targetDirOf(loaded: LoadedProject): string {
@@ -62,12 +66,25 @@ export function emitter(options: ProjectOptions): EventSink {
   return options.onEvent ?? (() => undefined);
 }
 
+/** The project's event sink: secrets out, every event into logs/kpi.log, then to the caller. */
+function projectSink(options: ProjectOptions, loaded: LoadedProject, invocationId: string): EventSink {
+  const forward = emitter(options);
+  const logDir = isAbsolute(loaded.config.logPath) ? loaded.config.logPath : join(loaded.config.projectDir, loaded.config.logPath);
+  const log = kpiLog(logDir, invocationId);
+  const redact = redactor(loaded.secrets);
+  return (event) => {
+    const safe = redact(event);
+    log(safe);
+    forward(safe);
+  };
+}
+
 /** Load and parse the project; write target/manifest.json. */
 export async function parse(options: ProjectOptions = {}): Promise<ParsedProject> {
   const loaded = load(options);
   const invocationId = options.invocationId ?? randomUUID();
   const now = options.now ?? new Date();
-  const emit = emitter(options);
+  const emit = projectSink(options, loaded, invocationId);
   const targetDir = targetDirOf(loaded);
   const cachePath = options.partialParse === false ? null : partialParsePath(targetDir);
   const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, { invocationId, now, cachePath, templateGlobals: TEMPLATE_GLOBALS });
@@ -75,7 +92,7 @@ export async function parse(options: ProjectOptions = {}): Promise<ParsedProject
   const graph = new DependencyGraph(manifest);
   graph.assertAcyclic();
   writeJson(join(targetDir, 'manifest.json'), manifest);
-  return { loaded, manifest, runtime, graph, targetDir, invocationId, now, parseStats: stats, templateGlobals };
+  return { loaded, manifest, runtime, graph, targetDir, invocationId, now, parseStats: stats, templateGlobals, emit };
 }
 
 function readState(stateDir: string | undefined, projectDir: string): { manifest: Manifest | null; results: Record<string, string> } {

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { compileNode, syntheticNode } from '../compile/compile-node.js';
 import { KpiError } from '../errors.js';
 import { StatementError } from '../adapters/statement-error.js';
-import { compileSession, emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
+import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
 import { asSubquery } from '../execution/materialization-context.js';
 
 export interface ShowOptions extends ProjectOptions, DatabaseOptions {
@@ -34,7 +34,7 @@ export async function show(options: ShowOptions): Promise<ShowResult> {
     }
     node = parsed.manifest.nodes[selected[0]];
   }
-  const emit = emitter(options);
+  const emit = parsed.emit;
   const session = compileSession(parsed, { flags: { WHICH: 'show' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
     adapter.withConnection(async (connection) => {

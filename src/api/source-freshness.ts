@@ -5,7 +5,7 @@ import { hasFreshnessRules } from '../freshness/freshness-status.js';
 import { buildSourcesArtifact } from '../freshness/sources-artifact.js';
 import type { SourceDefinition } from '../manifest/types.js';
 import type { NodeDescription, NodeResult } from '../execution/types.js';
-import { emitter, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
+import { parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export interface FreshnessOptions extends ProjectOptions, SelectionOptions, DatabaseOptions {
   /** Where to write the results, relative to the project (default target/sources.json). */
@@ -41,7 +41,7 @@ function describeSource(source: SourceDefinition): NodeDescription {
 export async function sourceFreshness(options: FreshnessOptions = {}): Promise<FreshnessSummary> {
   const started = performance.now();
   const parsed = await parse(options);
-  const emit = emitter(options);
+  const emit = parsed.emit;
   const checked: Array<{ source: SourceDefinition; field: string }> = [];
   for (const id of select(parsed, options, ['source'])) {
     const source = parsed.manifest.sources[id];

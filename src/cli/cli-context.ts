@@ -37,7 +37,12 @@ export class CliContext {
   }
 
   reporter(): Reporter {
-    return new Reporter(this.out, this.flags.logFormat ?? 'text', Boolean(this.flags.quiet));
+    return new Reporter(this.out, { format: this.flags.logFormat ?? 'text', quiet: Boolean(this.flags.quiet), colour: this.colour, debug: Boolean(this.flags.debug) });
+  }
+
+  /** Colours on a terminal, never in a pipe or a file, and never when NO_COLOR is set (no-color.org). */
+  get colour(): boolean {
+    return Boolean(this.out.isTTY) && !process.env.NO_COLOR && this.flags.logFormat !== 'json';
   }
 
   projectOptions(): ProjectOptions {
@@ -67,10 +72,18 @@ export class CliContext {
     try {
       this.exitCode = await body();
     } catch (error) {
-      this.err.write(`${formatError(error, Boolean(this.flags.debug))}\n`);
+      if (this.flags.logFormat === 'json') this.out.write(`${JSON.stringify(errorEvent(error, Boolean(this.flags.debug)))}\n`);
+      else this.err.write(`${formatError(error, Boolean(this.flags.debug))}\n`);
       this.exitCode = error instanceof KpiError ? error.exitCode : 2;
     }
   }
+}
+
+/** An error as one JSON log line, in the shape of the other events. */
+function errorEvent(error: unknown, debug: boolean): Record<string, unknown> {
+  const base = { ts: new Date().toISOString(), type: 'error', level: 'error' };
+  if (error instanceof KpiError) return { ...base, code: error.code, message: error.message, location: error.location ?? null, hint: error.hint ?? null, node: error.node ?? null };
+  return { ...base, code: 'KPI_INTERNAL', message: formatError(error, debug) };
 }
 
 export function addSelectionOptions(command: Command): Command {

@@ -27,8 +27,9 @@ export function createProgram(cli?: CliContext): { program: Command; cli: CliCon
     .option('--no-partial-parse', 'parse every file again instead of reusing target/partial_parse.json')
     .option('--debug', 'show stack traces')
     .exitOverride()
-    .showHelpAfterError();
-  const context = cli ?? new CliContext(program, { write: (text) => process.stdout.write(text) }, { write: (text) => process.stderr.write(text) });
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({ outputError: (text, write) => write(oneLineError(text)) });
+  const context = cli ?? new CliContext(program, { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY }, { write: (text) => process.stderr.write(text) });
   registerExecuteCommands(program, context);
   registerRetry(program, context);
   registerCompile(program, context);
@@ -43,8 +44,26 @@ export function createProgram(cli?: CliContext): { program: Command; cli: CliCon
   return { program, cli: context };
 }
 
-/** The one exit path: commands set a code, nothing calls process.exit deep inside. */
+/** commander puts its suggestion on a line of its own: `error: unknown command 'bulid'\n(Did you mean build?)`. */
+function oneLineError(text: string): string {
+  return text.replace(/\n\(Did you mean (.+)\?\)/, " (did you mean '$1'?)");
+}
+
+/**
+ * `kpi ls | head -1`: the reader went away, which is how pipes end, not an error. Stop
+ * quietly with 0, as git log does, instead of crashing on the unhandled EPIPE.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
+
+/** The one exit path: commands set a code, nothing calls process.exit deep inside (but a closed pipe). */
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   const { program, cli } = createProgram();
   try {
     await program.parseAsync(argv);

@@ -3,8 +3,22 @@ import type { BatchDescription, NodeDescription, NodeResult, RunEvent } from '..
 
 export type LogFormat = 'text' | 'json';
 
+type Colour = 'green' | 'red' | 'yellow' | 'dim';
+const ANSI: Record<Colour, string> = { green: '32', red: '31', yellow: '33', dim: '2' };
+
+/** The colour of a result tag, by the word it starts with. */
+function tagColour(tag: string): Colour | null {
+  const word = tag.replace(/^\[/, '').split(/[\s\]]/)[0];
+  if (['ERROR', 'FAIL', 'PARTIAL'].includes(word)) return 'red';
+  if (['WARN', 'SKIP'].includes(word)) return 'yellow';
+  if (word === 'RUN') return null;
+  return 'green';
+}
+
 export interface Output {
   write(text: string): void;
+  /** A terminal (colours allowed), as process.stdout says. */
+  isTTY?: boolean;
 }
 
 function clock(date = new Date()): string {
@@ -72,11 +86,11 @@ function batchText(batch: BatchDescription, verb: string, node: NodeDescription)
   return `Batch ${batch.index} of ${batch.total} ${verb} batch ${batch.label} of ${relationText(node)}`;
 }
 
-function batchFinishLine(event: Extract<RunEvent, { type: 'batch_finished' }>): string {
+function batchFinishLine(event: Extract<RunEvent, { type: 'batch_finished' }>): { text: string; tag: string } {
   const time = `in ${event.execution_time.toFixed(2)}s`;
-  if (event.status === 'skipped') return dotted(batchText(event.batch, 'SKIP', event.node), '[SKIP]');
-  if (event.status === 'error') return dotted(batchText(event.batch, 'ERROR creating', event.node), `[ERROR ${time}]`);
-  return dotted(batchText(event.batch, 'OK created', event.node), `[${event.message} ${time}]`);
+  if (event.status === 'skipped') return { text: batchText(event.batch, 'SKIP', event.node), tag: '[SKIP]' };
+  if (event.status === 'error') return { text: batchText(event.batch, 'ERROR creating', event.node), tag: `[ERROR ${time}]` };
+  return { text: batchText(event.batch, 'OK created', event.node), tag: `[${event.message} ${time}]` };
 }
 
 function plural(count: number, noun: string): string {
@@ -95,17 +109,39 @@ export class Reporter {
   private counts: Record<string, number> = {};
   private readonly nodes = new Map<string, NodeDescription>();
 
+  private readonly format: LogFormat;
+  private readonly quiet: boolean;
+  private readonly colour: boolean;
+  private readonly debug: boolean;
+
   constructor(
     private readonly out: Output,
-    private readonly format: LogFormat,
-    private readonly quiet = false,
-  ) {}
+    options: { format?: LogFormat; quiet?: boolean; colour?: boolean; debug?: boolean } = {},
+  ) {
+    this.format = options.format ?? 'text';
+    this.quiet = options.quiet ?? false;
+    // ANSI colours: the CLI sets this for a terminal, unless NO_COLOR is set.
+    this.colour = options.colour ?? false;
+    // Debug lines (every statement a node runs) are for logs/kpi.log; the terminal shows them with --debug.
+    this.debug = options.debug ?? false;
+  }
 
   private line(text: string): void {
     if (!this.quiet) this.out.write(`${clock()}  ${text}\n`);
   }
 
+  private paint(text: string, colour: Colour | null): string {
+    return this.colour && colour ? `\u001b[${ANSI[colour]}m${text}\u001b[0m` : text;
+  }
+
+  /** A node's line: the dots, then its tag in the colour of its outcome. */
+  private tagged(left: string, tag: string): void {
+    const plain = dotted(left, tag);
+    this.line(plain.slice(0, plain.length - tag.length) + this.paint(tag, tagColour(tag)));
+  }
+
   handle = (event: RunEvent): void => {
+    if (event.type === 'log' && event.level === 'debug' && !this.debug) return;
     if (this.format === 'json') {
       this.out.write(`${JSON.stringify({ ts: new Date().toISOString(), ...event })}\n`);
       return;
@@ -126,18 +162,21 @@ export class Reporter {
       }
       case 'node_started':
         this.nodes.set(event.node.unique_id, event.node);
-        this.line(dotted(`${event.index} of ${event.total} ${startLine(event.node)}`, '[RUN]'));
+        this.tagged(`${event.index} of ${event.total} ${startLine(event.node)}`, '[RUN]');
         break;
       case 'node_finished': {
         const { text, tag } = finishLine(event.node, event.result);
-        this.line(dotted(`${event.index} of ${event.total} ${text}`, tag));
+        this.tagged(`${event.index} of ${event.total} ${text}`, tag);
         break;
       }
       case 'batch_started':
-        this.line(dotted(batchText(event.batch, 'START', event.node), '[RUN]'));
+        this.tagged(batchText(event.batch, 'START', event.node), '[RUN]');
         break;
       case 'batch_finished':
-        this.line(batchFinishLine(event));
+      {
+        const { text, tag } = batchFinishLine(event);
+        this.tagged(text, tag);
+      }
         break;
       case 'log':
         this.line(event.message);
@@ -173,12 +212,13 @@ export class Reporter {
     const partial = results.filter((result) => result.status === 'partial success');
     const warnings = results.filter((result) => result.status === 'warn');
     this.line('');
-    if (errors.length === 0 && partial.length === 0 && warnings.length === 0) this.line('Completed successfully');
+    if (errors.length === 0 && partial.length === 0 && warnings.length === 0) this.line(this.paint('Completed successfully', 'green'));
     else {
       const partialText = `${partial.length} partial ${partial.length === 1 ? 'success' : 'successes'}`;
-      if (partial.length === 0) this.line(`Completed with ${plural(errors.length, 'error')} and ${plural(warnings.length, 'warning')}:`);
-      else if (errors.length === 0) this.line(`Completed with ${partialText} and ${plural(warnings.length, 'warning')}:`);
-      else this.line(`Completed with ${plural(errors.length, 'error')}, ${partialText}, and ${plural(warnings.length, 'warning')}:`);
+      const colour = errors.length + partial.length > 0 ? 'red' : 'yellow';
+      if (partial.length === 0) this.line(this.paint(`Completed with ${plural(errors.length, 'error')} and ${plural(warnings.length, 'warning')}:`, colour));
+      else if (errors.length === 0) this.line(this.paint(`Completed with ${partialText} and ${plural(warnings.length, 'warning')}:`, colour));
+      else this.line(this.paint(`Completed with ${plural(errors.length, 'error')}, ${partialText}, and ${plural(warnings.length, 'warning')}:`, colour));
       for (const result of [...errors, ...partial, ...warnings]) {
         this.line('');
         const node = this.nodes.get(result.unique_id);

@@ -1,15 +1,19 @@
 import { join } from 'node:path';
 
-/** Paths under target/ for a node's compiled SQL, as dbt lays them out. */
-export function compiledPath(targetDir: string, projectName: string, originalFilePath: string): string {
-  return join(targetDir, 'compiled', projectName, originalFilePath);
+/** Paths under target/ for a node's compiled SQL (`compiled/`) or the statements it ran (`run/`), as dbt lays them out. */
+export function compiledPath(targetDir: string, projectName: string, originalFilePath: string, folder: 'compiled' | 'run' = 'compiled'): string {
+  return join(targetDir, folder, projectName, originalFilePath);
 }
 
 /**
  * Where a node's compiled SQL goes. Generic tests come from a YAML file, so dbt writes each
  * one inside a folder named after that file: `models/schema.yml/not_null_orders_id.sql`.
  */
-export function compiledPathOf(targetDir: string, node: { package_name: string; original_file_path: string; path: string; resource_type: string; test_metadata?: unknown }): string {
+export function compiledPathOf(
+  targetDir: string,
+  node: { package_name: string; original_file_path: string; path: string; resource_type: string; test_metadata?: unknown },
+  folder: 'compiled' | 'run' = 'compiled',
+): string {
   const file = node.resource_type === 'test' && node.test_metadata !== undefined ? `${node.original_file_path}/${node.path}` : node.original_file_path;
-  return compiledPath(targetDir, node.package_name, file);
+  return compiledPath(targetDir, node.package_name, file, folder);
 }

@@ -1,4 +1,4 @@
-import type { Connection } from '../adapters/adapter.js';
+import type { Connection, QueryResult } from '../adapters/adapter.js';
 import type { ExistingType } from '../adapters/catalog.js';
 import { statementRunner } from '../adapters/statement-error.js';
 import { renderHookSql, type CompileSession, type NodeCompileOptions } from '../compile/compile-node.js';
@@ -26,6 +26,15 @@ export interface MaterializationInput {
   fullRefresh?: boolean;
   /** How hooks render: they see the node's is_incremental(), as in dbt. */
   hooks?: Omit<NodeCompileOptions, 'connection'>;
+  /** Sees every statement before it runs (statement-log.ts). */
+  onStatement?: (sql: string) => void;
+}
+
+function recorded(run: (sql: string) => Promise<QueryResult>, onStatement: (sql: string) => void): (sql: string) => Promise<QueryResult> {
+  return (sql) => {
+    onStatement(sql);
+    return run(sql);
+  };
 }
 
 /** What every executor hands a materialization: built in one place so they all see the same thing. */
@@ -38,7 +47,7 @@ export function materializationContext(input: MaterializationInput): Materializa
     target: nodeTarget(node),
     existing: input.existing,
     fullRefresh: input.fullRefresh ?? session.fullRefresh,
-    run: statementRunner(connection),
+    run: input.onStatement ? recorded(statementRunner(connection), input.onStatement) : statementRunner(connection),
     renderHook: (hook) => renderHookSql(session, node, hook.sql, connection, input.hooks ?? {}),
   };
 }

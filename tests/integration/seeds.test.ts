@@ -83,7 +83,7 @@ for (const kind of databaseKinds()) {
 
       // dbt's output lines and run_results.json.
       let printed = '';
-      const reporter = new Reporter({ write: (text) => (printed += text) }, 'text');
+      const reporter = new Reporter({ write: (text) => (printed += text) });
       for (const event of events) reporter.handle(event);
       expect(printed).toMatch(new RegExp(`2 of 2 OK loaded seed file ${target.schema}\\.orders \\.+ \\[INSERT 3 in \\d+\\.\\d\\ds\\]`));
       const runResults = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8'));

@@ -222,7 +222,7 @@ for (const kind of databaseKinds()) {
       ]);
 
       let output = '';
-      const reporter = new Reporter({ write: (text) => (output += text) }, 'text');
+      const reporter = new Reporter({ write: (text) => (output += text) });
       const failing = await execute('test', { projectDir: dir, targetConfig: target, adapter: db.adapter, select: ['totals_wrong_expectation'], onEvent: reporter.handle });
       expect(failing.results.map((result) => result.status)).toEqual(['fail']);
       const lines = output.split('\n').map((line) => line.replace(/^\d\d:\d\d:\d\d {2}/, ''));

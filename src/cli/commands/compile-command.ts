@@ -13,9 +13,13 @@ export function registerCompile(program: Command, cli: CliContext): void {
           cli.out.write(`${result.sql}\n`);
           return 0;
         }
-        const compiled = await compile({ ...cli.projectOptions(), ...cli.selection(flags), fullRefresh: flags.fullRefresh });
-        if (compiled.length === 1) cli.out.write(`${compiled[0].sql}\n`);
-        else for (const node of compiled) cli.out.write(`${node.path}\n`);
+        const selection = cli.selection(flags);
+        const compiled = await compile({ ...cli.projectOptions(), ...selection, fullRefresh: flags.fullRefresh });
+        // As dbt 1.5+: a node selected by its name is printed (its tests, selected with it, are only written).
+        const named = new Set((selection.select ?? []).map((selector) => selector.split('.').pop()));
+        const shown = compiled.length === 1 ? compiled : compiled.filter((node) => named.has(node.name));
+        for (const node of shown) cli.out.write(`${cli.flags.quiet ? '' : `Compiled node '${node.name}' is:\n`}${node.sql}\n`);
+        if (shown.length === 0) for (const node of compiled) cli.out.write(`${node.path}\n`);
         return 0;
       }),
     );

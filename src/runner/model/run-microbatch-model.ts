@@ -14,6 +14,7 @@ import { batchId, batchLabel, planBatches } from '../../materializations/increme
 import { sqlTime, type BatchWindow } from '../../compile/event-time-relation.js';
 import type { BatchResults } from '../../materializations/incremental/microbatch/event-time-range.js';
 import { materializationContext, nodeTarget } from '../../execution/materialization-context.js';
+import { statementLog, type StatementLog } from '../../execution/statement-log.js';
 
 export function isMicrobatchModel(node: ManifestNode): boolean {
   return node.config.materialized === 'incremental' && node.config.incremental_strategy === 'microbatch';
@@ -47,6 +48,7 @@ interface BatchRun {
   window: BatchWindow;
   label: string;
   config: MicrobatchConfig;
+  statements: StatementLog;
   /** Whether the batch merges into the table (false: it builds the table, as a first run does). */
   incremental: boolean;
   first: boolean;
@@ -76,7 +78,7 @@ async function runBatch(run: BatchRun): Promise<BatchOutcome> {
     compiled = await compileNode(context.session, batchNode, options);
     writeText(path, compiled);
     const outcome = await materializeIncremental(
-      materializationContext({ session: context.session, node: batchNode, connection, existing: run.existing, compiled, hooks: { existingTable: run.incremental } }),
+      materializationContext({ session: context.session, node: batchNode, connection, existing: run.existing, compiled, hooks: { existingTable: run.incremental }, onStatement: run.statements.record }),
     );
     return { window, label, status: 'success', message: outcome.message, rows: outcome.rowsAffected, executionTime: (performance.now() - started) / 1000, compiled };
   } catch (error) {
@@ -95,6 +97,7 @@ async function runBatch(run: BatchRun): Promise<BatchOutcome> {
 export async function runMicrobatchModel(node: ManifestNode, context: RunContext, threadId: string): Promise<NodeResult> {
   const watch = new Stopwatch();
   const description = describeNode(node);
+  const statements = statementLog(context, node);
   try {
     const config = resolveIncrementalConfig(node).microbatch as MicrobatchConfig;
     return await context.adapter.withConnection(async (connection) => {
@@ -123,6 +126,7 @@ export async function runMicrobatchModel(node: ManifestNode, context: RunContext
             window,
             label,
             config,
+            statements,
             incremental: index === 0 ? incremental : true,
             first: index === 0,
             last: index === windows.length - 1,
@@ -136,6 +140,8 @@ export async function runMicrobatchModel(node: ManifestNode, context: RunContext
   } catch (error) {
     const failure = describeFailure(error, node, null, null);
     return makeResult(node, 'error', { threadId, watch, message: failure.message, error_code: failure.code });
+  } finally {
+    statements.save();
   }
 }
 

@@ -11,6 +11,7 @@ import type { RunContext } from '../../execution/run-context.js';
 import type { NodeResult } from '../../execution/types.js';
 import { materializationContext, nodeTarget } from '../../execution/materialization-context.js';
 import { type BuiltMaterialization } from '../../manifest/materializations.js';
+import { statementLog } from '../../execution/statement-log.js';
 
 export async function runModel(node: ManifestNode, context: RunContext, threadId: string): Promise<NodeResult> {
   // A microbatch model runs as a series of batches, each compiled and applied on its own.
@@ -19,6 +20,7 @@ export async function runModel(node: ManifestNode, context: RunContext, threadId
   const path = compiledPath(context.targetDir, node.package_name, node.original_file_path);
   const displayPath = relative(context.session.loaded.config.projectDir, path);
   let compiled: string | null = null;
+  const statements = statementLog(context, node);
   try {
     const materialize = context.registry.materializations[node.config.materialized as BuiltMaterialization];
     if (!materialize) {
@@ -30,7 +32,7 @@ export async function runModel(node: ManifestNode, context: RunContext, threadId
       compiled = await compileNode(context.session, node, { connection, existingTable: existing === 'table' });
       writeText(path, compiled);
       watch.begin('execute');
-      const outcome = await materialize(materializationContext({ session: context.session, node, connection, existing, compiled, hooks: { existingTable: existing === 'table' } }));
+      const outcome = await materialize(materializationContext({ session: context.session, node, connection, existing, compiled, hooks: { existingTable: existing === 'table' }, onStatement: statements.record }));
       return makeResult(node, 'success', {
         threadId,
         watch,
@@ -44,5 +46,7 @@ export async function runModel(node: ManifestNode, context: RunContext, threadId
   } catch (error) {
     const failure = describeFailure(error, node, compiled, compiled ? displayPath : null);
     return makeResult(node, 'error', { threadId, watch, message: failure.message, error_code: failure.code, compiled: compiled !== null, compiled_code: compiled });
+  } finally {
+    statements.save();
   }
 }

@@ -8,6 +8,7 @@ import { describeFailure, makeResult, Stopwatch } from '../../execution/node-res
 import type { RunContext } from '../../execution/run-context.js';
 import type { NodeResult } from '../../execution/types.js';
 import { materializationContext, nodeTarget } from '../../execution/materialization-context.js';
+import { statementLog } from '../../execution/statement-log.js';
 
 /** Enough rows to settle most columns' types before the table is made. */
 const READ_BEFORE_LOAD_BYTES = 4 << 20;
@@ -21,6 +22,7 @@ function fullRefreshOf(node: ManifestNode, flag: boolean): boolean {
 /** Load one seed: read and check the CSV, and load it into its table in one transaction. */
 export async function runSeed(node: ManifestNode, context: RunContext, threadId: string): Promise<NodeResult> {
   const watch = new Stopwatch();
+  const statements = statementLog(context, node);
   try {
     watch.begin('compile');
     const file = node.seed_file_path ?? node.original_file_path;
@@ -34,7 +36,7 @@ export async function runSeed(node: ManifestNode, context: RunContext, threadId:
     watch.begin('execute');
     const outcome = await context.adapter.withConnection(async (connection) => {
       const existing = await existingRelation(connection, nodeTarget(node));
-      return materializeSeed(materializationContext({ session: context.session, node, connection, existing, fullRefresh: fullRefreshOf(node, context.session.fullRefresh) }), seed);
+      return materializeSeed(materializationContext({ session: context.session, node, connection, existing, fullRefresh: fullRefreshOf(node, context.session.fullRefresh), onStatement: statements.record }), seed);
     });
     return makeResult(node, 'success', {
       threadId,
@@ -49,5 +51,7 @@ export async function runSeed(node: ManifestNode, context: RunContext, threadId:
   } catch (error) {
     const failure = describeFailure(error, node, null, null);
     return makeResult(node, 'error', { threadId, watch, message: failure.message, error_code: failure.code });
+  } finally {
+    statements.save();
   }
 }

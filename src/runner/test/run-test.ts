@@ -18,6 +18,7 @@ import { renderText } from '../../template/render-template.js';
 import { storesFailures } from '../../project/tests/test-config.js';
 import { testOutcome, type TestCountRow } from './test-outcome.js';
 import { asSubquery, materializationContext, nodeTarget } from '../../execution/materialization-context.js';
+import { statementLog, type StatementLog } from '../../execution/statement-log.js';
 
 const COUNT_TEMPLATE = '{{ get_test_sql(__kpi_main_sql, __kpi_fail_calc, __kpi_warn_if, __kpi_error_if, __kpi_limit) }}';
 
@@ -25,7 +26,7 @@ const COUNT_TEMPLATE = '{{ get_test_sql(__kpi_main_sql, __kpi_fail_calc, __kpi_w
  * Keep the failing rows as dbt does: a table (or view) named after the test in its audit
  * schema, replaced on every run, so it always holds the latest failures (none when it passed).
  */
-async function storeFailures(node: ManifestNode, sql: string, as: 'table' | 'view', connection: Connection, context: RunContext): Promise<string> {
+async function storeFailures(node: ManifestNode, sql: string, as: 'table' | 'view', connection: Connection, context: RunContext, statements: StatementLog): Promise<string> {
   const run = statementRunner(connection);
   const target = nodeTarget(node);
   try {
@@ -35,7 +36,7 @@ async function storeFailures(node: ManifestNode, sql: string, as: 'table' | 'vie
     if (!(error instanceof StatementError && (error.sqlState === '23505' || error.sqlState === '42P06'))) throw error;
   }
   const materialize = as === 'view' ? materializeView : materializeTable;
-  await materialize(materializationContext({ session: context.session, node, connection, existing: await existingRelation(connection, target), compiled: sql, fullRefresh: false }));
+  await materialize(materializationContext({ session: context.session, node, connection, existing: await existingRelation(connection, target), compiled: sql, fullRefresh: false, onStatement: statements.record }));
   return q(target);
 }
 
@@ -49,6 +50,7 @@ export async function runTest(node: ManifestNode, context: RunContext, threadId:
   const path = compiledPathOf(context.targetDir, node);
   const displayPath = relative(context.session.loaded.config.projectDir, path);
   let compiled: string | null = null;
+  const statements = statementLog(context, node);
   try {
     return await context.adapter.withConnection(async (connection) => {
       watch.begin('compile');
@@ -59,7 +61,7 @@ export async function runTest(node: ManifestNode, context: RunContext, threadId:
       let stored: string | null = null;
       const storeAs = storesFailures(node.config, Boolean(context.session.flags.STORE_FAILURES));
       if (storeAs) {
-        stored = await storeFailures(node, mainSql, storeAs, connection, context);
+        stored = await storeFailures(node, mainSql, storeAs, connection, context, statements);
         mainSql = `select * from ${stored}`;
       }
       const extra = {
@@ -70,6 +72,7 @@ export async function runTest(node: ManifestNode, context: RunContext, threadId:
         __kpi_limit: node.config.limit ?? null,
       };
       const countSql = await renderText(context.session.runtime, COUNT_TEMPLATE, executeHost(context.session, node, { connection, extra }, []), node.original_file_path);
+      statements.record(countSql);
       const result = await statementRunner(connection)(countSql);
       if (result.rows.length !== 1) {
         throw new KpiError('KPI_DATABASE_ERROR', `the count query of test ${node.name} returned ${result.rows.length} rows instead of 1`, { node: node.unique_id });
@@ -101,5 +104,7 @@ export async function runTest(node: ManifestNode, context: RunContext, threadId:
       compiled_code: compiled,
       detail: { file: node.original_file_path, compiled_path: displayPath },
     });
+  } finally {
+    statements.save();
   }
 }
