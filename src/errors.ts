@@ -37,7 +37,9 @@ export type ErrorCode =
   | 'KPI_PACKAGE_INVALID'
   | 'KPI_PACKAGE_NOT_INSTALLED'
   | 'KPI_PACKAGE_UNAVAILABLE'
-  | 'KPI_SERVE_FAILED';
+  | 'KPI_SERVE_FAILED'
+  | 'KPI_INTERRUPTED'
+  | 'KPI_LOCK_TIMEOUT';
 
 export interface SourceLocation {
   file: string;
@@ -67,8 +69,9 @@ export class KpiError extends Error {
     this.node = options.node;
   }
 
-  /** Usage and configuration problems exit 2; a node that failed while running (or a webhook that could not be reached) exits 1. */
+  /** Usage and configuration problems exit 2; a node that failed while running (or a webhook that could not be reached) exits 1; Ctrl-C 130, as shells report SIGINT. */
   get exitCode(): number {
+    if (this.code === 'KPI_INTERRUPTED') return 130;
     return this.code === 'KPI_DATABASE_ERROR' || this.code === 'KPI_LOCKED' || this.code === 'KPI_WEBHOOK_FAILED' ? 1 : 2;
   }
 }

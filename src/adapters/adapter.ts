@@ -52,6 +52,11 @@ export interface Adapter {
   withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T>;
   /** Serialize runs against one target; the returned function releases the lock. */
   acquireRunLock(key: string, options: RunLockOptions): Promise<() => Promise<void>>;
+  /**
+   * Cancel the statements running on this adapter's connections (Ctrl-C). Only a server can:
+   * the embedded database runs a statement to its end in this process, so it has no such method.
+   */
+  cancelRunning?(): Promise<void>;
   /** A description safe to print: never a password. */
   describe(): string;
   close(): Promise<void>;

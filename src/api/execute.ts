@@ -20,12 +20,20 @@ export interface RunOptions extends ProjectOptions, SelectionOptions, DatabaseOp
   nodeIds?: string[];
   /** `retry`: the previous run's batch results of microbatch models; only their failed batches run. */
   previousBatchResults?: Record<string, BatchResults>;
+  /**
+   * Abort to interrupt the run (the CLI does on Ctrl-C): nothing new starts, running statements
+   * are cancelled on a server, every interrupted node rolls back and reports `error`, the rest
+   * `skipped`; run_results.json is written, so `retry` runs what did not finish.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunSummary {
   command: string;
   results: NodeResult[];
   success: boolean;
+  /** The signal was aborted while the run went on. */
+  interrupted: boolean;
   elapsedSeconds: number;
   manifest: Manifest;
 }
@@ -65,17 +73,17 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
       log: (message) => emit({ type: 'log', level: 'info', message }),
     });
     return executeNodes(
-      { session, graph: parsed.graph, adapter, emit, targetDir: parsed.targetDir, command, registry: REGISTRY, microbatch: { ...eventTime, previousBatchResults: options.previousBatchResults } },
+      { session, graph: parsed.graph, adapter, emit, targetDir: parsed.targetDir, command, registry: REGISTRY, signal: options.signal, microbatch: { ...eventTime, previousBatchResults: options.previousBatchResults } },
       selected,
       { threads: parsed.loaded.target.threads, failFast: Boolean(options.failFast), testsGateChildren: kind.testsGateChildren, runHooks: true },
     );
   });
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeJson(join(parsed.targetDir, 'run_results.json'), buildRunResults(results, { invocationId: parsed.invocationId, command, elapsedSeconds, now: parsed.now, options }));
-  emit({ type: 'run_finished', command, results, elapsedSeconds });
+  emit({ type: 'run_finished', command, results, elapsedSeconds, interrupted: Boolean(options.signal?.aborted) });
   // As in dbt, a partial success (some batches of a microbatch model failed) is not a success.
   const success = results.every((result) => result.status !== 'error' && result.status !== 'fail' && result.status !== 'partial success');
-  return { command, results, success, elapsedSeconds, manifest: parsed.manifest };
+  return { command, results, success, interrupted: Boolean(options.signal?.aborted), elapsedSeconds, manifest: parsed.manifest };
 }
 
 export const run = (options: RunOptions = {}) => execute('run', options);

@@ -10,6 +10,8 @@ import { load } from './features.js';
 export interface RetryOptions extends ProjectOptions, DatabaseOptions {
   /** The folder holding the run_results.json to retry; the project's target/ when omitted. */
   state?: string;
+  /** As RunOptions.signal. */
+  signal?: AbortSignal;
 }
 
 /** What dbt retries: failures, and what they kept from running. */

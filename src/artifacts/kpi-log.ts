@@ -51,12 +51,18 @@ function describe(event: RunEvent): { level: string; text: string } {
     case 'node_finished': {
       const { result } = event;
       const message = result.message ? `: ${result.message}` : '';
-      return { level: result.status === 'error' || result.status === 'fail' ? 'error' : 'info', text: `${event.index} of ${event.total} ${result.status} ${result.unique_id} in ${result.execution_time}s${message}` };
+      return {
+        level: result.status === 'error' || result.status === 'fail' ? 'error' : 'info',
+        text: `${event.index} of ${event.total} ${result.status} ${result.unique_id} in ${result.execution_time}s${message}`,
+      };
     }
     case 'batch_started':
       return { level: 'info', text: `batch ${event.batch.index} of ${event.batch.total} START ${event.batch.label} of ${event.node.unique_id}` };
     case 'batch_finished':
-      return { level: event.status === 'error' ? 'error' : 'info', text: `batch ${event.batch.index} of ${event.batch.total} ${event.status} ${event.batch.label} of ${event.node.unique_id}: ${event.message}` };
+      return {
+        level: event.status === 'error' ? 'error' : 'info',
+        text: `batch ${event.batch.index} of ${event.batch.total} ${event.status} ${event.batch.label} of ${event.node.unique_id}: ${event.message}`,
+      };
     case 'log':
       return { level: event.level, text: event.message };
     case 'run_finished':

@@ -63,6 +63,17 @@ export class CliContext {
     };
   }
 
+  /** What the first Ctrl-C of a run prints. */
+  interruptNotice = (): void => {
+    this.err.write('Interrupted: cancelling what runs and starting nothing new; run results are written, and kpi retry runs the rest. Ctrl-C again quits at once.\n');
+  };
+
+  /** 0 when everything passed, 130 when Ctrl-C stopped the run, else 1. */
+  exitCodeOf(summary: { success: boolean; interrupted: boolean }): number {
+    if (summary.interrupted) return 130;
+    return summary.success ? 0 : 1;
+  }
+
   selection(flags: SelectionFlags): SelectionOptions {
     return { select: [...(flags.select ?? []), ...(flags.models ?? [])], exclude: flags.exclude, state: flags.state };
   }
@@ -76,6 +87,27 @@ export class CliContext {
       else this.err.write(`${formatError(error, Boolean(this.flags.debug))}\n`);
       this.exitCode = error instanceof KpiError ? error.exitCode : 2;
     }
+  }
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Run `fn` with a signal that Ctrl-C (or SIGTERM, SIGHUP) aborts, so the command stops
+ * cleanly; a second one quits at once with 130. `onStop` says what the first one does.
+ */
+export async function untilInterrupted<T>(fn: (signal: AbortSignal) => Promise<T>, onStop?: () => void): Promise<T> {
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130);
+    onStop?.();
+    controller.abort();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, stop);
   }
 }
 

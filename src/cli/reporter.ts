@@ -182,7 +182,7 @@ export class Reporter {
         this.line(event.message);
         break;
       case 'run_finished':
-        this.summary(event.results, event.elapsedSeconds);
+        this.summary(event.results, event.elapsedSeconds, Boolean(event.interrupted));
         break;
     }
   };
@@ -204,7 +204,7 @@ export class Reporter {
     }
   }
 
-  private summary(results: NodeResult[], seconds: number): void {
+  private summary(results: NodeResult[], seconds: number, interrupted: boolean): void {
     const kinds = Object.entries(this.counts).map(([kind, count]) => plural(count, kind));
     this.line('');
     this.line(`Finished running ${kinds.join(', ') || 'nothing'} in ${duration(seconds)}.`);
@@ -212,7 +212,11 @@ export class Reporter {
     const partial = results.filter((result) => result.status === 'partial success');
     const warnings = results.filter((result) => result.status === 'warn');
     this.line('');
-    if (errors.length === 0 && partial.length === 0 && warnings.length === 0) this.line(this.paint('Completed successfully', 'green'));
+    if (interrupted) {
+      const cancelled = results.filter((result) => result.error_code === 'KPI_INTERRUPTED').length;
+      const notStarted = results.filter((result) => result.status === 'skipped').length;
+      this.line(this.paint(`Interrupted: ${plural(cancelled, 'node')} cancelled and rolled back, ${notStarted} not started; kpi retry runs them`, 'red'));
+    } else if (errors.length === 0 && partial.length === 0 && warnings.length === 0) this.line(this.paint('Completed successfully', 'green'));
     else {
       const partialText = `${partial.length} partial ${partial.length === 1 ? 'success' : 'successes'}`;
       const colour = errors.length + partial.length > 0 ? 'red' : 'yellow';

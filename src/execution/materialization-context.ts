@@ -1,9 +1,12 @@
 import type { Connection, QueryResult } from '../adapters/adapter.js';
 import type { ExistingType } from '../adapters/catalog.js';
 import { statementRunner } from '../adapters/statement-error.js';
-import { renderHookSql, type CompileSession, type NodeCompileOptions } from '../compile/compile-node.js';
+import { renderHookSql, type NodeCompileOptions } from '../compile/compile-node.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { MaterializationContext } from '../materializations/materialization.js';
+import { KpiError } from '../errors.js';
+import { type RunContext } from './run-context.js';
+import { yieldToEventLoop } from '../support/yield-to-event-loop.js';
 
 /** A compiled SELECT, ready to wrap in DDL: no trailing semicolon. */
 export function asSubquery(sql: string): string {
@@ -16,7 +19,8 @@ export function nodeTarget(node: ManifestNode): { schema: string; identifier: st
 }
 
 export interface MaterializationInput {
-  session: CompileSession;
+  /** The run: its compile session, and its signal (Ctrl-C). */
+  context: RunContext;
   node: ManifestNode;
   connection: Connection;
   existing: ExistingType | null;
@@ -30,16 +34,28 @@ export interface MaterializationInput {
   onStatement?: (sql: string) => void;
 }
 
-function recorded(run: (sql: string) => Promise<QueryResult>, onStatement: (sql: string) => void): (sql: string) => Promise<QueryResult> {
-  return (sql) => {
-    onStatement(sql);
+/** A materialization's statements, each recorded and each refused once the run is interrupted. */
+function guarded(run: (sql: string) => Promise<QueryResult>, input: MaterializationInput): (sql: string) => Promise<QueryResult> {
+  const { signal } = input.context;
+  if (!input.onStatement && !signal) return run;
+  return async (sql) => {
+    if (signal) await yieldToEventLoop();
+    // Once the run is interrupted the next statement throws instead of running, so the node's transaction rolls back.
+    if (signal?.aborted) throw interrupted();
+    input.onStatement?.(sql);
     return run(sql);
   };
 }
 
+/** What a node that an interrupt stopped reports. */
+export function interrupted(): KpiError {
+  return new KpiError('KPI_INTERRUPTED', 'cancelled: the run was interrupted');
+}
+
 /** What every executor hands a materialization: built in one place so they all see the same thing. */
 export function materializationContext(input: MaterializationInput): MaterializationContext {
-  const { session, node, connection } = input;
+  const { node, connection } = input;
+  const { session } = input.context;
   return {
     node,
     sql: asSubquery(input.compiled ?? ''),
@@ -47,7 +63,7 @@ export function materializationContext(input: MaterializationInput): Materializa
     target: nodeTarget(node),
     existing: input.existing,
     fullRefresh: input.fullRefresh ?? session.fullRefresh,
-    run: input.onStatement ? recorded(statementRunner(connection), input.onStatement) : statementRunner(connection),
+    run: guarded(statementRunner(connection), input),
     renderHook: (hook) => renderHookSql(session, node, hook.sql, connection, input.hooks ?? {}),
   };
 }

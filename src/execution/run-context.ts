@@ -20,6 +20,8 @@ export interface RunContext {
   registry: ExecutorRegistry;
   /** Microbatch models: a backfill window, and on `retry` the batches to run again. */
   microbatch?: MicrobatchRunOptions;
+  /** Aborted on Ctrl-C: nothing new starts, and no node runs another statement. */
+  signal?: AbortSignal;
 }
 
 /** Runs one node and returns its result; never throws for what the node does (see node-result.ts). */

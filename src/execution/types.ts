@@ -58,7 +58,7 @@ export type RunEvent =
   | { type: 'batch_started'; node: NodeDescription; batch: BatchDescription }
   | { type: 'batch_finished'; node: NodeDescription; batch: BatchDescription; status: 'success' | 'error' | 'skipped'; message: string; execution_time: number }
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string }
-  | { type: 'run_finished'; command: string; results: NodeResult[]; elapsedSeconds: number };
+  | { type: 'run_finished'; command: string; results: NodeResult[]; elapsedSeconds: number; interrupted?: boolean };
 
 export type EventSink = (event: RunEvent) => void;
 

@@ -8,6 +8,7 @@ import { describeFailure, describeNode, makeResult } from '../execution/node-res
 import type { RunContext } from '../execution/run-context.js';
 import { runSchedule } from './schedule.js';
 import type { NodeResult } from '../execution/types.js';
+import { interrupted } from '../execution/materialization-context.js';
 
 export interface ExecuteOptions {
   threads: number;
@@ -55,9 +56,13 @@ export async function executeNodes(context: RunContext, selected: readonly strin
   await createSchemas(context, nodes);
   if (options.runHooks) await runProjectHooks(context, 'on-run-start', []);
 
+  // Ctrl-C: what runs on a server is cancelled now; the embedded database finishes its statement, then the node rolls back.
+  const cancel = () => void context.adapter.cancelRunning?.().catch(() => undefined);
+  context.signal?.addEventListener('abort', cancel, { once: true });
   const results = await runSchedule(plan, {
     threads: options.threads,
     failFast: options.failFast,
+    signal: context.signal,
     execute: async (id, index, threadId) => {
       const node = manifest.nodes[id];
       const description = describeNode(node);
@@ -71,6 +76,8 @@ export async function executeNodes(context: RunContext, selected: readonly strin
         const failure = describeFailure(error, node, null, null);
         result = makeResult(node, 'error', { threadId, message: failure.message, error_code: failure.code });
       }
+      // However the node stopped (a cancelled statement, the next one refused), the reader is told why.
+      if (context.signal?.aborted && result.status === 'error') result = { ...result, message: interrupted().message, error_code: 'KPI_INTERRUPTED' };
       context.emit({ type: 'node_finished', index, total, node: description, result });
       return result;
     },
@@ -81,6 +88,7 @@ export async function executeNodes(context: RunContext, selected: readonly strin
       return result;
     },
   });
-  if (options.runHooks) await runProjectHooks(context, 'on-run-end', results);
+  context.signal?.removeEventListener('abort', cancel);
+  if (options.runHooks && !context.signal?.aborted) await runProjectHooks(context, 'on-run-end', results);
   return results;
 }

@@ -1,4 +1,5 @@
 import { BLOCKING, type NodeResult } from '../execution/types.js';
+import { yieldToEventLoop } from '../support/yield-to-event-loop.js';
 
 export interface SchedulePlan {
   /** Nodes in a topological order; the order nodes start in when several are ready. */
@@ -12,6 +13,8 @@ export interface ScheduleOptions {
   failFast: boolean;
   execute(id: string, index: number, threadId: string): Promise<NodeResult>;
   skip(id: string, index: number, reason: string): NodeResult;
+  /** Once aborted, nothing new starts: every node not started yet is skipped. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -35,9 +38,16 @@ export async function runSchedule(plan: SchedulePlan, options: ScheduleOptions):
   const ready = (id: string): boolean => (plan.dependencies.get(id) ?? []).every((dependency) => results.has(dependency));
 
   while (pending.size > 0 || running.size > 0) {
+    if (options.signal) await yieldToEventLoop();
     let progressed = false;
     for (const id of plan.order) {
       if (!pending.has(id)) continue;
+      if (options.signal?.aborted) {
+        pending.delete(id);
+        results.set(id, options.skip(id, ++index, 'skipped: the run was interrupted'));
+        progressed = true;
+        continue;
+      }
       if (failed && options.failFast) {
         pending.delete(id);
         results.set(id, options.skip(id, ++index, 'skipped: --fail-fast stopped the run after a failure'));

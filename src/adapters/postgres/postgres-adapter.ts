@@ -61,6 +61,9 @@ export class PostgresAdapter implements Adapter {
   readonly capabilities = { parallel: true };
   readonly database: string;
   private readonly pool: pg.Pool;
+  private readonly config: pg.PoolConfig;
+  /** Backend pids of the connections handed out now, for cancelRunning. */
+  private readonly active = new Set<number>();
 
   constructor(private readonly options: PostgresConnectionOptions) {
     const config: pg.PoolConfig = options.url
@@ -73,6 +76,7 @@ export class PostgresAdapter implements Adapter {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     };
+    this.config = config;
     this.pool = new pg.Pool(config);
     // An idle client that loses its server must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
@@ -92,6 +96,8 @@ export class PostgresAdapter implements Adapter {
 
   async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
     const client = await this.connect();
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (pid !== undefined) this.active.add(pid);
     let broken = false;
     try {
       return await fn(wrapClient(client));
@@ -103,7 +109,20 @@ export class PostgresAdapter implements Adapter {
       );
       throw error;
     } finally {
+      if (pid !== undefined) this.active.delete(pid);
       client.release(broken);
+    }
+  }
+
+  /** pg_cancel_backend on every connection in use, from a connection of its own (the pool may be full). */
+  async cancelRunning(): Promise<void> {
+    if (this.active.size === 0) return;
+    const client = new pg.Client({ ...this.config, application_name: 'kpi cancel' });
+    try {
+      await client.connect();
+      await client.query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [[...this.active]]);
+    } finally {
+      await client.end().catch(() => undefined);
     }
   }
 

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { docsGenerate, docsServe } from '../../api.js';
 import { KpiError } from '../../errors.js';
-import type { CliContext } from '../cli-context.js';
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+import { untilInterrupted, type CliContext } from '../cli-context.js';
 
 /** `kpi docs generate` and `kpi docs serve`, as dbt has them. */
 export function registerDocs(program: Command, cli: CliContext): void {
@@ -32,24 +30,19 @@ export function registerDocs(program: Command, cli: CliContext): void {
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new KpiError('KPI_USAGE', `--port must be a whole number from 0 to 65535, got '${flags.port}'`);
         const { projectDir, profilesDir, target, vars } = cli.projectOptions();
-        const controller = new AbortController();
-        const abort = () => controller.abort();
-        for (const signal of STOP_SIGNALS) process.once(signal, abort);
-        try {
-          await docsServe({
+        await untilInterrupted((signal) =>
+          docsServe({
             projectDir,
             profilesDir,
             target,
             vars,
             host: flags.host,
             port,
-            signal: controller.signal,
+            signal,
             onListening: (server) => cli.out.write(`Serving docs at ${server.url} (Ctrl+C stops)\n`),
-          });
-          return 0;
-        } finally {
-          for (const signal of STOP_SIGNALS) process.off(signal, abort);
-        }
+          }),
+        );
+        return 0;
       }),
     );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { execute } from '../../api.js';
-import { addSelectionOptions, type CliContext, type SelectionFlags } from '../cli-context.js';
+import { addSelectionOptions, untilInterrupted, type CliContext, type SelectionFlags } from '../cli-context.js';
 
 interface ExecuteFlags extends SelectionFlags {
   fullRefresh?: boolean;
@@ -33,17 +33,22 @@ export function registerExecuteCommands(program: Command, cli: CliContext): void
     }
     command.action((flags: ExecuteFlags) =>
       cli.run(async () => {
-        const summary = await execute(name, {
-          ...cli.projectOptions(),
-          ...cli.selection(flags),
-          fullRefresh: flags.fullRefresh,
-          failFast: flags.failFast,
-          noWait: flags.wait === false,
-          storeFailures: flags.storeFailures,
-          eventTimeStart: flags.eventTimeStart,
-          eventTimeEnd: flags.eventTimeEnd,
-        });
-        return summary.success ? 0 : 1;
+        const summary = await untilInterrupted(
+          (signal) =>
+            execute(name, {
+              ...cli.projectOptions(),
+              signal,
+              ...cli.selection(flags),
+              fullRefresh: flags.fullRefresh,
+              failFast: flags.failFast,
+              noWait: flags.wait === false,
+              storeFailures: flags.storeFailures,
+              eventTimeStart: flags.eventTimeStart,
+              eventTimeEnd: flags.eventTimeEnd,
+            }),
+          cli.interruptNotice,
+        );
+        return cli.exitCodeOf(summary);
       }),
     );
   }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { retry } from '../../api.js';
-import type { CliContext } from '../cli-context.js';
+import { untilInterrupted, type CliContext } from '../cli-context.js';
 
 /** `retry`: the failed and skipped nodes of the last run again (dbt retry). */
 export function registerRetry(program: Command, cli: CliContext): void {
@@ -11,8 +11,8 @@ export function registerRetry(program: Command, cli: CliContext): void {
     .option('--no-wait', 'fail at once if another run holds the target')
     .action((flags: { state?: string; wait?: boolean }) =>
       cli.run(async () => {
-        const summary = await retry({ ...cli.projectOptions(), state: flags.state, noWait: flags.wait === false });
-        return summary.success ? 0 : 1;
+        const summary = await untilInterrupted((signal) => retry({ ...cli.projectOptions(), state: flags.state, noWait: flags.wait === false, signal }), cli.interruptNotice);
+        return cli.exitCodeOf(summary);
       }),
     );
 }

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { serve, serverUrl, stopServer, type ServeOptions } from '../../api.js';
 import { KpiError } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
+import { untilInterrupted } from '../cli-context.js';
 
 interface ServeFlags {
   port?: string;
@@ -13,8 +14,6 @@ interface ServeFlags {
   wait?: boolean;
   dataDir?: string;
 }
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function wholeNumber(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -62,24 +61,19 @@ export function registerServe(program: Command, cli: CliContext): void {
           if (found.passwordHidden) cli.err.write('(the password is left out of the URL: psql reads it from PGPASSWORD or ~/.pgpass; --show-password includes it)\n');
           return 0;
         }
-        const controller = new AbortController();
-        const abort = () => controller.abort();
-        for (const signal of STOP_SIGNALS) process.once(signal, abort);
-        try {
-          const outcome = await serve({
+        const outcome = await untilInterrupted((signal) =>
+          serve({
             ...options,
-            signal: controller.signal,
+            signal,
             onListening: (server) => {
               const schema = server.schema ? `, models in schema ${server.schema}` : '';
               cli.out.write(`${server.url}\nServing ${server.dataDir ?? 'an in-memory database'}${schema} on ${server.host}:${server.port}: psql "${server.url}". Ctrl+C (or kpi serve --stop) stops it.\n`);
             },
-          });
-          if (outcome.kind === 'postgres') cli.out.write(`Target '${outcome.target}' is a Postgres server: psql and BI tools reach it directly at ${outcome.url}. Nothing to serve.\n`);
-          else cli.out.write('Stopped.\n');
-          return 0;
-        } finally {
-          for (const signal of STOP_SIGNALS) process.off(signal, abort);
-        }
+          }),
+        );
+        if (outcome.kind === 'postgres') cli.out.write(`Target '${outcome.target}' is a Postgres server: psql and BI tools reach it directly at ${outcome.url}. Nothing to serve.\n`);
+        else cli.out.write('Stopped.\n');
+        return 0;
       }),
     );
 }

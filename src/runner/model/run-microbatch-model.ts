@@ -78,7 +78,7 @@ async function runBatch(run: BatchRun): Promise<BatchOutcome> {
     compiled = await compileNode(context.session, batchNode, options);
     writeText(path, compiled);
     const outcome = await materializeIncremental(
-      materializationContext({ session: context.session, node: batchNode, connection, existing: run.existing, compiled, hooks: { existingTable: run.incremental }, onStatement: run.statements.record }),
+      materializationContext({ context, node: batchNode, connection, existing: run.existing, compiled, hooks: { existingTable: run.incremental }, onStatement: run.statements.record }),
     );
     return { window, label, status: 'success', message: outcome.message, rows: outcome.rowsAffected, executionTime: (performance.now() - started) / 1000, compiled };
   } catch (error) {

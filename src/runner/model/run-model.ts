@@ -32,7 +32,7 @@ export async function runModel(node: ManifestNode, context: RunContext, threadId
       compiled = await compileNode(context.session, node, { connection, existingTable: existing === 'table' });
       writeText(path, compiled);
       watch.begin('execute');
-      const outcome = await materialize(materializationContext({ session: context.session, node, connection, existing, compiled, hooks: { existingTable: existing === 'table' }, onStatement: statements.record }));
+      const outcome = await materialize(materializationContext({ context, node, connection, existing, compiled, hooks: { existingTable: existing === 'table' }, onStatement: statements.record }));
       return makeResult(node, 'success', {
         threadId,
         watch,

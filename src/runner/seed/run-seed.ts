@@ -36,7 +36,7 @@ export async function runSeed(node: ManifestNode, context: RunContext, threadId:
     watch.begin('execute');
     const outcome = await context.adapter.withConnection(async (connection) => {
       const existing = await existingRelation(connection, nodeTarget(node));
-      return materializeSeed(materializationContext({ session: context.session, node, connection, existing, fullRefresh: fullRefreshOf(node, context.session.fullRefresh), onStatement: statements.record }), seed);
+      return materializeSeed(materializationContext({ context, node, connection, existing, fullRefresh: fullRefreshOf(node, context.session.fullRefresh), onStatement: statements.record }), seed);
     });
     return makeResult(node, 'success', {
       threadId,

@@ -36,7 +36,7 @@ async function storeFailures(node: ManifestNode, sql: string, as: 'table' | 'vie
     if (!(error instanceof StatementError && (error.sqlState === '23505' || error.sqlState === '42P06'))) throw error;
   }
   const materialize = as === 'view' ? materializeView : materializeTable;
-  await materialize(materializationContext({ session: context.session, node, connection, existing: await existingRelation(connection, target), compiled: sql, fullRefresh: false, onStatement: statements.record }));
+  await materialize(materializationContext({ context, node, connection, existing: await existingRelation(connection, target), compiled: sql, fullRefresh: false, onStatement: statements.record }));
   return q(target);
 }
 
