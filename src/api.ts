@@ -6,6 +6,7 @@ export { parse, select, usingDatabase, compileSession, type ParsedProject, type 
 export { execute, run, build, seed, type RunOptions, type RunSummary } from './api/execute.js';
 export { retry, type RetryOptions } from './api/retry.js';
 export { clean } from './api/clean.js';
+export { init, type InitOptions, type InitResult } from './api/init.js';
 export { deps } from './api/deps.js';
 export type { RunEvent, NodeResult } from './execution/types.js';
 export { KpiError } from './errors.js';

@@ -41,6 +41,8 @@ export interface AdapterCapabilities {
 export interface RunLockOptions {
   wait: boolean;
   onWaiting?: () => void;
+  /** Told about what takes long on the way in (creating the embedded database on a first run). */
+  onProgress?: (message: string) => void;
 }
 
 export interface Adapter {

@@ -147,7 +147,8 @@ export function compileSession(parsed: ParsedProject, options: { fullRefresh?: b
  */
 export async function usingDatabase<T>(loaded: LoadedProject, options: DatabaseOptions & { lock: boolean; emit?: EventSink }, fn: (adapter: Adapter) => Promise<T>): Promise<T> {
   const onWaiting = () => options.emit?.({ type: 'log', level: 'info', message: `Waiting for another kpi run on target '${loaded.target.name}' to finish...` });
-  const adapter = options.adapter ?? (await openAdapter(loaded.target, { wait: !options.noWait, onWaiting }));
+  const onProgress = (message: string) => options.emit?.({ type: 'log', level: 'info', message });
+  const adapter = options.adapter ?? (await openAdapter(loaded.target, { wait: !options.noWait, onWaiting, onProgress }));
   try {
     const release = options.lock ? await adapter.acquireRunLock(runLockKey(adapter, loaded.target), { wait: !options.noWait, onWaiting }) : async () => undefined;
     try {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kpi, profileYaml } from '../helpers/cli.js';
@@ -35,6 +36,29 @@ describe('the binary without a database', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toEqual(["error: unknown command 'bulid' (did you mean 'build'?)"]);
+  });
+
+  it('creates a project with kpi init that kpi build builds at once on the embedded database, and refuses a bad name or a folder in use', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'kpi-init-'));
+    try {
+      const created = await kpi(['init', 'shop'], { cwd: parent });
+      expect(created.code, created.stderr).toBe(0);
+      expect(created.stdout).toMatch(/Next: cd shop && npx kpi build/);
+      const built = await kpi(['build'], { cwd: join(parent, 'shop') });
+      expect(built.code, built.stdout + built.stderr).toBe(0);
+      expect(built.stdout).toMatch(/Creating the embedded database in .*\.kpi\/pglite \(first run only/);
+      expect(built.stdout).toMatch(/Done\. PASS=8 WARN=0 ERROR=0 SKIP=0 TOTAL=8/);
+
+      const again = await kpi(['init', 'shop'], { cwd: parent });
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/^KPI_USAGE: .*shop already has files/);
+      const badName = await kpi(['init', '9lives'], { cwd: parent });
+      expect(badName.code).toBe(2);
+      expect(badName.stderr).toMatch(/'9lives' cannot name a project/);
+      expect(existsSync(join(parent, '9lives'))).toBe(false);
+    } finally {
+      removeDir(parent);
+    }
   });
 
   it("shows the global options in every subcommand's help", async () => {

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { KpiError } from '../../errors.js';
 import { TEXT_PARSERS } from '../type-parsers.js';
@@ -27,7 +27,12 @@ export async function openPglite(dataDir: string | undefined, command: string, l
     release = held.release;
   }
   try {
+    // A first run creates the database (initdb), which takes seconds with nothing else to show.
+    const creating = dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'));
+    const started = performance.now();
+    if (creating) lock.onProgress?.(`Creating the embedded database in ${dataDir} (first run only; this takes a few seconds)...`);
     const db = await PGlite.create(dataDir, { parsers: TEXT_PARSERS });
+    if (creating) lock.onProgress?.(`Embedded database created in ${((performance.now() - started) / 1000).toFixed(1)}s`);
     return { acquired: true, db, release };
   } catch (error) {
     await release();
