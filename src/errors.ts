@@ -72,7 +72,7 @@ export class KpiError extends Error {
   /** Usage and configuration problems exit 2; a node that failed while running (or a webhook that could not be reached) exits 1; Ctrl-C 130, as shells report SIGINT. */
   get exitCode(): number {
     if (this.code === 'KPI_INTERRUPTED') return 130;
-    return this.code === 'KPI_DATABASE_ERROR' || this.code === 'KPI_LOCKED' || this.code === 'KPI_WEBHOOK_FAILED' ? 1 : 2;
+    return ['KPI_DATABASE_ERROR', 'KPI_LOCKED', 'KPI_LOCK_TIMEOUT', 'KPI_WEBHOOK_FAILED'].includes(this.code) ? 1 : 2;
   }
 }
 

@@ -43,15 +43,25 @@ export interface RunLockOptions {
   onWaiting?: () => void;
   /** Told about what takes long on the way in (creating the embedded database on a first run). */
   onProgress?: (message: string) => void;
+  /** Told who holds the lock a statement has waited on for LOCK_WAIT_REPORT_MS, and again every so often. */
+  onLockWait?: (message: string) => void;
+  /** Give up a statement's wait for a lock after this many seconds (KPI_LOCK_TIMEOUT). */
+  lockTimeoutSeconds?: number;
 }
+
+/** How long a statement waits on a lock before the user is told who holds it. */
+export const LOCK_WAIT_REPORT_MS = 5000;
 
 export interface Adapter {
   readonly type: 'postgres' | 'pglite';
   readonly capabilities: AdapterCapabilities;
   /** The database name, as `target.database` shows it. */
   readonly database: string;
-  /** One connection, held for the whole callback (temporary tables and transactions live on it). */
-  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T>;
+  /**
+   * One connection, held for the whole callback (temporary tables and transactions live on it).
+   * `label` names the work in the server's pg_stat_activity (`kpi model.shop.orders`).
+   */
+  withConnection<T>(fn: (connection: Connection) => Promise<T>, label?: string): Promise<T>;
   /** Serialize runs against one target; the returned function releases the lock. */
   acquireRunLock(key: string, options: RunLockOptions): Promise<() => Promise<void>>;
   /**

@@ -1,3 +1,4 @@
+import { KpiError } from '../errors.js';
 import type { Connection, QueryResult } from './adapter.js';
 
 /** A statement that Postgres rejected: the SQL, the SQLSTATE and where in the SQL it pointed. */
@@ -27,6 +28,8 @@ export function statementRunner(connection: Connection): (sql: string) => Promis
     try {
       return await connection.query(statement);
     } catch (error) {
+      // An error the adapter already explained (a lock wait given up) keeps its code.
+      if (error instanceof KpiError) throw error;
       throw StatementError.from(statement, error);
     }
   };

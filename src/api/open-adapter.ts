@@ -14,6 +14,8 @@ export async function openAdapter(target: TargetConfig, lock: RunLockOptions): P
     database: target.dbname ?? undefined,
     poolSize: target.threads + 1,
     connectTimeoutSeconds: target.connectTimeout ?? undefined,
+    lockTimeoutSeconds: lock.lockTimeoutSeconds,
+    onLockWait: lock.onLockWait,
   });
 }
 

@@ -40,6 +40,8 @@ export interface DatabaseOptions {
   adapter?: Adapter;
   /** Fail at once if another run holds the target, instead of waiting. */
   noWait?: boolean;
+  /** Give up a statement's wait for a lock after this many seconds (a server target). */
+  lockTimeoutSeconds?: number;
 }
 
 export interface ParsedProject {
@@ -148,7 +150,8 @@ export function compileSession(parsed: ParsedProject, options: { fullRefresh?: b
 export async function usingDatabase<T>(loaded: LoadedProject, options: DatabaseOptions & { lock: boolean; emit?: EventSink }, fn: (adapter: Adapter) => Promise<T>): Promise<T> {
   const onWaiting = () => options.emit?.({ type: 'log', level: 'info', message: `Waiting for another kpi run on target '${loaded.target.name}' to finish...` });
   const onProgress = (message: string) => options.emit?.({ type: 'log', level: 'info', message });
-  const adapter = options.adapter ?? (await openAdapter(loaded.target, { wait: !options.noWait, onWaiting, onProgress }));
+  const onLockWait = (message: string) => options.emit?.({ type: 'log', level: 'warn', message });
+  const adapter = options.adapter ?? (await openAdapter(loaded.target, { wait: !options.noWait, onWaiting, onProgress, onLockWait, lockTimeoutSeconds: options.lockTimeoutSeconds }));
   try {
     const release = options.lock ? await adapter.acquireRunLock(runLockKey(adapter, loaded.target), { wait: !options.noWait, onWaiting }) : async () => undefined;
     try {

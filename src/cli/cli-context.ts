@@ -63,6 +63,14 @@ export class CliContext {
     };
   }
 
+  /** A flag's number of seconds (a positive number, fractions allowed), or undefined when it is not given. */
+  seconds(flag: string, value: string | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new KpiError('KPI_USAGE', `${flag} must be a positive number of seconds, got '${value}'`);
+    return seconds;
+  }
+
   /** What the first Ctrl-C of a run prints. */
   interruptNotice = (): void => {
     this.err.write('Interrupted: cancelling what runs and starting nothing new; run results are written, and kpi retry runs the rest. Ctrl-C again quits at once.\n');

@@ -17,5 +17,5 @@ export async function openEmbedded(dataDir: string | null, lock: RunLockOptions)
   const opened = await openPglite(dataDir ?? undefined, 'kpi', { ...lock, yieldTo: listeningServer });
   if (opened.acquired) return PgliteAdapter.fromOpened(opened.db, dataDir ?? undefined, opened.release);
   if (!dataDir || !listeningServer(opened.holder)) throw new Error('bug: yielded to a holder that is not a listening server');
-  return ServedPgliteAdapter.connect(dataDir, opened.holder);
+  return ServedPgliteAdapter.connect(dataDir, opened.holder, lock);
 }

@@ -1,5 +1,5 @@
 import { KpiError, errorMessage } from '../../errors.js';
-import type { Adapter, Connection, RunLockOptions } from '../adapter.js';
+import { LOCK_WAIT_REPORT_MS, type Adapter, type Connection, type RunLockOptions } from '../adapter.js';
 import { Mutex } from '../mutex.js';
 import { PostgresAdapter } from '../postgres/postgres-adapter.js';
 import { acquireFileLock } from './file-lock.js';
@@ -26,17 +26,31 @@ export class ServedPgliteAdapter implements Adapter {
     private readonly holder: LockHolder & { server: ServedAddress },
   ) {}
 
-  static async connect(dataDir: string, holder: LockHolder & { server: ServedAddress }): Promise<ServedPgliteAdapter> {
+  static async connect(dataDir: string, holder: LockHolder & { server: ServedAddress }, options: Pick<RunLockOptions, 'onLockWait' | 'lockTimeoutSeconds'> = {}): Promise<ServedPgliteAdapter> {
     const { host, port } = holder.server;
-    // The server answers a new client after the queries already queued before it (BI
-    // clients' too): a local connect may wait its turn for a while.
-    const server = new PostgresAdapter({ host, port, user: 'postgres', database: 'postgres', poolSize: 1, connectTimeoutSeconds: 30 });
+    // Every client of the server shares PGlite's one session: a wait is behind another client's statement or open transaction.
+    const explain = (what: string) =>
+      `${what} has waited ${LOCK_WAIT_REPORT_MS / 1000} s: kpi serve (pid ${holder.pid}, on ${host}:${port}) shares the embedded database with other clients, and one of them is running a statement or holds a transaction open. kpi waits until it ends (Ctrl-C stops; --lock-timeout gives up).`;
+    const server = new PostgresAdapter({
+      host,
+      port,
+      user: 'postgres',
+      database: 'postgres',
+      poolSize: 1,
+      // The server lets a new client in only when no other client's transaction is open: waiting for that is waiting for a lock.
+      connectTimeoutSeconds: options.lockTimeoutSeconds ?? 0,
+      onLockWait: options.onLockWait,
+      explainWait: async (label) => explain(label ?? 'a statement'),
+    });
     const adapter = new ServedPgliteAdapter(server, dataDir, holder);
+    const waiting = options.onLockWait ? setInterval(() => options.onLockWait?.(explain('connecting')), LOCK_WAIT_REPORT_MS) : undefined;
     try {
       await adapter.withConnection((connection) => connection.query('select 1'));
     } catch (error) {
       await server.close().catch(() => undefined);
       throw error;
+    } finally {
+      clearInterval(waiting);
     }
     return adapter;
   }
@@ -45,22 +59,24 @@ export class ServedPgliteAdapter implements Adapter {
    * One caller at a time, queued here as PgliteAdapter queues them: waiting for the pool's
    * one client would count against its connect timeout, and a node may wait long.
    */
-  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    return this.mutex.run(() => this.connected(fn));
+  withConnection<T>(fn: (connection: Connection) => Promise<T>, label?: string): Promise<T> {
+    return this.mutex.run(() => this.connected(fn, label));
   }
 
-  private async connected<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+  private async connected<T>(fn: (connection: Connection) => Promise<T>, label: string | undefined): Promise<T> {
     try {
-      return await this.server.withConnection((connection) =>
-        fn({ ...connection, copyFromCsv: (table, columns, csv, options) => insertCsv(connection, table, columns, csv, options) }),
-      );
+      return await this.server.withConnection((connection) => fn({ ...connection, copyFromCsv: (table, columns, csv, options) => insertCsv(connection, table, columns, csv, options) }), label);
     } catch (error) {
       if (!(error instanceof KpiError) || error.code !== 'KPI_CONNECTION_ERROR') throw error;
       const { host, port } = this.holder.server;
-      throw new KpiError('KPI_CONNECTION_ERROR', `kpi serve (pid ${this.holder.pid}) holds the embedded database at ${this.dataDir}, but its server on ${host}:${port} did not answer: ${errorMessage(error.cause ?? error)}`, {
-        cause: error,
-        hint: `stop it with \`kpi serve --stop\` (or end process ${this.holder.pid}), then run again`,
-      });
+      throw new KpiError(
+        'KPI_CONNECTION_ERROR',
+        `kpi serve (pid ${this.holder.pid}) holds the embedded database at ${this.dataDir}, but its server on ${host}:${port} did not answer: ${errorMessage(error.cause ?? error)}`,
+        {
+          cause: error,
+          hint: `stop it with \`kpi serve --stop\` (or end process ${this.holder.pid}), then run again`,
+        },
+      );
     }
   }
 

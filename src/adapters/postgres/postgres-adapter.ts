@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KpiError } from '../../errors.js';
-import type { Adapter, Connection, QueryResult, RunLockOptions } from '../adapter.js';
+import { LOCK_WAIT_REPORT_MS, type Adapter, type Connection, type QueryResult, type RunLockOptions } from '../adapter.js';
+import { describeLockWait, LOCK_HOLDERS_SQL, type LockHolderRow } from './lock-holders.js';
 import { quoteLiteral } from '../quote.js';
 import { TEXT_PARSERS } from '../type-parsers.js';
 
@@ -18,6 +19,12 @@ export interface PostgresConnectionOptions {
   poolSize: number;
   connectTimeoutSeconds?: number;
   sslmode?: string;
+  /** Give up a wait for a lock after this many seconds: Postgres's lock_timeout, reported as KPI_LOCK_TIMEOUT. */
+  lockTimeoutSeconds?: number;
+  /** Told who holds a lock a statement has waited on for LOCK_WAIT_REPORT_MS. */
+  onLockWait?: (message: string) => void;
+  /** What to tell about a long wait, instead of asking the server's catalog (which a served embedded database cannot answer while it waits). */
+  explainWait?: (label: string | undefined) => Promise<string | null>;
 }
 
 type PgResult = pg.QueryResult<Record<string, unknown>>;
@@ -36,12 +43,38 @@ function* slices(bytes: Uint8Array, size = 1 << 20): Generator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-function wrapClient(client: pg.PoolClient): Connection {
+/** Watch a statement: past LOCK_WAIT_REPORT_MS, `onSlow` runs (and again each interval) until it ends. */
+async function watched<T>(run: Promise<T>, onSlow: (() => void) | undefined): Promise<T> {
+  if (!onSlow) return run;
+  const timer = setInterval(onSlow, LOCK_WAIT_REPORT_MS);
+  try {
+    return await run;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** A lock_timeout that fired: the statement gave up waiting, as the user asked. */
+function lockTimeout(error: unknown, seconds: number | undefined): unknown {
+  if ((error as { code?: string }).code !== '55P03' || seconds === undefined) return error;
+  return new KpiError('KPI_LOCK_TIMEOUT', `gave up after waiting ${seconds}s for a lock (--lock-timeout): ${(error as Error).message}`, {
+    cause: error,
+    hint: 'another session holds a lock on the relation; end it, or raise --lock-timeout',
+  });
+}
+
+function wrapClient(client: pg.PoolClient, onSlow: (() => void) | undefined, lockTimeoutSeconds: number | undefined): Connection {
+  const query = async (sql: string, params?: unknown[]): Promise<PgResult | PgResult[]> => {
+    try {
+      return await watched(client.query(sql, params) as Promise<PgResult | PgResult[]>, onSlow);
+    } catch (error) {
+      throw lockTimeout(error, lockTimeoutSeconds);
+    }
+  };
   return {
-    query: async <Row>(sql: string, params?: readonly unknown[]) =>
-      toResult(await client.query(sql, params as unknown[] | undefined)) as QueryResult<Row>,
+    query: async <Row>(sql: string, params?: readonly unknown[]) => toResult((await query(sql, params as unknown[] | undefined)) as PgResult) as QueryResult<Row>,
     execute: async (sql: string) => {
-      const result = (await client.query(sql)) as PgResult | PgResult[];
+      const result = await query(sql);
       return (Array.isArray(result) ? result : [result]).map(toResult);
     },
     copyFromCsv: async (table, columns, csv, options = {}) => {
@@ -72,6 +105,7 @@ export class PostgresAdapter implements Adapter {
     config.max = options.poolSize;
     config.connectionTimeoutMillis = (options.connectTimeoutSeconds ?? 10) * 1000;
     config.application_name = 'kpi';
+    if (options.lockTimeoutSeconds !== undefined) config.options = `-c lock_timeout=${Math.round(options.lockTimeoutSeconds * 1000)}`;
     config.types = {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
@@ -94,13 +128,16 @@ export class PostgresAdapter implements Adapter {
     }
   }
 
-  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+  async withConnection<T>(fn: (connection: Connection) => Promise<T>, label?: string): Promise<T> {
     const client = await this.connect();
     const pid = (client as unknown as { processID?: number }).processID;
     if (pid !== undefined) this.active.add(pid);
     let broken = false;
     try {
-      return await fn(wrapClient(client));
+      // The server's pg_stat_activity names what each connection does: `kpi model.shop.orders`.
+      await client.query("select set_config('application_name', $1, false)", [label ? `kpi ${label}` : 'kpi']);
+      const onSlow = pid !== undefined && this.options.onLockWait ? () => void this.reportLockWait(pid, label) : undefined;
+      return await fn(wrapClient(client, onSlow, this.options.lockTimeoutSeconds));
     } catch (error) {
       // A client left inside a failed transaction must not go back to the pool as is.
       broken = await client.query('rollback').then(
@@ -114,15 +151,36 @@ export class PostgresAdapter implements Adapter {
     }
   }
 
-  /** pg_cancel_backend on every connection in use, from a connection of its own (the pool may be full). */
-  async cancelRunning(): Promise<void> {
-    if (this.active.size === 0) return;
-    const client = new pg.Client({ ...this.config, application_name: 'kpi cancel' });
+  /** A query on a connection of its own (the pool may be full, or its connections blocked). */
+  private async aside<Row extends Record<string, unknown>>(purpose: string, sql: string, params: unknown[]): Promise<Row[]> {
+    const client = new pg.Client({ ...this.config, application_name: `kpi ${purpose}` });
     try {
       await client.connect();
-      await client.query('select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [[...this.active]]);
+      return (await client.query<Row>(sql, params)).rows;
     } finally {
       await client.end().catch(() => undefined);
+    }
+  }
+
+  /** pg_cancel_backend on every connection in use. */
+  async cancelRunning(): Promise<void> {
+    if (this.active.size === 0) return;
+    await this.aside('cancel', 'select pg_cancel_backend(pid) from unnest($1::int[]) as pid', [[...this.active]]);
+  }
+
+  /** A statement has waited long: if a lock holds it, say whose (a slow statement that waits for nothing says nothing). */
+  private async reportLockWait(pid: number, label: string | undefined): Promise<void> {
+    try {
+      const explain =
+        this.options.explainWait ??
+        (async () => {
+          const holders = await this.aside<LockHolderRow>('lock report', LOCK_HOLDERS_SQL, [pid]);
+          return holders.length > 0 ? describeLockWait(label, holders) : null;
+        });
+      const message = await explain(label);
+      if (message) this.options.onLockWait?.(message);
+    } catch {
+      // Telling who holds a lock is a courtesy: failing to must not disturb the run.
     }
   }
 

@@ -9,6 +9,7 @@ interface ExecuteFlags extends SelectionFlags {
   storeFailures?: boolean;
   eventTimeStart?: string;
   eventTimeEnd?: string;
+  lockTimeout?: string;
 }
 
 const DESCRIPTIONS = {
@@ -24,7 +25,8 @@ export function registerExecuteCommands(program: Command, cli: CliContext): void
     const command = addSelectionOptions(program.command(name).description(DESCRIPTIONS[name]))
       .option('--full-refresh', 'rebuild incremental models and seeds from scratch')
       .option('-x, --fail-fast', 'stop at the first failure')
-      .option('--no-wait', 'fail at once if another run holds the target');
+      .option('--no-wait', 'fail at once if another run holds the target')
+      .option('--lock-timeout <seconds>', 'give up a statement that waits this long for a lock held by another session (server targets)');
     if (name === 'test' || name === 'build') command.option('--store-failures', "keep each test's failing rows in the audit schema");
     if (name === 'run' || name === 'build') {
       command
@@ -42,6 +44,7 @@ export function registerExecuteCommands(program: Command, cli: CliContext): void
               fullRefresh: flags.fullRefresh,
               failFast: flags.failFast,
               noWait: flags.wait === false,
+              lockTimeoutSeconds: cli.seconds('--lock-timeout', flags.lockTimeout),
               storeFailures: flags.storeFailures,
               eventTimeStart: flags.eventTimeStart,
               eventTimeEnd: flags.eventTimeEnd,

@@ -9,9 +9,13 @@ export function registerRetry(program: Command, cli: CliContext): void {
     .description('run again what failed or was skipped in the last run (of microbatch models, only the failed batches)')
     .option('--state <dir>', 'the folder holding the run_results.json to retry (default: target/)')
     .option('--no-wait', 'fail at once if another run holds the target')
-    .action((flags: { state?: string; wait?: boolean }) =>
+    .option('--lock-timeout <seconds>', 'give up a statement that waits this long for a lock held by another session (server targets)')
+    .action((flags: { state?: string; wait?: boolean; lockTimeout?: string }) =>
       cli.run(async () => {
-        const summary = await untilInterrupted((signal) => retry({ ...cli.projectOptions(), state: flags.state, noWait: flags.wait === false, signal }), cli.interruptNotice);
+        const summary = await untilInterrupted(
+          (signal) => retry({ ...cli.projectOptions(), state: flags.state, noWait: flags.wait === false, lockTimeoutSeconds: cli.seconds('--lock-timeout', flags.lockTimeout), signal }),
+          cli.interruptNotice,
+        );
         return cli.exitCodeOf(summary);
       }),
     );

@@ -136,7 +136,7 @@ export async function runMicrobatchModel(node: ManifestNode, context: RunContext
         context.emit({ type: 'batch_finished', node: description, batch, status: outcome.status, message: outcome.message, execution_time: Number(outcome.executionTime.toFixed(4)) });
       }
       return summarize(node, threadId, watch, outcomes, retry);
-    });
+    }, node.unique_id);
   } catch (error) {
     const failure = describeFailure(error, node, null, null);
     return makeResult(node, 'error', { threadId, watch, message: failure.message, error_code: failure.code });

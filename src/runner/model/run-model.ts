@@ -42,7 +42,7 @@ export async function runModel(node: ManifestNode, context: RunContext, threadId
         compiled_code: compiled,
         detail: outcome.detail,
       });
-    });
+    }, node.unique_id);
   } catch (error) {
     const failure = describeFailure(error, node, compiled, compiled ? displayPath : null);
     return makeResult(node, 'error', { threadId, watch, message: failure.message, error_code: failure.code, compiled: compiled !== null, compiled_code: compiled });

@@ -37,7 +37,7 @@ export async function runSeed(node: ManifestNode, context: RunContext, threadId:
     const outcome = await context.adapter.withConnection(async (connection) => {
       const existing = await existingRelation(connection, nodeTarget(node));
       return materializeSeed(materializationContext({ context, node, connection, existing, fullRefresh: fullRefreshOf(node, context.session.fullRefresh), onStatement: statements.record }), seed);
-    });
+    }, node.unique_id);
     return makeResult(node, 'success', {
       threadId,
       watch,

@@ -92,7 +92,7 @@ export async function runTest(node: ManifestNode, context: RunContext, threadId:
         }),
         relation_name: stored,
       };
-    });
+    }, node.unique_id);
   } catch (error) {
     const failure = describeFailure(error, node, compiled, compiled ? displayPath : null);
     return makeResult(node, 'error', {

@@ -68,7 +68,7 @@ export async function runUnitTest(node: ManifestNode, context: RunContext, threa
         compiled: true,
         compiled_code: compiled,
       });
-    });
+    }, node.unique_id);
   } catch (error) {
     const failure = describeFailure(error, node, compiled, compiled ? displayPath : null);
     const message = error instanceof StatementError && error.sqlState === UNDEFINED_COLUMN && inferred.length > 0 ? `${failure.message}${inferredHint(inferred)}` : failure.message;
