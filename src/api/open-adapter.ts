@@ -14,6 +14,7 @@ export async function openAdapter(target: TargetConfig, lock: RunLockOptions): P
     database: target.dbname ?? undefined,
     poolSize: target.threads + 1,
     connectTimeoutSeconds: target.connectTimeout ?? undefined,
+    tls: { sslmode: target.sslmode, sslrootcert: target.sslrootcert, sslcert: target.sslcert, sslkey: target.sslkey },
     lockTimeoutSeconds: lock.lockTimeoutSeconds,
     onLockWait: lock.onLockWait,
   });

@@ -29,6 +29,9 @@ export interface PostgresTarget extends TargetBase {
   password: string | null;
   dbname: string | null;
   sslmode: string | null;
+  sslrootcert: string | null;
+  sslcert: string | null;
+  sslkey: string | null;
   connectTimeout: number | null;
 }
 
@@ -153,6 +156,9 @@ function targetFromProfile(yaml: YamlFile, lookup: ProfileLookup, context: Confi
     password: stringOrNull(password),
     dbname: stringOrNull(output.dbname ?? output.database),
     sslmode: stringOrNull(output.sslmode),
+    sslrootcert: stringOrNull(output.sslrootcert),
+    sslcert: stringOrNull(output.sslcert),
+    sslkey: stringOrNull(output.sslkey),
     connectTimeout: output.connect_timeout === undefined ? null : positiveInteger(output.connect_timeout, 10, yaml, [...path, 'connect_timeout']),
   };
 }
@@ -172,5 +178,5 @@ function positiveInteger(value: unknown, fallback: number, yaml: YamlFile, path:
 
 /** The target for a URL (`postgres://…`), as tests and `--target-url` use it. */
 export function targetFromUrl(url: string, schema: string, threads = 4): PostgresTarget {
-  return { type: 'postgres', name: 'dev', profileName: 'url', schema, threads, url, host: null, port: 5432, user: null, password: null, dbname: null, sslmode: null, connectTimeout: null };
+  return { type: 'postgres', name: 'dev', profileName: 'url', schema, threads, url, host: null, port: 5432, user: null, password: null, dbname: null, sslmode: null, sslrootcert: null, sslcert: null, sslkey: null, connectTimeout: null };
 }

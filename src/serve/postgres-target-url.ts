@@ -19,7 +19,11 @@ export function postgresTargetUrl(target: PostgresTarget, options: { showPasswor
     if (target.password !== null) url.password = encodeURIComponent(target.password);
     url.pathname = `/${encodeURIComponent(target.dbname ?? 'postgres')}`;
   }
-  if (target.sslmode && !url.searchParams.has('sslmode')) url.searchParams.set('sslmode', target.sslmode);
+  // psql reads libpq's TLS settings from the URL as kpi reads them from the profile.
+  for (const key of ['sslmode', 'sslrootcert', 'sslcert', 'sslkey'] as const) {
+    const value = target[key];
+    if (value && !url.searchParams.has(key)) url.searchParams.set(key, value);
+  }
   const passwordHidden = url.password !== '' && !options.showPassword;
   if (passwordHidden) url.password = '';
   return { url: url.toString(), passwordHidden };

@@ -37,6 +37,8 @@ export class ServedPgliteAdapter implements Adapter {
       user: 'postgres',
       database: 'postgres',
       poolSize: 1,
+      // A socket on this machine, which speaks no TLS.
+      tls: { sslmode: 'disable' },
       // The server lets a new client in only when no other client's transaction is open: waiting for that is waiting for a lock.
       connectTimeoutSeconds: options.lockTimeoutSeconds ?? 0,
       onLockWait: options.onLockWait,

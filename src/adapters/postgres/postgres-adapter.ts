@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { KpiError } from '../../errors.js';
 import { LOCK_WAIT_REPORT_MS, type Adapter, type Connection, type QueryResult, type RunLockOptions } from '../adapter.js';
 import { describeLockWait, LOCK_HOLDERS_SQL, type LockHolderRow } from './lock-holders.js';
+import { declinedByServer, splitTlsFromUrl, tlsPlan, type TlsPlan, type TlsSettings } from './tls-options.js';
 import { quoteLiteral } from '../quote.js';
 import { TEXT_PARSERS } from '../type-parsers.js';
 
@@ -18,7 +19,8 @@ export interface PostgresConnectionOptions {
   /** Connections in the pool: one a thread, plus one for the run lock. */
   poolSize: number;
   connectTimeoutSeconds?: number;
-  sslmode?: string;
+  /** libpq's sslmode, sslrootcert, sslcert, sslkey (a URL may carry them in its query instead). */
+  tls?: TlsSettings;
   /** Give up a wait for a lock after this many seconds: Postgres's lock_timeout, reported as KPI_LOCK_TIMEOUT. */
   lockTimeoutSeconds?: number;
   /** Told who holds a lock a statement has waited on for LOCK_WAIT_REPORT_MS. */
@@ -88,20 +90,27 @@ function wrapClient(client: pg.PoolClient, onSlow: (() => void) | undefined, loc
   };
 }
 
+/** The keys that have a value: a profile's unset key must not hide the URL's. */
+function definedOnly(settings: TlsSettings): TlsSettings {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== null && value !== undefined));
+}
+
 /** A Postgres server, through a pool of `pg` clients. */
 export class PostgresAdapter implements Adapter {
   readonly type = 'postgres' as const;
   readonly capabilities = { parallel: true };
   readonly database: string;
-  private readonly pool: pg.Pool;
-  private readonly config: pg.PoolConfig;
+  private pool: pg.Pool;
+  private config: pg.PoolConfig;
+  private readonly tls: TlsPlan;
+  private fellBack = false;
   /** Backend pids of the connections handed out now, for cancelRunning. */
   private readonly active = new Set<number>();
 
   constructor(private readonly options: PostgresConnectionOptions) {
-    const config: pg.PoolConfig = options.url
-      ? { connectionString: options.url }
-      : { host: options.host, port: options.port, user: options.user, password: options.password, database: options.database };
+    const fromUrl = options.url ? splitTlsFromUrl(options.url) : null;
+    this.tls = tlsPlan({ ...fromUrl?.settings, ...definedOnly(options.tls ?? {}) });
+    const config: pg.PoolConfig = fromUrl ? { connectionString: fromUrl.url } : { host: options.host, port: options.port, user: options.user, password: options.password, database: options.database };
     config.max = options.poolSize;
     config.connectionTimeoutMillis = (options.connectTimeoutSeconds ?? 10) * 1000;
     config.application_name = 'kpi';
@@ -110,20 +119,38 @@ export class PostgresAdapter implements Adapter {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     };
-    this.config = config;
-    this.pool = new pg.Pool(config);
-    // An idle client that loses its server must not crash the process; the next query reports it.
-    this.pool.on('error', () => undefined);
+    this.config = { ...config, ssl: this.tls.first };
+    this.pool = PostgresAdapter.createPool(this.config);
     this.database = options.database ?? (options.url ? new URL(options.url).pathname.replace(/^\//, '') : '') ?? 'postgres';
+  }
+
+  private static createPool(config: pg.PoolConfig): pg.Pool {
+    const pool = new pg.Pool(config);
+    // An idle client that loses its server must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    return pool;
   }
 
   private async connect(): Promise<pg.PoolClient> {
     try {
       return await this.pool.connect();
     } catch (error) {
-      throw new KpiError('KPI_CONNECTION_ERROR', `could not connect to ${this.describe()}: ${(error as Error).message}`, {
+      // As libpq: `prefer` goes on without TLS where the server has none, `allow` with TLS where the server demands it.
+      if (!this.fellBack && this.tls.fallback !== null && declinedByServer(this.tls, error)) {
+        this.fellBack = true;
+        const declined = this.pool;
+        this.config = { ...this.config, ssl: this.tls.fallback };
+        this.pool = PostgresAdapter.createPool(this.config);
+        void declined.end().catch(() => undefined);
+        return this.connect();
+      }
+      const message = (error as Error).message;
+      const tlsProblem = /certificate|altnames|self.signed|SSL|TLS/i.test(message);
+      throw new KpiError('KPI_CONNECTION_ERROR', `could not connect to ${this.describe()}: ${message}`, {
         cause: error,
-        hint: 'check the target in profiles.yml (host, port, user, dbname) and that the server is running',
+        hint: tlsProblem
+          ? `the TLS handshake failed under sslmode ${this.tls.mode}: check sslrootcert (the CA that signed the server's certificate) and, for verify-full, that the host name is one the certificate names`
+          : 'check the target in profiles.yml (host, port, user, dbname) and that the server is running',
       });
     }
   }
