@@ -38,6 +38,7 @@ for (const kind of databaseKinds()) {
           grant select on ${schema}.wide to public;
           create materialized view ${schema}.wide_totals as select sum(b) as total from ${schema}.wide;
           create table ${schema}.parted (id integer, day date) partition by range (day);
+          create table ${schema}.wide_totals_source (a integer, b integer, "Mixed Case" date);
           create sequence ${schema}.counter;
         `);
       });
@@ -45,7 +46,7 @@ for (const kind of databaseKinds()) {
 
     afterAll(async () => {
       await on(async (connection) => {
-        await connection.execute(`drop schema if exists ${schema} cascade; drop role if exists ${role};`);
+        await connection.execute(`drop schema if exists ${schema} cascade; drop owned by ${role}; drop role if exists ${role};`);
       });
       await db.close();
     });
@@ -70,6 +71,26 @@ for (const kind of databaseKinds()) {
       ).toEqual(reference.map((row) => [row.column_name, row.position, row.data_type, row.length, row.precision, row.scale]));
     });
 
+    it('lists only the columns a role may use in the standard listing, as information_schema does', async () => {
+      await on(async (connection) => {
+        await connection.query(`grant usage on schema ${schema} to ${role}`);
+        await connection.query(`grant select (a, "Mixed Case") on ${schema}.wide_totals_source to ${role}`);
+        await connection.query(`set role ${role}`);
+        try {
+          const standard = await relationColumns(connection, { schema, identifier: 'wide_totals_source' }, { listing: 'standard' });
+          const reference = await connection.query<{ column_name: string }>(
+            `select column_name from information_schema.columns where table_schema = $1 and table_name = 'wide_totals_source' order by ordinal_position`,
+            [schema],
+          );
+          expect(standard.map((column) => column.name)).toEqual(reference.rows.map((row) => row.column_name));
+          expect(standard.map((column) => column.name)).toEqual(['a', 'Mixed Case']);
+          expect((await relationColumns(connection, { schema, identifier: 'wide_totals_source' })).map((column) => column.name)).toEqual(['a', 'b', 'Mixed Case']);
+        } finally {
+          await connection.query('reset role');
+        }
+      });
+    });
+
     it('tells the listings apart: materialized views, temporary tables, missing relations', async () => {
       await on(async (connection) => {
         expect((await relationColumns(connection, { schema, identifier: 'wide_totals' })).map((column) => column.name)).toEqual(['total']);
@@ -88,13 +109,15 @@ for (const kind of databaseKinds()) {
 
     it('says what kind of relation a name is, and lists the relations and schemas', async () => {
       await on(async (connection) => {
-        const kinds = await Promise.all(['wide', 'wide_view', 'wide_totals', 'parted', 'counter', 'missing'].map((identifier) => existingRelation(connection, { schema, identifier })));
+        const kinds = [];
+        for (const identifier of ['wide', 'wide_view', 'wide_totals', 'parted', 'counter', 'missing']) kinds.push(await existingRelation(connection, { schema, identifier }));
         expect(kinds).toEqual(['table', 'view', 'materialized_view', 'table', null, null]);
         expect(await ask(connection, relationsInSchemaQuery(schema))).toEqual([
           { identifier: 'parted', kind: 'table' },
           { identifier: 'wide', kind: 'table' },
           { identifier: 'wide_nested', kind: 'view' },
           { identifier: 'wide_totals', kind: 'materialized_view' },
+          { identifier: 'wide_totals_source', kind: 'table' },
           { identifier: 'wide_view', kind: 'view' },
         ]);
         const schemas = await ask(connection, schemasQuery());
@@ -125,6 +148,7 @@ for (const kind of databaseKinds()) {
         ['wide', 'table', 'Every kind of column', false],
         ['wide_nested', 'view', null, true],
         ['wide_totals', 'materialized_view', null, false],
+        ['wide_totals_source', 'table', null, false],
         ['wide_view', 'view', 'A view on wide', true],
       ]);
       const wide = relations.find((relation) => relation.identifier === 'wide');
