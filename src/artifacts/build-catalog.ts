@@ -1,8 +1,8 @@
 import type { Connection } from '../adapters/adapter.js';
+import { describeRelations, type CatalogRelationDescription, type RelationKind } from '../adapters/catalog.js';
 import { qualified } from '../adapters/quote.js';
 import { KPI_VERSION } from '../project/build-manifest.js';
 import type { Manifest } from '../manifest/types.js';
-import { readRelationColumns, type RelationColumnRow } from './read-relation-columns.js';
 
 export interface CatalogColumn {
   type: string;
@@ -59,18 +59,21 @@ function stat(id: string, label: string, value: CatalogStat['value'], descriptio
   return { id, label, value, include, description };
 }
 
-async function tableStats(connection: Connection, first: RelationColumnRow): Promise<Record<string, CatalogStat>> {
-  if (first.table_type !== 'BASE TABLE' && first.table_type !== 'MATERIALIZED VIEW') {
+/** The SQL standard's table_type, which dbt's catalog reports. */
+const TABLE_TYPE: Record<RelationKind, string> = { table: 'BASE TABLE', view: 'VIEW', materialized_view: 'MATERIALIZED VIEW', foreign_table: 'FOREIGN TABLE' };
+
+async function tableStats(connection: Connection, relation: CatalogRelationDescription): Promise<Record<string, CatalogStat>> {
+  if (relation.kind !== 'table' && relation.kind !== 'materialized_view') {
     return { has_stats: stat('has_stats', 'Has Stats?', false, 'Indicates whether there are statistics for this table', false) };
   }
   const stats: Record<string, CatalogStat> = {};
-  if (first.estimated_rows >= 0 && first.estimated_rows > EXACT_COUNT_LIMIT) {
-    stats.row_count = stat('row_count', 'Row Count', Math.round(first.estimated_rows), "The planner's estimate (pg_class.reltuples): the table is too big to count");
+  if (relation.estimatedRows >= 0 && relation.estimatedRows > EXACT_COUNT_LIMIT) {
+    stats.row_count = stat('row_count', 'Row Count', Math.round(relation.estimatedRows), "The planner's estimate (pg_class.reltuples): the table is too big to count");
   } else {
-    const counted = await connection.query<{ n: number }>(`select count(*)::int8 as n from ${qualified(first.table_schema, first.table_name)}`);
+    const counted = await connection.query<{ n: number }>(`select count(*)::int8 as n from ${qualified(relation.schema, relation.identifier)}`);
     stats.row_count = stat('row_count', 'Row Count', Number(counted.rows[0]?.n ?? 0), 'Rows in the table, counted when the catalog was generated');
   }
-  if (first.bytes !== null) stats.bytes = stat('bytes', 'Approximate Size', Number(first.bytes), 'Bytes on disk, with indexes and TOAST (pg_total_relation_size)');
+  if (relation.bytes !== null) stats.bytes = stat('bytes', 'Approximate Size', Number(relation.bytes), 'Bytes on disk, with indexes and TOAST (pg_total_relation_size)');
   stats.has_stats = stat('has_stats', 'Has Stats?', true, 'Indicates whether there are statistics for this table', false);
   return stats;
 }
@@ -86,22 +89,16 @@ export async function buildCatalog(connection: Connection | null, manifest: Mani
   if (!connection) return { metadata, nodes: {}, sources: {}, errors: null };
   const wanted = wantedRelations(manifest);
   const schemas = [...new Set([...wanted.nodes, ...wanted.sources].map((relation) => relation.schema))].sort();
-  const byRelation = new Map<string, RelationColumnRow[]>();
-  for (const row of await readRelationColumns(connection, schemas)) {
-    const key = `${row.table_schema}\u0000${row.table_name}`;
-    const rows = byRelation.get(key) ?? [];
-    rows.push(row);
-    byRelation.set(key, rows);
-  }
-  const describe = async (relation: Wanted): Promise<CatalogTable | null> => {
-    const rows = byRelation.get(`${relation.schema}\u0000${relation.name}`);
-    if (!rows) return null;
-    const first = rows[0];
+  const byRelation = new Map<string, CatalogRelationDescription>();
+  for (const relation of await describeRelations(connection, schemas)) byRelation.set(`${relation.schema}\u0000${relation.identifier}`, relation);
+  const describe = async (node: Wanted): Promise<CatalogTable | null> => {
+    const relation = byRelation.get(`${node.schema}\u0000${node.name}`);
+    if (!relation) return null;
     return {
-      metadata: { type: first.table_type, schema: first.table_schema, name: first.table_name, database: relation.database, comment: first.table_comment, owner: first.table_owner },
-      columns: Object.fromEntries(rows.map((row) => [row.column_name, { type: row.column_type, index: row.column_index, name: row.column_name, comment: row.column_comment }])),
-      stats: await tableStats(connection, first),
-      unique_id: relation.unique_id,
+      metadata: { type: TABLE_TYPE[relation.kind], schema: relation.schema, name: relation.identifier, database: node.database, comment: relation.comment, owner: relation.owner },
+      columns: Object.fromEntries(relation.columns.map((column) => [column.name, { type: column.dataType, index: column.position, name: column.name, comment: column.comment }])),
+      stats: await tableStats(connection, relation),
+      unique_id: node.unique_id,
     };
   };
   const collect = async (relations: Wanted[]): Promise<Record<string, CatalogTable>> => {

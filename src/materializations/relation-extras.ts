@@ -1,15 +1,6 @@
-import type { Connection } from '../adapters/adapter.js';
 import type { ManifestNode } from '../manifest/types.js';
 import { commentOnColumn, commentOnRelation, grant, type RelationName } from './ddl.js';
 import type { MaterializationContext } from './materialization.js';
-
-export async function columnNames(connection: Connection, relation: RelationName): Promise<string[]> {
-  const result = await connection.query<{ column_name: string }>(
-    'select column_name from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position',
-    [relation.schema, relation.identifier],
-  );
-  return result.rows.map((row) => row.column_name);
-}
 
 /**
  * What makes an output friendly to BI tools: `persist_docs` descriptions as comments, and
@@ -30,7 +21,7 @@ export function docsAndGrants(node: ManifestNode, relation: RelationName, kind: 
   return statements;
 }
 
-export async function runHooks(context: MaterializationContext, which: 'pre_hook' | 'post_hook', inTransaction: boolean): Promise<void> {
+export async function runHooks(context: Pick<MaterializationContext, 'node' | 'run' | 'renderHook'>, which: 'pre_hook' | 'post_hook', inTransaction: boolean): Promise<void> {
   for (const hook of context.node.config[which]) {
     if (hook.transaction !== inTransaction) continue;
     const sql = await context.renderHook(hook);

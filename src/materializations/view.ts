@@ -1,10 +1,11 @@
 import { inTransaction } from '../adapters/adapter.js';
+import { dependentViews, relationColumns } from '../adapters/catalog.js';
 import { KpiError } from '../errors.js';
 import { createView, dropRelation } from './ddl.js';
-import { captureDependentViews, dropDependentViews, restoreDependentViews } from './dependent-views.js';
+import { dropDependentViews, restoreDependentViews } from './dependent-views.js';
 import { type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { StatementError } from '../adapters/statement-error.js';
-import { columnNames, docsAndGrants, runAll, runHooks } from './relation-extras.js';
+import { docsAndGrants, runAll, runHooks } from './relation-extras.js';
 
 /** Postgres refuses `create or replace view` that drops, renames or retypes columns. */
 const INCOMPATIBLE_VIEW_CHANGE = new Set(['42P16', '42804', '42P17']);
@@ -36,13 +37,14 @@ export async function materializeView(context: MaterializationContext): Promise<
       }
     }
     if (!replaced) {
-      const dependents = existing ? await captureDependentViews(context.connection, target) : [];
+      const dependents = existing ? await dependentViews(context.connection, target) : [];
       await runAll(context, dropDependentViews(dependents));
       if (existing) await context.run(dropRelation(target, existing === 'view' ? 'view' : 'table'));
       await context.run(createView(target, context.sql));
       await restoreDependentViews(context, dependents);
     }
-    await runAll(context, docsAndGrants(context.node, target, 'view', await columnNames(context.connection, target)));
+    const columns = (await relationColumns(context.connection, target)).map((column) => column.name);
+    await runAll(context, docsAndGrants(context.node, target, 'view', columns));
     await runHooks(context, 'post_hook', true);
   });
   await runHooks(context, 'post_hook', false);

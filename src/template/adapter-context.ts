@@ -1,4 +1,5 @@
 import type { QueryResult } from '../adapters/adapter.js';
+import { answer, relationColumnsQuery, relationKindQuery, relationsInSchemaQuery, schemasQuery, templateRelationType } from '../adapters/catalog.js';
 import { quoteIdentifier } from '../adapters/quote.js';
 import { Relation, type RelationType } from '../adapters/relation.js';
 import { KpiError } from '../errors.js';
@@ -12,19 +13,6 @@ export type RunSql = (sql: string, params?: unknown[]) => QueryResult | undefine
 
 /** Wraps a context function so a KpiError it raises survives nunjucks' rewrapping. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R;
-
-const COLUMNS_SQL = `select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale
-from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`;
-
-const RELATION_SQL = `select c.relname as name, case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' else 'table' end as type
-from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = $1 and c.relname = $2 and c.relkind in ('r', 'p', 'v', 'm', 'f')`;
-
-const RELATIONS_IN_SCHEMA_SQL = `select c.relname as name, case c.relkind when 'v' then 'view' when 'm' then 'materialized_view' else 'table' end as type
-from pg_class c join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = $1 and c.relkind in ('r', 'p', 'v', 'm', 'f') order by c.relname`;
-
-const SCHEMAS_SQL = `select nspname as name from pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname`;
 
 /** dbt's behavior flags; kpi has none turned on, so each reads false (and `.no_warn` too). */
 const BEHAVIOR = new Proxy(
@@ -61,23 +49,14 @@ export function adapterResponse(result: QueryResult): { _message: string; code: 
 export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Guard, database: string): Record<string, unknown> {
   const columnsOf = (relation: Relation): Column[] => {
     if (!relation || !relation.schema || !relation.identifier) return [];
-    const result = runSql(COLUMNS_SQL, [relation.schema, relation.identifier]);
-    if (!result) return [];
-    return result.rows.map(
-      (row) =>
-        new Column(
-          String(row.column_name),
-          String(row.data_type),
-          row.character_maximum_length == null ? null : Number(row.character_maximum_length),
-          row.numeric_precision == null ? null : Number(row.numeric_precision),
-          row.numeric_scale == null ? null : Number(row.numeric_scale),
-        ),
-    );
+    const columns = answer(runSql, relationColumnsQuery({ schema: relation.schema, identifier: relation.identifier }, { listing: 'standard' }));
+    if (!columns) return [];
+    return columns.map(({ name, standard }) => new Column(name, standard.dataType, standard.characterMaximumLength, standard.numericPrecision, standard.numericScale));
   };
   const getRelation = (schema: unknown, identifier: unknown): Relation | null => {
     if (schema === null || schema === undefined || identifier === null || identifier === undefined) return null;
-    const row = runSql(RELATION_SQL, [String(schema), String(identifier)])?.rows[0];
-    return row ? Relation.create(String(schema), String(row.name), row.type as RelationType, database) : null;
+    const kind = answer(runSql, relationKindQuery({ schema: String(schema), identifier: String(identifier) }));
+    return kind ? Relation.create(String(schema), String(identifier), templateRelationType(kind), database) : null;
   };
 
   const adapter: Record<string, unknown> = {
@@ -100,13 +79,13 @@ export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Gu
       return columnsOf(from).filter((column) => !present.has(column.name));
     }),
     list_relations_without_caching: guard((schemaRelation: Relation) => {
-      const result = runSql(RELATIONS_IN_SCHEMA_SQL, [schemaRelation.schema]);
-      return (result?.rows ?? []).map((row) => Relation.create(schemaRelation.schema, String(row.name), row.type as RelationType, database));
+      const relations = answer(runSql, relationsInSchemaQuery(schemaRelation.schema)) ?? [];
+      return relations.map((relation) => Relation.create(schemaRelation.schema, relation.identifier, templateRelationType(relation.kind), database));
     }),
-    list_schemas: guard(() => (runSql(SCHEMAS_SQL)?.rows ?? []).map((row) => String(row.name))),
+    list_schemas: guard(() => answer(runSql, schemasQuery()) ?? []),
     check_schema_exists: guard((...args: unknown[]) => {
       const { schema } = namedArgs(args, ['database', 'schema']);
-      return (runSql(SCHEMAS_SQL)?.rows ?? []).some((row) => row.name === schema);
+      return (answer(runSql, schemasQuery()) ?? []).includes(schema as string);
     }),
     /** `adapter.execute(sql, auto_begin=False, fetch=False)` → (response, table). */
     execute: guard((...args: unknown[]) => {

@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { KpiError } from '../../src/errors.js';
 import { diffColumns } from '../../src/materializations/incremental/diff-columns.js';
-import { alterTableColumns, createStagingTable } from '../../src/materializations/incremental/incremental-ddl.js';
 import { parseUtcTimestamp, resolveIncrementalConfig } from '../../src/materializations/incremental/incremental-config.js';
 import { batchId, batchLabel, ceilTime, offsetTime, planBatches, truncateTime } from '../../src/materializations/incremental/microbatch/batch-windows.js';
 import { parseEventTimeRange } from '../../src/materializations/incremental/microbatch/event-time-range.js';
 import { planSchemaChange } from '../../src/materializations/incremental/plan-schema-change.js';
-import { strategySql } from '../../src/materializations/incremental/strategy-sql.js';
 import type { ManifestNode } from '../../src/manifest/types.js';
 
-const target = { schema: 'mart', identifier: 'orders' };
-const input = { target, staging: 'orders__kpi_incr', columns: ['id', 'day', 'amount'], uniqueKey: ['id'], predicates: [], updateColumns: ['day', 'amount'] };
+// The SQL of each strategy and schema change is held as golden files (tests/golden/incremental-*.sql, tests/unit/ddl-goldens.test.ts).
 
 function node(config: Record<string, unknown>): ManifestNode {
   return { name: 'orders', unique_id: 'model.p.orders', original_file_path: 'models/orders.sql', config: { materialized: 'incremental', ...config } } as unknown as ManifestNode;
@@ -30,52 +27,6 @@ function configError(config: Record<string, unknown>): string {
 
 const utc = (text: string) => new Date(`${text}Z`);
 const windows = (list: Array<{ start: Date; end: Date }>) => list.map((window) => `${window.start.toISOString().slice(0, 16)}..${window.end.toISOString().slice(0, 16)}`);
-
-describe('incremental strategies as SQL', () => {
-  it('appends the staged rows', () => {
-    expect(strategySql('append', input)).toEqual(['insert into "mart"."orders" ("id", "day", "amount")\nselect "id", "day", "amount"\nfrom pg_temp."orders__kpi_incr"']);
-  });
-
-  it('deletes by key (and predicates, each in parentheses) before inserting', () => {
-    expect(strategySql('delete+insert', { ...input, uniqueKey: ['id', 'day'], predicates: ["DBT_INTERNAL_DEST.day > '2024-01-01'", 'a or b'] })).toEqual([
-      [
-        'delete from "mart"."orders" as DBT_INTERNAL_DEST',
-        'where (DBT_INTERNAL_DEST."id", DBT_INTERNAL_DEST."day") in (',
-        '  select DBT_INTERNAL_SOURCE."id", DBT_INTERNAL_SOURCE."day"',
-        '  from pg_temp."orders__kpi_incr" as DBT_INTERNAL_SOURCE',
-        ')',
-        "and (DBT_INTERNAL_DEST.day > '2024-01-01')",
-        'and (a or b)',
-      ].join('\n'),
-      'insert into "mart"."orders" ("id", "day", "amount")\nselect "id", "day", "amount"\nfrom pg_temp."orders__kpi_incr"',
-    ]);
-  });
-
-  it('merges by key, predicates first in the match', () => {
-    expect(strategySql('merge', { ...input, predicates: ['DBT_INTERNAL_DEST.day >= current_date - 7'] })).toEqual([
-      [
-        'merge into "mart"."orders" as DBT_INTERNAL_DEST',
-        'using pg_temp."orders__kpi_incr" as DBT_INTERNAL_SOURCE',
-        'on (DBT_INTERNAL_DEST.day >= current_date - 7)',
-        'and DBT_INTERNAL_SOURCE."id" = DBT_INTERNAL_DEST."id"',
-        'when matched then update set',
-        '  "day" = DBT_INTERNAL_SOURCE."day",',
-        '  "amount" = DBT_INTERNAL_SOURCE."amount"',
-        'when not matched then insert ("id", "day", "amount")',
-        'values (DBT_INTERNAL_SOURCE."id", DBT_INTERNAL_SOURCE."day", DBT_INTERNAL_SOURCE."amount")',
-      ].join('\n'),
-    ]);
-    expect(strategySql('merge', { ...input, updateColumns: [] })[0]).toMatch(/when matched then do nothing/);
-  });
-
-  it('stages on commit drop, and changes columns in one ALTER TABLE', () => {
-    expect(createStagingTable('orders__kpi_incr', 'select 1')).toBe('create temporary table "orders__kpi_incr" on commit drop as (\nselect 1\n)');
-    expect(alterTableColumns(target, { add: [{ name: 'note', type: 'character varying(20)' }], drop: ['old'], retype: [{ name: 'amount', from: 'integer', to: 'numeric(12,2)' }] })).toBe(
-      'alter table "mart"."orders"\n  add column "note" character varying(20),\n  drop column "old",\n  alter column "amount" type numeric(12,2) using "amount"::numeric(12,2)',
-    );
-    expect(alterTableColumns(target, { add: [], drop: [], retype: [] })).toBeNull();
-  });
-});
 
 describe('incremental config', () => {
   it("defaults as dbt-postgres: delete+insert with a unique_key, append without, on_schema_change 'ignore'", () => {

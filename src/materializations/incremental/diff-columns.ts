@@ -1,4 +1,8 @@
-import type { RelationColumn } from './relation-columns.js';
+/** A column by name and type (format_type's spelling: valid in DDL as it is). */
+export interface RelationColumn {
+  name: string;
+  type: string;
+}
 
 export interface TypeChange {
   name: string;

@@ -6,8 +6,7 @@
 import { quoteIdentifier } from '../../adapters/quote.js';
 import type { IndexConfig } from '../../manifest/types.js';
 import { createIndex, q, type RelationName } from '../ddl.js';
-import type { TypeChange } from './diff-columns.js';
-import type { RelationColumn } from './relation-columns.js';
+import type { RelationColumn, TypeChange } from './diff-columns.js';
 
 /** The staging table as SQL: temporary tables live in the session's own pg_temp schema. */
 export function stagingRelation(identifier: string): string {

@@ -1,7 +1,6 @@
 import { KpiError } from '../../errors.js';
-import type { ColumnDiff, TypeChange } from './diff-columns.js';
+import type { ColumnDiff, RelationColumn, TypeChange } from './diff-columns.js';
 import type { OnSchemaChange } from './incremental-config.js';
-import type { RelationColumn } from './relation-columns.js';
 
 /** What to change in the table before the new rows go in, and which columns they fill. */
 export interface SchemaChangePlan {

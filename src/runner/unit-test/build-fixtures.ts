@@ -4,7 +4,7 @@ import type { Manifest, ManifestNode } from '../../manifest/types.js';
 import { checkFixtureSql } from './check-fixture-sql.js';
 import type { FixtureCte } from './compile-under-test.js';
 import { fixtureSql, inferColumns, type TypedColumn } from './fixture-sql.js';
-import { relationColumns } from './relation-columns.js';
+import { typedColumns } from './typed-columns.js';
 import type { GivenInput, InputTarget } from '../../project/unit-tests/types.js';
 
 /** The columns the model under test returns, computed over the fixtures built so far. */
@@ -51,7 +51,7 @@ export async function buildFixtures(
   for (const input of ordered) {
     const what = `unit test '${testName}', input ${input.input}`;
     const relation = inputRelation(manifest, input.target);
-    let columns = relation && input.format !== 'sql' ? await relationColumns(connection, relation.schema, relation.identifier) : [];
+    let columns = relation && input.format !== 'sql' ? await typedColumns(connection, relation) : [];
     if (columns.length === 0 && input.format !== 'sql' && input.target.kind === 'this') columns = await modelColumns(fixtures);
     if (columns.length === 0 && input.format !== 'sql') inferred.push(input.input);
     let sql: string;

@@ -7,6 +7,7 @@ import type { ManifestNode } from '../../manifest/types.js';
 import { checkFixtureSql } from './check-fixture-sql.js';
 import { fixtureSql, type TypedColumn } from './fixture-sql.js';
 import { normalizeValue } from './normalize-value.js';
+import { typedColumns } from './typed-columns.js';
 import type { Fixture } from '../../project/unit-tests/types.js';
 
 export type ComparableRow = Array<string | null>;
@@ -40,18 +41,12 @@ async function run<Row>(connection: Connection, sql: string, params?: unknown[])
  * table lives in the session's temp schema and is dropped at once.
  */
 export async function outputColumns(connection: Connection, actualSql: string): Promise<TypedColumn[]> {
-  const table = quoteIdentifier(`__kpi_unit_actual_${randomBytes(6).toString('hex')}`);
-  await run(connection, `create temporary table ${table} as select * from ${subquery(actualSql, 'actual')} with no data`);
+  const table = `__kpi_unit_actual_${randomBytes(6).toString('hex')}`;
+  await run(connection, `create temporary table ${quoteIdentifier(table)} as select * from ${subquery(actualSql, 'actual')} with no data`);
   try {
-    const result = await run<TypedColumn>(
-      connection,
-      `select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute
-       where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
-      [`pg_temp.${table}`],
-    );
-    return result.rows;
+    return await typedColumns(connection, { schema: 'pg_temp', identifier: table });
   } finally {
-    await run(connection, `drop table if exists pg_temp.${table}`);
+    await run(connection, `drop table if exists pg_temp.${quoteIdentifier(table)}`);
   }
 }
 

@@ -1,0 +1,121 @@
+import type { CatalogColumn, DependentView, ExistingType } from '../adapters/catalog.js';
+import { KpiError } from '../errors.js';
+import type { IndexConfig, ManifestNode } from '../manifest/types.js';
+import { createIndex, dropRelation, indexName, q, renameIndex, renameRelation, suffixed, type RelationName } from './ddl.js';
+import { dropDependentViews, recreateDependentViews } from './dependent-views.js';
+import { analyzeStatement } from './planner-statistics.js';
+import { docsAndGrants } from './relation-extras.js';
+import { hookStep, statement, statements, type Step } from './step.js';
+
+export const TEMP_SUFFIX = '__kpi_tmp';
+export const BACKUP_SUFFIX = '__kpi_backup';
+
+interface PlannedIndex {
+  temporary: string;
+  final: string;
+  config: IndexConfig;
+}
+
+export function planIndexes(target: RelationName, indexes: readonly IndexConfig[] | undefined): PlannedIndex[] {
+  return (indexes ?? []).map((config) => {
+    const final = indexName(target.identifier, config);
+    return { final, temporary: suffixed(final, '_t'), config };
+  });
+}
+
+/** What the swap is planned from before anything runs. */
+export interface TableSwapFacts {
+  node: ManifestNode;
+  target: RelationName;
+  /** What stands at the target's name now. */
+  existing: ExistingType | null;
+}
+
+/** What the swap is planned from once the new table is built, read in the same transaction. */
+export interface NewTableFacts {
+  /** The new table's columns. */
+  columns: readonly CatalogColumn[];
+  /** The views on the relation being replaced (none when there is none). */
+  dependents: readonly DependentView[];
+}
+
+export interface TableSwapPlan {
+  /** The new table, built beside the old one. */
+  temp: RelationName;
+  /** Before the transaction: out-of-transaction pre-hooks, and clearing what a killed run left (kpi's own names). */
+  before: Step[];
+  /** In the transaction: pre-hooks, then the build. `swapSteps` follows. */
+  build: Step[];
+  /** After the commit: out-of-transaction post-hooks. */
+  after: Step[];
+}
+
+export function swapNames(target: RelationName): { temp: RelationName; backup: RelationName } {
+  return {
+    temp: { schema: target.schema, identifier: suffixed(target.identifier, TEMP_SUFFIX) },
+    backup: { schema: target.schema, identifier: suffixed(target.identifier, BACKUP_SUFFIX) },
+  };
+}
+
+/**
+ * Replacing a relation with a table, readers never seeing a missing or half-built one: the
+ * new table is built beside the old one and swapped in within ONE transaction, so any
+ * failure (the SELECT, an index, a hook, a view the new table breaks) leaves the old one
+ * as it was. `build` fills the new table (`CREATE TABLE AS`, or create and COPY for seeds).
+ * A relation kpi did not make a table or a view of is refused before anything runs.
+ */
+export function planTableSwap(facts: TableSwapFacts, build: (temp: RelationName) => Step[]): TableSwapPlan {
+  const { node, target, existing } = facts;
+  if (existing === 'foreign_table' || existing === 'materialized_view') {
+    throw new KpiError('KPI_UNSAFE_OPERATION', `${target.schema}.${target.identifier} is a ${existing.replace('_', ' ')} that kpi did not create; it will not replace it`, {
+      node: node.unique_id,
+      hint: 'drop or rename it yourself, or give the model another alias',
+    });
+  }
+  const { temp, backup } = swapNames(target);
+  return {
+    temp,
+    before: [...hookStep(node, 'pre_hook', false), statement(dropRelation(temp, 'table')), statement(dropRelation(backup, 'table'))],
+    build: [...hookStep(node, 'pre_hook', true), ...build(temp)],
+    after: hookStep(node, 'post_hook', false),
+  };
+}
+
+/**
+ * The rest of the build's transaction: the configured indexes (under temporary names until
+ * the swap), statistics, and the swap itself. Views on the old relation are dropped
+ * (deepest first, never `cascade`) and recreated on the new table under the same names,
+ * with their comments and grants.
+ */
+export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
+  const { node, target, existing } = facts;
+  const { temp, backup } = swapNames(target);
+  const indexes = planIndexes(target, node.config.indexes);
+  return [
+    ...indexes.map((index) => statement(createIndex(temp, index.config, index.temporary))),
+    // Fresh tables have no statistics until autovacuum gets to them; the next model in the
+    // same run would be planned blind (a merge join over millions of rows instead of a hash join).
+    statement(
+      analyzeStatement(
+        q(temp),
+        built.columns.map((column) => ({ name: column.name, type: column.dataType })),
+      ),
+    ),
+    ...statements(dropDependentViews(built.dependents)),
+    ...(existing === 'view' ? [statement(dropRelation(target, 'view'))] : []),
+    ...(existing === 'table' ? [statement(renameRelation(target, 'table', backup.identifier))] : []),
+    statement(renameRelation(temp, 'table', target.identifier)),
+    ...(existing === 'table' ? [statement(dropRelation(backup, 'table'))] : []),
+    ...indexes.map((index) => statement(renameIndex(target.schema, index.temporary, index.final))),
+    ...statements(recreateDependentViews(built.dependents), 'restore-views'),
+    ...statements(
+      docsAndGrants(
+        node,
+        target,
+        'table',
+        built.columns.map((column) => column.name),
+      ),
+    ),
+    ...hookStep(node, 'post_hook', true),
+  ];
+}
