@@ -16,7 +16,7 @@ export function dropDependentViews(views: readonly DependentView[]): string[] {
   return [...views].sort((a, b) => b.depth - a.depth).map((view) => dropRelation({ schema: view.schema, identifier: view.name }, view.materialized ? 'materialized view' : 'view'));
 }
 
-/** Shallowest first, each with its comments and its grants to roles. */
+/** Shallowest first, each with its comments and its grants (to roles and to PUBLIC). */
 export function recreateDependentViews(views: readonly DependentView[]): string[] {
   const statements: string[] = [];
   for (const view of [...views].sort((a, b) => a.depth - b.depth)) {
@@ -25,8 +25,7 @@ export function recreateDependentViews(views: readonly DependentView[]): string[
     statements.push(`create ${kind} ${q(relation)} as\n${view.definition}`);
     if (view.comment !== null) statements.push(commentOnRelation(relation, kind, view.comment));
     for (const { column, comment } of view.columnComments) statements.push(commentOnColumn(relation, column, comment));
-    // Grants to PUBLIC have never been recreated here (only grants to roles); kept so while the question is open.
-    for (const { grantee, privilege } of view.grants) if (grantee !== 'public') statements.push(grant(relation, privilege, grantee));
+    for (const { grantee, privilege } of view.grants) statements.push(grant(relation, privilege, grantee));
   }
   return statements;
 }

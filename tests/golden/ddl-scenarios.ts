@@ -153,7 +153,7 @@ const TABLE: Scenario[] = [
       }),
       view('bi', 'recent_revenue', 2, ' SELECT sum(orders_recent.amount) AS revenue\n   FROM analytics.orders_recent', { grants: [{ privilege: 'SELECT', grantee: 'Finance Team' }] }),
     ],
-    facts: ['the grant to PUBLIC on "analytics"."orders_recent" is not recreated (only grants to roles are)'],
+    facts: ['"analytics"."orders_recent" is granted to a role and to PUBLIC: both grants are recreated'],
   }),
   tableScenario({
     name: 'table-replaces-view',

@@ -2,7 +2,7 @@
 -- "analytics"."orders" is a table
 -- view "analytics"."orders_recent" (depth 1) depends on it
 -- view "bi"."recent_revenue" (depth 2) depends on it
--- the grant to PUBLIC on "analytics"."orders_recent" is not recreated (only grants to roles are)
+-- "analytics"."orders_recent" is granted to a role and to PUBLIC: both grants are recreated
 
 drop table if exists "analytics"."orders__kpi_tmp";
 
@@ -41,6 +41,8 @@ comment on view "analytics"."orders_recent" is 'Orders of the last seven days';
 comment on column "analytics"."orders_recent"."amount" is 'In euros';
 
 grant SELECT on "analytics"."orders_recent" to "bi_reader";
+
+grant SELECT on "analytics"."orders_recent" to public;
 
 create view "bi"."recent_revenue" as
  SELECT sum(orders_recent.amount) AS revenue

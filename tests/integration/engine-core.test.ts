@@ -90,12 +90,15 @@ for (const kind of databaseKinds()) {
       // A view a BI user made by hand on top of the table, with a grant and a comment.
       await db.query(`create view "${target.schema}".bi_view as select sum(amount) as total from "${target.schema}".base`);
       await db.query(`comment on view "${target.schema}".bi_view is 'made by hand'`);
+      await db.query(`grant select on "${target.schema}".bi_view to public`);
 
       writeFile(dir, 'models/base.sql', 'select g as id, g * 100 as amount, true as flag from generate_series(1, 4) g');
       const second = await run({ projectDir: dir, targetConfig: target, adapter: db.adapter });
       expect(second.success).toBe(true);
       expect(await db.query(`select total::int from "${target.schema}".bi_view`)).toEqual([{ total: 1000 }]);
       expect(await db.query(`select obj_description('"${target.schema}".bi_view'::regclass, 'pg_class') as comment`)).toEqual([{ comment: 'made by hand' }]);
+      // An ACL entry with an empty grantee is PUBLIC's: `=r/owner` grants SELECT to everyone.
+      expect(await db.query(`select exists (select from pg_class c, aclexplode(c.relacl) a where c.oid = '"${target.schema}".bi_view'::regclass and a.grantee = 0 and a.privilege_type = 'SELECT') as public_select`)).toEqual([{ public_select: true }]);
       expect(await db.query(`select count(*)::int as n from "${target.schema}".downstream`)).toEqual([{ n: 4 }]);
 
       // A broken model: the run reports the error with the compiled file and line; the old table stays readable and unchanged.
