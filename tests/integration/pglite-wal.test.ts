@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -53,5 +53,32 @@ describe('the embedded database WAL', () => {
     await adapter.withConnection((connection) => connection.query('commit'));
     expect((await checkpoint()).redo).not.toBe(after.redo);
     expect(await db.query('select count(*)::int as n from in_a_transaction')).toMatchObject({ rows: [{ n: 150000 }] });
+  });
+});
+
+/** Bytes of the files under a folder. */
+function folderBytes(path: string): number {
+  return readdirSync(path, { withFileTypes: true }).reduce((sum, entry) => sum + (entry.isDirectory() ? folderBytes(join(path, entry.name)) : statSync(join(path, entry.name)).size), 0);
+}
+
+describe('the embedded database kpi opens', () => {
+  it('keeps its WAL near max_wal_size (128 MB) after writing far more, so .kpi/ is about the size of its tables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-wal-size-'));
+    try {
+      const adapter = await PgliteAdapter.open({ dataDir: join(dir, 'pglite') });
+      const settings = await adapter.withConnection(async (connection) => {
+        for (const table of ['a', 'b', 'c', 'd', 'e', 'f']) await connection.query(fill(table));
+        return (await connection.query<{ max: string; min: string }>("select current_setting('max_wal_size') as max, current_setting('min_wal_size') as min")).rows[0];
+      });
+      await adapter.close();
+      expect(settings).toEqual({ max: '128MB', min: '32MB' });
+      const wal = folderBytes(join(dir, 'pglite', 'pg_wal'));
+      const tables = folderBytes(join(dir, 'pglite', 'base'));
+      // Six tables of about 40 MB each wrote about 250 MB of WAL; what stays is bounded by max_wal_size plus the segment in use.
+      expect(tables).toBeGreaterThan(200 * MB);
+      expect(wal).toBeLessThanOrEqual(128 * MB + 16 * MB);
+    } finally {
+      removeDir(dir);
+    }
   });
 });

@@ -8,6 +8,14 @@ import type { LockHolder } from './lock-holder.js';
 
 export type OpenedPglite = { acquired: true; db: PGlite; release: () => Promise<void> } | { acquired: false; holder: LockHolder };
 
+/**
+ * Single-user Postgres keeps every WAL segment it recycles, up to max_wal_size (1 GB by
+ * default): after a build `.kpi/` held about as much WAL as tables. A small max_wal_size
+ * caps what stays behind (kpi checkpoints when the WAL passes it, wal-checkpoint.ts), at
+ * the cost of a few more checkpoints while a big model writes.
+ */
+const EMBEDDED_SETTINGS = ['-c', 'max_wal_size=128MB', '-c', 'min_wal_size=32MB'];
+
 /** The lock file of an embedded database: beside its data directory, never inside it. */
 export function lockFileOf(dataDir: string): string {
   return `${dataDir}.lock`;
@@ -31,7 +39,7 @@ export async function openPglite(dataDir: string | undefined, command: string, l
     const creating = dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'));
     const started = performance.now();
     if (creating) lock.onProgress?.(`Creating the embedded database in ${dataDir} (first run only; this takes a few seconds)...`);
-    const db = await PGlite.create(dataDir, { parsers: TEXT_PARSERS });
+    const db = await PGlite.create(dataDir, { parsers: TEXT_PARSERS, startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS] });
     if (creating) lock.onProgress?.(`Embedded database created in ${((performance.now() - started) / 1000).toFixed(1)}s`);
     return { acquired: true, db, release };
   } catch (error) {
