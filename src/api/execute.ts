@@ -51,9 +51,7 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
   const parsed = await parse(options);
   const kind = COMMAND_TYPES[command];
   const eventTime = parseEventTimeRange(options.eventTimeStart, options.eventTimeEnd);
-  const selected = options.nodeIds
-    ? parsed.graph.topologicalOrder(options.nodeIds.filter((id) => parsed.manifest.nodes[id] !== undefined))
-    : select(parsed, options, kind.types, kind.indirectTests);
+  const selected = options.nodeIds ? parsed.graph.topologicalOrder(options.nodeIds.filter((id) => parsed.manifest.nodes[id] !== undefined)) : select(parsed, options, kind.types, kind.indirectTests);
   const emit = parsed.emit;
   const counts: Record<string, number> = {};
   for (const id of selected) {
@@ -64,20 +62,37 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
     counts[key] = (counts[key] ?? 0) + 1;
   }
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
-  const results = await usingDatabase(parsed.loaded, { ...options, lock: true, emit }, async (adapter) => {
-    emit({ type: 'run_started', command, counts, threads: parsed.loaded.target.threads, target: parsed.loaded.target.name, adapter: adapter.describe(), total });
-    const session = compileSession(parsed, {
-      fullRefresh: options.fullRefresh,
-      selected,
-      flags: { WHICH: command, STORE_FAILURES: Boolean(options.storeFailures) },
-      log: (message) => emit({ type: 'log', level: 'info', message }),
-    });
-    return executeNodes(
-      { session, graph: parsed.graph, adapter, emit, targetDir: parsed.targetDir, command, registry: REGISTRY, signal: options.signal, microbatch: { ...eventTime, previousBatchResults: options.previousBatchResults } },
-      selected,
-      { threads: parsed.loaded.target.threads, failFast: Boolean(options.failFast), testsGateChildren: kind.testsGateChildren, runHooks: true },
-    );
-  });
+  if (selected.length === 0 && !options.nodeIds) {
+    // A selection that matches nothing of this command's kind is not an error (dbt warns); a misspelt one was refused in select().
+    emit({ type: 'log', level: 'warn', message: `Nothing to do: nothing selected is a ${kind.types.join(', ').replace('_', ' ')} (what kpi ${command} runs); check --select and --exclude` });
+  }
+  const results =
+    selected.length === 0
+      ? []
+      : await usingDatabase(parsed.loaded, { ...options, lock: true, emit }, async (adapter) => {
+          emit({ type: 'run_started', command, counts, threads: parsed.loaded.target.threads, target: parsed.loaded.target.name, adapter: adapter.describe(), total });
+          const session = compileSession(parsed, {
+            fullRefresh: options.fullRefresh,
+            selected,
+            flags: { WHICH: command, STORE_FAILURES: Boolean(options.storeFailures) },
+            log: (message) => emit({ type: 'log', level: 'info', message }),
+          });
+          return executeNodes(
+            {
+              session,
+              graph: parsed.graph,
+              adapter,
+              emit,
+              targetDir: parsed.targetDir,
+              command,
+              registry: REGISTRY,
+              signal: options.signal,
+              microbatch: { ...eventTime, previousBatchResults: options.previousBatchResults },
+            },
+            selected,
+            { threads: parsed.loaded.target.threads, failFast: Boolean(options.failFast), testsGateChildren: kind.testsGateChildren, runHooks: true },
+          );
+        });
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeJson(join(parsed.targetDir, 'run_results.json'), buildRunResults(results, { invocationId: parsed.invocationId, command, elapsedSeconds, now: parsed.now, options }));
   emit({ type: 'run_finished', command, results, elapsedSeconds, interrupted: Boolean(options.signal?.aborted) });
@@ -89,4 +104,3 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
 export const run = (options: RunOptions = {}) => execute('run', options);
 export const build = (options: RunOptions = {}) => execute('build', options);
 export const seed = (options: RunOptions = {}) => execute('seed', options);
-

@@ -19,6 +19,7 @@ import type { EventSink, NodeResult } from '../execution/types.js';
 import { TEMPLATE_GLOBALS, load } from './features.js';
 import { kpiLog } from '../artifacts/kpi-log.js';
 import { redactor } from '../support/redact.js';
+import { assertSelectorsMatch } from '../graph/unmatched-selectors.js';
 
 export interface ProjectOptions extends LoadOptions {
   onEvent?: EventSink;
@@ -116,6 +117,8 @@ function readState(stateDir: string | undefined, projectDir: string): { manifest
 
 export function select(parsed: ParsedProject, selection: SelectionOptions, resourceTypes: readonly ResourceType[], indirectTests = false): string[] {
   const state = readState(selection.state, parsed.loaded.config.projectDir);
+  assertSelectorsMatch(parsed.graph, selection.select, '--select');
+  assertSelectorsMatch(parsed.graph, selection.exclude, '--exclude');
   return selectNodes(parsed.graph, {
     select: selection.select,
     exclude: selection.exclude,

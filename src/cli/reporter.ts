@@ -179,7 +179,7 @@ export class Reporter {
       }
         break;
       case 'log':
-        this.line(event.message);
+        this.line(event.level === 'warn' ? `[WARNING] ${event.message}` : event.message);
         break;
       case 'run_finished':
         this.summary(event.results, event.elapsedSeconds, Boolean(event.interrupted));

@@ -52,7 +52,7 @@ function configValueMatches(value: unknown, wanted: string): boolean {
   return globMatch(wanted, String(value));
 }
 
-function methodMatches(atom: SelectorAtom, member: GraphMember, input: SelectionInput): boolean {
+export function methodMatches(atom: SelectorAtom, member: GraphMember, input: SelectionInput): boolean {
   const node = asNode(member);
   const value = atom.value;
   switch (atom.method) {
