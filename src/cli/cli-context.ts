@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ProjectOptions, SelectionOptions } from '../api.js';
 import { formatError, KpiError } from '../errors.js';
+import { DiagnosticsError, formatDiagnostic } from '../support/diagnostics.js';
 import { Reporter, type LogFormat, type Output } from './reporter.js';
 
 export interface GlobalFlags {
@@ -67,7 +68,7 @@ export class CliContext {
     try {
       this.exitCode = await body();
     } catch (error) {
-      this.err.write(`${formatError(error, Boolean(this.flags.debug))}\n`);
+      this.err.write(`${renderError(error, Boolean(this.flags.debug))}\n`);
       this.exitCode = error instanceof KpiError ? error.exitCode : 2;
     }
   }
@@ -79,4 +80,12 @@ export function addSelectionOptions(command: Command): Command {
     .option('-m, --models <selectors...>', 'alias of --select')
     .option('--exclude <selectors...>', 'nodes to leave out')
     .option('--state <dir>', 'folder with an earlier manifest.json, for state: selectors');
+}
+
+/** A load's errors one after another, each with its own hint; any other error as formatError shows it. */
+function renderError(error: unknown, debug: boolean): string {
+  if (!(error instanceof DiagnosticsError) || error.errors.length < 2) return formatError(error, debug);
+  const lines = [...error.errors.map(formatDiagnostic), `${error.errors.length} errors`];
+  if (debug && error.stack) lines.push(error.stack);
+  return lines.join('\n');
 }
