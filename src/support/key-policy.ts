@@ -1,4 +1,4 @@
-import { closestMatch, editDistance, type SourceLocation } from '../errors.js';
+import { closestMatch, type SourceLocation } from '../errors.js';
 import type { Diagnostics } from './diagnostics.js';
 
 /**
@@ -28,15 +28,28 @@ export interface KeyProblem {
   hint?: string;
 }
 
+/** Edits from `a` to `b`, a swap of two neighbours counting as one (`prot` for `port`): the slips of typing. */
+function slipDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+    }
+  }
+  return rows[a.length][b.length];
+}
+
 /**
- * The known key `key` is a slip of: at most two edits away (case aside), and fewer edits
+ * The known key `key` is a slip of: at most two slips away (case aside), and fewer slips
  * than half its length, so a short key of the user's own (`data`) is not taken for `meta`.
  */
 export function nearMiss(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const distance = slipDistance(key.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return bestDistance <= 2 && bestDistance * 2 < key.length ? best : undefined;

@@ -35,6 +35,8 @@ describe('key policy', () => {
     expect(nearMiss('expected', ['expect'])).toBe('expect');
     expect(nearMiss('kpi', ['kpis'])).toBe('kpis');
     expect(nearMiss('mterializd', ['materialized'])).toBe('materialized');
+    // Two neighbours swapped is one slip.
+    expect(nearMiss('prot', ['port'])).toBe('port');
     expect(nearMiss('mtrializd', ['materialized'])).toBeUndefined();
     expect(nearMiss('data', ['meta'])).toBeUndefined();
     expect(nearMiss('ab', ['a'])).toBeUndefined();

@@ -70,6 +70,16 @@ describe('bad test declarations', () => {
     }
   });
 
+  it('reports every bad test of a file at once, each where it is written', async () => {
+    const error = await parseError('          - uniqe\n          - accepted_values:\n              quote: false\n');
+    expect(error).toMatchObject({ code: 'KPI_TEST_INVALID', location: { file: 'models/schema.yml', line: 7, column: 13 } });
+    expect(error.message.split('\n')).toEqual([
+      "there is no test named 'uniqe'. Did you mean 'unique'?",
+      "KPI_TEST_INVALID: models/schema.yml:8:13: test 'accepted_values' needs the argument 'values'",
+      '  hint: add values: ... under accepted_values',
+    ]);
+  });
+
   it('asks for a column when a column test is declared on a model', async () => {
     const dir = makeProject({
       'kpi_project.yml': 'name: bad\n',
