@@ -5,9 +5,9 @@ import { describeValue } from '../support/describe-value.js';
 import type { Diagnostics } from '../support/diagnostics.js';
 import { isPlainObject } from '../support/is-plain-object.js';
 import type { KeyPolicy } from '../support/key-policy.js';
-import { readYamlFile } from './yaml-file.js';
+import { readYamlFile, type YamlFile } from './yaml-file.js';
 import { YamlReader } from './yaml-reader.js';
-import type { SourceLocation } from '../errors.js';
+import { KpiError, type SourceLocation } from '../errors.js';
 
 /** The files a project lists its packages in, as dbt reads them. */
 export const PACKAGE_FILES = ['packages.yml', 'dependencies.yml'] as const;
@@ -81,7 +81,16 @@ export function readPackageSpecs(projectDir: string, diagnostics: Diagnostics, c
   const present = PACKAGE_FILES.filter((name) => existsSync(join(projectDir, name)));
   const withPackages: Array<{ reader: YamlReader; entries: unknown }> = [];
   for (const name of present) {
-    const reader = new YamlReader(readYamlFile(join(projectDir, name), displayDir ? `${displayDir}/${name}` : name), diagnostics, { invalid: 'KPI_PACKAGE_INVALID' });
+    let yaml: YamlFile;
+    try {
+      yaml = readYamlFile(join(projectDir, name), displayDir ? `${displayDir}/${name}` : name);
+    } catch (error) {
+      // A syntax error is reported with the rest, not thrown past them.
+      if (!(error instanceof KpiError)) throw error;
+      diagnostics.error(error.code, error.message, error.location, error.hint);
+      continue;
+    }
+    const reader = new YamlReader(yaml, diagnostics, { invalid: 'KPI_PACKAGE_INVALID' });
     if (!isPlainObject(reader.yaml.data)) {
       reader.failAt({ file: reader.file, line: 1 }, `${reader.file} must be a mapping with a 'packages:' list, got ${describeValue(reader.yaml.data)}`);
       continue;
