@@ -97,11 +97,11 @@ export function resolveTarget(lookup: ProfileLookup, context: ConfigRenderContex
   const seen: string[] = [];
   for (const path of existing) {
     const yaml = readYamlFile(path);
-    // An empty file reads as {}; dbt's `config:` block (usage statistics, colours) is not a profile.
     if (!isPlainObject(yaml.data)) {
       diagnostics.error('KPI_CONFIG_INVALID', `${yaml.file} must be a mapping of profile names to profiles, got ${describeValue(yaml.data)}`, { file: yaml.file, line: 1 });
       continue;
     }
+    // dbt's `config:` block (usage statistics, colours) is not a profile.
     seen.push(...Object.keys(yaml.data).filter((key) => key !== 'config'));
     if (yaml.data[lookup.profileName] !== undefined) return targetFromProfile(new YamlReader(yaml, diagnostics), lookup, context);
   }
@@ -154,7 +154,7 @@ function targetFromProfile(reader: YamlReader, lookup: ProfileLookup, context: C
   const password = output.password ?? output.pass;
   if (password !== undefined && password !== null) context.secrets?.add(String(password));
   const url = output.url === undefined || output.url === null ? null : parseUrl(reader, output.url, [...path, 'url'], context);
-  if (url === null && !output.host && (output.url === undefined || output.url === null)) reader.fail(path, 'needs host (or url)');
+  if ((output.url === undefined || output.url === null) && !output.host) reader.fail(path, 'needs host (or url)');
   return {
     type: 'postgres',
     name: targetName,

@@ -111,7 +111,7 @@ function stringList(reader: YamlReader, data: Record<string, unknown>, key: stri
   return fallback;
 }
 
-function path(reader: YamlReader, data: Record<string, unknown>, key: string, fallback: string): string {
+function pathValue(reader: YamlReader, data: Record<string, unknown>, key: string, fallback: string): string {
   const value = data[key];
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'string' && value !== '') return value;
@@ -126,14 +126,6 @@ function hookList(reader: YamlReader, data: Record<string, unknown>, key: string
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
   reader.fail([key], 'must be a SQL statement or a list of them');
   return [];
-}
-
-function tree(reader: YamlReader, data: Record<string, unknown>, key: string): ConfigTree {
-  const value = data[key];
-  if (value === undefined || value === null) return {};
-  if (isPlainObject(value)) return value;
-  reader.fail([key], 'must be a mapping');
-  return {};
 }
 
 function dispatchList(reader: YamlReader, data: Record<string, unknown>): DispatchConfig[] {
@@ -168,7 +160,7 @@ export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostic
   if (data.profile !== undefined && data.profile !== null && typeof data.profile !== 'string') {
     reader.fail(['profile'], 'must be the name of a profile');
   }
-  const trees = Object.fromEntries(CONFIG_TREES.map((key) => [key, tree(reader, data, key)])) as Record<(typeof CONFIG_TREES)[number], ConfigTree>;
+  const trees = Object.fromEntries(CONFIG_TREES.map((key) => [key, reader.mapping(data[key], [key], 'package and folder names to configs')])) as Record<(typeof CONFIG_TREES)[number], ConfigTree>;
   for (const key of CONFIG_TREES) checkConfigTree(trees[key], key, diagnostics, (keys) => file.locate(keys));
 
   return {
@@ -184,9 +176,9 @@ export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostic
     snapshotPaths: stringList(reader, data, 'snapshot-paths', ['snapshots']),
     analysisPaths: stringList(reader, data, 'analysis-paths', ['analyses']),
     docsPaths: stringList(reader, data, 'docs-paths', []),
-    targetPath: path(reader, data, 'target-path', 'target'),
-    logPath: path(reader, data, 'log-path', 'logs'),
-    packagesInstallPath: path(reader, data, 'packages-install-path', 'dbt_packages'),
+    targetPath: pathValue(reader, data, 'target-path', 'target'),
+    logPath: pathValue(reader, data, 'log-path', 'logs'),
+    packagesInstallPath: pathValue(reader, data, 'packages-install-path', 'dbt_packages'),
     cleanTargets: stringList(reader, data, 'clean-targets', ['target']),
     vars: projectVars,
     models: trees.models,
