@@ -68,6 +68,8 @@ export function readTestEntry(spec: unknown, columnName: string | null, location
   if (!isPlainObject(rawArgs)) throw invalid(`the arguments of test '${testName}' must be a mapping, not ${JSON.stringify(rawArgs)}`);
 
   const args: Record<string, unknown> = structuredClone(rawArgs);
+  if (args.config !== undefined && args.config !== null && !isPlainObject(args.config))
+    throw invalid(`'config' of test '${testName}' must be a mapping of configs, not ${JSON.stringify(args.config)}`);
   const nested = isPlainObject(args.config) ? { ...args.config } : {};
   delete args.config;
   if (args.arguments !== undefined) {
