@@ -1,4 +1,5 @@
 import type { NodeResult } from '../execution/types.js';
+import { isPlainObject } from '../support/is-plain-object.js';
 
 export interface RunResultsInput {
   invocationId: string;
@@ -14,7 +15,7 @@ const SECRET_KEYS = /password|secret|token|adapter|onEvent|env/i;
 export function buildRunResults(results: NodeResult[], input: RunResultsInput) {
   const args: Record<string, unknown> = { which: input.command };
   for (const [key, value] of Object.entries(input.options)) {
-    if (SECRET_KEYS.test(key) || typeof value === 'function' || (typeof value === 'object' && value !== null && !Array.isArray(value))) continue;
+    if (SECRET_KEYS.test(key) || typeof value === 'function' || isPlainObject(value)) continue;
     args[key] = value;
   }
   return {

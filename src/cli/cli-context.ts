@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ProjectOptions, SelectionOptions } from '../api.js';
 import { formatError, KpiError } from '../errors.js';
+import { DiagnosticsError, formatDiagnostic } from '../support/diagnostics.js';
 import { Reporter, type LogFormat, type Output } from './reporter.js';
 
 export interface GlobalFlags {
@@ -92,7 +93,7 @@ export class CliContext {
       this.exitCode = await body();
     } catch (error) {
       if (this.flags.logFormat === 'json') this.out.write(`${JSON.stringify(errorEvent(error, Boolean(this.flags.debug)))}\n`);
-      else this.err.write(`${formatError(error, Boolean(this.flags.debug))}\n`);
+      else this.err.write(`${renderError(error, Boolean(this.flags.debug))}\n`);
       this.exitCode = error instanceof KpiError ? error.exitCode : 2;
     }
   }
@@ -122,6 +123,7 @@ export async function untilInterrupted<T>(fn: (signal: AbortSignal) => Promise<T
 /** An error as one JSON log line, in the shape of the other events. */
 function errorEvent(error: unknown, debug: boolean): Record<string, unknown> {
   const base = { ts: new Date().toISOString(), type: 'error', level: 'error' };
+  if (error instanceof DiagnosticsError) return { ...base, code: error.code, message: error.message, location: error.location ?? null, hint: error.hint ?? null, errors: error.errors };
   if (error instanceof KpiError) return { ...base, code: error.code, message: error.message, location: error.location ?? null, hint: error.hint ?? null, node: error.node ?? null };
   return { ...base, code: 'KPI_INTERNAL', message: formatError(error, debug) };
 }
@@ -132,4 +134,12 @@ export function addSelectionOptions(command: Command): Command {
     .option('-m, --models <selectors...>', 'alias of --select')
     .option('--exclude <selectors...>', 'nodes to leave out')
     .option('--state <dir>', 'folder with an earlier manifest.json, for state: selectors');
+}
+
+/** A load's errors one after another, each with its own hint; any other error as formatError shows it. */
+function renderError(error: unknown, debug: boolean): string {
+  if (!(error instanceof DiagnosticsError) || error.errors.length < 2) return formatError(error, debug);
+  const lines = [...error.errors.map(formatDiagnostic), `${error.errors.length} errors`];
+  if (debug && error.stack) lines.push(error.stack);
+  return lines.join('\n');
 }

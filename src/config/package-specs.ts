@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
+import { describeValue } from '../support/describe-value.js';
 import type { Diagnostics } from '../support/diagnostics.js';
+import { isPlainObject } from '../support/is-plain-object.js';
+import type { KeyPolicy } from '../support/key-policy.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
-import type { SourceLocation } from '../errors.js';
+import { YamlReader } from './yaml-reader.js';
+import { KpiError, type SourceLocation } from '../errors.js';
 
 /** The files a project lists its packages in, as dbt reads them. */
 export const PACKAGE_FILES = ['packages.yml', 'dependencies.yml'] as const;
@@ -16,6 +20,18 @@ export type PackageSpec =
   | { kind: 'tarball'; url: string; name: string | null; location: SourceLocation };
 
 const KINDS = ['local', 'package', 'git', 'tarball', 'private'] as const;
+
+/** `projects:` is dbt Mesh's list in dependencies.yml: cross-project refs, which kpi does not resolve. */
+const FILE_KEYS: KeyPolicy<'packages'> = { known: ['packages'], tolerated: ['projects'], unknown: 'warn' };
+
+/** The keys of an entry, by its kind: a misspelt `revison` would silently install the default branch. */
+const ENTRY_KEYS: Record<(typeof KINDS)[number], KeyPolicy> = {
+  local: { known: ['local'], unknown: 'warn' },
+  package: { known: ['package', 'version'], tolerated: ['install-prerelease'], unknown: 'warn' },
+  git: { known: ['git', 'revision', 'subdirectory'], tolerated: ['warn-unpinned'], unknown: 'warn' },
+  tarball: { known: ['tarball', 'name'], unknown: 'warn' },
+  private: { known: ['private', 'revision', 'subdirectory'], tolerated: ['provider', 'warn-unpinned'], unknown: 'warn' },
+};
 
 /** How an entry reads in packages.yml, for messages. */
 export function describeSpec(spec: PackageSpec): string {
@@ -63,49 +79,58 @@ export function sameName(a: string, b: string): boolean {
  */
 export function readPackageSpecs(projectDir: string, diagnostics: Diagnostics, context: ConfigRenderContext, displayDir = ''): PackageSpec[] {
   const present = PACKAGE_FILES.filter((name) => existsSync(join(projectDir, name)));
-  const withPackages: Array<{ file: YamlFile; entries: unknown }> = [];
+  const withPackages: Array<{ reader: YamlReader; entries: unknown }> = [];
   for (const name of present) {
-    const file = readYamlFile(join(projectDir, name), displayDir ? `${displayDir}/${name}` : name);
-    const data = (file.data ?? {}) as Record<string, unknown>;
-    if (typeof data !== 'object' || Array.isArray(data)) {
-      diagnostics.error('KPI_PACKAGE_INVALID', `${file.file} must be a mapping with a 'packages:' list`, { file: file.file, line: 1 });
+    let yaml: YamlFile;
+    try {
+      yaml = readYamlFile(join(projectDir, name), displayDir ? `${displayDir}/${name}` : name);
+    } catch (error) {
+      // A syntax error is reported with the rest, not thrown past them.
+      if (!(error instanceof KpiError)) throw error;
+      diagnostics.error(error.code, error.message, error.location, error.hint);
       continue;
     }
-    if (data.packages !== undefined && data.packages !== null) withPackages.push({ file, entries: renderConfigStrings(data.packages, context, file, new Set(), ['packages']) });
+    const reader = new YamlReader(yaml, diagnostics, { invalid: 'KPI_PACKAGE_INVALID' });
+    if (!isPlainObject(reader.yaml.data)) {
+      reader.failAt({ file: reader.file, line: 1 }, `${reader.file} must be a mapping with a 'packages:' list, got ${describeValue(reader.yaml.data)}`);
+      continue;
+    }
+    const data = reader.entry(reader.yaml.data, [], FILE_KEYS, 'packages');
+    if (data.packages !== undefined && data.packages !== null) withPackages.push({ reader, entries: renderConfigStrings(data.packages, context, reader.yaml, new Set(), ['packages']) });
   }
   if (withPackages.length > 1) {
-    diagnostics.error('KPI_PACKAGE_INVALID', 'packages are listed in both packages.yml and dependencies.yml', { file: withPackages[1].file.file }, 'keep the packages: list in one of them, as dbt requires');
+    diagnostics.error('KPI_PACKAGE_INVALID', 'packages are listed in both packages.yml and dependencies.yml', { file: withPackages[1].reader.file }, 'keep the packages: list in one of them, as dbt requires');
     return [];
   }
   const [listing] = withPackages;
   if (!listing) return [];
-  const { file, entries } = listing;
+  const { reader, entries } = listing;
   if (!Array.isArray(entries)) {
-    diagnostics.error('KPI_PACKAGE_INVALID', "'packages' must be a list of packages", file.locate(['packages']));
+    reader.failAt(reader.locate(['packages']), "'packages' must be a list of packages");
     return [];
   }
   const specs: PackageSpec[] = [];
   entries.forEach((entry, index) => {
-    const location = file.locate(['packages', index]);
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      diagnostics.error('KPI_PACKAGE_INVALID', `packages[${index}] must be a mapping such as {local: ../my_package}`, location);
+    const location = reader.locate(['packages', index]);
+    if (!isPlainObject(entry)) {
+      reader.failAt(location, `packages[${index}] must be a mapping such as {local: ../my_package}`);
       return;
     }
-    const values = entry as Record<string, unknown>;
-    const kinds = KINDS.filter((kind) => kind in values);
+    const kinds = KINDS.filter((kind) => kind in entry);
     if (kinds.length !== 1) {
-      diagnostics.error('KPI_PACKAGE_INVALID', `packages[${index}] must have exactly one of ${KINDS.join(', ')}`, location);
+      reader.failAt(location, `packages[${index}] must have exactly one of ${KINDS.join(', ')}`);
       return;
     }
     const [kind] = kinds;
-    const text = (key: string) => (values[key] === undefined || values[key] === null ? null : String(values[key]));
+    reader.checkKeys(entry, ENTRY_KEYS[kind], ['packages', index]);
+    const text = (key: string) => (entry[key] === undefined || entry[key] === null ? null : String(entry[key]));
     const value = text(kind);
     if (!value) {
-      diagnostics.error('KPI_PACKAGE_INVALID', `packages[${index}].${kind} is empty`, file.locate(['packages', index, kind]));
+      reader.failAt(reader.locate(['packages', index, kind]), `packages[${index}].${kind} is empty`);
       return;
     }
     if (kind === 'local') specs.push({ kind: 'local', path: value, location });
-    else if (kind === 'package') specs.push({ kind: 'hub', package: value, version: values.version ?? null, location });
+    else if (kind === 'package') specs.push({ kind: 'hub', package: value, version: entry.version ?? null, location });
     else if (kind === 'tarball') specs.push({ kind: 'tarball', url: value, name: text('name'), location });
     else specs.push({ kind: 'git', url: value, revision: text('revision'), subdirectory: text('subdirectory'), location });
   });

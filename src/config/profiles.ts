@@ -2,9 +2,13 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KpiError, didYouMean } from '../errors.js';
-import { checkUnknownKey, type Diagnostics } from '../support/diagnostics.js';
+import { describeValue } from '../support/describe-value.js';
+import type { Diagnostics } from '../support/diagnostics.js';
+import { isPlainObject } from '../support/is-plain-object.js';
+import type { KeyPolicy } from '../support/key-policy.js';
 import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
-import { readYamlFile, type YamlFile } from './yaml-file.js';
+import { readYamlFile, type YamlPath } from './yaml-file.js';
+import { YamlReader } from './yaml-reader.js';
 
 interface TargetBase {
   /** The target's name (`dev`, `prod`), as `target.name` shows it. */
@@ -40,8 +44,14 @@ export type TargetConfig = PgliteTarget | PostgresTarget;
 export const DEFAULT_SCHEMA = 'kpi_sandbox';
 export const DEFAULT_EMBEDDED_PATH = '.kpi/pglite';
 
-const POSTGRES_KEYS = ['type', 'host', 'port', 'user', 'username', 'password', 'pass', 'dbname', 'database', 'schema', 'threads', 'url', 'sslmode', 'connect_timeout', 'keepalives_idle', 'search_path', 'role', 'retries', 'sslcert', 'sslkey', 'sslrootcert', 'application_name'];
-const PGLITE_KEYS = ['type', 'path', 'schema', 'threads'];
+const PROFILE_KEYS: KeyPolicy<'target' | 'outputs'> = { known: ['target', 'outputs'], unknown: 'warn' };
+/** dbt-postgres' connection keys: those kpi uses, and those it accepts and leaves to the server's defaults. */
+const POSTGRES_KEYS: KeyPolicy = {
+  known: ['type', 'host', 'port', 'user', 'username', 'password', 'pass', 'dbname', 'database', 'schema', 'threads', 'url', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'connect_timeout'],
+  tolerated: ['keepalives_idle', 'search_path', 'role', 'retries', 'application_name'],
+  unknown: 'warn',
+};
+const PGLITE_KEYS: KeyPolicy = { known: ['type', 'path', 'schema', 'threads'], unknown: 'warn' };
 
 export interface ProfileLookup {
   projectDir: string;
@@ -90,59 +100,64 @@ export function resolveTarget(lookup: ProfileLookup, context: ConfigRenderContex
   const seen: string[] = [];
   for (const path of existing) {
     const yaml = readYamlFile(path);
-    const profiles = (yaml.data ?? {}) as Record<string, unknown>;
-    if (typeof profiles !== 'object' || Array.isArray(profiles)) continue;
-    seen.push(...Object.keys(profiles).filter((key) => key !== 'config'));
-    if (profiles[lookup.profileName] !== undefined) return targetFromProfile(yaml, lookup, context, diagnostics);
+    if (!isPlainObject(yaml.data)) {
+      diagnostics.error('KPI_CONFIG_INVALID', `${yaml.file} must be a mapping of profile names to profiles, got ${describeValue(yaml.data)}`, { file: yaml.file, line: 1 });
+      continue;
+    }
+    // dbt's `config:` block (usage statistics, colours) is not a profile.
+    seen.push(...Object.keys(yaml.data).filter((key) => key !== 'config'));
+    if (yaml.data[lookup.profileName] !== undefined) return targetFromProfile(new YamlReader(yaml, diagnostics), lookup, context);
   }
   throw new KpiError('KPI_PROFILE_NOT_FOUND', `profile '${lookup.profileName}' is not in ${existing.join(' or ')}.${didYouMean(lookup.profileName, seen)}`, {
     hint: "the project file's 'profile:' names the profile to use",
   });
 }
 
-function targetFromProfile(yaml: YamlFile, lookup: ProfileLookup, context: ConfigRenderContext, diagnostics: Diagnostics): TargetConfig {
+/** Placeholder for a target whose problems are in the diagnostics: loadProject throws them before anything connects. */
+function unusable(name: string, profileName: string): PostgresTarget {
+  return { ...targetFromUrl('postgres://unusable', DEFAULT_SCHEMA, 1), name, profileName };
+}
+
+/**
+ * The target of the profile `lookup` names. Problems in the profile go to the reader's
+ * diagnostics, all of them; what comes back then is a placeholder the caller never uses.
+ */
+function targetFromProfile(reader: YamlReader, lookup: ProfileLookup, context: ConfigRenderContext): TargetConfig {
   const profileName = lookup.profileName as string;
-  const profile = (yaml.data as Record<string, unknown>)[profileName] as Record<string, unknown> | null;
-  const outputs = (profile?.outputs ?? {}) as Record<string, unknown>;
-  const targetName = lookup.targetName ?? (typeof profile?.target === 'string' ? (profile.target as string) : 'dev');
+  const profile = reader.entry((reader.yaml.data as Record<string, unknown>)[profileName], [profileName], PROFILE_KEYS, 'target and outputs');
+  const outputs = reader.mapping(profile.outputs, [profileName, 'outputs'], 'target names to connections');
+  if (profile.target !== undefined && typeof profile.target !== 'string') reader.fail([profileName, 'target'], `must be the name of a target, got ${describeValue(profile.target)}`);
+  const targetName = lookup.targetName ?? (typeof profile.target === 'string' ? profile.target : 'dev');
   const raw = outputs[targetName];
-  if (!raw || typeof raw !== 'object') {
-    throw new KpiError('KPI_TARGET_NOT_FOUND', `target '${targetName}' is not in profile '${profileName}'.${didYouMean(targetName, Object.keys(outputs))}`, {
-      location: yaml.locate([profileName, 'outputs']),
-      hint: `targets there: ${Object.keys(outputs).join(', ') || 'none'}`,
-    });
+  if (raw === undefined) {
+    const targets = Object.keys(outputs);
+    reader.failAt(reader.locate([profileName, 'outputs']), `target '${targetName}' is not in profile '${profileName}'.${didYouMean(targetName, targets)}`, `targets there: ${targets.join(', ') || 'none'}`, 'KPI_TARGET_NOT_FOUND');
+    return unusable(targetName, profileName);
+  }
+  if (!isPlainObject(raw)) {
+    reader.fail([profileName, 'outputs', targetName], `must be a mapping of connection settings, got ${describeValue(raw)}`);
+    return unusable(targetName, profileName);
   }
   const path = [profileName, 'outputs', targetName];
-  const output = renderConfigStrings(raw, context, yaml, new Set(), path) as Record<string, unknown>;
+  const output = renderConfigStrings(raw, context, reader.yaml, new Set(), path) as Record<string, unknown>;
   const type = output.type ?? 'postgres';
-  const threads = lookup.threads ?? positiveInteger(output.threads, 1, yaml, [...path, 'threads']);
+  const threads = lookup.threads ?? positiveInteger(reader, output.threads, 1, [...path, 'threads']);
   const schema = typeof output.schema === 'string' && output.schema ? output.schema : DEFAULT_SCHEMA;
   if (type === 'pglite') {
-    for (const key of Object.keys(output)) {
-      if (!PGLITE_KEYS.includes(key)) checkUnknownKey(diagnostics, key, PGLITE_KEYS, [...path, key].join('.'), yaml.locate([...path, key]));
-    }
+    reader.checkKeys(output, PGLITE_KEYS, path);
     const dataPath = output.path;
     const resolved = dataPath === ':memory:' || dataPath === 'memory' ? null : resolve(lookup.projectDir, typeof dataPath === 'string' ? dataPath : DEFAULT_EMBEDDED_PATH);
     return { type: 'pglite', name: targetName, profileName, schema, threads, path: resolved };
   }
   if (type !== 'postgres') {
-    throw new KpiError('KPI_CONFIG_INVALID', `target type '${String(type)}' is not supported: use postgres or pglite`, {
-      location: yaml.locate([...path, 'type']),
-    });
+    reader.fail([...path, 'type'], `is '${String(type)}', which kpi does not support: use postgres or pglite`);
+    return unusable(targetName, profileName);
   }
-  for (const key of Object.keys(output)) {
-    if (!POSTGRES_KEYS.includes(key)) checkUnknownKey(diagnostics, key, POSTGRES_KEYS, [...path, key].join('.'), yaml.locate([...path, key]));
-  }
+  reader.checkKeys(output, POSTGRES_KEYS, path);
   const password = output.password ?? output.pass;
   if (password !== undefined && password !== null) context.secrets?.add(String(password));
-  const url = typeof output.url === 'string' ? output.url : null;
-  if (url) {
-    const parsed = new URL(url);
-    if (parsed.password) context.secrets?.add(decodeURIComponent(parsed.password));
-  }
-  if (!url && !output.host) {
-    throw new KpiError('KPI_CONFIG_INVALID', `postgres target '${targetName}' needs host (or url)`, { location: yaml.locate(path) });
-  }
+  const url = output.url === undefined || output.url === null ? null : parseUrl(reader, output.url, [...path, 'url'], context);
+  if ((output.url === undefined || output.url === null) && !output.host) reader.fail(path, 'needs host (or url)');
   return {
     type: 'postgres',
     name: targetName,
@@ -151,7 +166,7 @@ function targetFromProfile(yaml: YamlFile, lookup: ProfileLookup, context: Confi
     threads,
     url,
     host: typeof output.host === 'string' ? output.host : null,
-    port: positiveInteger(output.port, 5432, yaml, [...path, 'port']),
+    port: positiveInteger(reader, output.port, 5432, [...path, 'port']),
     user: stringOrNull(output.user ?? output.username),
     password: stringOrNull(password),
     dbname: stringOrNull(output.dbname ?? output.database),
@@ -159,19 +174,34 @@ function targetFromProfile(yaml: YamlFile, lookup: ProfileLookup, context: Confi
     sslrootcert: stringOrNull(output.sslrootcert),
     sslcert: stringOrNull(output.sslcert),
     sslkey: stringOrNull(output.sslkey),
-    connectTimeout: output.connect_timeout === undefined ? null : positiveInteger(output.connect_timeout, 10, yaml, [...path, 'connect_timeout']),
+    connectTimeout: output.connect_timeout === undefined ? null : positiveInteger(reader, output.connect_timeout, 10, [...path, 'connect_timeout']),
   };
+}
+
+/** A connection URL, its password kept secret; a malformed one is reported (the URL itself is not shown: it may hold the password). */
+function parseUrl(reader: YamlReader, url: unknown, path: YamlPath, context: ConfigRenderContext): string | null {
+  let parsed: URL;
+  try {
+    if (typeof url !== 'string') throw new TypeError('not text');
+    parsed = new URL(url);
+  } catch {
+    reader.fail(path, 'is not a URL such as postgres://user@host:5432/dbname');
+    return null;
+  }
+  if (parsed.password) context.secrets?.add(decodeURIComponent(parsed.password));
+  return url;
 }
 
 function stringOrNull(value: unknown): string | null {
   return value === undefined || value === null ? null : String(value);
 }
 
-function positiveInteger(value: unknown, fallback: number, yaml: YamlFile, path: (string | number)[]): number {
+function positiveInteger(reader: YamlReader, value: unknown, fallback: number, path: YamlPath): number {
   if (value === undefined || value === null) return fallback;
   const number = typeof value === 'string' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 1) {
-    throw new KpiError('KPI_CONFIG_INVALID', `'${path.join('.')}' must be a positive whole number, got ${JSON.stringify(value)}`, { location: yaml.locate(path) });
+    reader.fail(path, `must be a positive whole number, got ${describeValue(value)}`);
+    return fallback;
   }
   return number;
 }

@@ -2,9 +2,14 @@ import type { DispatchConfig } from '../template/macro-scope.js';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KpiError } from '../errors.js';
-import { checkUnknownKey, type Diagnostics } from '../support/diagnostics.js';
+import { describeValue } from '../support/describe-value.js';
+import type { Diagnostics } from '../support/diagnostics.js';
+import { isPlainObject } from '../support/is-plain-object.js';
+import type { KeyPolicy } from '../support/key-policy.js';
+import { checkConfigTree } from './config-keys.js';
 import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
-import { readYamlFile, type YamlFile } from './yaml-file.js';
+import { readYamlFile } from './yaml-file.js';
+import { YamlReader } from './yaml-reader.js';
 
 export const PROJECT_FILES = ['kpi_project.yml', 'dbt_project.yml'] as const;
 
@@ -45,48 +50,45 @@ export interface ProjectConfig {
   extensions: Record<string, unknown>;
 }
 
-/** Keys dbt knows; those we do not act on are accepted and ignored, as dbt projects carry them. */
-const KNOWN_KEYS = [
-  'name',
-  'version',
-  'config-version',
-  'profile',
-  'model-paths',
-  'source-paths',
-  'seed-paths',
-  'data-paths',
-  'macro-paths',
-  'test-paths',
-  'snapshot-paths',
-  'analysis-paths',
-  'docs-paths',
-  'asset-paths',
-  'target-path',
-  'log-path',
-  'packages-install-path',
-  'clean-targets',
-  'query-comment',
-  'require-dbt-version',
-  'quoting',
-  'on-run-start',
-  'on-run-end',
-  'vars',
-  'models',
-  'seeds',
-  'snapshots',
-  'sources',
-  'tests',
-  'data_tests',
-  'unit_tests',
-  'flags',
-  'dispatch',
-  'restrict-access',
-  'dbt-cloud',
-  'metrics',
-  'semantic-models',
-  'saved-queries',
-  'exposures',
-];
+/** The project file's keys: those kpi reads, and those dbt knows that kpi accepts and ignores, as dbt projects carry them. */
+const PROJECT_KEYS = {
+  known: [
+    'name',
+    'version',
+    'profile',
+    'model-paths',
+    'source-paths',
+    'seed-paths',
+    'data-paths',
+    'macro-paths',
+    'test-paths',
+    'snapshot-paths',
+    'analysis-paths',
+    'docs-paths',
+    'target-path',
+    'log-path',
+    'packages-install-path',
+    'clean-targets',
+    'on-run-start',
+    'on-run-end',
+    'vars',
+    'models',
+    'seeds',
+    'snapshots',
+    'sources',
+    'tests',
+    'data_tests',
+    'unit_tests',
+    'dispatch',
+  ],
+  tolerated: ['config-version', 'asset-paths', 'query-comment', 'require-dbt-version', 'quoting', 'flags', 'restrict-access', 'dbt-cloud', 'metrics', 'semantic-models', 'saved-queries', 'exposures'],
+  unknown: 'warn',
+} as const satisfies KeyPolicy;
+
+const DISPATCH_KEYS: KeyPolicy = { known: ['macro_namespace', 'search_order'], unknown: 'warn' };
+
+/** Config trees: `+key`s in them are node configs (config-keys.ts). */
+const CONFIG_TREES = ['models', 'seeds', 'snapshots', 'sources', 'tests', 'data_tests', 'unit_tests'] as const;
 
 /** Hooks are rendered when they run, with the run's context, not when the file is read. */
 const RENDER_LATER = new Set(['on-run-start', 'on-run-end', 'pre-hook', 'post-hook', '+pre-hook', '+post-hook', 'pre_hook', 'post_hook', '+pre_hook', '+post_hook']);
@@ -100,65 +102,66 @@ export function findProjectFile(projectDir: string): string {
   });
 }
 
-function stringList(file: YamlFile, data: Record<string, unknown>, key: string, fallback: string[], diagnostics: Diagnostics): string[] {
+function stringList(reader: YamlReader, data: Record<string, unknown>, key: string, fallback: string[]): string[] {
   const value = data[key];
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
-  diagnostics.error('KPI_CONFIG_INVALID', `'${key}' must be a list of paths`, file.locate([key]));
+  reader.fail([key], 'must be a list of paths');
   return fallback;
 }
 
-function hookList(file: YamlFile, data: Record<string, unknown>, key: string, diagnostics: Diagnostics): string[] {
+function pathValue(reader: YamlReader, data: Record<string, unknown>, key: string, fallback: string): string {
+  const value = data[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'string' && value !== '') return value;
+  reader.fail([key], `must be a path, got ${describeValue(value)}`);
+  return fallback;
+}
+
+function hookList(reader: YamlReader, data: Record<string, unknown>, key: string): string[] {
   const value = data[key];
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
-  diagnostics.error('KPI_CONFIG_INVALID', `'${key}' must be a SQL statement or a list of them`, file.locate([key]));
+  reader.fail([key], 'must be a SQL statement or a list of them');
   return [];
 }
 
-function tree(file: YamlFile, data: Record<string, unknown>, key: string, diagnostics: Diagnostics): ConfigTree {
-  const value = data[key];
-  if (value === undefined || value === null) return {};
-  if (typeof value === 'object' && !Array.isArray(value)) return value as ConfigTree;
-  diagnostics.error('KPI_CONFIG_INVALID', `'${key}' must be a mapping`, file.locate([key]));
-  return {};
+function dispatchList(reader: YamlReader, data: Record<string, unknown>): DispatchConfig[] {
+  const dispatch: DispatchConfig[] = [];
+  reader.list(data.dispatch, ['dispatch'], 'macro_namespace and search_order entries').forEach((value, index) => {
+    const entry = reader.entry(value, ['dispatch', index], DISPATCH_KEYS, 'macro_namespace and search_order');
+    if (typeof entry.macro_namespace !== 'string' || !Array.isArray(entry.search_order) || !entry.search_order.every((item) => typeof item === 'string')) {
+      reader.fail(['dispatch', index], 'needs macro_namespace (a name) and search_order (a list of package names)');
+      return;
+    }
+    dispatch.push({ macro_namespace: entry.macro_namespace, search_order: entry.search_order as string[] });
+  });
+  return dispatch;
 }
 
 export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostics, context: Omit<ConfigRenderContext, 'projectVars'>, extensionKeys: readonly string[] = []): ProjectConfig {
   const projectDir = resolve(projectDirInput);
   const projectFile = findProjectFile(projectDir);
   const file = readYamlFile(join(projectDir, projectFile), projectFile);
-  if (typeof file.data !== 'object' || file.data === null || Array.isArray(file.data)) {
+  if (!isPlainObject(file.data)) {
     throw new KpiError('KPI_CONFIG_INVALID', 'the project file must be a mapping of keys to values', { location: { file: projectFile, line: 1 } });
   }
-  const raw = file.data as Record<string, unknown>;
-  const knownKeys = [...KNOWN_KEYS, ...extensionKeys];
-  for (const key of Object.keys(raw)) {
-    if (!knownKeys.includes(key)) checkUnknownKey(diagnostics, key, knownKeys, key, file.locate([key]));
-  }
-  const varsValue = raw.vars ?? {};
-  if (typeof varsValue !== 'object' || Array.isArray(varsValue)) {
-    diagnostics.error('KPI_CONFIG_INVALID', "'vars' must be a mapping", file.locate(['vars']));
-  }
-  const projectVars = (typeof varsValue === 'object' && !Array.isArray(varsValue) ? varsValue : {}) as Record<string, unknown>;
+  const reader = new YamlReader(file, diagnostics);
+  const raw = reader.entry(file.data, [], { ...PROJECT_KEYS, known: [...PROJECT_KEYS.known, ...extensionKeys] }, 'keys to values');
+  const projectVars = reader.mapping(raw.vars, ['vars'], 'variable names to values');
   const data = renderConfigStrings(raw, { ...context, projectVars }, file, RENDER_LATER) as Record<string, unknown>;
 
   const name = data.name;
   if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    diagnostics.error('KPI_CONFIG_INVALID', "'name' is required: letters, digits and underscores, not starting with a digit", file.locate(['name']));
+    reader.fail(['name'], 'is required: letters, digits and underscores, not starting with a digit');
   }
   if (data.profile !== undefined && data.profile !== null && typeof data.profile !== 'string') {
-    diagnostics.error('KPI_CONFIG_INVALID', "'profile' must be the name of a profile", file.locate(['profile']));
+    reader.fail(['profile'], 'must be the name of a profile');
   }
-  const dispatch = Array.isArray(data.dispatch) ? (data.dispatch as DispatchConfig[]) : [];
-  dispatch.forEach((entry, index) => {
-    if (typeof entry?.macro_namespace !== 'string' || !Array.isArray(entry.search_order)) {
-      diagnostics.error('KPI_CONFIG_INVALID', 'each dispatch entry needs macro_namespace and search_order', file.locate(['dispatch', index]));
-    }
-  });
-  const testsTree = { ...tree(file, data, 'tests', diagnostics), ...tree(file, data, 'data_tests', diagnostics) };
+  const trees = Object.fromEntries(CONFIG_TREES.map((key) => [key, reader.mapping(data[key], [key], 'package and folder names to configs')])) as Record<(typeof CONFIG_TREES)[number], ConfigTree>;
+  for (const key of CONFIG_TREES) checkConfigTree(trees[key], key, diagnostics, (keys) => file.locate(keys));
 
   return {
     name: typeof name === 'string' ? name : 'project',
@@ -166,27 +169,27 @@ export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostic
     profile: typeof data.profile === 'string' ? data.profile : null,
     projectDir,
     projectFile,
-    modelPaths: stringList(file, data, 'model-paths', stringList(file, data, 'source-paths', ['models'], diagnostics), diagnostics),
-    seedPaths: stringList(file, data, 'seed-paths', stringList(file, data, 'data-paths', ['seeds'], diagnostics), diagnostics),
-    macroPaths: stringList(file, data, 'macro-paths', ['macros'], diagnostics),
-    testPaths: stringList(file, data, 'test-paths', ['tests'], diagnostics),
-    snapshotPaths: stringList(file, data, 'snapshot-paths', ['snapshots'], diagnostics),
-    analysisPaths: stringList(file, data, 'analysis-paths', ['analyses'], diagnostics),
-    docsPaths: stringList(file, data, 'docs-paths', [], diagnostics),
-    targetPath: typeof data['target-path'] === 'string' ? (data['target-path'] as string) : 'target',
-    logPath: typeof data['log-path'] === 'string' ? (data['log-path'] as string) : 'logs',
-    packagesInstallPath: typeof data['packages-install-path'] === 'string' ? (data['packages-install-path'] as string) : 'dbt_packages',
-    cleanTargets: stringList(file, data, 'clean-targets', ['target'], diagnostics),
+    modelPaths: stringList(reader, data, 'model-paths', stringList(reader, data, 'source-paths', ['models'])),
+    seedPaths: stringList(reader, data, 'seed-paths', stringList(reader, data, 'data-paths', ['seeds'])),
+    macroPaths: stringList(reader, data, 'macro-paths', ['macros']),
+    testPaths: stringList(reader, data, 'test-paths', ['tests']),
+    snapshotPaths: stringList(reader, data, 'snapshot-paths', ['snapshots']),
+    analysisPaths: stringList(reader, data, 'analysis-paths', ['analyses']),
+    docsPaths: stringList(reader, data, 'docs-paths', []),
+    targetPath: pathValue(reader, data, 'target-path', 'target'),
+    logPath: pathValue(reader, data, 'log-path', 'logs'),
+    packagesInstallPath: pathValue(reader, data, 'packages-install-path', 'dbt_packages'),
+    cleanTargets: stringList(reader, data, 'clean-targets', ['target']),
     vars: projectVars,
-    models: tree(file, data, 'models', diagnostics),
-    seeds: tree(file, data, 'seeds', diagnostics),
-    tests: testsTree,
-    sources: tree(file, data, 'sources', diagnostics),
-    snapshots: tree(file, data, 'snapshots', diagnostics),
-    unitTests: tree(file, data, 'unit_tests', diagnostics),
-    onRunStart: hookList(file, data, 'on-run-start', diagnostics),
-    onRunEnd: hookList(file, data, 'on-run-end', diagnostics),
-    dispatch,
+    models: trees.models,
+    seeds: trees.seeds,
+    tests: { ...trees.tests, ...trees.data_tests },
+    sources: trees.sources,
+    snapshots: trees.snapshots,
+    unitTests: trees.unit_tests,
+    onRunStart: hookList(reader, data, 'on-run-start'),
+    onRunEnd: hookList(reader, data, 'on-run-end'),
+    dispatch: dispatchList(reader, data),
     extensions: Object.fromEntries(extensionKeys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]])),
   };
 }

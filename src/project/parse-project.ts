@@ -7,7 +7,6 @@ import { discoverFiles, type DiscoveredFile } from './discover-files.js';
 import { extractDocBlocks } from './docs-blocks.js';
 import { applyMacroPatches, builtinMacros, macrosFromFiles } from './load-macros.js';
 import { buildManifest } from './build-manifest.js';
-import { checkConfigTree } from './node-config.js';
 import { parseModelFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
 import { PartialParseCache, partialParseKey } from './partial-parse.js';
 import { ProjectRuntime } from '../template/project-runtime.js';
@@ -50,9 +49,6 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
 
   const projectYaml = readYamlFile(join(projectDir, config.projectFile), config.projectFile);
   const locateInProject = (path: string[]) => projectYaml.locate(path);
-  checkConfigTree(config.models, 'models', diagnostics, locateInProject);
-  checkConfigTree(config.seeds, 'seeds', diagnostics, locateInProject);
-  checkConfigTree(config.tests, testsKey(projectYaml.data), diagnostics, locateInProject);
 
   // The root project and each installed package, read alike; package paths are relative to the root project.
   const projects = [{ config, package: undefined as InstalledPackage | undefined }, ...(loaded.packages ?? []).map((installed) => ({ config: installed.config, package: installed }))];
@@ -167,9 +163,4 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     stats: { reused: cache.hits, parsed: fresh.length },
     templateGlobals,
   };
-}
-
-/** The project file names its test config tree `data_tests:` (dbt 1.8+) or `tests:`. */
-function testsKey(data: unknown): string {
-  return typeof data === 'object' && data !== null && 'data_tests' in data ? 'data_tests' : 'tests';
 }

@@ -1,6 +1,10 @@
 import type { Diagnostics } from '../support/diagnostics.js';
+import { describeValue } from '../support/describe-value.js';
+import { isPlainObject } from '../support/is-plain-object.js';
+import type { KeyPolicy } from '../support/key-policy.js';
 import { readYamlFile, type YamlFile, type YamlPath } from '../config/yaml-file.js';
-import { closestMatch, type SourceLocation } from '../errors.js';
+import { YamlReader } from '../config/yaml-reader.js';
+import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
 import type { DiscoveredFile } from './discover-files.js';
 import type { ColumnInfo, FreshnessConfig, FreshnessRule } from '../manifest/types.js';
 
@@ -59,6 +63,9 @@ export interface UnitTestDeclaration {
   spec: Record<string, unknown>;
   file: string;
   location: SourceLocation;
+  /** The file it was read from, and where in it: unit tests are checked once the manifest is built, at these positions. */
+  yaml: YamlFile;
+  path: YamlPath;
 }
 
 export interface PropertyFiles {
@@ -69,15 +76,47 @@ export interface PropertyFiles {
   unitTests: UnitTestDeclaration[];
 }
 
-const TOP_LEVEL = ['version', 'models', 'seeds', 'snapshots', 'analyses', 'sources', 'macros', 'exposures', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'unit_tests', 'data_tests'];
-const NODE_KEYS = ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'constraints', 'versions', 'latest_version', 'access', 'group', 'deprecation_date', 'time_spine'];
-const COLUMN_KEYS = ['name', 'description', 'data_type', 'tests', 'data_tests', 'meta', 'tags', 'quote', 'constraints', 'policy_tags', 'granularity', 'config'];
+/**
+ * The keys of each mapping of a property file: those kpi reads, and those dbt knows that kpi
+ * accepts and ignores. Other keys warn, as dbt tolerates them; a near miss of a key kpi reads
+ * (`descripton`, `model:`) is an error, as what the user wrote would silently not apply.
+ */
+const TOP_KEYS: KeyPolicy = {
+  known: ['models', 'seeds', 'snapshots', 'analyses', 'sources', 'macros', 'unit_tests'],
+  tolerated: ['version', 'exposures', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'data_tests', 'anchors'],
+  unknown: 'warn',
+};
+const NODE_KEYS: KeyPolicy = {
+  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags'],
+  tolerated: ['constraints', 'versions', 'latest_version', 'access', 'group', 'deprecation_date', 'time_spine', 'relation'],
+  unknown: 'warn',
+  noun: 'property',
+};
+const COLUMN_KEYS: KeyPolicy = {
+  known: ['name', 'description', 'data_type', 'tests', 'data_tests', 'meta', 'tags', 'quote', 'config'],
+  tolerated: ['constraints', 'policy_tags', 'granularity'],
+  unknown: 'warn',
+  noun: 'property',
+};
+const SOURCE_KEYS: KeyPolicy = {
+  known: ['name', 'description', 'database', 'schema', 'loader', 'loaded_at_field', 'meta', 'tags', 'config', 'freshness', 'tables'],
+  tolerated: ['loaded_at_query', 'overrides', 'quoting'],
+  unknown: 'warn',
+  noun: 'property',
+};
+const SOURCE_TABLE_KEYS: KeyPolicy = {
+  known: ['name', 'description', 'identifier', 'loaded_at_field', 'meta', 'tags', 'config', 'freshness', 'columns', 'tests', 'data_tests'],
+  tolerated: ['loaded_at_query', 'quoting', 'external', 'docs'],
+  unknown: 'warn',
+  noun: 'property',
+};
+const FRESHNESS_KEYS: KeyPolicy = { known: ['warn_after', 'error_after', 'filter'], unknown: 'warn' };
+const FRESHNESS_RULE_KEYS: KeyPolicy = { known: ['count', 'period'], unknown: 'warn' };
+const MACRO_KEYS: KeyPolicy = { known: ['name', 'description', 'arguments'], tolerated: ['docs', 'meta', 'config'], unknown: 'warn', noun: 'property' };
+const ARGUMENT_KEYS: KeyPolicy = { known: ['name', 'type', 'description'], unknown: 'warn', noun: 'property' };
+const DOCS_KEYS: KeyPolicy = { known: ['show'], tolerated: ['node_color'], unknown: 'warn' };
 
 type Entry = Record<string, unknown>;
-
-function isEntry(value: unknown): value is Entry {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -88,40 +127,39 @@ function stringList(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-function warnUnknown(diagnostics: Diagnostics, entry: Entry, known: string[], yaml: YamlFile, path: YamlPath): void {
-  for (const key of Object.keys(entry)) {
-    if (!known.includes(key)) diagnostics.warn('KPI_CONFIG_UNKNOWN_KEY', `unknown property '${key}' is ignored`, yaml.locate([...path, key]));
+/** The mapping at `path` when it has a `name` (text); otherwise reported, and null. */
+function namedEntry(reader: YamlReader, value: unknown, path: YamlPath, policy: KeyPolicy): (Entry & { name: string }) | null {
+  if (!isPlainObject(value) || typeof value.name !== 'string') {
+    reader.fail(path, isPlainObject(value) ? 'needs a name' : `must be a mapping with a name, got ${describeValue(value)}`);
+    return null;
   }
+  reader.checkKeys(value, policy, path);
+  return value as Entry & { name: string };
 }
 
-function readColumns(
-  diagnostics: Diagnostics,
-  yaml: YamlFile,
-  value: unknown,
-  path: YamlPath,
-  onTests: (column: string, tests: unknown[], testsPath: YamlPath) => void,
-): Record<string, ColumnInfo> {
+/** A `tests:`/`data_tests:` list (the entries are read as tests later, at their positions). */
+function testList(reader: YamlReader, entry: Entry, path: YamlPath): { tests: unknown[]; path: YamlPath } {
+  const key = entry.data_tests !== undefined ? 'data_tests' : 'tests';
+  return { tests: reader.list(entry[key], [...path, key], 'tests'), path: [...path, key] };
+}
+
+function readColumns(reader: YamlReader, value: unknown, path: YamlPath, onTests: (column: string, tests: unknown[], testsPath: YamlPath) => void): Record<string, ColumnInfo> {
   const columns: Record<string, ColumnInfo> = {};
-  if (!Array.isArray(value)) return columns;
-  value.forEach((column, index) => {
+  reader.list(value, path, 'columns with a name').forEach((item, index) => {
     const columnPath = [...path, index];
-    if (!isEntry(column) || typeof column.name !== 'string') {
-      diagnostics.error('KPI_CONFIG_INVALID', 'each column needs a name', yaml.locate(columnPath));
-      return;
-    }
-    warnUnknown(diagnostics, column, COLUMN_KEYS, yaml, columnPath);
-    const config = isEntry(column.config) ? column.config : {};
+    const column = namedEntry(reader, item, columnPath, COLUMN_KEYS);
+    if (!column) return;
+    const config = isPlainObject(column.config) ? column.config : {};
     columns[column.name] = {
       name: column.name,
       description: text(column.description),
       data_type: typeof column.data_type === 'string' ? column.data_type : null,
-      meta: isEntry(column.meta) ? column.meta : isEntry(config.meta) ? config.meta : {},
+      meta: isPlainObject(column.meta) ? column.meta : isPlainObject(config.meta) ? config.meta : {},
       tags: stringList(column.tags ?? config.tags),
       quote: typeof column.quote === 'boolean' ? column.quote : null,
     };
-    const testsKey = column.data_tests !== undefined ? 'data_tests' : 'tests';
-    const tests = column[testsKey];
-    if (Array.isArray(tests)) onTests(column.name, tests, [...columnPath, testsKey]);
+    const tests = testList(reader, column, columnPath);
+    onTests(column.name, tests.tests, tests.path);
   });
   return columns;
 }
@@ -129,41 +167,43 @@ function readColumns(
 const FRESHNESS_PERIODS = ['minute', 'hour', 'day'];
 
 /** A `warn_after`/`error_after` rule, checked: a whole count above zero and a period dbt knows. */
-function readFreshnessRule(diagnostics: Diagnostics, yaml: YamlFile, path: YamlPath, value: unknown): FreshnessRule | null | undefined {
+function readFreshnessRule(reader: YamlReader, path: YamlPath, value: unknown): FreshnessRule | null | undefined {
   if (value === undefined) return undefined;
   if (value === null) return null;
-  if (!isEntry(value)) {
-    diagnostics.error('KPI_CONFIG_INVALID', 'a freshness rule is {count: N, period: minute|hour|day}', yaml.locate(path));
+  if (!isPlainObject(value)) {
+    reader.fail(path, `must be a freshness rule {count: N, period: minute|hour|day}, got ${describeValue(value)}`);
     return undefined;
   }
+  reader.checkKeys(value, FRESHNESS_RULE_KEYS, path);
   const rule: Partial<FreshnessRule> = {};
   if (value.count !== undefined && value.count !== null) {
     if (typeof value.count !== 'number' || !Number.isInteger(value.count) || value.count <= 0) {
-      diagnostics.error('KPI_CONFIG_INVALID', `freshness count must be a whole number above 0, not ${JSON.stringify(value.count)}`, yaml.locate([...path, 'count']));
+      reader.fail([...path, 'count'], `must be a whole number above 0, got ${describeValue(value.count)}`);
     } else rule.count = value.count;
   }
   if (value.period !== undefined && value.period !== null) {
     if (typeof value.period !== 'string' || !FRESHNESS_PERIODS.includes(value.period)) {
       const match = typeof value.period === 'string' ? closestMatch(value.period, FRESHNESS_PERIODS) : undefined;
-      diagnostics.error('KPI_CONFIG_INVALID', `freshness period must be minute, hour or day, not ${JSON.stringify(value.period)}.${match ? ` Did you mean '${match}'?` : ''}`, yaml.locate([...path, 'period']));
+      reader.failAt(reader.locate([...path, 'period']), `${reader.subject(path)} period must be minute, hour or day, not ${JSON.stringify(value.period)}.${match ? ` Did you mean '${match}'?` : ''}`);
     } else rule.period = value.period as FreshnessRule['period'];
   }
   return rule as FreshnessRule;
 }
 
 /** A `freshness:` block (or `config: freshness:`, dbt 1.9+) as written: null turns freshness off. */
-function readFreshness(diagnostics: Diagnostics, yaml: YamlFile, path: YamlPath, entry: Entry): FreshnessConfig | null | undefined {
-  const config = isEntry(entry.config) ? entry.config : {};
+function readFreshness(reader: YamlReader, path: YamlPath, entry: Entry): FreshnessConfig | null | undefined {
+  const config = isPlainObject(entry.config) ? entry.config : {};
   const [value, valuePath] = entry.freshness !== undefined ? [entry.freshness, [...path, 'freshness']] : [config.freshness, [...path, 'config', 'freshness']];
   if (value === undefined) return undefined;
   if (value === null) return null;
-  if (!isEntry(value)) {
-    diagnostics.error('KPI_CONFIG_INVALID', 'freshness must be a mapping with warn_after, error_after and filter', yaml.locate(valuePath));
+  if (!isPlainObject(value)) {
+    reader.fail(valuePath, `must be a mapping of warn_after, error_after and filter, got ${describeValue(value)}`);
     return undefined;
   }
+  reader.checkKeys(value, FRESHNESS_KEYS, valuePath);
   const freshness: FreshnessConfig = {};
-  const warn = readFreshnessRule(diagnostics, yaml, [...valuePath, 'warn_after'], value.warn_after);
-  const error = readFreshnessRule(diagnostics, yaml, [...valuePath, 'error_after'], value.error_after);
+  const warn = readFreshnessRule(reader, [...valuePath, 'warn_after'], value.warn_after);
+  const error = readFreshnessRule(reader, [...valuePath, 'error_after'], value.error_after);
   if (warn !== undefined) freshness.warn_after = warn;
   if (error !== undefined) freshness.error_after = error;
   if (value.filter !== undefined) freshness.filter = typeof value.filter === 'string' ? value.filter : null;
@@ -184,144 +224,122 @@ function mergeFreshness(base: FreshnessConfig | null | undefined, update: Freshn
 }
 
 function loadedAtField(entry: Entry): string | undefined {
-  const config = isEntry(entry.config) ? entry.config : {};
+  const config = isPlainObject(entry.config) ? entry.config : {};
   const value = entry.loaded_at_field ?? config.loaded_at_field;
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Read every property YAML file (`schema.yml` and friends): descriptions, columns, configs, tests, sources. */
+/**
+ * Read every property YAML file (`schema.yml` and friends): descriptions, columns, configs,
+ * tests, sources. Every problem of every file goes to `diagnostics` at its position (a YAML
+ * syntax error too, so the other files are still read).
+ */
 export function readPropertyFiles(files: readonly DiscoveredFile[], diagnostics: Diagnostics): PropertyFiles {
   const result: PropertyFiles = { nodes: [], sources: [], macros: [], tests: [], unitTests: [] };
   for (const file of files) {
-    const yaml = readYamlFile(file.absolute, file.path);
-    if (!isEntry(yaml.data)) continue;
-    const data = yaml.data;
-    for (const key of Object.keys(data)) {
-      if (!TOP_LEVEL.includes(key)) diagnostics.warn('KPI_CONFIG_UNKNOWN_KEY', `unknown top-level key '${key}' is ignored`, yaml.locate([key]));
+    let yaml: YamlFile;
+    try {
+      yaml = readYamlFile(file.absolute, file.path);
+    } catch (error) {
+      if (!(error instanceof KpiError)) throw error;
+      diagnostics.error(error.code, error.message, error.location, error.hint);
+      continue;
     }
-    for (const section of ['models', 'seeds', 'snapshots', 'analyses'] as const) {
-      readNodeSection(diagnostics, yaml, data[section], section, result);
+    const reader = new YamlReader(yaml, diagnostics);
+    if (!isPlainObject(yaml.data)) {
+      reader.failAt({ file: file.path, line: 1 }, `a property file must be a mapping (models:, sources:...), got ${describeValue(yaml.data)}`);
+      continue;
     }
-    readSources(diagnostics, yaml, data.sources, result);
-    if (Array.isArray(data.macros)) {
-      data.macros.forEach((macro, index) => {
-        if (!isEntry(macro) || typeof macro.name !== 'string') {
-          diagnostics.error('KPI_CONFIG_INVALID', 'each macro entry needs a name', yaml.locate(['macros', index]));
-          return;
-        }
-        const args = Array.isArray(macro.arguments) ? macro.arguments.filter(isEntry) : [];
-        result.macros.push({
-          name: macro.name,
-          description: text(macro.description),
-          arguments: args.map((arg) => ({ name: String(arg.name ?? ''), type: typeof arg.type === 'string' ? arg.type : null, description: text(arg.description) })),
-          file: file.path,
-        });
+    const data = reader.entry(yaml.data, [], TOP_KEYS, 'sections');
+    for (const section of ['models', 'seeds', 'snapshots', 'analyses'] as const) readNodeSection(reader, data[section], section, result);
+    readSources(reader, data.sources, result);
+    reader.list(data.macros, ['macros'], 'macros with a name').forEach((value, index) => {
+      const macro = namedEntry(reader, value, ['macros', index], MACRO_KEYS);
+      if (!macro) return;
+      const args = reader.list(macro.arguments, ['macros', index, 'arguments'], 'arguments with a name').flatMap((arg, argIndex) => {
+        const argument = namedEntry(reader, arg, ['macros', index, 'arguments', argIndex], ARGUMENT_KEYS);
+        return argument ? [{ name: argument.name, type: typeof argument.type === 'string' ? argument.type : null, description: text(argument.description) }] : [];
       });
-    }
-    if (Array.isArray(data.unit_tests)) {
-      data.unit_tests.forEach((test, index) => {
-        if (!isEntry(test) || typeof test.name !== 'string' || typeof test.model !== 'string') {
-          diagnostics.error('KPI_UNIT_TEST_INVALID', 'each unit test needs a name and a model', yaml.locate(['unit_tests', index]));
-          return;
-        }
-        result.unitTests.push({ name: test.name, model: test.model, spec: test, file: file.path, location: yaml.locate(['unit_tests', index]) });
-      });
-    }
+      result.macros.push({ name: macro.name, description: text(macro.description), arguments: args, file: file.path });
+    });
+    reader.list(data.unit_tests, ['unit_tests'], 'unit tests').forEach((test, index) => {
+      const path = ['unit_tests', index];
+      if (!isPlainObject(test) || typeof test.name !== 'string' || typeof test.model !== 'string') {
+        reader.failAt(reader.locate(path), `${reader.subject(path)} needs a name and a model`, undefined, 'KPI_UNIT_TEST_INVALID');
+        return;
+      }
+      result.unitTests.push({ name: test.name, model: test.model, spec: test, file: file.path, location: reader.locate(path), yaml, path });
+    });
   }
   return result;
 }
 
-function readNodeSection(diagnostics: Diagnostics, yaml: YamlFile, value: unknown, section: string, result: PropertyFiles): void {
-  if (value === undefined || value === null) return;
-  if (!Array.isArray(value)) {
-    diagnostics.error('KPI_CONFIG_INVALID', `'${section}' must be a list of entries with a name`, yaml.locate([section]));
-    return;
-  }
-  const resourceType = ({ models: 'model', seeds: 'seed', snapshots: 'snapshot', analyses: 'analysis' } as const)[section as 'models'];
-  value.forEach((entry, index) => {
+function readNodeSection(reader: YamlReader, value: unknown, section: 'models' | 'seeds' | 'snapshots' | 'analyses', result: PropertyFiles): void {
+  const resourceType = ({ models: 'model', seeds: 'seed', snapshots: 'snapshot', analyses: 'analysis' } as const)[section];
+  reader.list(value, [section], 'entries with a name').forEach((item, index) => {
     const path = [section, index];
-    if (!isEntry(entry) || typeof entry.name !== 'string') {
-      diagnostics.error('KPI_CONFIG_INVALID', `each entry under '${section}' needs a name`, yaml.locate(path));
-      return;
-    }
-    warnUnknown(diagnostics, entry, NODE_KEYS, yaml, path);
+    const entry = namedEntry(reader, item, path, NODE_KEYS);
+    if (!entry) return;
     const target = { kind: 'node' as const, resourceType, name: entry.name };
-    const columns = readColumns(diagnostics, yaml, entry.columns, [...path, 'columns'], (column, tests, testsPath) => {
-      tests.forEach((spec, testIndex) => result.tests.push({ target, columnName: column, spec, file: yaml.file, location: yaml.locate([...testsPath, testIndex]) }));
+    const columns = readColumns(reader, entry.columns, [...path, 'columns'], (column, tests, testsPath) => {
+      tests.forEach((spec, testIndex) => result.tests.push({ target, columnName: column, spec, file: reader.file, location: reader.locate([...testsPath, testIndex]) }));
     });
-    const testsKey = entry.data_tests !== undefined ? 'data_tests' : 'tests';
-    if (Array.isArray(entry[testsKey])) {
-      (entry[testsKey] as unknown[]).forEach((spec, testIndex) =>
-        result.tests.push({ target, columnName: null, spec, file: yaml.file, location: yaml.locate([...path, testsKey, testIndex]) }),
-      );
-    }
-    const config = isEntry(entry.config) ? { ...entry.config } : {};
+    const tests = testList(reader, entry, path);
+    tests.tests.forEach((spec, testIndex) => result.tests.push({ target, columnName: null, spec, file: reader.file, location: reader.locate([...tests.path, testIndex]) }));
+    const config = isPlainObject(entry.config) ? { ...entry.config } : {};
+    if (entry.config !== undefined && entry.config !== null && !isPlainObject(entry.config)) reader.fail([...path, 'config'], `must be a mapping of configs, got ${describeValue(entry.config)}`);
     if (entry.tags !== undefined) config.tags = [...stringList(config.tags), ...stringList(entry.tags)];
-    const docs = isEntry(entry.docs) ? entry.docs : {};
+    const docs = reader.entry(entry.docs, [...path, 'docs'], DOCS_KEYS, 'show and node_color');
     result.nodes.push({
       resourceType,
       name: entry.name,
-      file: yaml.file,
-      location: yaml.locate(path),
+      file: reader.file,
+      location: reader.locate(path),
       description: text(entry.description),
       columns,
       config,
-      configLocation: (key) => yaml.locate([...path, 'config', key]),
-      meta: isEntry(entry.meta) ? entry.meta : {},
+      configLocation: (key) => reader.locate([...path, 'config', key]),
+      meta: isPlainObject(entry.meta) ? entry.meta : {},
       docs: { show: docs.show === undefined ? true : Boolean(docs.show) },
     });
   });
 }
 
-function readSources(diagnostics: Diagnostics, yaml: YamlFile, value: unknown, result: PropertyFiles): void {
-  if (value === undefined || value === null) return;
-  if (!Array.isArray(value)) {
-    diagnostics.error('KPI_CONFIG_INVALID', "'sources' must be a list", yaml.locate(['sources']));
-    return;
-  }
-  value.forEach((source, index) => {
+function readSources(reader: YamlReader, value: unknown, result: PropertyFiles): void {
+  reader.list(value, ['sources'], 'sources with a name').forEach((item, index) => {
     const path = ['sources', index];
-    if (!isEntry(source) || typeof source.name !== 'string') {
-      diagnostics.error('KPI_CONFIG_INVALID', 'each source needs a name', yaml.locate(path));
-      return;
-    }
-    const tables = Array.isArray(source.tables) ? source.tables : [];
-    const sourceFreshness = readFreshness(diagnostics, yaml, path, source);
-    tables.forEach((table, tableIndex) => {
+    const source = namedEntry(reader, item, path, SOURCE_KEYS);
+    if (!source) return;
+    const sourceFreshness = readFreshness(reader, path, source);
+    reader.list(source.tables, [...path, 'tables'], 'tables with a name').forEach((tableItem, tableIndex) => {
       const tablePath = [...path, 'tables', tableIndex];
-      if (!isEntry(table) || typeof table.name !== 'string') {
-        diagnostics.error('KPI_CONFIG_INVALID', 'each source table needs a name', yaml.locate(tablePath));
-        return;
-      }
-      const target = { kind: 'source' as const, source: source.name as string, table: table.name };
-      const columns = readColumns(diagnostics, yaml, table.columns, [...tablePath, 'columns'], (column, tests, testsPath) => {
-        tests.forEach((spec, testIndex) => result.tests.push({ target, columnName: column, spec, file: yaml.file, location: yaml.locate([...testsPath, testIndex]) }));
+      const table = namedEntry(reader, tableItem, tablePath, SOURCE_TABLE_KEYS);
+      if (!table) return;
+      const target = { kind: 'source' as const, source: source.name, table: table.name };
+      const columns = readColumns(reader, table.columns, [...tablePath, 'columns'], (column, tests, testsPath) => {
+        tests.forEach((spec, testIndex) => result.tests.push({ target, columnName: column, spec, file: reader.file, location: reader.locate([...testsPath, testIndex]) }));
       });
-      const testsKey = table.data_tests !== undefined ? 'data_tests' : 'tests';
-      if (Array.isArray(table[testsKey])) {
-        (table[testsKey] as unknown[]).forEach((spec, testIndex) =>
-          result.tests.push({ target, columnName: null, spec, file: yaml.file, location: yaml.locate([...tablePath, testsKey, testIndex]) }),
-        );
-      }
-      const sourceConfig = isEntry(source.config) ? source.config : {};
-      const tableConfig = isEntry(table.config) ? table.config : {};
+      const tests = testList(reader, table, tablePath);
+      tests.tests.forEach((spec, testIndex) => result.tests.push({ target, columnName: null, spec, file: reader.file, location: reader.locate([...tests.path, testIndex]) }));
+      const sourceConfig = isPlainObject(source.config) ? source.config : {};
+      const tableConfig = isPlainObject(table.config) ? table.config : {};
       result.sources.push({
-        sourceName: source.name as string,
+        sourceName: source.name,
         name: table.name,
         identifier: typeof table.identifier === 'string' ? table.identifier : table.name,
         schema: typeof source.schema === 'string' ? source.schema : null,
         database: typeof source.database === 'string' ? source.database : null,
         loader: text(source.loader),
         loadedAtField: loadedAtField(table) ?? loadedAtField(source) ?? null,
-        freshness: mergeFreshness(sourceFreshness, readFreshness(diagnostics, yaml, tablePath, table)),
+        freshness: mergeFreshness(sourceFreshness, readFreshness(reader, tablePath, table)),
         description: text(table.description),
         sourceDescription: text(source.description),
         columns,
         tags: [...stringList(source.tags), ...stringList(table.tags)],
-        meta: { ...(isEntry(source.meta) ? source.meta : {}), ...(isEntry(table.meta) ? table.meta : {}) },
+        meta: { ...(isPlainObject(source.meta) ? source.meta : {}), ...(isPlainObject(table.meta) ? table.meta : {}) },
         config: { ...sourceConfig, ...tableConfig },
-        file: yaml.file,
-        location: yaml.locate(tablePath),
+        file: reader.file,
+        location: reader.locate(tablePath),
       });
     });
   });

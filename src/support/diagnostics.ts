@@ -1,4 +1,4 @@
-import { KpiError, closestMatch, type ErrorCode, type SourceLocation } from '../errors.js';
+import { KpiError, formatLocation, type ErrorCode, type SourceLocation } from '../errors.js';
 
 /** A problem found while loading: warnings are reported and the run goes on; errors stop it. */
 export interface Diagnostic {
@@ -7,6 +7,27 @@ export interface Diagnostic {
   message: string;
   location?: SourceLocation;
   hint?: string;
+}
+
+/** One diagnostic as the CLI prints an error: `CODE: file:line:col: message`, then its hint. */
+export function formatDiagnostic(item: Diagnostic): string {
+  const where = formatLocation(item.location);
+  return `${item.code}: ${where ? `${where}: ` : ''}${item.message}${item.hint ? `\n  hint: ${item.hint}` : ''}`;
+}
+
+/**
+ * Every error of a load at once. It is the first error (its code, location and hint), and
+ * its message goes on to list the others, each with its code and location, so a caller that
+ * prints `message` alone still shows them all; `errors` holds them as data.
+ */
+export class DiagnosticsError extends KpiError {
+  readonly errors: readonly Diagnostic[];
+
+  constructor(errors: readonly Diagnostic[]) {
+    const [first, ...rest] = errors;
+    super(first.code, [first.message, ...rest.map(formatDiagnostic)].join('\n'), { location: first.location, hint: first.hint });
+    this.errors = errors;
+  }
 }
 
 export class Diagnostics {
@@ -24,28 +45,13 @@ export class Diagnostics {
     return this.items.filter((item) => item.severity === 'warning');
   }
 
-  /** Throw the first error as a KpiError, if there is one. */
-  throwIfErrors(): void {
-    const first = this.items.find((item) => item.severity === 'error');
-    if (first) throw new KpiError(first.code, first.message, { location: first.location, hint: first.hint });
+  get errors(): Diagnostic[] {
+    return this.items.filter((item) => item.severity === 'error');
   }
-}
 
-/**
- * An unknown key is a warning; a near miss of a known key (`materalized`) is an error,
- * because it almost certainly silently drops what the user meant to set.
- */
-export function checkUnknownKey(
-  diagnostics: Diagnostics,
-  key: string,
-  known: Iterable<string>,
-  dottedPath: string,
-  location: SourceLocation | undefined,
-): void {
-  const match = closestMatch(key, known, 2);
-  if (match) {
-    diagnostics.error('KPI_CONFIG_UNKNOWN_KEY', `unknown key '${dottedPath}'. Did you mean '${match}'?`, location);
-  } else {
-    diagnostics.warn('KPI_CONFIG_UNKNOWN_KEY', `unknown key '${dottedPath}' is ignored`, location);
+  /** Throw every error at once (a KpiError, see DiagnosticsError), if there is one. */
+  throwIfErrors(): void {
+    const errors = this.errors;
+    if (errors.length > 0) throw new DiagnosticsError(errors);
   }
 }

@@ -1,5 +1,9 @@
 import { formatYamlPath, type YamlPath } from '../config/yaml-file.js';
+import type { YamlReader } from '../config/yaml-reader.js';
 import { closestMatch, type SourceLocation } from '../errors.js';
+import { describeValue } from '../support/describe-value.js';
+import { isPlainObject } from '../support/is-plain-object.js';
+import type { KeyPolicy } from '../support/key-policy.js';
 import {
   BOUND_KEYS,
   MODES,
@@ -12,7 +16,6 @@ import {
   type StatusPolicy,
   type ThresholdSettings,
 } from './threshold-settings.js';
-import { describeValue, isMapping, type ThresholdsReader } from './thresholds-reader.js';
 
 /** Where a setting was written, for errors found only once layers are merged. */
 export interface SettingOrigin {
@@ -76,6 +79,10 @@ const BOUND_CHECKS: Record<keyof StaticBound, Check> = {
   above_pct_of_avg7: above(0),
 };
 
+const SETTINGS_POLICY: KeyPolicy = { known: SETTING_KEYS, unknown: 'error' };
+const POLICY_POLICY: KeyPolicy = { known: POLICY_KEYS, unknown: 'error' };
+const BOUND_POLICY: KeyPolicy = { known: BOUND_KEYS, unknown: 'error' };
+
 const POLICY_CHECK = (value: unknown): string | null =>
   isNumber(value) && Number.isInteger(value) && value >= 1 && value <= SIGNAL_COUNT ? null : `must be a whole number of signals from 1 to ${SIGNAL_COUNT} (L, U, Z, P)`;
 
@@ -83,10 +90,9 @@ const POLICY_CHECK = (value: unknown): string | null =>
  * Read one settings mapping. Values that fail their check are reported and left out, so
  * resolution falls back to the layer below and later checks do not report them twice.
  */
-export function readSettingsLayer(reader: ThresholdsReader, value: unknown, path: YamlPath, rank: number): SettingsLayer {
+export function readSettingsLayer(reader: YamlReader, value: unknown, path: YamlPath, rank: number): SettingsLayer {
   const layer: SettingsLayer = { values: {}, origins: {} };
-  const entry = reader.mapping(value, path, 'threshold settings');
-  reader.checkKeys(entry, SETTING_KEYS, path);
+  const entry = reader.entry(value, path, SETTINGS_POLICY, 'threshold settings');
   const values = layer.values as Record<string, unknown>;
   const origin = (keys: string[]): SettingOrigin => ({ path: formatYamlPath([...path, ...keys]), location: reader.locate([...path, ...keys]), rank });
   const report = (keys: string[], problem: string, got: unknown) => reader.fail([...path, ...keys], `${problem}, got ${describeValue(got)}${suggestion(keys[keys.length - 1], got)}`);
@@ -109,8 +115,7 @@ export function readSettingsLayer(reader: ThresholdsReader, value: unknown, path
     layer.origins[key] = origin([key]);
   }
   if ('policy' in entry) {
-    const policy = reader.mapping(entry.policy, [...path, 'policy'], 'signal counts');
-    reader.checkKeys(policy, POLICY_KEYS, [...path, 'policy']);
+    const policy = reader.entry(entry.policy, [...path, 'policy'], POLICY_POLICY, 'signal counts');
     const read: Partial<StatusPolicy> = {};
     for (const key of POLICY_KEYS) {
       if (!(key in policy)) continue;
@@ -131,14 +136,14 @@ export function readSettingsLayer(reader: ThresholdsReader, value: unknown, path
  * A bound replaces the one below it whole (a KPI's `warning` is one rule, not a mix of
  * its keys and the defaults'); `null` clears it. Undefined when the bound is unusable.
  */
-function readBound(reader: ThresholdsReader, value: unknown, path: YamlPath): StaticBound | undefined {
+function readBound(reader: YamlReader, value: unknown, path: YamlPath): StaticBound | undefined {
   const bound: StaticBound = { below: null, above: null, below_pct_of_avg7: null, above_pct_of_avg7: null };
   if (value === null) return bound;
-  if (!isMapping(value)) {
+  if (!isPlainObject(value)) {
     reader.fail(path, `must be a mapping such as {below: 80} or {below_pct_of_avg7: 0.85}, got ${describeValue(value)}`);
     return undefined;
   }
-  reader.checkKeys(value, BOUND_KEYS, path);
+  reader.checkKeys(value, BOUND_POLICY, path);
   let valid = true;
   for (const key of BOUND_KEYS) {
     if (!(key in value)) continue;

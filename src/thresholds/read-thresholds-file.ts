@@ -1,8 +1,9 @@
 import type { Diagnostics } from '../support/diagnostics.js';
+import type { KeyPolicy } from '../support/key-policy.js';
 import { formatYamlPath, type YamlFile, type YamlPath } from '../config/yaml-file.js';
+import { YamlReader } from '../config/yaml-reader.js';
 import type { SourceLocation } from '../errors.js';
 import { readSettingsLayer, type SettingsLayer } from './read-settings-layer.js';
-import { ThresholdsReader } from './thresholds-reader.js';
 
 /** Precedence, lowest first: built-in defaults, `defaults`, the target's `defaults`, `kpis.X`, the target's `kpis.X`. */
 export const LAYER_RANK = { builtin: 0, defaults: 1, targetDefaults: 2, kpi: 3, targetKpi: 4 } as const;
@@ -23,8 +24,12 @@ export interface ThresholdLayers {
   codes: Array<{ code: string; path: string; location: SourceLocation }>;
 }
 
-const TOP_KEYS = ['defaults', 'kpis', 'targets'];
-const TARGET_KEYS = ['defaults', 'kpis'];
+/**
+ * Unknown keys are errors here, unlike in the project file: a misspelt threshold would
+ * silently leave the default in force, and alerts would fire (or not) on the wrong rule.
+ */
+const TOP_KEYS: KeyPolicy<'defaults' | 'kpis' | 'targets'> = { known: ['defaults', 'kpis', 'targets'], unknown: 'error' };
+const TARGET_KEYS: KeyPolicy<'defaults' | 'kpis'> = { known: ['defaults', 'kpis'], unknown: 'error' };
 
 export function emptyLayer(): SettingsLayer {
   return { values: {}, origins: {} };
@@ -35,17 +40,15 @@ export function emptyLayer(): SettingsLayer {
  * every problem lands in `diagnostics`, and what was valid is still returned.
  */
 export function readThresholdsFile(yaml: YamlFile, diagnostics: Diagnostics): ThresholdLayers {
-  const reader = new ThresholdsReader(yaml, diagnostics);
+  const reader = new YamlReader(yaml, diagnostics, { invalid: 'KPI_THRESHOLDS_INVALID', unknownKey: 'KPI_THRESHOLDS_INVALID' });
   const layers: ThresholdLayers = { file: yaml.file, defaults: emptyLayer(), kpis: {}, targets: {}, codes: [] };
-  const top = reader.mapping(yaml.data, [], 'sections (defaults, kpis, targets)');
-  reader.checkKeys(top, TOP_KEYS, []);
+  const top = reader.entry(yaml.data, [], TOP_KEYS, 'sections (defaults, kpis, targets)');
   layers.defaults = readSettingsLayer(reader, top.defaults, ['defaults'], LAYER_RANK.defaults);
   layers.kpis = readKpis(reader, top.kpis, ['kpis'], LAYER_RANK.kpi, layers.codes);
   const targets = reader.mapping(top.targets, ['targets'], 'target names to overrides');
   for (const [name, value] of Object.entries(targets)) {
     const path = ['targets', name];
-    const target = reader.mapping(value, path, 'defaults and kpis');
-    reader.checkKeys(target, TARGET_KEYS, path);
+    const target = reader.entry(value, path, TARGET_KEYS, 'defaults and kpis');
     layers.targets[name] = {
       defaults: readSettingsLayer(reader, target.defaults, [...path, 'defaults'], LAYER_RANK.targetDefaults),
       kpis: readKpis(reader, target.kpis, [...path, 'kpis'], LAYER_RANK.targetKpi, layers.codes),
@@ -54,7 +57,7 @@ export function readThresholdsFile(yaml: YamlFile, diagnostics: Diagnostics): Th
   return layers;
 }
 
-function readKpis(reader: ThresholdsReader, value: unknown, path: YamlPath, rank: number, codes: ThresholdLayers['codes']): Record<string, SettingsLayer> {
+function readKpis(reader: YamlReader, value: unknown, path: YamlPath, rank: number, codes: ThresholdLayers['codes']): Record<string, SettingsLayer> {
   const kpis: Record<string, SettingsLayer> = {};
   for (const [code, settings] of Object.entries(reader.mapping(value, path, 'KPI codes to settings'))) {
     const codePath = [...path, code];

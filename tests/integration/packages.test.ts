@@ -191,7 +191,14 @@ describe('installing packages', () => {
       return undefined;
     })() as KpiError;
     expect(error.code).toBe('KPI_PACKAGE_UNAVAILABLE');
-    expect(error.message).toBe('cannot install git: https://github.com/example/kpi-extras.git: kpi does not download git, hub or tarball packages (there is no network access here)');
+    // The error is the first problem; its message lists the others, each where it is written.
+    expect(error.message).toBe(
+      [
+        'cannot install git: https://github.com/example/kpi-extras.git: kpi does not download git, hub or tarball packages (there is no network access here)',
+        'KPI_PACKAGE_UNAVAILABLE: packages.yml:5:5: cannot install package: example/kpi_more: kpi does not download git, hub or tarball packages (there is no network access here)',
+        "  hint: vendor it: copy the example/kpi_more package's source into dbt_packages/kpi_more/ (the folder holding its dbt_project.yml), or list it as {local: <path to a copy>} and run kpi deps",
+      ].join('\n'),
+    );
     expect(error.location).toEqual({ file: 'packages.yml', line: 3, column: 5 });
     expect(error.hint).toContain('copy a checkout of https://github.com/example/kpi-extras.git at 1.2.0 into dbt_packages/kpi_extras/');
     // The local package was installed before the failure.
@@ -221,7 +228,7 @@ describe('installing packages', () => {
       return undefined;
     })() as KpiError;
     expect(error.code).toBe('KPI_PACKAGE_INVALID');
-    expect(error.message).toBe('packages[0] must have exactly one of local, package, git, tarball, private');
+    expect(error.message).toBe('packages[0] must have exactly one of local, package, git, tarball, private\nKPI_PACKAGE_INVALID: packages.yml:4:5: packages[1] must be a mapping such as {local: ../my_package}');
     expect(error.location).toEqual({ file: 'packages.yml', line: 2, column: 5 });
     removeDir(dir);
   });

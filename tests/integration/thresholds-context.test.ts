@@ -123,11 +123,17 @@ for (const kind of databaseKinds()) {
 }
 
 describe('a bad thresholds configuration stops the parse', () => {
-  it('with the code, the file:line:col and the dotted path of the first problem', async () => {
+  it('with the code, the file:line:col and the dotted path of the first problem, and every other problem after it', async () => {
     const dir = thresholdsProject(THRESHOLDS.replace('  k: 2.5', '  k: -1').replace('  TR_WINE:', '  TR_WNE:'));
     const error = await parseError(dir);
     expect(error).toMatchObject({ code: 'KPI_THRESHOLDS_INVALID', location: { file: 'config/thresholds.yml', line: 3, column: 3 } });
-    expect(error.message).toBe("'defaults.k' must be a number above 0, got -1");
+    expect(error.message).toBe(
+      [
+        "'defaults.k' must be a number above 0, got -1",
+        "KPI_THRESHOLDS_INVALID: config/thresholds.yml:17:3: 'kpis.TR_WNE': 'TR_WNE' is not a kpi_code of dim_kpi (seeds/dim_kpi.csv). Did you mean 'TR_WINE'?",
+        '  hint: thresholds are set by kpi_code; add the KPI to the dim_kpi seed first',
+      ].join('\n'),
+    );
 
     writeFile(dir, 'config/thresholds.yml', THRESHOLDS.replace('  TR_WINE:', '  TR_WNE:'));
     const unknownCode = await parseError(dir);

@@ -327,6 +327,12 @@ for (const kind of databaseKinds()) {
           column: 5,
         },
         {
+          yaml: ['  - name: bad', '    model: order_labels', '    overrides:', '      macro: {is_incremental: true}', '    given: []', '    expect: {rows: []}'],
+          message: /unknown key 'overrides\.macro'\. Did you mean 'macros'\?/,
+          line: 5,
+          column: 7,
+        },
+        {
           yaml: ['  - name: bad', '    model: order_events', '    given:', "      - input: ref('stg_orders')", '        rows: []', '    expect: {rows: []}'],
           message: /model 'order_events' is incremental: set overrides\.macros\.is_incremental to true or false/,
           line: 2,

@@ -45,6 +45,7 @@ describe('bad test declarations', () => {
       { tests: '          - not_null:\n              severity: fatal\n', code: 'KPI_TEST_INVALID', message: /severity must be 'error' or 'warn', not 'fatal'/, line: 7 },
       { tests: '          - not_null:\n              config:\n                severty: warn\n', code: 'KPI_CONFIG_UNKNOWN_KEY', message: /Did you mean 'severity'/, line: 7 },
       { tests: '          - not_null:\n              config:\n                limit: many\n', code: 'KPI_TEST_INVALID', message: /limit must be a whole number/, line: 7 },
+      { tests: '          - not_null:\n              config: warn\n', code: 'KPI_TEST_INVALID', message: /'config' of test 'not_null' must be a mapping of configs, not "warn"/, line: 7 },
       {
         tests: '          - accepted_values:\n            values: [a]\n',
         code: 'KPI_TEST_INVALID',
@@ -68,6 +69,16 @@ describe('bad test declarations', () => {
       expect(error.location, testCase.tests).toMatchObject({ file: 'models/schema.yml', line: testCase.line });
       if (testCase.hint) expect(error.hint).toMatch(testCase.hint);
     }
+  });
+
+  it('reports every bad test of a file at once, each where it is written', async () => {
+    const error = await parseError('          - uniqe\n          - accepted_values:\n              quote: false\n');
+    expect(error).toMatchObject({ code: 'KPI_TEST_INVALID', location: { file: 'models/schema.yml', line: 7, column: 13 } });
+    expect(error.message.split('\n')).toEqual([
+      "there is no test named 'uniqe'. Did you mean 'unique'?",
+      "KPI_TEST_INVALID: models/schema.yml:8:13: test 'accepted_values' needs the argument 'values'",
+      '  hint: add values: ... under accepted_values',
+    ]);
   });
 
   it('asks for a column when a column test is declared on a model', async () => {
@@ -122,7 +133,10 @@ models:
     });
     // The singular test's own config() wins over the project file.
     expect(tests.find((node) => node.name === 'orders_have_rows')).toMatchObject({ config: { store_failures: false, tags: ['nightly'] }, relation_name: null });
-    const disabled = Object.values(parsed.manifest.disabled).flat().map((node) => node.name).sort();
+    const disabled = Object.values(parsed.manifest.disabled)
+      .flat()
+      .map((node) => node.name)
+      .sort();
     expect(disabled).toEqual(['not_null_orders_id', 'old_orders', 'unique_old_orders_id']);
     removeDir(dir);
   });

@@ -1,4 +1,5 @@
 import { KpiError, type SourceLocation } from '../../errors.js';
+import { isPlainObject } from '../../support/is-plain-object.js';
 
 /** One `tests:`/`data_tests:` entry from YAML, taken apart as dbt's TestBuilder does. */
 export interface TestEntry {
@@ -35,10 +36,6 @@ export const TEST_ENTRY_CONFIG_KEYS = [
 
 const TEST_NAME = /^(?:([A-Za-z_][0-9A-Za-z_]*)\.)?([A-Za-z_][0-9A-Za-z_]*)$/;
 
-function isEntry(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * `unique`, `{accepted_values: {values: [...]}}`, `{name: x, test_name: unique}`, with the
  * test's arguments at the top level or (dbt 1.10) under `arguments:`, and its configs at the
@@ -51,11 +48,11 @@ export function readTestEntry(spec: unknown, columnName: string | null, location
   if (typeof spec === 'string') {
     testName = spec;
     rawArgs = {};
-  } else if (isEntry(spec) && 'test_name' in spec) {
+  } else if (isPlainObject(spec) && 'test_name' in spec) {
     const { test_name: name, ...rest } = spec;
     testName = name;
     rawArgs = rest;
-  } else if (isEntry(spec)) {
+  } else if (isPlainObject(spec)) {
     const keys = Object.keys(spec);
     if (keys.length !== 1) {
       throw invalid(`a test entry must have exactly one key, the test's name; this one has ${keys.length} (${keys.join(', ')})`, 'indent the arguments under the test name');
@@ -68,13 +65,15 @@ export function readTestEntry(spec: unknown, columnName: string | null, location
   if (typeof testName !== 'string') throw invalid(`a test's name must be text, not ${JSON.stringify(testName)}`);
   const match = TEST_NAME.exec(testName);
   if (!match) throw invalid(`'${testName}' is not a test name (letters, digits and underscores, optionally package.name)`);
-  if (!isEntry(rawArgs)) throw invalid(`the arguments of test '${testName}' must be a mapping, not ${JSON.stringify(rawArgs)}`);
+  if (!isPlainObject(rawArgs)) throw invalid(`the arguments of test '${testName}' must be a mapping, not ${JSON.stringify(rawArgs)}`);
 
   const args: Record<string, unknown> = structuredClone(rawArgs);
-  const nested = isEntry(args.config) ? { ...args.config } : {};
+  if (args.config !== undefined && args.config !== null && !isPlainObject(args.config))
+    throw invalid(`'config' of test '${testName}' must be a mapping of configs, not ${JSON.stringify(args.config)}`);
+  const nested = isPlainObject(args.config) ? { ...args.config } : {};
   delete args.config;
   if (args.arguments !== undefined) {
-    if (!isEntry(args.arguments)) throw invalid(`'arguments' of test '${testName}' must be a mapping`);
+    if (!isPlainObject(args.arguments)) throw invalid(`'arguments' of test '${testName}' must be a mapping`);
     const { arguments: nestedArgs, ...rest } = args;
     for (const key of Object.keys(nestedArgs as object)) {
       if (key in rest) throw invalid(`test '${testName}' gives '${key}' both at the top level and under 'arguments'`);

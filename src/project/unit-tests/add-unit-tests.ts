@@ -2,15 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostics } from '../../support/diagnostics.js';
 import type { LoadedProject } from '../../config/load-project.js';
-import { readYamlFile, type YamlFile, type YamlPath } from '../../config/yaml-file.js';
+import { YamlReader } from '../../config/yaml-reader.js';
 import { closestMatch } from '../../errors.js';
+import { isPlainObject } from '../../support/is-plain-object.js';
+import type { KeyPolicy } from '../../support/key-policy.js';
 import { computeMaps } from '../build-manifest.js';
 import { sha256 } from '../checksum.js';
 import { discoverFiles, type DiscoveredFile } from '../discover-files.js';
 import { configFromTree, finalizeConfig, mergeConfig } from '../node-config.js';
 import type { UnitTestDeclaration } from '../property-files.js';
 import type { Manifest, ManifestNode, NodeConfig } from '../../manifest/types.js';
-import { EntryReader, isEntry } from './entry-reader.js';
 import { CsvRowsError, parseCsvRows } from './parse-csv-rows.js';
 import { readUnitTestDefinition, type DefinitionSources } from './read-unit-test-definition.js';
 import type { UnitTestDefinition } from './types.js';
@@ -22,20 +23,7 @@ export interface UnitTestParseContext {
 }
 
 // dbt's `versions` is left out on purpose: kpi has no model versions, so it is warned about as ignored.
-const UNIT_TEST_KEYS = ['name', 'model', 'given', 'expect', 'overrides', 'config', 'description'];
-
-/**
- * Where a declaration sits in its file (`['unit_tests', index]`), found again from its
- * position: property-files.ts keeps the position, not the index.
- */
-function entryPath(yaml: YamlFile, declaration: UnitTestDeclaration): YamlPath {
-  const list = isEntry(yaml.data) && Array.isArray(yaml.data.unit_tests) ? yaml.data.unit_tests : [];
-  const index = list.findIndex((_, candidate) => {
-    const location = yaml.locate(['unit_tests', candidate]);
-    return location.line === declaration.location.line && location.column === declaration.location.column;
-  });
-  return ['unit_tests', Math.max(0, index)];
-}
+const UNIT_TEST_KEYS: KeyPolicy = { known: ['name', 'model', 'given', 'expect', 'overrides', 'config', 'description'], unknown: 'warn' };
 
 function findModel(manifest: Manifest, name: string): { model: ManifestNode; enabled: boolean } | null {
   const isModel = (node: ManifestNode) => node.resource_type === 'model' && node.name === name;
@@ -62,7 +50,7 @@ function definitionSources(manifest: Manifest, loaded: LoadedProject): Definitio
         return parseCsvRows(readFileSync(join(projectDir, seed.seed_file_path), 'utf8'));
       } catch (error) {
         const line = error instanceof CsvRowsError ? error.line : null;
-        return reader.fail(`seed ${seed.seed_file_path} is not valid CSV: ${(error as Error).message}`, line === null ? { file: seed.seed_file_path } : { file: seed.seed_file_path, line });
+        return reader.failAt(line === null ? { file: seed.seed_file_path } : { file: seed.seed_file_path, line }, `seed ${seed.seed_file_path} is not valid CSV: ${(error as Error).message}`);
       }
     },
   };
@@ -75,12 +63,9 @@ function definitionSources(manifest: Manifest, loaded: LoadedProject): Definitio
  */
 export function addUnitTests(manifest: Manifest, declarations: readonly UnitTestDeclaration[], context: UnitTestParseContext): void {
   if (declarations.length === 0) return;
-  const files = new Map<string, YamlFile>();
   const sources = definitionSources(manifest, context.loaded);
   for (const declaration of declarations) {
-    let yaml = files.get(declaration.file);
-    if (!yaml) files.set(declaration.file, (yaml = readYamlFile(join(context.loaded.config.projectDir, declaration.file), declaration.file)));
-    const reader = new EntryReader(yaml, entryPath(yaml, declaration), declaration.name, context.diagnostics);
+    const reader = new YamlReader(declaration.yaml, context.diagnostics, { invalid: 'KPI_UNIT_TEST_INVALID', unknownKey: 'KPI_UNIT_TEST_INVALID' }).within(declaration.path, `unit test '${declaration.name}': `);
     const node = unitTestNode(manifest, declaration, reader, sources, context);
     if (!node) continue;
     if (!node.config.enabled) {
@@ -88,7 +73,7 @@ export function addUnitTests(manifest: Manifest, declarations: readonly UnitTest
       continue;
     }
     if (manifest.nodes[node.unique_id]) {
-      reader.fail(`model '${declaration.model}' already has a unit test named '${declaration.name}'`, reader.locate('name'), 'rename one of them');
+      reader.failAt(reader.locate(['name']), `model '${declaration.model}' already has a unit test named '${declaration.name}'`, 'rename one of them');
       continue;
     }
     manifest.nodes[node.unique_id] = node;
@@ -102,7 +87,7 @@ function checksum(entry: Record<string, unknown>, definition: UnitTestDefinition
   return sha256(JSON.stringify({ entry, files, config }));
 }
 
-function unitTestNode(manifest: Manifest, declaration: UnitTestDeclaration, reader: EntryReader, sources: DefinitionSources, context: UnitTestParseContext): ManifestNode | null {
+function unitTestNode(manifest: Manifest, declaration: UnitTestDeclaration, reader: YamlReader, sources: DefinitionSources, context: UnitTestParseContext): ManifestNode | null {
   const { loaded } = context;
   const packageName = loaded.config.name;
   const entry = declaration.spec;
@@ -110,15 +95,15 @@ function unitTestNode(manifest: Manifest, declaration: UnitTestDeclaration, read
   const found = findModel(manifest, declaration.model);
   if (!found) {
     const match = closestMatch(declaration.model, Object.values(manifest.nodes).filter((node) => node.resource_type === 'model').map((node) => node.name));
-    return reader.fail(`model '${declaration.model}' does not exist.${match ? ` Did you mean '${match}'?` : ''}`, reader.locate('model'));
+    return reader.failAt(reader.locate(['model']), `model '${declaration.model}' does not exist.${match ? ` Did you mean '${match}'?` : ''}`);
   }
   const { model } = found;
 
   // dbt's fqn: the package, the property file's folders below its resource folder, the model, the test.
   const fqn = [packageName, ...declaration.file.split('/').slice(1, -1), model.name, declaration.name];
-  if (entry.config !== undefined && !isEntry(entry.config)) return reader.fail('config must be a mapping (tags, meta, enabled)', reader.locate('config'));
+  if (entry.config !== undefined && !isPlainObject(entry.config)) return reader.failAt(reader.locate(['config']), 'config must be a mapping (tags, meta, enabled)');
   const config = finalizeConfig('unit_test', {
-    ...mergeConfig(configFromTree(loaded.config.unitTests, packageName, fqn.slice(1)), isEntry(entry.config) ? entry.config : {}),
+    ...mergeConfig(configFromTree(loaded.config.unitTests, packageName, fqn.slice(1)), isPlainObject(entry.config) ? entry.config : {}),
     materialized: 'unit',
   });
   // As in dbt, a unit test of a disabled model is disabled with it.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { YamlReader } from '../../config/yaml-reader.js';
 import type { SourceLocation } from '../../errors.js';
-import { isEntry, type EntryReader } from './entry-reader.js';
+import { isPlainObject } from '../../support/is-plain-object.js';
 import { CsvRowsError, parseCsvRows } from './parse-csv-rows.js';
 import type { Fixture, FixtureFormat, FixtureRow } from './types.js';
 
@@ -23,9 +24,9 @@ function shiftLine(location: SourceLocation, line: number | null): SourceLocatio
  * list of dicts (inline dicts, inline CSV, a CSV fixture file, or a seed's file), or its
  * SQL. Problems are reported at the YAML position of the offending key or row.
  */
-export function readFixture(entry: Record<string, unknown>, keys: ReadonlyArray<string | number>, what: string, reader: EntryReader, sources: FixtureSources): Fixture | null {
-  const at = (...more: Array<string | number>) => reader.locate(...keys, ...more);
-  const fail = (message: string, location: SourceLocation): null => reader.fail(`${what}: ${message}`, location);
+export function readFixture(entry: Record<string, unknown>, keys: ReadonlyArray<string | number>, what: string, reader: YamlReader, sources: FixtureSources): Fixture | null {
+  const at = (...more: Array<string | number>) => reader.locate([...keys, ...more]);
+  const fail = (message: string, location: SourceLocation): null => reader.failAt(location, `${what}: ${message}`);
   const format = entry.format === undefined || entry.format === null ? 'dict' : entry.format;
   if (typeof format !== 'string' || !FORMATS.includes(format as FixtureFormat)) return fail(`format must be one of ${FORMATS.join(', ')}, not '${String(format)}'`, at('format'));
   const fixtureName = entry.fixture;
@@ -66,7 +67,7 @@ export function readFixture(entry: Record<string, unknown>, keys: ReadonlyArray<
     }
   }
   if (!Array.isArray(rows)) return fail('rows must be a list of rows, each a mapping of column to value ({id: 1, name: a})', at('rows'));
-  const bad = rows.findIndex((row) => !isEntry(row));
+  const bad = rows.findIndex((row) => !isPlainObject(row));
   if (bad >= 0) {
     const row: unknown = rows[bad];
     return fail(`row ${bad + 1} must be a mapping of column to value ({id: 1, name: a}), not ${Array.isArray(row) ? 'a list' : JSON.stringify(row)}`, at('rows', bad));

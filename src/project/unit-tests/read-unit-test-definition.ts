@@ -1,18 +1,20 @@
 import type { Manifest, ManifestNode } from '../../manifest/types.js';
-import { isEntry, type EntryReader } from './entry-reader.js';
+import type { YamlReader } from '../../config/yaml-reader.js';
+import { isPlainObject } from '../../support/is-plain-object.js';
+import type { KeyPolicy } from '../../support/key-policy.js';
 import { readFixture, type FixtureSources } from './read-fixture.js';
 import { readOverrides } from './read-overrides.js';
 import { readableInputs } from './readable-inputs.js';
 import { resolveInput } from './resolve-input.js';
 import type { FixtureRow, GivenInput, UnitTestDefinition } from './types.js';
 
-const GIVEN_KEYS = ['input', 'rows', 'format', 'fixture'];
-const EXPECT_KEYS = ['rows', 'format', 'fixture'];
+const GIVEN_KEYS: KeyPolicy = { known: ['input', 'rows', 'format', 'fixture'], unknown: 'warn' };
+const EXPECT_KEYS: KeyPolicy = { known: ['rows', 'format', 'fixture'], unknown: 'warn' };
 
 export interface DefinitionSources {
   findFixtureFile: FixtureSources['findFixtureFile'];
   /** A seed's rows from its CSV file, for a seed input without rows; null when it is no seed. */
-  seedRows(uniqueId: string, reader: EntryReader): FixtureRow[] | null;
+  seedRows(uniqueId: string, reader: YamlReader): FixtureRow[] | null;
 }
 
 function isIncrementalModel(model: ManifestNode): boolean {
@@ -25,27 +27,27 @@ function isIncrementalModel(model: ManifestNode): boolean {
  * what they stand for, rows read, overrides collected. Null when anything was wrong
  * (each problem is reported through `reader` at its YAML position).
  */
-export function readUnitTestDefinition(entry: Record<string, unknown>, model: ManifestNode, manifest: Manifest, reader: EntryReader, sources: DefinitionSources): UnitTestDefinition | null {
+export function readUnitTestDefinition(entry: Record<string, unknown>, model: ManifestNode, manifest: Manifest, reader: YamlReader, sources: DefinitionSources): UnitTestDefinition | null {
   const overrides = readOverrides(entry.overrides, reader);
   const readable = readableInputs(manifest, model);
   const given: GivenInput[] = [];
   if (!Array.isArray(entry.given)) {
-    reader.fail("'given' must be a list of inputs, each with input: ref('...'), source('...', '...') or this, and rows", reader.locate(...(entry.given === undefined ? [] : ['given'])));
+    reader.failAt(reader.locate(entry.given === undefined ? [] : ['given']), "'given' must be a list of inputs, each with input: ref('...'), source('...', '...') or this, and rows");
   }
   (Array.isArray(entry.given) ? entry.given : []).forEach((item: unknown, index) => {
-    if (!isEntry(item) || typeof item.input !== 'string') {
-      reader.fail("each input needs input: ref('...'), source('...', '...') or this", reader.locate('given', index));
+    if (!isPlainObject(item) || typeof item.input !== 'string') {
+      reader.failAt(reader.locate(['given', index]), "each input needs input: ref('...'), source('...', '...') or this");
       return;
     }
-    reader.checkKeys(item, GIVEN_KEYS, 'given', index);
+    reader.checkKeys(item, GIVEN_KEYS, ['given', index]);
     const resolved = resolveInput(manifest, model, item.input, readable);
     if ('problem' in resolved) {
-      reader.fail(resolved.problem, reader.locate('given', index, 'input'), resolved.hint);
+      reader.failAt(reader.locate(['given', index, 'input']), resolved.problem, resolved.hint);
       return;
     }
     const { target } = resolved;
     if (given.some((input) => input.target.uniqueId === target.uniqueId)) {
-      reader.fail(`${item.input} is given twice`, reader.locate('given', index, 'input'));
+      reader.failAt(reader.locate(['given', index, 'input']), `${item.input} is given twice`);
       return;
     }
     const input = item.input.trim();
@@ -57,9 +59,9 @@ export function readUnitTestDefinition(entry: Record<string, unknown>, model: Ma
   });
 
   let expect = null;
-  if (!isEntry(entry.expect)) reader.fail("'expect' must be a mapping with the expected rows", reader.locate(...(entry.expect === undefined ? [] : ['expect'])));
+  if (!isPlainObject(entry.expect)) reader.failAt(reader.locate(entry.expect === undefined ? [] : ['expect']), "'expect' must be a mapping with the expected rows");
   else {
-    reader.checkKeys(entry.expect, EXPECT_KEYS, 'expect');
+    reader.checkKeys(entry.expect, EXPECT_KEYS, ['expect']);
     expect = readFixture(entry.expect, ['expect'], 'expect', reader, { findFixtureFile: sources.findFixtureFile, seedRows: () => null });
   }
 
@@ -67,13 +69,13 @@ export function readUnitTestDefinition(entry: Record<string, unknown>, model: Ma
   if (isIncrementalModel(model)) {
     const mode = overrides.macros.is_incremental;
     if (typeof mode !== 'boolean') {
-      reader.fail(
+      reader.failAt(
+        reader.locate(entry.overrides === undefined ? [] : ['overrides']),
         `model '${model.name}' is incremental: set overrides.macros.is_incremental to true or false`,
-        reader.locate(...(entry.overrides === undefined ? [] : ['overrides'])),
         'is_incremental: false tests a full build; true tests an incremental run, with `this` given as an input',
       );
     } else if (mode && !given.some((input) => input.target.kind === 'this')) {
-      reader.fail(`model '${model.name}' is tested with is_incremental true, so it needs an input for \`this\` (the rows already in the table)`, reader.locate('given'));
+      reader.failAt(reader.locate(['given']), `model '${model.name}' is tested with is_incremental true, so it needs an input for \`this\` (the rows already in the table)`);
     }
   }
   if (!reader.valid || !expect) return null;
