@@ -13,7 +13,7 @@ export interface KeyPolicy<K extends string = string> {
   /**
    * `warn`: dbt's tolerance, an unknown key is a warning, except a near miss of a key kpi
    * reads (`materalized`), an error because the setting the user meant would silently not apply.
-   * `error`: every unknown key is an error (the thresholds file: a misspelt threshold keeps the default).
+   * `error`: every unknown key is an error (for files where a misspelt key would silently keep a default).
    */
   readonly unknown: 'warn' | 'error';
   /** How messages name a key here: `key` unless said (`config`, `property`). */
