@@ -3,7 +3,7 @@ import { openAdapter } from './open-adapter.js';
 import { type LoadOptions } from '../config/load-project.js';
 import type { TargetConfig } from '../config/profiles.js';
 import { errorMessage } from '../errors.js';
-import { KPI_VERSION } from '../project/build-manifest.js';
+import { KPI_VERSION } from '../manifest/version.js';
 import { load } from './features.js';
 
 export interface DebugReport {

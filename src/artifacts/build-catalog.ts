@@ -1,7 +1,7 @@
 import type { Connection } from '../adapters/adapter.js';
 import { describeRelations, type CatalogRelationDescription, type RelationKind } from '../adapters/catalog.js';
 import { qualified } from '../adapters/quote.js';
-import { KPI_VERSION } from '../project/build-manifest.js';
+import { KPI_VERSION } from '../manifest/version.js';
 import type { Manifest } from '../manifest/types.js';
 
 export interface CatalogColumn {

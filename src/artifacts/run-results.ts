@@ -1,5 +1,6 @@
 import type { NodeResult } from '../execution/types.js';
 import { isPlainObject } from '../support/is-plain-object.js';
+import { KPI_VERSION } from '../manifest/version.js';
 
 export interface RunResultsInput {
   invocationId: string;
@@ -21,7 +22,7 @@ export function buildRunResults(results: NodeResult[], input: RunResultsInput) {
   return {
     metadata: {
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
-      kpi_version: '0.1.0',
+      kpi_version: KPI_VERSION,
       generated_at: new Date().toISOString(),
       invocation_id: input.invocationId,
     },

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { KPI_VERSION } from '../project/build-manifest.js';
+import { KPI_VERSION } from '../manifest/version.js';
 import { CliContext } from './cli-context.js';
 import { registerAlerts } from './commands/alerts-command.js';
 import { registerCompile } from './commands/compile-command.js';

@@ -1,4 +1,4 @@
-import { KPI_VERSION } from '../project/build-manifest.js';
+import { KPI_VERSION } from '../manifest/version.js';
 import type { SourceFreshnessResult } from './check-freshness.js';
 
 /** target/sources.json in dbt's shape (sources/v3). */

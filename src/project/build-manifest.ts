@@ -5,9 +5,9 @@ import { closestMatch, type SourceLocation } from '../errors.js';
 import type { PropertyFiles, SourceTablePatch } from './property-files.js';
 import { pickByPackage } from './resolve-ref.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
+import { KPI_VERSION } from '../manifest/version.js';
 
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
-export const KPI_VERSION = '0.1.0';
 
 export interface ManifestInput {
   loaded: LoadedProject;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeJson } from '../support/write-file.js';
 import type { Diagnostic } from '../support/diagnostics.js';
 import type { Environment } from '../template/env-var.js';
-import { KPI_VERSION } from './build-manifest.js';
+import { KPI_VERSION } from '../manifest/version.js';
 import { sha256 } from './checksum.js';
 import type { DiscoveredFile } from './discover-files.js';
 import type { ManifestNode } from '../manifest/types.js';

@@ -10,6 +10,7 @@ import { namedArgs, splitArgs } from './keyword-args.js';
 import type { MacroScope } from './macro-scope.js';
 import { RunTimestamp } from './run-timestamp.js';
 import type { RenderSession } from './render-session.js';
+import { KPI_VERSION } from '../manifest/version.js';
 
 export interface TargetContext {
   name: string;
@@ -137,7 +138,7 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     run_started_at: new RunTimestamp(host.runStartedAt),
     flags: host.flags,
     dbt_version: '1.8.0',
-    kpi_version: '0.1.0',
+    kpi_version: KPI_VERSION,
     selected_resources: host.selectedResources ?? [],
     ref: guard((...args: unknown[]) => {
       const { positional, kwargs } = splitArgs(args);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { alerts } from '../../api.js';
+import { api } from '../lazy-api.js';
 import { KpiError } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
 import { boardFormat, formatBoard } from '../format-board.js';
@@ -43,6 +43,7 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .option('--history-table <name>', 'the status history table', 'kpi_status_history')
     .action((flags: AlertsFlags) =>
       cli.run(async () => {
+        const { alerts } = await api();
         const format = boardFormat(flags.format);
         const timeoutSeconds = number('--webhook-timeout', flags.webhookTimeout);
         if (timeoutSeconds <= 0) throw new KpiError('KPI_USAGE', `--webhook-timeout must be above 0 seconds, got ${flags.webhookTimeout}`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { compile, show } from '../../api.js';
+import { api } from '../lazy-api.js';
 import { addSelectionOptions, type CliContext, type SelectionFlags } from '../cli-context.js';
 
 export function registerCompile(program: Command, cli: CliContext): void {
@@ -8,6 +8,7 @@ export function registerCompile(program: Command, cli: CliContext): void {
     .option('--full-refresh', 'compile incremental models as their full build')
     .action((flags: SelectionFlags & { inline?: string; fullRefresh?: boolean }) =>
       cli.run(async () => {
+        const { compile, show } = await api();
         if (flags.inline !== undefined) {
           const result = await show({ ...cli.projectOptions(), inline: flags.inline, limit: 0 });
           cli.out.write(`${result.sql}\n`);

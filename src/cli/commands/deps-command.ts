@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deps } from '../../api.js';
+import { api } from '../lazy-api.js';
 import type { CliContext } from '../cli-context.js';
 
 /** `kpi deps`: install packages.yml's local packages; check that git/hub/tarball ones are vendored. */
@@ -9,6 +9,7 @@ export function registerDeps(program: Command, cli: CliContext): void {
     .description('install the packages listed in packages.yml into dbt_packages/')
     .action(() =>
       cli.run(async () => {
+        const { deps } = await api();
         const { projectDir, vars } = cli.projectOptions();
         const reports = deps({ projectDir, vars });
         for (const report of reports) cli.out.write(`${report.action === 'installed' ? 'Installed' : 'Found vendored'} ${report.name} (${report.spec}) in ${report.path}\n`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { docsGenerate, docsServe } from '../../api.js';
+import { api } from '../lazy-api.js';
 import { KpiError } from '../../errors.js';
 import { untilInterrupted, type CliContext } from '../cli-context.js';
 
@@ -13,6 +13,7 @@ export function registerDocs(program: Command, cli: CliContext): void {
     .option('--empty-catalog', 'do not read the catalog from the database')
     .action((flags: { compile: boolean; emptyCatalog?: boolean }) =>
       cli.run(async () => {
+        const { docsGenerate } = await api();
         const result = await docsGenerate({ ...cli.projectOptions(), compile: flags.compile, emptyCatalog: flags.emptyCatalog });
         const { nodes, sources } = result.catalog;
         cli.out.write(`Catalog written to ${result.catalogPath} (${Object.keys(nodes).length} nodes, ${Object.keys(sources).length} sources)\n`);
@@ -27,6 +28,7 @@ export function registerDocs(program: Command, cli: CliContext): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action((flags: { port: string; host: string }) =>
       cli.run(async () => {
+        const { docsServe } = await api();
         const port = Number(flags.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new KpiError('KPI_USAGE', `--port must be a whole number from 0 to 65535, got '${flags.port}'`);
         const { projectDir, profilesDir, target, vars } = cli.projectOptions();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { execute } from '../../api.js';
+import { api } from '../lazy-api.js';
 import { addSelectionOptions, untilInterrupted, type CliContext, type SelectionFlags } from '../cli-context.js';
 
 interface ExecuteFlags extends SelectionFlags {
@@ -35,6 +35,7 @@ export function registerExecuteCommands(program: Command, cli: CliContext): void
     }
     command.action((flags: ExecuteFlags) =>
       cli.run(async () => {
+        const { execute } = await api();
         const summary = await untilInterrupted(
           (signal) =>
             execute(name, {

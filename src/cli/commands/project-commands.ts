@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { clean, debug, parse } from '../../api.js';
+import { api } from '../lazy-api.js';
 import type { CliContext } from '../cli-context.js';
 
 /** `parse`, `debug`, `clean`: commands about the project itself. */
@@ -9,6 +9,7 @@ export function registerProjectCommands(program: Command, cli: CliContext): void
     .description('parse the project and write target/manifest.json')
     .action(() =>
       cli.run(async () => {
+        const { parse } = await api();
         const parsed = await parse(cli.projectOptions());
         const counts: Record<string, number> = {};
         for (const node of Object.values(parsed.manifest.nodes)) counts[node.resource_type] = (counts[node.resource_type] ?? 0) + 1;
@@ -24,6 +25,7 @@ export function registerProjectCommands(program: Command, cli: CliContext): void
     .description('show the resolved configuration and test the connection')
     .action(() =>
       cli.run(async () => {
+        const { debug } = await api();
         const { projectDir, profilesDir, target, vars, threads } = cli.projectOptions();
         const report = await debug({ projectDir, profilesDir, target, vars, threads });
         cli.out.write(`kpi version: ${report.kpiVersion}\nnode: ${report.nodeVersion}\nproject file: ${report.projectFile}\nprofile: ${report.profileName ?? '(none: embedded database)'}\n`);
@@ -40,6 +42,7 @@ export function registerProjectCommands(program: Command, cli: CliContext): void
     .description('delete target/ and the clean-targets folders')
     .action(() =>
       cli.run(async () => {
+        const { clean } = await api();
         const { projectDir, profilesDir, target, vars } = cli.projectOptions();
         for (const path of clean({ projectDir, profilesDir, target, vars })) cli.out.write(`Removed ${path}\n`);
         return 0;

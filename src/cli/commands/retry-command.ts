@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { retry } from '../../api.js';
+import { api } from '../lazy-api.js';
 import { untilInterrupted, type CliContext } from '../cli-context.js';
 
 /** `retry`: the failed and skipped nodes of the last run again (dbt retry). */
@@ -12,6 +12,7 @@ export function registerRetry(program: Command, cli: CliContext): void {
     .option('--lock-timeout <seconds>', 'give up a statement that waits this long for a lock held by another session (server targets)')
     .action((flags: { state?: string; wait?: boolean; lockTimeout?: string }) =>
       cli.run(async () => {
+        const { retry } = await api();
         const summary = await untilInterrupted(
           (signal) => retry({ ...cli.projectOptions(), state: flags.state, noWait: flags.wait === false, lockTimeoutSeconds: cli.seconds('--lock-timeout', flags.lockTimeout), signal }),
           cli.interruptNotice,

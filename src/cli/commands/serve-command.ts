@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { serve, serverUrl, stopServer, type ServeOptions } from '../../api.js';
+import type { ServeOptions } from '../../api.js';
+import { api } from '../lazy-api.js';
 import { KpiError } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
 import { untilInterrupted } from '../cli-context.js';
@@ -37,6 +38,7 @@ export function registerServe(program: Command, cli: CliContext): void {
     .addOption(new Option('--data-dir <dir>', 'serve this embedded data directory (how --print-url starts its server)').hideHelp())
     .action((flags: ServeFlags) =>
       cli.run(async () => {
+        const { serve, serverUrl, stopServer } = await api();
         const { projectDir, profilesDir, target, vars } = cli.projectOptions();
         const options: ServeOptions = {
           projectDir,

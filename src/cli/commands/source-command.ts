@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { sourceFreshness } from '../../api.js';
+import { api } from '../lazy-api.js';
 import { addSelectionOptions, type CliContext, type SelectionFlags } from '../cli-context.js';
 
 /** `kpi source freshness`: exit 1 when a source is past its error_after (or cannot be checked). */
@@ -9,6 +9,7 @@ export function registerSource(program: Command, cli: CliContext): void {
     .option('-o, --output <path>', 'where to write the results (default target/sources.json)')
     .action((flags: SelectionFlags & { output?: string }) =>
       cli.run(async () => {
+        const { sourceFreshness } = await api();
         const summary = await sourceFreshness({ ...cli.projectOptions(), ...cli.selection(flags), output: flags.output });
         return summary.success ? 0 : 1;
       }),
