@@ -5,10 +5,14 @@ import { KpiError } from '../errors.js';
 import { AgateTable } from './agate-table.js';
 import { Column } from './column.js';
 import { namedArgs } from './keyword-args.js';
-import type { MacroScope } from './macro-scope.js';
 
 /** Runs a statement on the node's connection (undefined while parsing, when nothing may run). */
 export type RunSql = (sql: string, params?: unknown[]) => QueryResult | undefined;
+
+/** What `adapter.dispatch` asks of the macro scope (macro-scope.ts): the implementation to call. */
+export interface Dispatcher {
+  dispatch(name: string, namespace: string | null, packages?: unknown): (...args: unknown[]) => unknown;
+}
 
 /** Wraps a context function so a KpiError it raises survives nunjucks' rewrapping. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R;
@@ -58,7 +62,7 @@ export function adapterResponse(result: QueryResult): { _message: string; code: 
  * node's own connection (read-only: nothing here creates or drops anything; materializations
  * do that, within kpi's safety rules).
  */
-export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Guard, database: string): Record<string, unknown> {
+export function buildAdapterContext(scope: Dispatcher, runSql: RunSql, guard: Guard, database: string): Record<string, unknown> {
   const columnsOf = (relation: Relation): Column[] => {
     if (!relation || !relation.schema || !relation.identifier) return [];
     const result = runSql(COLUMNS_SQL, [relation.schema, relation.identifier]);
@@ -129,24 +133,4 @@ export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Gu
 export function loadRelation(adapter: Record<string, unknown>, relation: Relation): Relation | null {
   const getRelation = adapter.get_relation as (...args: unknown[]) => Relation | null;
   return getRelation(relation.database, relation.schema, relation.identifier);
-}
-
-/** `api.Relation` and `api.Column`: building relations and columns from templates. */
-export function buildApiContext(): Record<string, unknown> {
-  return {
-    Relation: {
-      create: (...args: unknown[]) => {
-        const { database, schema, identifier, type } = namedArgs(args, ['database', 'schema', 'identifier', 'type']);
-        return new Relation({ database: (database ?? null) as string | null, schema: (schema ?? null) as string | null, identifier: (identifier ?? null) as string | null }, (type ?? null) as RelationType);
-      },
-      add_ephemeral_prefix: (name: unknown) => `__dbt__cte__${String(name)}`,
-    },
-    Column: {
-      create: (name: string, dataType: string) => Column.create(name, dataType),
-      translate_type: (dtype: string) => Column.translate_type(dtype),
-      numeric_type: (dtype: string, precision: unknown, scale: unknown) => Column.numeric_type(dtype, precision, scale),
-      string_type: (size: number) => Column.string_type(size),
-      from_description: (name: string, rawType: string) => Column.from_description(name, rawType),
-    },
-  };
 }

@@ -149,7 +149,7 @@ export function pythonMember(obj: unknown, key: unknown): unknown {
   if (isText(obj)) {
     const text = String(obj);
     if (name !== null) {
-      const method = pythonStringMember(text, name);
+      const method = pythonStringMember(text, name, attributeOf);
       if (method) return method;
     }
     const index = sequenceIndex(text.length, key);
