@@ -1,4 +1,4 @@
-import { plainValue, pythonRepr, pythonStr } from './python-values.js';
+import { numericValue, pythonRepr, pythonStr } from './python-values.js';
 
 const SPEC = /^(?:(.)?([<>=^]))?([-+ ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/;
 
@@ -10,15 +10,18 @@ function groupThousands(digits: string, separator: string): string {
 
 /** One `{...:spec}` value formatted as Python's format() would. */
 export function formatValue(value: unknown, spec: string): string {
+  // Objects that format themselves (dates: `'{:%Y-%m}'.format(d)`), as Python's __format__.
+  const formatter = (value as { __format__?: unknown } | null)?.__format__;
+  if (typeof formatter === 'function') return String(formatter.call(value, spec));
   if (spec === '') return pythonStr(value);
   const match = SPEC.exec(spec);
   if (!match) throw new Error(`Invalid format specifier '${spec}'`);
   const [, fillGiven, alignGiven, sign = '-', , zero, widthText, grouping, precisionText, type] = match;
-  const plain = plainValue(value);
+  const plain = numericValue(value);
   const precision = precisionText === undefined ? undefined : Number(precisionText);
   let text: string;
-  let numeric = typeof plain === 'number';
-  if (typeof plain === 'number') {
+  let numeric = plain !== undefined;
+  if (plain !== undefined) {
     const magnitude = Math.abs(plain);
     switch (type) {
       case 'd':

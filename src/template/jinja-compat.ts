@@ -10,7 +10,8 @@ import { installDictKeyParsing, installDictLiterals } from './dict-literals.js';
 import { defineExpressionNode, internals as nunjucksInternals, type NunjucksInternals } from './jinja-nodes.js';
 import { installLoopExtras } from './loop-extras.js';
 import { installPythonOperators } from './python-operators.js';
-import { pythonMember, pythonSlice } from './python-members.js';
+import { pythonMember } from './python-members.js';
+import { pythonSlice } from './python-slice.js';
 import { isPlainObject, pythonEquals, pythonRepr, PythonSet } from './python-values.js';
 import { installSetStatement } from './set-statement.js';
 import { installPythonStringLiterals } from './string-literals.js';
@@ -167,10 +168,9 @@ function patchLookups(runtime: Record<string, any>): void {
     return scope ? scope.lookup(name) : undefined;
   };
 
-  const originalMemberLookup = runtime.memberLookup as (obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
   runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...rest: unknown[]) {
-    // Four arguments are a slice (`x[1:]`), which nunjucks' Jinja compatibility computes.
-    if (rest.length === 2) return pythonSlice(obj, originalMemberLookup.call(this, obj, key, ...rest) as unknown[]);
+    // Four arguments are a slice (`x[1:]`): start, stop and step.
+    if (rest.length === 2) return pythonSlice(obj, key, rest[0], rest[1]);
     return pythonMember(obj, key);
   };
 }
