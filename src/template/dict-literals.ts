@@ -34,7 +34,11 @@ export function installDictKeyParsing({ parser, lexer, nodes }: NunjucksInternal
       if (node.children.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail('parseAggregate: expected comma after expression', token.lineno, token.colno);
       // A trailing comma before the closing bracket, as Python allows.
       const next = this.peekToken().type;
-      if (node.children.length > 0 && (next === lexer.TOKEN_RIGHT_PAREN || next === lexer.TOKEN_RIGHT_BRACKET || next === lexer.TOKEN_RIGHT_CURLY)) continue;
+      if (node.children.length > 0 && (next === lexer.TOKEN_RIGHT_PAREN || next === lexer.TOKEN_RIGHT_BRACKET || next === lexer.TOKEN_RIGHT_CURLY)) {
+        // `(x,)` is a tuple of one, not `x` in parentheses.
+        if (node instanceof nodes.Group) node.kpiTuple = true;
+        continue;
+      }
       if (node instanceof nodes.Dict) {
         const key = this.parseExpression();
         if (!this.skip(lexer.TOKEN_COLON)) this.fail('parseAggregate: expected colon after dict key', token.lineno, token.colno);
