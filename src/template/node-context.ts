@@ -8,7 +8,8 @@ import { AgateTable } from './agate-table.js';
 import { MacroReturn } from './jinja-compat.js';
 import { namedArgs, splitArgs } from './keyword-args.js';
 import type { MacroScope } from './macro-scope.js';
-import { RunTimestamp } from './run-timestamp.js';
+import { PyDateTime } from './py-datetime.js';
+import { PYTZ_UTC } from './py-tzinfo.js';
 import type { RenderSession } from './render-session.js';
 
 export interface TargetContext {
@@ -134,7 +135,8 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     model: host.model ?? undefined,
     project_name: host.packageName,
     invocation_id: host.invocationId,
-    run_started_at: new RunTimestamp(host.runStartedAt),
+    // dbt's run_started_at: datetime.now(tz=pytz.utc) when the run began.
+    run_started_at: PyDateTime.fromInstant(host.runStartedAt.getTime(), 0, PYTZ_UTC),
     flags: host.flags,
     dbt_version: '1.8.0',
     kpi_version: '0.1.0',

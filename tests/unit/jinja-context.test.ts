@@ -11,7 +11,8 @@ describe("dbt's template context, as packages use it", () => {
         "|{{ modules.datetime.datetime.strptime('2024-05-06 07:08', '%Y-%m-%d %H:%M').hour }}|{{ modules.datetime.date(2024, 1, 1) < modules.datetime.date(2024, 1, 2) }}" +
         "|{{ modules.datetime.datetime.now().strftime('%Y') | length }}|{{ modules.datetime.datetime.fromisoformat('2024-01-01T10:00:00+02:00').hour }}",
     );
-    expect(sql).toBe('2024-02-29|2024/03/06 Wed|367|2024-01-02T03:04:05|7|true|4|8');
+    // fromisoformat keeps the wall time and the offset, as Python's does.
+    expect(sql).toBe('2024-02-29|2024/03/06 Wed|367|2024-01-02T03:04:05|7|true|4|10');
   });
 
   it('has modules.re with Python patterns and replacement templates', async () => {
