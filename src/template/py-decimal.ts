@@ -59,6 +59,19 @@ export class PyDecimal {
     return new PyDecimal(sign === '-' ? -magnitude : magnitude, Number(exponent) - fraction.length);
   }
 
+  /**
+   * A float as agate reads one from a query, `Decimal(repr(value))`: Python's repr is fixed
+   * notation with a `.0` on whole numbers from 1e-4 to 1e16, scientific outside.
+   */
+  static fromFloat(value: number): PyDecimal {
+    if (Number.isNaN(value)) return new PyDecimal(0n, 0, 'NaN');
+    if (!Number.isFinite(value)) return new PyDecimal(0n, 0, value > 0 ? 'Infinity' : '-Infinity');
+    const [mantissa, exponent] = value.toExponential().split('e');
+    if (Number(exponent) < -4 || Number(exponent) >= 16) return PyDecimal.parse(`${mantissa}e${exponent}`);
+    const fixed = String(value);
+    return PyDecimal.parse(fixed.includes('.') ? fixed : `${fixed}.0`);
+  }
+
   /** `Decimal(value)` in a template: from text, an int, or another Decimal. */
   static from(value: unknown): PyDecimal {
     if (value instanceof PyDecimal) return value;

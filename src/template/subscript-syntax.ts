@@ -1,7 +1,8 @@
 /**
- * `x.0` is `x[0]` in Jinja (an integer after the dot indexes); nunjucks wanted a name there
- * ("expected name as lookup value, got 0"). The rest of nunjucks' postfix parsing (calls,
- * `x[...]`, `x.name`) is unchanged.
+ * `x.0` is `x[0]` in Jinja (an integer after the dot indexes), and `row.none` or `flags.true`
+ * read attributes of those names; nunjucks wanted a plain name there ("expected name as
+ * lookup value, got 0"). The rest of nunjucks' postfix parsing (calls, `x[...]`, `x.name`)
+ * is unchanged.
  */
 import type { NunjucksInternals } from './jinja-nodes.js';
 
@@ -19,7 +20,8 @@ export function installSubscriptSyntax({ parser, lexer, nodes }: NunjucksInterna
         this.nextToken();
         const name = this.nextToken();
         let key: string | number;
-        if (name?.type === lexer.TOKEN_SYMBOL) key = name.value;
+        // `none`, `true`, `false` are names to Jinja; nunjucks' lexer gives them tokens of their own.
+        if (name?.type === lexer.TOKEN_SYMBOL || name?.type === lexer.TOKEN_NONE || name?.type === lexer.TOKEN_BOOLEAN) key = name.value;
         else if (name?.type === lexer.TOKEN_INT) key = Number(name.value);
         else return this.fail(`expected name as lookup value, got ${name?.value}`, name?.lineno, name?.colno);
         node = new nodes.LookupVal(token.lineno, token.colno, node, new nodes.Literal(name.lineno, name.colno, key));
