@@ -7,6 +7,7 @@ import { adapterResponse, buildAdapterContext, loadRelation } from './adapter-co
 import { AgateTable } from './agate-table.js';
 import { MacroReturn } from './jinja-compat.js';
 import { namedArgs, splitArgs } from './keyword-args.js';
+import { plainValue } from './python-values.js';
 import type { MacroScope } from './macro-scope.js';
 import { PyDateTime } from './py-datetime.js';
 import { PYTZ_UTC } from './py-tzinfo.js';
@@ -82,10 +83,14 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     throw new KpiError('KPI_COMPILER_ERROR', String(message), { node: nodeId() });
   };
 
-  const runSql = (sql: string, params?: unknown[]): QueryResult | undefined => {
+  const runSql = (sql: string, params?: unknown[], log?: string): QueryResult | undefined => {
     if (!host.execute || !host.query) return undefined;
     const query = host.query;
-    return session.call(`sql:${sql}:${JSON.stringify(params ?? [])}`, () => query(sql, params)) as QueryResult;
+    // The log line is written when the statement runs, once, not on each replay of the render.
+    return session.call(`sql:${sql}:${JSON.stringify(params ?? [])}`, () => {
+      if (log) host.log(log, true);
+      return query(sql, params);
+    }) as QueryResult;
   };
 
   const results = new Map<string, StoredResult>();
@@ -116,6 +121,11 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     }),
     {
       get: guard((key: string, fallback?: unknown) => host.getConfig(key) ?? fallback ?? null),
+      /** dbt's config.set(key, value) (set_sql_header uses it): one config value, as text when it is a macro's output. */
+      set: guard((key: unknown, value: unknown) => {
+        host.setConfig({ [String(plainValue(key))]: plainValue(value) });
+        return '';
+      }),
       require: guard((key: string) => {
         const value = host.getConfig(key);
         if (value === undefined || value === null) {
@@ -126,7 +136,7 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     },
   );
 
-  const adapter = buildAdapterContext(scope, runSql, guard, host.target.database);
+  const adapter = buildAdapterContext(scope, runSql, guard, host.target.database, host.execute);
 
   const values: Record<string, unknown> = {
     execute: host.execute,
