@@ -26,7 +26,7 @@ export function installForStatement({ parser, compiler, lexer, nodes }: Nunjucks
         tuple = true;
       } else if (target instanceof nodes.Symbol) names.push(target);
       else this.fail('parseFor: variable name expected for loop', target.lineno, target.colno);
-      if (this.peekToken().type === lexer.TOKEN_COMMA) tuple = true;
+      if (this.peekToken()?.type === lexer.TOKEN_COMMA) tuple = true;
     } while (this.skip(lexer.TOKEN_COMMA));
     return { names, tuple };
   }
@@ -34,7 +34,7 @@ export function installForStatement({ parser, compiler, lexer, nodes }: Nunjucks
   /** The iterable: one expression, or a tuple of them; no conditional (`if` filters the loop). */
   function parseIterable(this: any): any {
     const first = this.parseOr();
-    if (this.peekToken().type !== lexer.TOKEN_COMMA) return first;
+    if (this.peekToken()?.type !== lexer.TOKEN_COMMA) return first;
     const items = new nodes.Array(first.lineno, first.colno, [first]);
     while (this.skip(lexer.TOKEN_COMMA)) items.addChild(this.parseOr());
     return items;

@@ -59,6 +59,7 @@ export function installJinjaCompat(): void {
   patchCalls(internals.runtime);
   patchOutput(internals.runtime);
   patchTuples(internals);
+  patchBlockColons(internals);
   patchNodeNames(internals);
   installSetStatement(internals);
   installPythonOperators(internals);
@@ -82,6 +83,25 @@ function patchTuples({ compiler }: NunjucksInternals): void {
   proto.compileGroup = function compileGroup(this: any, node: any, frame: any) {
     if (node.children.length !== 1 || node.kpiTuple) return this.compileArray(node, frame);
     return originalGroup.call(this, node, frame);
+  };
+}
+
+/**
+ * `{% if execute: %}`, `{% for x in xs: %}`: Jinja lets a colon end a statement that opens a
+ * body, for Python's sake (dbt's own `statement` macro writes one); nunjucks did not.
+ */
+function patchBlockColons({ parser, lexer }: NunjucksInternals): void {
+  const proto = parser.Parser.prototype;
+  const original = proto.advanceAfterBlockEnd as (this: any, name?: string) => unknown;
+  proto.advanceAfterBlockEnd = function advanceAfterBlockEnd(this: any, name?: string) {
+    let tag = name;
+    // Without a name, the tag's own name (`else`, `endif`) comes first, then the colon.
+    if (tag === undefined) {
+      if (this.peekToken()?.type !== lexer.TOKEN_SYMBOL) return original.call(this);
+      tag = this.nextToken().value;
+    }
+    this.skip(lexer.TOKEN_COLON);
+    return original.call(this, tag);
   };
 }
 

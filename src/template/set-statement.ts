@@ -38,9 +38,9 @@ export function installSetStatement({ runtime, compiler, parser, lexer, nodes }:
     }
     if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
       const first = this.parseExpression();
-      if (this.peekToken().type === lexer.TOKEN_COMMA) {
+      if (this.peekToken()?.type === lexer.TOKEN_COMMA) {
         node.value = new nodes.Array(first.lineno, first.colno, [first]);
-        while (this.skip(lexer.TOKEN_COMMA) && this.peekToken().type !== lexer.TOKEN_BLOCK_END) node.value.addChild(this.parseExpression());
+        while (this.skip(lexer.TOKEN_COMMA) && this.peekToken()?.type !== lexer.TOKEN_BLOCK_END) node.value.addChild(this.parseExpression());
       } else node.value = first;
       this.advanceAfterBlockEnd(tag.value);
       return node;
@@ -50,6 +50,7 @@ export function installSetStatement({ runtime, compiler, parser, lexer, nodes }:
       const name = this.parseFilterName();
       filters.push({ name, args: this.parseFilterArgs(name) });
     }
+    this.skip(lexer.TOKEN_COLON);
     const end = this.nextToken();
     if (end?.type !== lexer.TOKEN_BLOCK_END) this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
     if (end.value.charAt(0) === '-') this.dropLeadingWhitespace = true;

@@ -42,8 +42,8 @@ export function installTestExpressions({ parser, lexer, nodes }: NunjucksInterna
     while (this.skipValue(lexer.TOKEN_OPERATOR, '.')) name += `.${this.expect(lexer.TOKEN_SYMBOL).value}`;
     let args = new nodes.NodeList(is.lineno, is.colno);
     const next = this.peekToken();
-    if (next.type === lexer.TOKEN_LEFT_PAREN) args = this.parseSignature();
-    else if (argumentStarts.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && NOT_AN_ARGUMENT.has(next.value))) {
+    if (next?.type === lexer.TOKEN_LEFT_PAREN) args = this.parseSignature();
+    else if (next && argumentStarts.has(next.type) && !(next.type === lexer.TOKEN_SYMBOL && NOT_AN_ARGUMENT.has(next.value))) {
       if (next.type === lexer.TOKEN_SYMBOL && next.value === 'is') this.fail('You cannot chain multiple tests with is', next.lineno, next.colno);
       args.addChild(this.parsePrimary());
     }

@@ -33,7 +33,8 @@ export function installWithStatement({ compiler, lexer, nodes }: NunjucksInterna
     const tag = this.nextToken();
     const names: string[] = [];
     const values: any[] = [];
-    while (this.peekToken().type !== lexer.TOKEN_BLOCK_END) {
+    for (let token = this.peekToken(); token?.type !== lexer.TOKEN_BLOCK_END; token = this.peekToken()) {
+      if (!token) this.fail('with: expected the end of the tag, got the end of the template', tag.lineno, tag.colno);
       if (names.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail('with: expected a comma between assignments', tag.lineno, tag.colno);
       const target = this.parsePrimary(true);
       if (!(target instanceof nodes.Symbol)) this.fail('with: expected a name to assign', target.lineno, target.colno);

@@ -34,6 +34,10 @@ describe('Jinja statements', () => {
     expect(await renderForTest("{% set (a, b) = ('x', 'y') %}{{ a }}{{ b }}|{% for (k, v) in [('p', 1), ('q', 2)] %}{{ k }}{{ v }}{% endfor %}|{% for x in 1, 2, 3 %}{{ x }}{% endfor %}")).toBe('xy|p1q2|123');
   });
 
+  it("accepts a colon before a block's end, as dbt's own statement macro writes `{% if execute: %}`", async () => {
+    expect(await renderForTest("{% if true: %}a{% elif false: %}b{% else: %}c{% endif %}|{% for x in [1, 2]: %}{{ x }}{% endfor %}|{% set y: %}z{% endset %}{{ y }}|{% macro m(): %}M{% endmacro %}{{ m() }}")).toBe('a|12|z|M');
+  });
+
   it('accepts the {%+ and +%} whitespace markers', async () => {
     expect(await renderForTest('x {%+ if true %}y{% endif +%} z')).toBe('x y z');
   });

@@ -50,5 +50,9 @@ describe('Jinja that kpi does not render', () => {
       expect(error.code, source).toBe('KPI_TEMPLATE_ERROR');
       expect(error.location, source).toEqual({ file: 'models/test.sql', line, column });
     }
+    // A template cut off in the middle of a call says so, instead of failing inside the parser.
+    const cut = await failure("select * from {{ ref('orders'");
+    expect(cut.code).toBe('KPI_TEMPLATE_ERROR');
+    expect(cut.message).toMatch(/expected \) to close the call/);
   });
 });
