@@ -22,7 +22,10 @@ export default tseslint.config(
   },
   {
     // These files patch nunjucks' lexer, parser, compiler and runtime, whose internals have no types.
-    files: ['src/template/{jinja-compat,jinja-nodes,call-spread,dict-literals,do-extension,loop-extras,set-statement,python-operators,python-members,python-methods,filters,jinja-tests}.ts'],
+    files: [
+      'src/template/{jinja-compat,jinja-nodes,call-spread,dict-literals,do-extension,loop-extras,set-statement,python-operators,python-members,python-methods,filters,jinja-tests}.ts',
+      'src/template/{conditional-expressions,for-statement,loop-controls,string-literals,subscript-syntax,test-expressions,unsupported-constructs,with-statement}.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unsafe-function-type': 'off' },
   },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },

@@ -96,6 +96,14 @@ export class Relation {
     return this.incorporate({ path });
   }
 
+  /**
+   * dbt's `relation.information_schema('columns')`: the database's information schema, which
+   * dbt-adapters' InformationSchema renders as `"database".INFORMATION_SCHEMA.columns`.
+   */
+  information_schema(view?: unknown): Relation {
+    return new InformationSchema(this.database, view === null || view === undefined ? null : String(view));
+  }
+
   without_identifier(): Relation {
     return new Relation({ database: this.database, schema: this.schema, identifier: null }, this.type);
   }
@@ -117,5 +125,19 @@ export class Relation {
 
   toJSON(): RelationPath & { type: RelationType } {
     return { database: this.database, schema: this.schema, identifier: this.identifier, type: this.type };
+  }
+}
+
+/** What `relation.information_schema(view)` returns (dbt-adapters' InformationSchema). */
+class InformationSchema extends Relation {
+  constructor(
+    database: string | null,
+    readonly information_schema_view: string | null,
+  ) {
+    super({ database, schema: null, identifier: 'INFORMATION_SCHEMA' }, 'view');
+  }
+
+  override render(): string {
+    return [this.database === null ? null : quoteIdentifier(this.database), 'INFORMATION_SCHEMA', this.information_schema_view].filter((part) => part !== null).join('.');
   }
 }

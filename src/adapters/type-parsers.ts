@@ -1,8 +1,8 @@
 /**
  * Both adapters return the same JS values for the same Postgres types, so templates
  * (`run_query`) and `kpi show` behave alike on either: bigints as numbers when they fit,
- * dates and timestamps without time zone as the text Postgres printed (no shift into the
- * machine's time zone), numeric as text (no precision lost).
+ * dates and timestamps as the text Postgres printed (no shift into the machine's time zone,
+ * microseconds kept), numeric as text (no precision lost).
  */
 export const TEXT_PARSERS: Record<number, (value: string) => unknown> = {
   20: (value) => {
@@ -11,5 +11,6 @@ export const TEXT_PARSERS: Record<number, (value: string) => unknown> = {
   },
   1082: (value) => value,
   1114: (value) => value,
+  1184: (value) => value,
   1700: (value) => value,
 };

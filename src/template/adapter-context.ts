@@ -1,15 +1,22 @@
 import type { QueryResult } from '../adapters/adapter.js';
 import { answer, relationColumnsQuery, relationKindQuery, relationsInSchemaQuery, schemasQuery, templateRelationType } from '../adapters/catalog.js';
 import { quoteIdentifier } from '../adapters/quote.js';
-import { Relation, type RelationType } from '../adapters/relation.js';
+import { Relation } from '../adapters/relation.js';
 import { KpiError } from '../errors.js';
 import { AgateTable } from './agate-table.js';
 import { Column } from './column.js';
-import { namedArgs } from './keyword-args.js';
-import type { MacroScope } from './macro-scope.js';
+import { namedArgs, splitArgs } from './keyword-args.js';
 
-/** Runs a statement on the node's connection (undefined while parsing, when nothing may run). */
-export type RunSql = (sql: string, params?: unknown[]) => QueryResult | undefined;
+/**
+ * Runs a statement on the node's connection (undefined while parsing, when nothing may run).
+ * `log`, when given, is written through the host's log once, when the statement runs.
+ */
+export type RunSql = (sql: string, params?: unknown[], log?: string) => QueryResult | undefined;
+
+/** What `adapter.dispatch` asks of the macro scope (macro-scope.ts): the implementation to call. */
+export interface Dispatcher {
+  dispatch(name: string, namespace: string | null, packages?: unknown): (...args: unknown[]) => unknown;
+}
 
 /** Wraps a context function so a KpiError it raises survives nunjucks' rewrapping. */
 export type Guard = <A extends unknown[], R>(fn: (...args: A) => R) => (...args: A) => R;
@@ -22,18 +29,34 @@ const BEHAVIOR = new Proxy(
   },
 );
 
-/**
- * dbt's adapter methods that create, rename or drop relations and schemas. kpi's safety rule
- * is that only its materializations change relations, and only those of the project's own
- * nodes; a template asking for one gets an error that says so instead of "undefined".
- */
-const MUTATING_METHODS = ['drop_relation', 'truncate_relation', 'rename_relation', 'drop_schema', 'create_schema'];
-
-function refuseMutation(name: string): never {
-  throw new KpiError('KPI_UNSAFE_OPERATION', `adapter.${name}() is not available in templates: kpi changes relations only through its materializations, and only those of the project's nodes`, {
-    hint: 'build the relation as a model (or drop it by hand); see "Safety" in the design notes',
-  });
+function relationArg(value: unknown, method: string): Relation {
+  if (!(value instanceof Relation)) throw new KpiError('KPI_COMPILER_ERROR', `adapter.${method}() needs a relation (from ref(), source(), api.Relation.create() or adapter.get_relation()), got ${String(value)}`);
+  return value;
 }
+
+function schemaOf(relation: Relation, method: string): string {
+  if (!relation.schema) throw new KpiError('KPI_COMPILER_ERROR', `adapter.${method}(): the relation ${relation.render()} has no schema`);
+  return quoteIdentifier(relation.schema);
+}
+
+/**
+ * dbt-postgres' SQL for the adapter methods that create, rename, truncate or drop (dbt's
+ * global and Postgres macros: create_schema, drop_schema, drop_relation via get_drop_sql,
+ * rename_relation, truncate_relation). A user's macro or hook calling one is the user's
+ * explicit act, as in dbt: the statement runs, and is logged.
+ */
+const MUTATIONS: Record<string, (...args: unknown[]) => string> = {
+  create_schema: (relation) => `create schema if not exists ${schemaOf(relationArg(relation, 'create_schema'), 'create_schema')}`,
+  drop_schema: (relation) => `drop schema if exists ${schemaOf(relationArg(relation, 'drop_schema'), 'drop_schema')} cascade`,
+  drop_relation: (value) => {
+    const relation = relationArg(value, 'drop_relation');
+    if (relation.type === null) throw new KpiError('KPI_COMPILER_ERROR', `Tried to drop relation ${relation.render()}, but its type is null.`, { hint: 'drop what adapter.get_relation() or load_relation() found: it knows its type' });
+    const kind = relation.type === 'materialized_view' ? 'materialized view' : relation.type;
+    return `drop ${kind} if exists ${relation.render()} cascade`;
+  },
+  rename_relation: (from, to) => `alter table ${relationArg(from, 'rename_relation').render()} rename to ${quoteIdentifier(String(relationArg(to, 'rename_relation').identifier))}`,
+  truncate_relation: (relation) => `truncate table ${relationArg(relation, 'truncate_relation').render()}`,
+};
 
 /** The response half of `adapter.execute(...)`, as dbt's AdapterResponse. */
 export function adapterResponse(result: QueryResult): { _message: string; code: string; rows_affected: number } {
@@ -42,14 +65,13 @@ export function adapterResponse(result: QueryResult): { _message: string; code: 
 }
 
 /**
- * The `adapter` object templates see: quoting, dispatch, and introspection that runs on the
- * node's own connection (read-only: nothing here creates or drops anything; materializations
- * do that, within kpi's safety rules).
+ * The `adapter` object templates see: quoting, dispatch, introspection that runs on the
+ * node's own connection, and dbt's schema and relation statements for a user's own macros.
  */
-export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Guard, database: string): Record<string, unknown> {
+export function buildAdapterContext(scope: Dispatcher, runSql: RunSql, guard: Guard, database: string, execute: boolean): Record<string, unknown> {
   const columnsOf = (relation: Relation): Column[] => {
     if (!relation || !relation.schema || !relation.identifier) return [];
-    const columns = answer(runSql, relationColumnsQuery({ schema: relation.schema, identifier: relation.identifier }, { listing: 'standard' }));
+    const columns = answer(runSql, relationColumnsQuery({ schema: String(relation.schema), identifier: String(relation.identifier) }, { listing: 'standard' }));
     if (!columns) return [];
     return columns.map(({ name, standard }) => new Column(name, standard.dataType, standard.characterMaximumLength, standard.numericPrecision, standard.numericScale));
   };
@@ -79,7 +101,7 @@ export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Gu
       return columnsOf(from).filter((column) => !present.has(column.name));
     }),
     list_relations_without_caching: guard((schemaRelation: Relation) => {
-      const relations = answer(runSql, relationsInSchemaQuery(schemaRelation.schema)) ?? [];
+      const relations = answer(runSql, relationsInSchemaQuery(String(schemaRelation.schema))) ?? [];
       return relations.map((relation) => Relation.create(schemaRelation.schema, relation.identifier, templateRelationType(relation.kind), database));
     }),
     list_schemas: guard(() => answer(runSql, schemasQuery()) ?? []),
@@ -95,7 +117,26 @@ export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Gu
       return [adapterResponse(result), fetch ? new AgateTable(result) : new AgateTable({ rows: [], fields: [] })];
     }),
     expand_target_column_types: () => '',
-    ...Object.fromEntries(MUTATING_METHODS.map((name) => [name, guard(() => refuseMutation(name))])),
+    ...Object.fromEntries(
+      Object.entries(MUTATIONS).map(([name, statement]) => [
+        name,
+        guard((...args: unknown[]) => {
+          // While parsing these return None without looking at their arguments, as dbt's (parse_none).
+          if (!execute) return '';
+          const { positional } = splitArgs(args);
+          const sql = statement(...positional);
+          runSql(sql, undefined, `adapter.${name}: ${sql}`);
+          return '';
+        }),
+      ]),
+    ),
+    /** dbt-postgres: a relation in another database cannot be reached. */
+    verify_database: guard((name: unknown) => {
+      if (name !== null && name !== undefined && String(name) !== database) {
+        throw new KpiError('KPI_COMPILER_ERROR', `Cross-db references not allowed in postgres (${String(name)} vs ${database})`);
+      }
+      return '';
+    }),
     cache_added: () => '',
     cache_dropped: () => '',
     cache_renamed: () => '',
@@ -108,24 +149,4 @@ export function buildAdapterContext(scope: MacroScope, runSql: RunSql, guard: Gu
 export function loadRelation(adapter: Record<string, unknown>, relation: Relation): Relation | null {
   const getRelation = adapter.get_relation as (...args: unknown[]) => Relation | null;
   return getRelation(relation.database, relation.schema, relation.identifier);
-}
-
-/** `api.Relation` and `api.Column`: building relations and columns from templates. */
-export function buildApiContext(): Record<string, unknown> {
-  return {
-    Relation: {
-      create: (...args: unknown[]) => {
-        const { database, schema, identifier, type } = namedArgs(args, ['database', 'schema', 'identifier', 'type']);
-        return new Relation({ database: (database ?? null) as string | null, schema: (schema ?? null) as string | null, identifier: (identifier ?? null) as string | null }, (type ?? null) as RelationType);
-      },
-      add_ephemeral_prefix: (name: unknown) => `__dbt__cte__${String(name)}`,
-    },
-    Column: {
-      create: (name: string, dataType: string) => Column.create(name, dataType),
-      translate_type: (dtype: string) => Column.translate_type(dtype),
-      numeric_type: (dtype: string, precision: unknown, scale: unknown) => Column.numeric_type(dtype, precision, scale),
-      string_type: (size: number) => Column.string_type(size),
-      from_description: (name: string, rawType: string) => Column.from_description(name, rawType),
-    },
-  };
 }

@@ -1,4 +1,5 @@
 import type { QueryResult } from '../adapters/adapter.js';
+import { queryValue } from './agate-values.js';
 
 /**
  * agate's MappedSequence: a list whose items also have names, as a table's rows (keyed by
@@ -80,7 +81,8 @@ export type AgateRow = MappedSequence;
 /**
  * What `run_query()` returns: enough of agate's Table for dbt templates — `rows` (each
  * indexable by position and by name), `columns[i].values()`, `columns['name']`,
- * `columns.items()`, `column_names`, `length`, iteration over rows.
+ * `columns.items()`, `column_names`, `length`, iteration over rows. Values are Python's
+ * (agate-values.ts): dates, datetimes and Decimals, as dbt gives them.
  */
 export class AgateTable {
   readonly column_names: string[];
@@ -89,7 +91,8 @@ export class AgateTable {
 
   constructor(result: Pick<QueryResult, 'rows' | 'fields'>) {
     this.column_names = result.fields.map((field) => field.name);
-    const rows = result.rows.map((row) => new MappedSequence(this.column_names, this.column_names.map((name) => row[name])));
+    const types = result.fields.map((field) => (field as { dataTypeID?: number }).dataTypeID);
+    const rows = result.rows.map((row) => new MappedSequence(this.column_names, this.column_names.map((name, index) => queryValue(row[name], types[index]))));
     this.rows = new MappedSequence([], rows);
     const columns = this.column_names.map((name, index) => new AgateColumn(name, rows.map((row) => row.get(index))));
     this.columns = new MappedSequence(this.column_names, columns);

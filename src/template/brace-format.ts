@@ -1,5 +1,4 @@
-import { attributeOf } from './python-members.js';
-import { plainValue, pythonRepr, pythonStr } from './python-values.js';
+import { numericValue, pythonRepr, pythonStr } from './python-values.js';
 
 const SPEC = /^(?:(.)?([<>=^]))?([-+ ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/;
 
@@ -11,15 +10,18 @@ function groupThousands(digits: string, separator: string): string {
 
 /** One `{...:spec}` value formatted as Python's format() would. */
 export function formatValue(value: unknown, spec: string): string {
+  // Objects that format themselves (dates: `'{:%Y-%m}'.format(d)`), as Python's __format__.
+  const formatter = (value as { __format__?: unknown } | null)?.__format__;
+  if (typeof formatter === 'function') return String(formatter.call(value, spec));
   if (spec === '') return pythonStr(value);
   const match = SPEC.exec(spec);
   if (!match) throw new Error(`Invalid format specifier '${spec}'`);
   const [, fillGiven, alignGiven, sign = '-', , zero, widthText, grouping, precisionText, type] = match;
-  const plain = plainValue(value);
+  const plain = numericValue(value);
   const precision = precisionText === undefined ? undefined : Number(precisionText);
   let text: string;
-  let numeric = typeof plain === 'number';
-  if (typeof plain === 'number') {
+  let numeric = plain !== undefined;
+  if (plain !== undefined) {
     const magnitude = Math.abs(plain);
     switch (type) {
       case 'd':
@@ -79,11 +81,14 @@ export function formatValue(value: unknown, spec: string): string {
   }
 }
 
+/** How a field's `.attr` or `[key]` step is read: the caller passes the template's own attribute lookup. */
+export type FieldLookup = (value: unknown, key: string) => unknown;
+
 /**
  * Python's `str.format`: `{}`, `{0}`, `{name}`, `{x.attr}`, `{x[0]}`, conversions `!r`/`!s`
  * and format specs (`{:>10}`, `{:.2f}`, `{:,}`), with `{{`/`}}` for literal braces.
  */
-export function braceFormat(format: string, positional: unknown[], keywords: Record<string, unknown>): string {
+export function braceFormat(format: string, positional: unknown[], keywords: Record<string, unknown>, lookup: FieldLookup): string {
   let next = 0;
   return format.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (match, field: string | undefined) => {
     if (match === '{{') return '{';
@@ -95,7 +100,7 @@ export function braceFormat(format: string, positional: unknown[], keywords: Rec
     else if (/^\d+$/.test(head)) value = positional[Number(head)];
     else if (Object.prototype.hasOwnProperty.call(keywords, head)) value = keywords[head];
     else throw new Error(`KeyError: '${head}'`);
-    for (const step of path) value = attributeOf(value, step.startsWith('[') ? step.slice(1, -1) : step.slice(1));
+    for (const step of path) value = lookup(value, step.startsWith('[') ? step.slice(1, -1) : step.slice(1));
     if (conversion === 'r' || conversion === 'a') value = pythonRepr(value);
     else if (conversion === 's') value = pythonStr(value);
     return formatValue(value, spec);

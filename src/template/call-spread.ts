@@ -41,20 +41,21 @@ export function installCallSpread({ runtime, parser, lexer, nodes }: NunjucksInt
   proto.parseSignature = function parseSignature(this: any, tolerant?: boolean, noParens?: boolean) {
     const token = this.peekToken();
     // Only a parenthesised argument list can hold a spread; other signatures parse as before.
-    if (noParens || token.type !== lexer.TOKEN_LEFT_PAREN) return original.call(this, tolerant, noParens);
+    if (noParens || token?.type !== lexer.TOKEN_LEFT_PAREN) return original.call(this, tolerant, noParens);
     this.nextToken();
     const args = new nodes.NodeList(token.lineno, token.colno);
     const kwargs = new nodes.KeywordArgs(token.lineno, token.colno);
     let checkComma = false;
     for (;;) {
       const next = this.peekToken();
+      if (!next) this.fail('expected ) to close the call, got the end of the template', token.lineno, token.colno);
       if (next.type === lexer.TOKEN_RIGHT_PAREN) {
         this.nextToken();
         break;
       }
       if (checkComma && !this.skip(lexer.TOKEN_COMMA)) this.fail('parseSignature: expected comma after expression', next.lineno, next.colno);
       // A trailing comma before the closing parenthesis, as Python allows.
-      if (checkComma && this.peekToken().type === lexer.TOKEN_RIGHT_PAREN) continue;
+      if (checkComma && this.peekToken()?.type === lexer.TOKEN_RIGHT_PAREN) continue;
       const start = this.peekToken();
       if (this.skipValue(lexer.TOKEN_OPERATOR, '**')) {
         kwargs.addChild(new KeywordSpread(start.lineno, start.colno, this.parseExpression()));

@@ -21,20 +21,24 @@ export function installDictKeyParsing({ parser, lexer, nodes }: NunjucksInternal
   parser.Parser.prototype.parseAggregate = function parseAggregate(this: any) {
     const token = this.nextToken();
     let node: any;
-    if (token.type === lexer.TOKEN_LEFT_PAREN) node = new nodes.Group(token.lineno, token.colno);
-    else if (token.type === lexer.TOKEN_LEFT_BRACKET) node = new nodes.Array(token.lineno, token.colno);
-    else if (token.type === lexer.TOKEN_LEFT_CURLY) node = new nodes.Dict(token.lineno, token.colno);
+    if (token?.type === lexer.TOKEN_LEFT_PAREN) node = new nodes.Group(token.lineno, token.colno);
+    else if (token?.type === lexer.TOKEN_LEFT_BRACKET) node = new nodes.Array(token.lineno, token.colno);
+    else if (token?.type === lexer.TOKEN_LEFT_CURLY) node = new nodes.Dict(token.lineno, token.colno);
     else return null;
     for (;;) {
-      const type = this.peekToken().type;
+      const type = this.peekToken()?.type;
       if (type === lexer.TOKEN_RIGHT_PAREN || type === lexer.TOKEN_RIGHT_BRACKET || type === lexer.TOKEN_RIGHT_CURLY) {
         this.nextToken();
         break;
       }
       if (node.children.length > 0 && !this.skip(lexer.TOKEN_COMMA)) this.fail('parseAggregate: expected comma after expression', token.lineno, token.colno);
       // A trailing comma before the closing bracket, as Python allows.
-      const next = this.peekToken().type;
-      if (node.children.length > 0 && (next === lexer.TOKEN_RIGHT_PAREN || next === lexer.TOKEN_RIGHT_BRACKET || next === lexer.TOKEN_RIGHT_CURLY)) continue;
+      const next = this.peekToken()?.type;
+      if (node.children.length > 0 && (next === lexer.TOKEN_RIGHT_PAREN || next === lexer.TOKEN_RIGHT_BRACKET || next === lexer.TOKEN_RIGHT_CURLY)) {
+        // `(x,)` is a tuple of one, not `x` in parentheses.
+        if (node instanceof nodes.Group) node.kpiTuple = true;
+        continue;
+      }
       if (node instanceof nodes.Dict) {
         const key = this.parseExpression();
         if (!this.skip(lexer.TOKEN_COLON)) this.fail('parseAggregate: expected colon after dict key', token.lineno, token.colno);

@@ -8,12 +8,22 @@ import { installBraceBalance } from './brace-balance.js';
 import { installCallSpread } from './call-spread.js';
 import { installDictKeyParsing, installDictLiterals } from './dict-literals.js';
 import { defineExpressionNode, internals as nunjucksInternals, type NunjucksInternals } from './jinja-nodes.js';
+import { installConditionalExpressions } from './conditional-expressions.js';
+import { installForStatement } from './for-statement.js';
+import { installLoopControls } from './loop-controls.js';
 import { installLoopExtras } from './loop-extras.js';
+import { installNumberLiterals } from './number-literals.js';
 import { installPythonOperators } from './python-operators.js';
-import { pythonMember, pythonSlice } from './python-members.js';
+import { pythonMember } from './python-members.js';
+import { pythonSlice } from './python-slice.js';
 import { isPlainObject, pythonEquals, pythonRepr, PythonSet } from './python-values.js';
 import { installSetStatement } from './set-statement.js';
 import { installPythonStringLiterals } from './string-literals.js';
+import { installSubscriptSyntax } from './subscript-syntax.js';
+import { installTestExpressions } from './test-expressions.js';
+import { installUnsupportedConstructs } from './unsupported-constructs.js';
+import { installWhitespaceControl } from './whitespace-control.js';
+import { installWithStatement } from './with-statement.js';
 
 export { pythonEquals };
 
@@ -37,28 +47,61 @@ export function installJinjaCompat(): void {
   const internals = nunjucksInternals();
   installDictKeyParsing(internals);
   installBraceBalance(internals);
+  installNumberLiterals(internals);
+  installWhitespaceControl(internals);
   installPythonStringLiterals(internals);
   nunjucks.installJinjaCompat();
+  installSubscriptSyntax(internals);
+  installConditionalExpressions(internals);
+  installTestExpressions(internals);
   patchMacros(internals);
   patchLookups(internals.runtime);
+  patchCalls(internals.runtime);
   patchOutput(internals.runtime);
-  patchEquality(internals);
   patchTuples(internals);
+  patchBlockColons(internals);
   patchNodeNames(internals);
   installSetStatement(internals);
   installPythonOperators(internals);
   installCallSpread(internals);
   installDictLiterals(internals);
+  // Filtered loops (loop-extras) compile inside recursive ones (for-statement), so in this order.
   installLoopExtras(internals);
+  installForStatement(internals);
+  installLoopControls(internals);
+  installWithStatement(internals);
+  installUnsupportedConstructs(internals);
 }
 
-/** `('a', 'b')` is a tuple in Jinja (a list here); nunjucks would compile it as JS's comma operator. */
+/**
+ * `('a', 'b')`, `('a',)` and `()` are tuples in Jinja (lists here); nunjucks would compile
+ * them as JavaScript's comma operator, a parenthesised value and a syntax error.
+ */
 function patchTuples({ compiler }: NunjucksInternals): void {
   const proto = compiler.Compiler.prototype;
   const originalGroup = proto.compileGroup as (node: any, frame: any) => void;
   proto.compileGroup = function compileGroup(this: any, node: any, frame: any) {
-    if (node.children.length > 1) return this.compileArray(node, frame);
+    if (node.children.length !== 1 || node.kpiTuple) return this.compileArray(node, frame);
     return originalGroup.call(this, node, frame);
+  };
+}
+
+/**
+ * `{% if execute: %}`, `{% for x in xs: %}`: Jinja lets a colon end a statement that opens a
+ * body, for Python's sake (dbt's own `statement` macro writes one); nunjucks did not.
+ */
+function patchBlockColons({ parser, lexer }: NunjucksInternals): void {
+  const proto = parser.Parser.prototype;
+  const original = proto.advanceAfterBlockEnd as (this: any, name?: string) => unknown;
+  proto.advanceAfterBlockEnd = function advanceAfterBlockEnd(this: any, name?: string) {
+    let tag = name;
+    // Without a name, the tag's own name (`else`, `endif`) comes first, then the colon.
+    if (tag === undefined) {
+      if (this.peekToken()?.type !== lexer.TOKEN_SYMBOL) return original.call(this);
+      tag = this.nextToken().value;
+    }
+    this.skip(lexer.TOKEN_COLON);
+    return original.call(this, tag);
   };
 }
 
@@ -167,11 +210,20 @@ function patchLookups(runtime: Record<string, any>): void {
     return scope ? scope.lookup(name) : undefined;
   };
 
-  const originalMemberLookup = runtime.memberLookup as (obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
   runtime.memberLookup = function memberLookup(obj: unknown, key: unknown, ...rest: unknown[]) {
-    // Four arguments are a slice (`x[1:]`), which nunjucks' Jinja compatibility computes.
-    if (rest.length === 2) return pythonSlice(obj, originalMemberLookup.call(this, obj, key, ...rest) as unknown[]);
+    // Four arguments are a slice (`x[1:]`): start, stop and step.
+    if (rest.length === 2) return pythonSlice(obj, key, rest[0], rest[1]);
     return pythonMember(obj, key);
+  };
+}
+
+/** Objects with Python's `__call__` can be called (a recursive loop's `loop(children)`). */
+function patchCalls(runtime: Record<string, any>): void {
+  const original = runtime.callWrap as (obj: unknown, name: string, context: unknown, args: unknown[]) => unknown;
+  runtime.callWrap = function callWrap(obj: unknown, name: string, context: unknown, args: unknown[]) {
+    const call = typeof obj === 'object' && obj !== null ? (obj as { __call__?: unknown }).__call__ : undefined;
+    if (typeof call === 'function') return call.apply(obj, args);
+    return original.call(this, obj, name, context, args);
   };
 }
 
@@ -187,21 +239,5 @@ function patchOutput(runtime: Record<string, any>): void {
     if (isPlainObject(value) || value instanceof PythonSet) shown = pythonRepr(value);
     else if (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof runtime.SafeString)) shown = String(value);
     return original.call(this, shown, autoescape);
-  };
-}
-
-/** `==` and `!=` compare values as Python does: lists and dicts by content, no string/number coercion. */
-function patchEquality({ runtime, compiler }: NunjucksInternals): void {
-  runtime.kpiEquals = pythonEquals;
-  const proto = compiler.Compiler.prototype;
-  const originalCompare = proto.compileCompare as (node: any, frame: any) => void;
-  proto.compileCompare = function compileCompare(this: any, node: any, frame: any) {
-    const op = node.ops.length === 1 ? node.ops[0].type : undefined;
-    if (op !== '==' && op !== '!=') return originalCompare.call(this, node, frame);
-    this._emit(op === '!=' ? '!runtime.kpiEquals(' : 'runtime.kpiEquals(');
-    this.compile(node.expr, frame);
-    this._emit(', ');
-    this.compile(node.ops[0].expr, frame);
-    this._emit(')');
   };
 }

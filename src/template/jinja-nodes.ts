@@ -1,7 +1,8 @@
 /**
  * The nunjucks internals the Jinja patches reach into, typed as loosely as they are, and a
- * way to add expression nodes of our own: nunjucks checks each expression node against a
- * fixed list of types and compiles it with `compile<TypeName>`, so a new node needs both.
+ * way to add nodes and statements of our own: nunjucks checks each expression node against a
+ * fixed list of types and compiles it with `compile<TypeName>`, so a new node needs both;
+ * its parser knows a fixed list of tags, so a new statement registers its tag here.
  */
 import nunjucks from 'nunjucks';
 
@@ -22,8 +23,9 @@ const customTypes: any[] = [];
 let assertPatched = false;
 
 /**
- * A new expression node type: `fields` are its children, `compile` emits its JavaScript
- * (with `compiler.compile(child, frame)` for each child). Returns the node's constructor.
+ * A new node type (an expression, or a statement's node): `fields` are its children,
+ * `compile` emits its JavaScript (with `compiler.compile(child, frame)` for each child).
+ * Returns the node's constructor.
  */
 export function defineExpressionNode(name: string, fields: string[], compile: (this: any, node: any, frame: any) => void): any {
   const { nodes, compiler } = internals();
@@ -39,4 +41,26 @@ export function defineExpressionNode(name: string, fields: string[], compile: (t
     };
   }
   return type;
+}
+
+const statements = new Map<string, (this: any) => any>();
+
+/**
+ * A statement tag (`{% with %}`, `{% break %}`): `parse` runs with the parser as `this`, its
+ * next token being the tag's name, and returns the statement's node. Tags nunjucks knows
+ * itself are found here first.
+ */
+export function defineStatement(tag: string, parse: (this: any) => any): void {
+  const { parser, lexer } = internals();
+  if (statements.size === 0) {
+    const original = parser.Parser.prototype.parseStatement as (this: any) => any;
+    parser.Parser.prototype.parseStatement = function parseStatement(this: any) {
+      const token = this.peekToken();
+      const own = token?.type === lexer.TOKEN_SYMBOL ? statements.get(token.value) : undefined;
+      // An end tag the caller waits for (`endwith`) is the caller's, as in nunjucks.
+      if (own && !(this.breakOnBlocks && this.breakOnBlocks.includes(token.value))) return own.call(this);
+      return original.call(this);
+    };
+  }
+  statements.set(tag, parse);
 }

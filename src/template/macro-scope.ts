@@ -1,6 +1,7 @@
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
 import { KpiError, didYouMean } from '../errors.js';
 import type { MacroDefinition } from '../manifest/types.js';
+import { compileTemplate } from './environment.js';
 import { SCOPE_KEY, type LookupScope } from './jinja-compat.js';
 import type { RenderSession } from './render-session.js';
 import { STATIC_CONTEXT } from './static-context.js';
@@ -101,7 +102,7 @@ export class MacroRegistry {
       // nunjucks exports no name that starts with `_`; a private macro (dbt-utils' `_is_relation`) is exported under another name.
       const exportPrivate = macro.name.startsWith('_') ? `{% set ${PRIVATE_EXPORT} = ${macro.name} %}` : '';
       const source = '\n'.repeat(Math.max(0, macro.line - 1)) + macro.macro_sql + exportPrivate;
-      template = new nunjucks.Template(source, this.env, macro.original_file_path, true);
+      template = compileTemplate(this.env, source, macro.original_file_path);
       this.templates.set(macro.unique_id, template);
     }
     return template;
@@ -145,7 +146,15 @@ export class MacroScope implements LookupScope {
   instantiate(macro: MacroDefinition): MacroFunction {
     const cached = this.instantiated.get(macro.unique_id);
     if (cached) return cached;
-    const template = this.registry.template(macro);
+    let template: nunjucks.Template;
+    try {
+      template = this.registry.template(macro);
+    } catch (error) {
+      // A macro file that does not compile: its KpiError names the macro's file and line, and
+      // must survive nunjucks wrapping it on the way out of the render that called the macro.
+      if (error instanceof KpiError) throw this.session.raise(error);
+      throw error;
+    }
     let exported: Record<string, unknown> | undefined;
     let failure: unknown;
     (template as unknown as ExportingTemplate).getExported(this.values, (error, result) => {

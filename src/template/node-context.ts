@@ -7,8 +7,10 @@ import { adapterResponse, buildAdapterContext, loadRelation } from './adapter-co
 import { AgateTable } from './agate-table.js';
 import { MacroReturn } from './jinja-compat.js';
 import { namedArgs, splitArgs } from './keyword-args.js';
+import { plainValue } from './python-values.js';
 import type { MacroScope } from './macro-scope.js';
-import { RunTimestamp } from './run-timestamp.js';
+import { PyDateTime } from './py-datetime.js';
+import { PYTZ_UTC } from './py-tzinfo.js';
 import type { RenderSession } from './render-session.js';
 import { KPI_VERSION } from '../manifest/version.js';
 
@@ -82,10 +84,14 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     throw new KpiError('KPI_COMPILER_ERROR', String(message), { node: nodeId() });
   };
 
-  const runSql = (sql: string, params?: unknown[]): QueryResult | undefined => {
+  const runSql = (sql: string, params?: unknown[], log?: string): QueryResult | undefined => {
     if (!host.execute || !host.query) return undefined;
     const query = host.query;
-    return session.call(`sql:${sql}:${JSON.stringify(params ?? [])}`, () => query(sql, params)) as QueryResult;
+    // The log line is written when the statement runs, once, not on each replay of the render.
+    return session.call(`sql:${sql}:${JSON.stringify(params ?? [])}`, () => {
+      if (log) host.log(log, true);
+      return query(sql, params);
+    }) as QueryResult;
   };
 
   const results = new Map<string, StoredResult>();
@@ -116,6 +122,11 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     }),
     {
       get: guard((key: string, fallback?: unknown) => host.getConfig(key) ?? fallback ?? null),
+      /** dbt's config.set(key, value) (set_sql_header uses it): one config value, as text when it is a macro's output. */
+      set: guard((key: unknown, value: unknown) => {
+        host.setConfig({ [String(plainValue(key))]: plainValue(value) });
+        return '';
+      }),
       require: guard((key: string) => {
         const value = host.getConfig(key);
         if (value === undefined || value === null) {
@@ -126,7 +137,7 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     },
   );
 
-  const adapter = buildAdapterContext(scope, runSql, guard, host.target.database);
+  const adapter = buildAdapterContext(scope, runSql, guard, host.target.database, host.execute);
 
   const values: Record<string, unknown> = {
     execute: host.execute,
@@ -135,7 +146,8 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     model: host.model ?? undefined,
     project_name: host.packageName,
     invocation_id: host.invocationId,
-    run_started_at: new RunTimestamp(host.runStartedAt),
+    // dbt's run_started_at: datetime.now(tz=pytz.utc) when the run began.
+    run_started_at: PyDateTime.fromInstant(host.runStartedAt.getTime(), 0, PYTZ_UTC),
     flags: host.flags,
     dbt_version: '1.8.0',
     kpi_version: KPI_VERSION,

@@ -1,4 +1,4 @@
-import { isPlainObject, plainValue, pythonRepr, pythonStr } from './python-values.js';
+import { isPlainObject, numericValue, plainValue, pythonRepr, pythonStr } from './python-values.js';
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?([diouxXeEfFgGcrsa%])/g;
 
@@ -22,8 +22,9 @@ function signed(text: string, negative: boolean, flags: string): string {
 function toNumber(value: unknown, conversion: string): number {
   const plain = plainValue(value);
   if (typeof plain === 'boolean') return Number(plain);
-  if (typeof plain !== 'number') throw new Error(`%${conversion} format: a number is required, not ${plain === null ? 'None' : typeof plain}`);
-  return plain;
+  const number = numericValue(plain);
+  if (number !== undefined) return number;
+  throw new Error(`%${conversion} format: a number is required, not ${plain === null ? 'None' : typeof plain}`);
 }
 
 function convert(value: unknown, conversion: string, flags: string, precision: number | undefined): { text: string; numeric: boolean } {

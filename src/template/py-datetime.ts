@@ -1,78 +1,64 @@
 /**
- * `modules.datetime` as dbt templates use it: `datetime.now()`, `date(y, m, d)`,
- * `timedelta(days=1)`, `strftime`, `strptime`, `isoformat`, date arithmetic (`d + delta`,
- * `d2 - d1`) and comparison. Times are kept in UTC; `now()` is the wall clock in UTC (dbt
- * runs usually have TZ=UTC; see docs/dbt-differences.md).
+ * `modules.datetime` as dbt templates use it: `date`, `datetime`, `time`, `timedelta` and
+ * `timezone`, with Python's str() and repr() (`2024-01-02`, `2024-01-02 03:04:05+00:00`,
+ * `datetime.date(2024, 1, 2)`), arithmetic (`d + timedelta(days=1)`, `d2 - d1`, aware minus
+ * aware across zones), comparison, `strftime`/`strptime`, `isoformat`/`fromisoformat`,
+ * `replace`, `astimezone` and `timestamp`. A datetime keeps its wall-clock time and its
+ * tzinfo, as Python's does. The machine's local time zone, where Python would use it (a
+ * naive `timestamp()`, `now()` without a zone), is UTC (see docs/dbt-differences.md).
  */
 import { splitArgs } from './keyword-args.js';
+import { isoCalendar, strftime, strptime, weekdayOf, type TimeFields } from './py-strftime.js';
+import { PyTimeDelta } from './py-timedelta.js';
+import { FixedOffset, makeTimezone, offsetText, TIMEZONE_UTC, TzInfo, type WallTime } from './py-tzinfo.js';
 import { plainValue } from './python-values.js';
 
+export { PyTimeDelta };
+
 const DAY_MS = 86_400_000;
-const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** The day before 0001-01-01, which is day 1 of Python's proleptic Gregorian ordinals. */
+const ORDINAL_EPOCH_MS = utcMs(1, 1, 1) - DAY_MS;
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
 }
 
-export class PyTimeDelta {
-  /** The whole span in microseconds (Python's timedelta resolution). */
-  constructor(readonly totalMicroseconds: number) {}
+/** `Date.UTC` for any year (Date.UTC reads 0-99 as 1900-1999). */
+function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  return date.getTime();
+}
 
-  static fromArgs(args: unknown[]): PyTimeDelta {
-    const { positional, kwargs: keywords } = splitArgs(args);
-    const names = ['days', 'seconds', 'microseconds', 'milliseconds', 'minutes', 'hours', 'weeks'];
-    const value = (name: string) => Number(keywords[name] ?? positional[names.indexOf(name)] ?? 0);
-    const micro =
-      value('days') * 86_400e6 + value('seconds') * 1e6 + value('microseconds') + value('milliseconds') * 1e3 + value('minutes') * 60e6 + value('hours') * 3_600e6 + value('weeks') * 604_800e6;
-    return new PyTimeDelta(Math.round(micro));
-  }
+function checkRange(name: string, value: number, low: number, high: number): number {
+  if (!Number.isInteger(value) || value < low || value > high) throw new Error(`ValueError: ${name} must be in ${low}..${high}`);
+  return value;
+}
 
-  get days(): number {
-    return Math.floor(this.totalMicroseconds / 86_400e6);
-  }
+function daysInMonth(year: number, month: number): number {
+  return new Date(utcMs(year, month + 1, 0)).getUTCDate();
+}
 
-  get seconds(): number {
-    return Math.floor((this.totalMicroseconds - this.days * 86_400e6) / 1e6);
-  }
+function checkDate(year: number, month: number, day: number): void {
+  checkRange('year', year, 1, 9999);
+  checkRange('month', month, 1, 12);
+  if (!Number.isInteger(day) || day < 1 || day > daysInMonth(year, month)) throw new Error('ValueError: day is out of range for month');
+}
 
-  get microseconds(): number {
-    return this.totalMicroseconds - this.days * 86_400e6 - this.seconds * 1e6;
-  }
-
-  total_seconds(): number {
-    return this.totalMicroseconds / 1e6;
-  }
-
-  __add__(other: unknown): unknown {
-    if (other instanceof PyTimeDelta) return new PyTimeDelta(this.totalMicroseconds + other.totalMicroseconds);
-    if (other instanceof PyDate) return other.__add__(this);
-    throw new Error('unsupported operand for +: timedelta');
-  }
-
-  __sub__(other: unknown): PyTimeDelta {
-    if (other instanceof PyTimeDelta) return new PyTimeDelta(this.totalMicroseconds - other.totalMicroseconds);
-    throw new Error('unsupported operand for -: timedelta');
-  }
-
-  valueOf(): number {
-    return this.totalMicroseconds;
-  }
-
-  toString(): string {
-    const seconds = this.seconds;
-    const time = `${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}${this.microseconds ? `.${pad(this.microseconds, 6)}` : ''}`;
-    return this.days === 0 ? time : `${this.days} day${Math.abs(this.days) === 1 ? '' : 's'}, ${time}`;
-  }
+function numberArg(value: unknown, fallback: number): number {
+  return value === undefined || value === null ? fallback : Number(plainValue(value));
 }
 
 /** A calendar date (Python's `datetime.date`). */
 export class PyDate {
-  /** Milliseconds since the epoch, UTC, at the start of the day (or at the instant, for datetimes). */
-  constructor(
-    readonly epochMs: number,
-    readonly micro = 0,
-  ) {}
+  /** Milliseconds since the epoch of the date's midnight, read as UTC. */
+  constructor(readonly epochMs: number) {}
+
+  static of(year: number, month: number, day: number): PyDate {
+    checkDate(year, month, day);
+    return new PyDate(utcMs(year, month, day));
+  }
 
   protected get utc(): Date {
     return new Date(this.epochMs);
@@ -91,28 +77,52 @@ export class PyDate {
   }
 
   weekday(): number {
-    return (this.utc.getUTCDay() + 6) % 7;
+    return weekdayOf(this.year, this.month, this.day);
   }
 
   isoweekday(): number {
     return this.weekday() + 1;
   }
 
-  protected make(epochMs: number, _micro: number): PyDate {
-    return new PyDate(Math.floor(epochMs / DAY_MS) * DAY_MS);
+  /** `(year, week, weekday)`, also readable as `.year`, `.week`, `.weekday`. */
+  isocalendar(): number[] {
+    const [year, week, weekday] = isoCalendar(this.year, this.month, this.day);
+    return Object.assign([year, week, weekday], { year, week, weekday });
+  }
+
+  toordinal(): number {
+    return Math.round((utcMs(this.year, this.month, this.day) - ORDINAL_EPOCH_MS) / DAY_MS);
+  }
+
+  protected fields(): TimeFields {
+    return { year: this.year, month: this.month, day: this.day, hour: 0, minute: 0, second: 0, microsecond: 0, utcoffset: null, tzname: null };
+  }
+
+  strftime(format: unknown): string {
+    return strftime(this.fields(), String(plainValue(format)));
+  }
+
+  __format__(spec: string): string {
+    return spec ? this.strftime(spec) : String(this);
+  }
+
+  ctime(): string {
+    return this.strftime('%a %b %e %H:%M:%S %Y');
   }
 
   replace(...args: unknown[]): PyDate {
-    const { kwargs: keywords } = splitArgs(args);
-    const d = this.utc;
-    const next = Date.UTC(Number(keywords.year ?? d.getUTCFullYear()), Number(keywords.month ?? d.getUTCMonth() + 1) - 1, Number(keywords.day ?? d.getUTCDate()), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds());
-    return this.make(next, this.micro);
+    const { positional, kwargs } = splitArgs(args);
+    return PyDate.of(numberArg(kwargs.year ?? positional[0], this.year), numberArg(kwargs.month ?? positional[1], this.month), numberArg(kwargs.day ?? positional[2], this.day));
   }
 
+  isoformat(): string {
+    return `${pad(this.year, 4)}-${pad(this.month)}-${pad(this.day)}`;
+  }
+
+  /** date + timedelta: whole days only, as Python's. */
   __add__(other: unknown): PyDate {
-    if (!(other instanceof PyTimeDelta)) throw new Error('unsupported operand for +: date');
-    const micro = this.micro + (other.totalMicroseconds % 1000);
-    return this.make(this.epochMs + Math.floor(other.totalMicroseconds / 1000) + Math.floor(micro / 1000), ((micro % 1000) + 1000) % 1000);
+    if (!(other instanceof PyTimeDelta)) throw new TypeError(`unsupported operand type(s) for +: 'datetime.date' and '${typeof other}'`);
+    return new PyDate(this.epochMs + other.days * DAY_MS);
   }
 
   __radd__(other: unknown): PyDate {
@@ -121,58 +131,52 @@ export class PyDate {
 
   __sub__(other: unknown): PyDate | PyTimeDelta {
     if (other instanceof PyTimeDelta) return this.__add__(new PyTimeDelta(-other.totalMicroseconds));
-    if (other instanceof PyDate) return new PyTimeDelta((this.epochMs - other.epochMs) * 1000 + (this.micro - other.micro));
-    throw new Error('unsupported operand for -: date');
+    if (other instanceof PyDate && !(other instanceof PyDateTime)) return new PyTimeDelta((this.epochMs - other.epochMs) * 1000);
+    throw new TypeError("unsupported operand type(s) for -: 'datetime.date'");
   }
 
-  strftime(format: unknown): string {
-    const d = this.utc;
-    const hours = d.getUTCHours();
-    const parts: Record<string, string> = {
-      Y: String(d.getUTCFullYear()),
-      y: pad(d.getUTCFullYear() % 100),
-      m: pad(d.getUTCMonth() + 1),
-      d: pad(d.getUTCDate()),
-      H: pad(hours),
-      I: pad(hours % 12 === 0 ? 12 : hours % 12),
-      p: hours < 12 ? 'AM' : 'PM',
-      M: pad(d.getUTCMinutes()),
-      S: pad(d.getUTCSeconds()),
-      f: pad(d.getUTCMilliseconds() * 1000 + this.micro, 6),
-      j: pad(Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS) + 1, 3),
-      a: WEEKDAYS[this.weekday()].slice(0, 3),
-      A: WEEKDAYS[this.weekday()],
-      b: MONTHS[d.getUTCMonth()].slice(0, 3),
-      B: MONTHS[d.getUTCMonth()],
-      w: String(d.getUTCDay()),
-      z: this instanceof PyDateTime && this.tzinfo ? '+0000' : '',
-      Z: this instanceof PyDateTime && this.tzinfo ? 'UTC' : '',
-      '%': '%',
-    };
-    return String(plainValue(format)).replace(/%([a-zA-Z%])/g, (match, key: string) => parts[key] ?? match);
-  }
-
-  isoformat(): string {
-    return this.strftime('%Y-%m-%d');
+  /** A date equals only a date (never a datetime), as in Python. */
+  __eq__(other: unknown): boolean {
+    return other instanceof PyDate && !(other instanceof PyDateTime) && other.epochMs === this.epochMs;
   }
 
   valueOf(): number {
-    return this.epochMs * 1000 + this.micro;
+    return this.epochMs * 1000;
+  }
+
+  toJSON(): string {
+    return this.isoformat();
   }
 
   toString(): string {
     return this.isoformat();
   }
+
+  __repr__(): string {
+    return `datetime.date(${this.year}, ${this.month}, ${this.day})`;
+  }
 }
 
-/** A date and time (Python's `datetime.datetime`), naive unless made with a time zone (UTC only). */
-export class PyDateTime extends PyDate {
+/** A date and time (Python's `datetime.datetime`): a wall-clock time, naive or with a tzinfo. */
+export class PyDateTime extends PyDate implements WallTime {
   constructor(
-    epochMs: number,
-    micro = 0,
-    readonly tzinfo: { zone: string } | null = null,
+    /** The wall-clock time, in milliseconds read as UTC. */
+    readonly wallMs: number,
+    /** Microseconds below the millisecond (0-999). */
+    readonly micro = 0,
+    readonly tzinfo: TzInfo | null = null,
   ) {
-    super(epochMs, micro);
+    super(wallMs);
+  }
+
+  /** A datetime at an instant (milliseconds and microseconds since the epoch), in `tz` or naive UTC. */
+  static fromInstant(epochMs: number, micro: number, tz: TzInfo | null): PyDateTime {
+    const utc = new PyDateTime(epochMs, micro, null);
+    return tz ? (tz.fromutc(utc) as PyDateTime) : utc;
+  }
+
+  at(wallMs: number, tzinfo: TzInfo | null): PyDateTime {
+    return new PyDateTime(wallMs, this.micro, tzinfo);
   }
 
   get hour(): number {
@@ -191,142 +195,394 @@ export class PyDateTime extends PyDate {
     return this.utc.getUTCMilliseconds() * 1000 + this.micro;
   }
 
-  protected override make(epochMs: number, micro: number): PyDateTime {
-    return new PyDateTime(epochMs, micro, this.tzinfo);
+  get fold(): number {
+    return 0;
+  }
+
+  /** The instant in microseconds since the epoch (an aware datetime), or the wall time read as UTC. */
+  private get instantMicro(): number {
+    return (this.wallMs - (this.tzinfo ? this.tzinfo.offsetSeconds * 1000 : 0)) * 1000 + this.micro;
+  }
+
+  protected override fields(): TimeFields {
+    return {
+      year: this.year,
+      month: this.month,
+      day: this.day,
+      hour: this.hour,
+      minute: this.minute,
+      second: this.second,
+      microsecond: this.microsecond,
+      utcoffset: this.tzinfo ? this.tzinfo.offsetSeconds : null,
+      tzname: this.tzinfo ? this.tzinfo.tzname(this) : null,
+    };
   }
 
   override replace(...args: unknown[]): PyDateTime {
-    const { kwargs: keywords } = splitArgs(args);
-    const d = this.utc;
-    const microsecond = Number(keywords.microsecond ?? this.microsecond);
-    const next = Date.UTC(
-      Number(keywords.year ?? d.getUTCFullYear()),
-      Number(keywords.month ?? d.getUTCMonth() + 1) - 1,
-      Number(keywords.day ?? d.getUTCDate()),
-      Number(keywords.hour ?? d.getUTCHours()),
-      Number(keywords.minute ?? d.getUTCMinutes()),
-      Number(keywords.second ?? d.getUTCSeconds()),
-      Math.floor(microsecond / 1000),
+    const { positional, kwargs } = splitArgs(args);
+    const names = ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo'];
+    const given = (name: string) => (name in kwargs ? kwargs[name] : positional[names.indexOf(name)]);
+    const tz = given('tzinfo') === undefined ? this.tzinfo : ((given('tzinfo') as TzInfo | null) ?? null);
+    return makeDateTime(
+      numberArg(given('year'), this.year),
+      numberArg(given('month'), this.month),
+      numberArg(given('day'), this.day),
+      numberArg(given('hour'), this.hour),
+      numberArg(given('minute'), this.minute),
+      numberArg(given('second'), this.second),
+      numberArg(given('microsecond'), this.microsecond),
+      tz,
     );
-    const tz = 'tzinfo' in keywords ? ((keywords.tzinfo as { zone: string } | null) ?? null) : this.tzinfo;
-    return new PyDateTime(next, microsecond % 1000, tz);
   }
 
   date(): PyDate {
-    return new PyDate(Math.floor(this.epochMs / DAY_MS) * DAY_MS);
+    return new PyDate(Math.floor(this.wallMs / DAY_MS) * DAY_MS);
   }
 
+  time(): PyTime {
+    return new PyTime(this.hour, this.minute, this.second, this.microsecond, null);
+  }
+
+  timetz(): PyTime {
+    return new PyTime(this.hour, this.minute, this.second, this.microsecond, this.tzinfo);
+  }
+
+  utcoffset(): PyTimeDelta | null {
+    return this.tzinfo ? this.tzinfo.utcoffset(this) : null;
+  }
+
+  tzname(): string | null {
+    return this.tzinfo ? this.tzinfo.tzname(this) : null;
+  }
+
+  dst(): PyTimeDelta | null {
+    return this.tzinfo ? this.tzinfo.dst(this) : null;
+  }
+
+  /** Seconds since the epoch; a naive datetime is read in local time, which is UTC here. */
   timestamp(): number {
-    return this.epochMs / 1000 + this.micro / 1e6;
+    return this.instantMicro / 1e6;
   }
 
-  astimezone(): PyDateTime {
-    return new PyDateTime(this.epochMs, this.micro, UTC);
+  /** The same instant in `tz` (or UTC, standing in for local time, when none is given). */
+  astimezone(tz: unknown = null): PyDateTime {
+    const target = tz instanceof TzInfo ? tz : TIMEZONE_UTC;
+    const instant = this.instantMicro;
+    const utc = new PyDateTime(Math.floor(instant / 1000), ((instant % 1000) + 1000) % 1000, null);
+    return target.fromutc(utc) as PyDateTime;
   }
 
-  override isoformat(separator: unknown = 'T'): string {
-    const fraction = this.microsecond ? `.${pad(this.microsecond, 6)}` : '';
-    return `${this.strftime(`%Y-%m-%d${String(plainValue(separator))}%H:%M:%S`)}${fraction}${this.tzinfo ? '+00:00' : ''}`;
+  /** `isoformat(sep='T', timespec='auto')`. */
+  override isoformat(...args: unknown[]): string {
+    const { positional, kwargs } = splitArgs(args);
+    const sep = String(plainValue(kwargs.sep ?? positional[0] ?? 'T'));
+    return `${super.isoformat()}${sep}${formatTime(this.hour, this.minute, this.second, this.microsecond, String(kwargs.timespec ?? positional[1] ?? 'auto'))}${this.tzinfo ? offsetText(this.tzinfo.offsetSeconds, ':') : ''}`;
+  }
+
+  override ctime(): string {
+    return this.strftime('%a %b %e %H:%M:%S %Y');
+  }
+
+  override __add__(other: unknown): PyDateTime {
+    if (!(other instanceof PyTimeDelta)) throw new TypeError(`unsupported operand type(s) for +: 'datetime.datetime' and '${typeof other}'`);
+    const micro = this.micro + other.totalMicroseconds;
+    return new PyDateTime(this.wallMs + Math.floor(micro / 1000), ((micro % 1000) + 1000) % 1000, this.tzinfo);
+  }
+
+  override __radd__(other: unknown): PyDateTime {
+    return this.__add__(other);
+  }
+
+  override __sub__(other: unknown): PyDateTime | PyTimeDelta {
+    if (other instanceof PyTimeDelta) return this.__add__(new PyTimeDelta(-other.totalMicroseconds));
+    if (other instanceof PyDateTime) {
+      if (!this.tzinfo !== !other.tzinfo) throw new TypeError("can't subtract offset-naive and offset-aware datetimes");
+      return new PyTimeDelta(this.instantMicro - other.instantMicro);
+    }
+    throw new TypeError("unsupported operand type(s) for -: 'datetime.datetime'");
+  }
+
+  /** Aware datetimes are equal at the same instant; a naive one never equals an aware one. */
+  override __eq__(other: unknown): boolean {
+    if (!(other instanceof PyDateTime) || !this.tzinfo !== !other.tzinfo) return false;
+    return this.instantMicro === other.instantMicro;
+  }
+
+  override valueOf(): number {
+    return this.instantMicro;
+  }
+
+  override toJSON(): string {
+    return this.isoformat();
   }
 
   override toString(): string {
     return this.isoformat(' ');
   }
-}
 
-export const UTC = { zone: 'UTC', utcoffset: () => new PyTimeDelta(0), tzname: () => 'UTC', toString: () => 'UTC' };
-
-const DIRECTIVES: Record<string, string> = {
-  Y: '(\\d{4})',
-  m: '(\\d{1,2})',
-  d: '(\\d{1,2})',
-  H: '(\\d{1,2})',
-  M: '(\\d{1,2})',
-  S: '(\\d{1,2})',
-  f: '(\\d{1,6})',
-  y: '(\\d{2})',
-  j: '(\\d{1,3})',
-  z: '([+-]\\d{2}:?\\d{2}|Z)',
-  '%': '%',
-};
-
-/** `datetime.strptime(text, format)` for the numeric directives (%Y %m %d %H %M %S %f %y %j %z). */
-function strptime(text: unknown, format: unknown): PyDateTime {
-  const order: string[] = [];
-  const source = String(plainValue(format)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%([a-zA-Z%])/g, (_match, key: string) => {
-    if (!(key in DIRECTIVES)) throw new Error(`strptime: the directive %${key} is not supported`);
-    if (key !== '%') order.push(key);
-    return DIRECTIVES[key];
-  });
-  const match = new RegExp(`^${source}$`).exec(String(plainValue(text)));
-  if (!match) throw new Error(`time data '${String(text)}' does not match format '${String(format)}'`);
-  const part: Record<string, string> = {};
-  order.forEach((key, index) => (part[key] = match[index + 1]));
-  const year = part.Y ? Number(part.Y) : part.y ? 2000 + Number(part.y) - (Number(part.y) >= 69 ? 100 : 0) : 1900;
-  const micro = part.f ? Number(part.f.padEnd(6, '0')) : 0;
-  let epoch = Date.UTC(year, part.m ? Number(part.m) - 1 : 0, part.d ? Number(part.d) : 1, Number(part.H ?? 0), Number(part.M ?? 0), Number(part.S ?? 0), Math.floor(micro / 1000));
-  if (part.j) epoch = Date.UTC(year, 0, Number(part.j), Number(part.H ?? 0), Number(part.M ?? 0), Number(part.S ?? 0));
-  let tz: typeof UTC | null = null;
-  if (part.z) {
-    tz = UTC;
-    if (part.z !== 'Z') {
-      const sign = part.z.startsWith('-') ? -1 : 1;
-      const digits = part.z.replace(/[^\d]/g, '');
-      epoch -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
-    }
+  override __repr__(): string {
+    const parts = [this.year, this.month, this.day, this.hour, this.minute, this.second, this.microsecond];
+    if (parts[6] === 0) parts.pop();
+    if (parts.length === 6 && parts[5] === 0) parts.pop();
+    const tz = this.tzinfo ? `, tzinfo=${reprOf(this.tzinfo)}` : '';
+    return `datetime.datetime(${parts.join(', ')}${tz})`;
   }
-  return new PyDateTime(epoch, micro % 1000, tz);
 }
 
-function fromIso(text: unknown): PyDateTime {
-  const value = String(plainValue(text));
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(value);
-  if (!match) throw new Error(`Invalid isoformat string: '${value}'`);
-  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match;
-  const micro = Number(fraction.padEnd(6, '0'));
-  let epoch = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Math.floor(micro / 1000));
-  if (zone && zone !== 'Z') {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.replace(/[^\d]/g, '');
-    epoch -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+function reprOf(value: unknown): string {
+  const repr = (value as { __repr__?: () => string }).__repr__;
+  return typeof repr === 'function' ? repr.call(value) : String(value);
+}
+
+function formatTime(hour: number, minute: number, second: number, microsecond: number, timespec: string): string {
+  switch (timespec) {
+    case 'hours':
+      return pad(hour);
+    case 'minutes':
+      return `${pad(hour)}:${pad(minute)}`;
+    case 'seconds':
+      return `${pad(hour)}:${pad(minute)}:${pad(second)}`;
+    case 'milliseconds':
+      return `${pad(hour)}:${pad(minute)}:${pad(second)}.${pad(Math.floor(microsecond / 1000), 3)}`;
+    case 'microseconds':
+      return `${pad(hour)}:${pad(minute)}:${pad(second)}.${pad(microsecond, 6)}`;
+    default:
+      return `${pad(hour)}:${pad(minute)}:${pad(second)}${microsecond ? `.${pad(microsecond, 6)}` : ''}`;
   }
-  return new PyDateTime(epoch, micro % 1000, zone ? UTC : null);
 }
 
-function now(...args: unknown[]): PyDateTime {
-  const { positional, kwargs: keywords } = splitArgs(args);
-  const tz = (keywords.tz ?? positional[0] ?? null) as typeof UTC | null;
-  return new PyDateTime(Date.now(), 0, tz);
+/** A time of day (Python's `datetime.time`). */
+export class PyTime {
+  constructor(
+    readonly hour: number,
+    readonly minute: number,
+    readonly second: number,
+    readonly microsecond: number,
+    readonly tzinfo: TzInfo | null,
+  ) {}
+
+  isoformat(...args: unknown[]): string {
+    const { positional, kwargs } = splitArgs(args);
+    const timespec = String(plainValue(kwargs.timespec ?? positional[0] ?? 'auto'));
+    return `${formatTime(this.hour, this.minute, this.second, this.microsecond, timespec)}${this.tzinfo ? offsetText(this.tzinfo.offsetSeconds, ':') : ''}`;
+  }
+
+  strftime(format: unknown): string {
+    const fields: TimeFields = {
+      year: 1900,
+      month: 1,
+      day: 1,
+      hour: this.hour,
+      minute: this.minute,
+      second: this.second,
+      microsecond: this.microsecond,
+      utcoffset: this.tzinfo ? this.tzinfo.offsetSeconds : null,
+      tzname: this.tzinfo ? this.tzinfo.tzname() : null,
+    };
+    return strftime(fields, String(plainValue(format)));
+  }
+
+  __format__(spec: string): string {
+    return spec ? this.strftime(spec) : String(this);
+  }
+
+  replace(...args: unknown[]): PyTime {
+    const { positional, kwargs } = splitArgs(args);
+    const names = ['hour', 'minute', 'second', 'microsecond', 'tzinfo'];
+    const given = (name: string) => (name in kwargs ? kwargs[name] : positional[names.indexOf(name)]);
+    const tz = given('tzinfo') === undefined ? this.tzinfo : ((given('tzinfo') as TzInfo | null) ?? null);
+    return makeTime(numberArg(given('hour'), this.hour), numberArg(given('minute'), this.minute), numberArg(given('second'), this.second), numberArg(given('microsecond'), this.microsecond), tz);
+  }
+
+  utcoffset(): PyTimeDelta | null {
+    return this.tzinfo ? this.tzinfo.utcoffset() : null;
+  }
+
+  __eq__(other: unknown): boolean {
+    return other instanceof PyTime && other.valueOf() === this.valueOf() && !other.tzinfo === !this.tzinfo;
+  }
+
+  valueOf(): number {
+    return ((this.hour * 60 + this.minute) * 60 + this.second) * 1e6 + this.microsecond - (this.tzinfo ? this.tzinfo.offsetSeconds * 1e6 : 0);
+  }
+
+  toJSON(): string {
+    return this.isoformat();
+  }
+
+  toString(): string {
+    return this.isoformat();
+  }
+
+  __repr__(): string {
+    const parts = [this.hour, this.minute, this.second, this.microsecond];
+    if (parts[3] === 0) parts.pop();
+    if (parts.length === 3 && parts[2] === 0) parts.pop();
+    return `datetime.time(${parts.join(', ')}${this.tzinfo ? `, tzinfo=${reprOf(this.tzinfo)}` : ''})`;
+  }
 }
 
-function makeDateTime(...args: unknown[]): PyDateTime {
-  const { positional, kwargs: keywords } = splitArgs(args);
+function makeTime(hour: number, minute: number, second: number, microsecond: number, tz: TzInfo | null): PyTime {
+  return new PyTime(checkRange('hour', hour, 0, 23), checkRange('minute', minute, 0, 59), checkRange('second', second, 0, 59), checkRange('microsecond', microsecond, 0, 999_999), tz);
+}
+
+export function makeDateTime(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, microsecond = 0, tz: TzInfo | null = null): PyDateTime {
+  checkDate(year, month, day);
+  checkRange('hour', hour, 0, 23);
+  checkRange('minute', minute, 0, 59);
+  checkRange('second', second, 0, 59);
+  checkRange('microsecond', microsecond, 0, 999_999);
+  return new PyDateTime(utcMs(year, month, day, hour, minute, second, Math.floor(microsecond / 1000)), microsecond % 1000, tz);
+}
+
+function tzArg(value: unknown): TzInfo | null {
+  if (value === undefined || value === null) return null;
+  if (value instanceof TzInfo) return value;
+  throw new TypeError(`tzinfo argument must be None or of a tzinfo subclass, not type '${typeof value}'`);
+}
+
+/** A datetime from what strptime or a query's text read (a fixed offset when one was given). */
+function fromFields(fields: TimeFields): PyDateTime {
+  const tz = fields.utcoffset === null ? null : fields.utcoffset === 0 ? TIMEZONE_UTC : new FixedOffset(fields.utcoffset);
+  return makeDateTime(fields.year, fields.month, fields.day, fields.hour, fields.minute, fields.second, fields.microsecond, tz);
+}
+
+const ISO_DATE = /^(\d{4})-?(\d{2})-?(\d{2})/;
+const ISO_TIME = /^(\d{2})(?::?(\d{2})(?::?(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:\.\d{1,6})?)?)?)?$/;
+
+/** `datetime.fromisoformat(text)` (Python 3.11: `Z`, basic and extended forms, any separator). */
+export function parseIsoDateTime(text: string): PyDateTime {
+  const value = text.trim();
+  const date = ISO_DATE.exec(value);
+  if (!date) throw new Error(`ValueError: Invalid isoformat string: '${text}'`);
+  const rest = value.slice(date[0].length);
+  let hour = 0;
+  let minute = 0;
+  let second = 0;
+  let microsecond = 0;
+  let offset: number | null = null;
+  if (rest.length > 0) {
+    const time = ISO_TIME.exec(rest.slice(1));
+    if (!time) throw new Error(`ValueError: Invalid isoformat string: '${text}'`);
+    hour = Number(time[1]);
+    minute = Number(time[2] ?? 0);
+    second = Number(time[3] ?? 0);
+    microsecond = time[4] ? Number(time[4].slice(0, 6).padEnd(6, '0')) : 0;
+    if (time[5]) offset = time[5] === 'Z' ? 0 : parseOffset(time[5]);
+  }
+  const tz = offset === null ? null : offset === 0 ? TIMEZONE_UTC : new FixedOffset(offset);
+  return makeDateTime(Number(date[1]), Number(date[2]), Number(date[3]), hour, minute, second, microsecond, tz);
+}
+
+function parseOffset(text: string): number {
+  const [, sign, hh, mm = '0', ss = '0'] = /^([+-])(\d{2}):?(\d{2})?(?::?(\d{2}))?/.exec(text) ?? [];
+  return (sign === '-' ? -1 : 1) * (Number(hh) * 3600 + Number(mm) * 60 + Number(ss));
+}
+
+/** `time.fromisoformat` and the text Postgres prints for `time` / `timetz`. */
+export function parseIsoTime(text: string): PyTime {
+  const time = ISO_TIME.exec(text.trim());
+  if (!time) throw new Error(`ValueError: Invalid isoformat string: '${text}'`);
+  const offset = time[5] ? (time[5] === 'Z' ? 0 : parseOffset(time[5])) : null;
+  const tz = offset === null ? null : offset === 0 ? TIMEZONE_UTC : new FixedOffset(offset);
+  return makeTime(Number(time[1]), Number(time[2] ?? 0), Number(time[3] ?? 0), time[4] ? Number(time[4].slice(0, 6).padEnd(6, '0')) : 0, tz);
+}
+
+function nowMicro(): [number, number] {
+  const ms = Date.now();
+  // Sub-millisecond digits from the high-resolution clock, so values differ within a millisecond as Python's do.
+  const micro = Math.floor((performance.now() % 1) * 1000);
+  return [ms, micro];
+}
+
+function datetimeConstructor(...args: unknown[]): PyDateTime {
+  const { positional, kwargs } = splitArgs(args);
   const names = ['year', 'month', 'day', 'hour', 'minute', 'second', 'microsecond', 'tzinfo'];
-  const value = (name: string, fallback: number) => Number(keywords[name] ?? positional[names.indexOf(name)] ?? fallback);
-  const microsecond = value('microsecond', 0);
-  const epoch = Date.UTC(value('year', 1), value('month', 1) - 1, value('day', 1), value('hour', 0), value('minute', 0), value('second', 0), Math.floor(microsecond / 1000));
-  const tz = (keywords.tzinfo ?? positional[7] ?? null) as typeof UTC | null;
-  return new PyDateTime(epoch, microsecond % 1000, tz);
+  const given = (name: string) => (name in kwargs ? kwargs[name] : positional[names.indexOf(name)]);
+  for (const name of ['year', 'month', 'day']) if (given(name) === undefined) throw new TypeError(`function missing required argument '${name}'`);
+  return makeDateTime(
+    Number(plainValue(given('year'))),
+    Number(plainValue(given('month'))),
+    Number(plainValue(given('day'))),
+    numberArg(given('hour'), 0),
+    numberArg(given('minute'), 0),
+    numberArg(given('second'), 0),
+    numberArg(given('microsecond'), 0),
+    tzArg(given('tzinfo')),
+  );
 }
 
-function makeDate(...args: unknown[]): PyDate {
-  const { positional, kwargs: keywords } = splitArgs(args);
-  return new PyDate(Date.UTC(Number(keywords.year ?? positional[0]), Number(keywords.month ?? positional[1]) - 1, Number(keywords.day ?? positional[2])));
+function dateConstructor(...args: unknown[]): PyDate {
+  const { positional, kwargs } = splitArgs(args);
+  return PyDate.of(Number(plainValue(kwargs.year ?? positional[0])), Number(plainValue(kwargs.month ?? positional[1])), Number(plainValue(kwargs.day ?? positional[2])));
 }
 
-const today = () => new PyDate(Math.floor(Date.now() / DAY_MS) * DAY_MS);
+function timeConstructor(...args: unknown[]): PyTime {
+  const { positional, kwargs } = splitArgs(args);
+  const names = ['hour', 'minute', 'second', 'microsecond', 'tzinfo'];
+  const given = (name: string) => (name in kwargs ? kwargs[name] : positional[names.indexOf(name)]);
+  return makeTime(numberArg(given('hour'), 0), numberArg(given('minute'), 0), numberArg(given('second'), 0), numberArg(given('microsecond'), 0), tzArg(given('tzinfo')));
+}
+
+function fromTimestamp(seconds: unknown, tz: unknown = null): PyDateTime {
+  const micro = Math.round(Number(plainValue(seconds)) * 1e6);
+  return PyDateTime.fromInstant(Math.floor(micro / 1000), ((micro % 1000) + 1000) % 1000, tzArg(tz));
+}
+
+function today(): PyDate {
+  return new PyDate(Math.floor(Date.now() / DAY_MS) * DAY_MS);
+}
+
+function fromOrdinal(ordinal: unknown): PyDate {
+  return new PyDate(ORDINAL_EPOCH_MS + Number(plainValue(ordinal)) * DAY_MS);
+}
 
 export const DATETIME_MODULE = {
-  datetime: Object.assign(makeDateTime, {
-    now,
-    utcnow: () => new PyDateTime(Date.now()),
-    today: () => new PyDateTime(Date.now()),
-    strptime,
-    fromisoformat: fromIso,
-    fromtimestamp: (seconds: number, tz: typeof UTC | null = null) => new PyDateTime(Number(seconds) * 1000, 0, tz),
-    combine: (date: PyDate, time: PyDateTime | null) => new PyDateTime(date.epochMs + (time ? time.epochMs % DAY_MS : 0)),
+  MINYEAR: 1,
+  MAXYEAR: 9999,
+  datetime: Object.assign(datetimeConstructor, {
+    now: (...args: unknown[]) => {
+      const { positional, kwargs } = splitArgs(args);
+      const [ms, micro] = nowMicro();
+      return PyDateTime.fromInstant(ms, micro, tzArg(kwargs.tz ?? positional[0]));
+    },
+    utcnow: () => {
+      const [ms, micro] = nowMicro();
+      return new PyDateTime(ms, micro, null);
+    },
+    today: () => {
+      const [ms, micro] = nowMicro();
+      return new PyDateTime(ms, micro, null);
+    },
+    strptime: (text: unknown, format: unknown) => fromFields(strptime(String(plainValue(text)), String(plainValue(format)))),
+    fromisoformat: (text: unknown) => parseIsoDateTime(String(plainValue(text))),
+    fromtimestamp: (...args: unknown[]) => {
+      const { positional, kwargs } = splitArgs(args);
+      return fromTimestamp(positional[0], kwargs.tz ?? positional[1]);
+    },
+    utcfromtimestamp: (seconds: unknown) => fromTimestamp(seconds),
+    fromordinal: (ordinal: unknown) => {
+      const date = fromOrdinal(ordinal);
+      return new PyDateTime(date.epochMs, 0, null);
+    },
+    combine: (...args: unknown[]) => {
+      const { positional, kwargs } = splitArgs(args);
+      const [date, time] = [kwargs.date ?? positional[0], kwargs.time ?? positional[1]] as [PyDate, PyTime];
+      const tz = 'tzinfo' in kwargs ? tzArg(kwargs.tzinfo) : positional.length > 2 ? tzArg(positional[2]) : time.tzinfo;
+      return makeDateTime(date.year, date.month, date.day, time.hour, time.minute, time.second, time.microsecond, tz);
+    },
   }),
-  date: Object.assign(makeDate, { today, fromisoformat: (text: unknown) => fromIso(text).date() }),
+  date: Object.assign(dateConstructor, {
+    today,
+    fromisoformat: (text: unknown) => {
+      const value = String(plainValue(text));
+      if (!/^\d{4}-?\d{2}-?\d{2}$/.test(value.trim())) throw new Error(`ValueError: Invalid isoformat string: '${value}'`);
+      return parseIsoDateTime(value).date();
+    },
+    fromordinal: fromOrdinal,
+    fromtimestamp: (seconds: unknown) => fromTimestamp(seconds).date(),
+  }),
+  time: Object.assign(timeConstructor, { fromisoformat: (text: unknown) => parseIsoTime(String(plainValue(text))) }),
   timedelta: (...args: unknown[]) => PyTimeDelta.fromArgs(args),
-  timezone: { utc: UTC },
+  timezone: Object.assign(makeTimezone, { utc: TIMEZONE_UTC }),
 };

@@ -1,30 +1,63 @@
 /**
  * `modules.re` as dbt templates use it (`re.sub`, `re.match`, `re.search`, `re.findall`,
  * `re.split`, `re.compile`, `re.escape`), on JavaScript's regular expressions. Python's
- * syntax that JavaScript spells differently is translated: named groups `(?P<name>...)`,
- * back references `(?P=name)`, `\A`/`\Z`, and `\1`/`\g<name>` in replacements.
+ * syntax that JavaScript spells differently is translated: leading inline flags (`(?s)`,
+ * `(?i)`, `(?m)`, `(?x)`) and the `flags=` bits (re.DOTALL...) become the RegExp's flags, a
+ * verbose pattern loses its whitespace and comments, named groups `(?P<name>...)`, back
+ * references `(?P=name)`, `\A`/`\Z`, and `\1`/`\g<name>` in replacements.
  */
 import { splitArgs } from './keyword-args.js';
 import { plainValue } from './python-values.js';
 
 export const FLAGS = { I: 2, IGNORECASE: 2, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, X: 64, VERBOSE: 64, A: 256, ASCII: 256, U: 32, UNICODE: 32 };
 
-/** Python's leading inline flags (`(?i)...`) as flag bits, since JavaScript has no inline flags. */
+/**
+ * Python's global inline flags (`(?i)`, `(?s)`, `(?m)`, `(?x)`, `(?is)`...) at the start of a
+ * pattern, as flag bits: JavaScript has no inline flags, so they become the RegExp's flags.
+ */
 function inlineFlags(pattern: string): { body: string; flags: number } {
-  const match = /^\(\?([aimsux]+)\)/.exec(pattern);
-  if (!match) return { body: pattern, flags: 0 };
-  const bits: Record<string, number> = { i: FLAGS.I, m: FLAGS.M, s: FLAGS.S, x: FLAGS.X, a: FLAGS.A, u: FLAGS.U };
-  return { body: pattern.slice(match[0].length), flags: [...match[1]].reduce((total, letter) => total | bits[letter], 0) };
+  const bits: Record<string, number> = { i: FLAGS.I, m: FLAGS.M, s: FLAGS.S, x: FLAGS.X, a: FLAGS.A, u: FLAGS.U, L: 0 };
+  let body = pattern;
+  let flags = 0;
+  for (let match = /^\(\?([aiLmsux]+)\)/.exec(body); match; match = /^\(\?([aiLmsux]+)\)/.exec(body)) {
+    flags = [...match[1]].reduce((total, letter) => total | bits[letter], flags);
+    body = body.slice(match[0].length);
+  }
+  return { body, flags };
+}
+
+/** re.VERBOSE: whitespace and `#` comments are dropped, except inside a character class or after a backslash. */
+function stripVerbose(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  for (let at = 0; at < pattern.length; at++) {
+    const char = pattern[at];
+    if (char === '\\') {
+      out += char + (pattern[at + 1] ?? '');
+      at++;
+    } else if (inClass) {
+      if (char === ']') inClass = false;
+      out += char;
+    } else if (char === '[') {
+      inClass = true;
+      out += char;
+      // A `]` first in the class (after an optional `^`) is a member, not the end.
+      if (pattern[at + 1] === '^') out += pattern[++at];
+      if (pattern[at + 1] === ']') out += pattern[++at];
+    } else if (char === '#') {
+      while (at + 1 < pattern.length && pattern[at + 1] !== '\n') at++;
+    } else if (!/\s/.test(char)) out += char;
+  }
+  return out;
 }
 
 function translatePattern(pattern: string, flags: number): string {
-  let source = pattern
+  const source = flags & FLAGS.VERBOSE ? stripVerbose(pattern) : pattern;
+  return source
     .replace(/\(\?P<(\w+)>/g, '(?<$1>')
     .replace(/\(\?P=(\w+)\)/g, '\\k<$1>')
     .replace(/\\A/g, '^')
     .replace(/\\Z/g, '$');
-  if (flags & FLAGS.VERBOSE) source = source.replace(/\\#/g, '\u0000').replace(/#.*$/gm, '').replace(/\s+/g, '').replace(/\u0000/g, '\\#');
-  return source;
 }
 
 function jsFlags(flags: number, global: boolean): string {
@@ -83,7 +116,8 @@ export class PyPattern {
     givenFlags: number,
   ) {
     const inline = inlineFlags(pattern);
-    this.flags = givenFlags | inline.flags;
+    // A str pattern is always UNICODE in Python 3 (its `flags` say so).
+    this.flags = givenFlags | inline.flags | (givenFlags & FLAGS.ASCII || inline.flags & FLAGS.ASCII ? 0 : FLAGS.UNICODE);
     this.source = translatePattern(inline.body, this.flags);
   }
 

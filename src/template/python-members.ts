@@ -1,8 +1,8 @@
 /**
  * `value.name` and `value[key]` as Jinja resolves them: the methods Python gives lists,
  * dicts and strings (`items.append(x)`, `d.items()`, `name.upper()`), negative indexes
- * (`parts[-1]`), string slices that stay strings, and objects' own methods before anything
- * else (an agate column's `values()` is its own, not a dict's).
+ * (`parts[-1]`), and objects' own methods before anything else (an agate column's
+ * `values()` is its own, not a dict's).
  */
 import { splitArgs } from './keyword-args.js';
 import { pythonStringMember } from './python-methods.js';
@@ -149,7 +149,7 @@ export function pythonMember(obj: unknown, key: unknown): unknown {
   if (isText(obj)) {
     const text = String(obj);
     if (name !== null) {
-      const method = pythonStringMember(text, name);
+      const method = pythonStringMember(text, name, attributeOf);
       if (method) return method;
     }
     const index = sequenceIndex(text.length, key);
@@ -167,11 +167,6 @@ export function pythonMember(obj: unknown, key: unknown): unknown {
     return typeof value === 'function' && property !== 'constructor' ? (value as Function).bind(obj) : value;
   }
   return undefined;
-}
-
-/** `obj[start:stop:step]` on text gives text, as in Python (nunjucks gives a list of characters). */
-export function pythonSlice(obj: unknown, items: unknown[]): unknown {
-  return isText(obj) ? items.join('') : items;
 }
 
 /** `item.a.b` or `item[0]`, as Jinja's attribute= arguments read it. */

@@ -1,4 +1,4 @@
-import { braceFormat } from './brace-format.js';
+import { braceFormat, type FieldLookup } from './brace-format.js';
 
 /** Python `str` methods that dbt templates call on strings (`name.upper()`, `x.split(',')`). */
 
@@ -21,11 +21,11 @@ function split(text: string, separator?: string | null, maxSplit = -1): string[]
   return [...parts.slice(0, maxSplit), parts.slice(maxSplit).join(separator)];
 }
 
-function format(text: string, args: unknown[]): string {
+function format(text: string, args: unknown[], lookup: FieldLookup): string {
   const last = args[args.length - 1];
   const hasKeywords = typeof last === 'object' && last !== null && Object.prototype.hasOwnProperty.call(last, '__keywords');
   const keywords = hasKeywords ? (last as Record<string, unknown>) : {};
-  return braceFormat(text, hasKeywords ? args.slice(0, -1) : args, keywords);
+  return braceFormat(text, hasKeywords ? args.slice(0, -1) : args, keywords, lookup);
 }
 
 type StringMethod = (text: string, ...args: any[]) => unknown;
@@ -41,7 +41,6 @@ const STRING_METHODS: Record<string, StringMethod> = {
   endswith: (text, suffix: string | string[]) => (Array.isArray(suffix) ? suffix : [suffix]).some((s) => text.endsWith(s)),
   replace: (text, old: string, replacement: string) => text.split(old).join(replacement),
   join: (text, items: unknown[]) => items.map(String).join(text),
-  format: (text, ...args: unknown[]) => format(text, args),
   title: (text) => text.toLowerCase().replace(/(^|[^a-zA-Z])([a-z])/g, (_, before: string, letter: string) => before + letter.toUpperCase()),
   capitalize: (text) => text.charAt(0).toUpperCase() + text.slice(1).toLowerCase(),
   isdigit: (text) => /^\d+$/.test(text),
@@ -86,7 +85,12 @@ const STRING_METHODS: Record<string, StringMethod> = {
   },
 };
 
-export function pythonStringMember(text: string, name: string): ((...args: unknown[]) => unknown) | undefined {
+/**
+ * `text.name`, bound to the text. `lookup` reads `{x.attr}` fields for `format`: the caller's
+ * attribute lookup, passed in so this module need not import it (it imports this one).
+ */
+export function pythonStringMember(text: string, name: string, lookup: FieldLookup): ((...args: unknown[]) => unknown) | undefined {
+  if (name === 'format') return (...args: unknown[]) => format(text, args, lookup);
   const method = Object.prototype.hasOwnProperty.call(STRING_METHODS, name) ? STRING_METHODS[name] : undefined;
   return method ? (...args: unknown[]) => method(text, ...args) : undefined;
 }

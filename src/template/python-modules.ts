@@ -1,10 +1,13 @@
 /**
  * dbt's `modules` context member: the Python modules templates may use. `datetime` and `re`
- * are implemented in full for what templates do with them; `pytz` knows UTC only;
- * `itertools` has the combinators that make sense on lists.
+ * are implemented in full for what templates do with them; `pytz` has every zone of the tz
+ * database (through Node's Intl); `itertools` has the combinators that make sense on lists.
  */
-import { DATETIME_MODULE, UTC } from './py-datetime.js';
+import { DATETIME_MODULE } from './py-datetime.js';
 import { RE_MODULE } from './py-re.js';
+import { allZones } from './py-timezones.js';
+import { FixedOffset, PYTZ_UTC, PytzZone } from './py-tzinfo.js';
+import { plainValue } from './python-values.js';
 
 function product(...lists: unknown[][]): unknown[][] {
   return lists.reduce<unknown[][]>((combos, list) => combos.flatMap((combo) => [...list].map((item) => [...combo, item])), [[]]);
@@ -29,11 +32,16 @@ const ITERTOOLS_MODULE = {
 };
 
 const PYTZ_MODULE = {
-  utc: UTC,
-  UTC,
-  timezone: (name: string) => {
-    if (String(name).toUpperCase() === 'UTC') return UTC;
-    throw new Error(`modules.pytz.timezone('${name}'): kpi knows only UTC; convert in SQL with "at time zone '${name}'"`);
+  utc: PYTZ_UTC,
+  UTC: PYTZ_UTC,
+  timezone: (name: unknown) => PytzZone.named(String(plainValue(name))),
+  /** `pytz.FixedOffset(minutes)`. */
+  FixedOffset: (minutes: unknown) => new FixedOffset(Number(plainValue(minutes)) * 60),
+  get all_timezones(): string[] {
+    return allZones();
+  },
+  get common_timezones(): string[] {
+    return allZones();
   },
 };
 

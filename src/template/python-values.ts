@@ -82,12 +82,21 @@ export function pythonTruthy(value: unknown): boolean {
   return typeof length === 'number' ? length > 0 : true;
 }
 
+type Equatable = { __eq__(other: unknown): boolean };
+
+function hasMethod<K extends string>(value: unknown, name: K): value is Record<K, (...args: unknown[]) => unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[name] === 'function';
+}
+
 /** `==` as Python compares: lists and dicts by content, sets regardless of order, no string/number coercion. */
 export function pythonEquals(left: unknown, right: unknown): boolean {
   const a = plainValue(left);
   const b = plainValue(right);
   if (a === b) return true;
   if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
+  // Values that define Python's __eq__ (Decimals, dates) compare as they say.
+  if (hasMethod(a, '__eq__')) return (a as Equatable).__eq__(b);
+  if (hasMethod(b, '__eq__')) return (b as Equatable).__eq__(a);
   if (typeof a === 'boolean' || typeof b === 'boolean') return Number(a) === Number(b) && typeof a !== 'string' && typeof b !== 'string';
   if (a instanceof PythonSet || b instanceof PythonSet) {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
@@ -137,6 +146,7 @@ export function pythonTypeName(value: unknown): string {
 /** Python's `repr()`: strings quoted, None/True/False spelled as Python spells them. */
 export function pythonRepr(value: unknown): string {
   const plain = plainValue(value);
+  if (hasMethod(plain, '__repr__')) return String(plain.__repr__());
   if (typeof plain === 'string') return plain.includes("'") && !plain.includes('"') ? `"${plain}"` : `'${plain.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (plain instanceof PythonSet) return plain.length === 0 ? 'set()' : `{${plain.map(pythonRepr).join(', ')}}`;
   if (Array.isArray(plain)) return `[${plain.map(pythonRepr).join(', ')}]`;
@@ -159,6 +169,17 @@ export function pythonStr(value: unknown): string {
   if (typeof plain === 'number') return Number.isFinite(plain) ? String(plain) : Number.isNaN(plain) ? 'nan' : plain > 0 ? 'inf' : '-inf';
   if (Array.isArray(plain) || isPlainObject(plain)) return pythonRepr(plain);
   return String(plain);
+}
+
+/**
+ * A value as a number for numeric formatting (`'%.2f' % x`, `'{:,}'.format(x)`): numbers, and
+ * objects that Python's float() accepts (a Decimal); undefined for anything else.
+ */
+export function numericValue(value: unknown): number | undefined {
+  const plain = plainValue(value);
+  if (typeof plain === 'number') return plain;
+  if (hasMethod(plain, '__float__')) return Number(plain.__float__());
+  return undefined;
 }
 
 /** Python's `list(value)`: a dict gives its keys, text its characters. */

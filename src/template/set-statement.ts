@@ -1,8 +1,11 @@
 /**
  * `{% set %}` as Jinja has it: `{% set ns.attr = value %}` on a `namespace()` (nunjucks only
- * sets names), and `{% set a, b = pair %}` unpacks (nunjucks gives both names the whole value).
+ * sets names), `{% set a, b = pair %}` and `{% set (a, b) = pair %}` unpack (nunjucks gives
+ * both names the whole value, or fails on the parentheses), `{% set t = 1, 2 %}` makes a
+ * tuple, and a block set may pass its text through filters (`{% set x | upper %}...{% endset %}`).
  */
 import { defineExpressionNode, type NunjucksInternals } from './jinja-nodes.js';
+import { unsupportedConstruct } from './unsupported-constructs.js';
 import { pythonTypeName } from './python-values.js';
 
 function setAttribute(target: unknown, key: string, value: unknown): string {
@@ -20,7 +23,45 @@ function unpack(value: unknown, count: number): unknown[] {
   return items;
 }
 
-export function installSetStatement({ runtime, compiler, nodes }: NunjucksInternals): void {
+export function installSetStatement({ runtime, compiler, parser, lexer, nodes }: NunjucksInternals): void {
+  parser.Parser.prototype.parseSet = function parseSet(this: any) {
+    const tag = this.peekToken();
+    if (!this.skipSymbol('set')) this.fail('parseSet: expected set', tag.lineno, tag.colno);
+    const node = new nodes.Set(tag.lineno, tag.colno, []);
+    const targets: any[] = [];
+    do targets.push(this.parsePrimary());
+    while (this.skip(lexer.TOKEN_COMMA));
+    for (const target of targets) {
+      if (!(target instanceof nodes.Group)) node.targets.push(target);
+      else if (targets.length === 1 && target.children.every((child: any) => child instanceof nodes.Symbol)) node.targets.push(...target.children);
+      else throw unsupportedConstruct('nested tuple unpacking in {% set %}', target.lineno, target.colno);
+    }
+    if (this.skipValue(lexer.TOKEN_OPERATOR, '=')) {
+      const first = this.parseExpression();
+      if (this.peekToken()?.type === lexer.TOKEN_COMMA) {
+        node.value = new nodes.Array(first.lineno, first.colno, [first]);
+        while (this.skip(lexer.TOKEN_COMMA) && this.peekToken()?.type !== lexer.TOKEN_BLOCK_END) node.value.addChild(this.parseExpression());
+      } else node.value = first;
+      this.advanceAfterBlockEnd(tag.value);
+      return node;
+    }
+    const filters: Array<{ name: any; args: any[] }> = [];
+    while (this.skip(lexer.TOKEN_PIPE)) {
+      const name = this.parseFilterName();
+      filters.push({ name, args: this.parseFilterArgs(name) });
+    }
+    this.skip(lexer.TOKEN_COLON);
+    const end = this.nextToken();
+    if (end?.type !== lexer.TOKEN_BLOCK_END) this.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+    if (end.value.charAt(0) === '-') this.dropLeadingWhitespace = true;
+    let body = new nodes.Capture(tag.lineno, tag.colno, this.parseUntilBlocks('endset'));
+    for (const { name, args } of filters) body = new nodes.Filter(name.lineno, name.colno, name, new nodes.NodeList(name.lineno, name.colno, [body, ...args]));
+    node.body = body;
+    node.value = null;
+    this.advanceAfterBlockEnd();
+    return node;
+  };
+
   runtime.kpiSetAttribute = setAttribute;
   runtime.kpiUnpack = unpack;
   const proto = compiler.Compiler.prototype;

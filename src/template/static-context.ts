@@ -1,4 +1,4 @@
-import { buildApiContext } from './adapter-context.js';
+import { buildApiContext } from './api-context.js';
 import { PYTHON_BUILTINS } from './python-builtins.js';
 import { PYTHON_MODULES } from './python-modules.js';
 

@@ -1,8 +1,9 @@
 /**
  * String literals read as Python reads them: an unknown escape keeps its backslash (so
  * `modules.re.sub('\s+', ...)` gets `\s`, where nunjucks drops the backslash), a backslash
- * before a line break continues the line (dbt-utils' multi-line messages), and `\xhh`,
- * `\uXXXX`, `\0`, `\a`, `\b`, `\f`, `\v` mean their characters.
+ * before a line break continues the line (dbt-utils' multi-line messages), `\xhh`,
+ * `\uXXXX`, `\0`, `\a`, `\b`, `\f`, `\v` mean their characters, and adjacent literals
+ * join (`'select ' 'x'`), as Jinja's parser joins them.
  */
 import type { NunjucksInternals } from './jinja-nodes.js';
 
@@ -30,9 +31,21 @@ export function readEscape(text: string, at: number): { value: string; length: n
   return { value: `\\${char ?? ''}`, length: char === undefined ? 0 : 1 };
 }
 
-export function installPythonStringLiterals({ lexer }: NunjucksInternals): void {
-  const proto = Object.getPrototypeOf(lexer.lex('')) as Tokenizer;
-  proto._parseString = function parseString(this: Tokenizer, delimiter: string) {
+export function installPythonStringLiterals({ lexer, parser, nodes }: NunjucksInternals): void {
+  const proto = parser.Parser.prototype;
+  const originalPrimary = proto.parsePrimary as (this: any, noPostfix?: boolean) => any;
+  proto.parsePrimary = function parsePrimary(this: any, noPostfix?: boolean) {
+    const token = this.peekToken();
+    if (token?.type !== lexer.TOKEN_STRING) return originalPrimary.call(this, noPostfix);
+    this.nextToken();
+    let text: string = token.value;
+    while (this.peekToken()?.type === lexer.TOKEN_STRING) text += this.nextToken().value;
+    const literal = new nodes.Literal(token.lineno, token.colno, text);
+    return noPostfix ? literal : this.parsePostfix(literal);
+  };
+
+  const tokenizer = Object.getPrototypeOf(lexer.lex('')) as Tokenizer;
+  tokenizer._parseString = function parseString(this: Tokenizer, delimiter: string) {
     this.forward();
     let text = '';
     while (!this.isFinished() && this.current() !== delimiter) {

@@ -34,6 +34,19 @@ export function toTemplateError(error: unknown, file: string, lineOffset = 0): K
   return new KpiError('KPI_TEMPLATE_ERROR', message, { location, hint: calledFrom, cause: error });
 }
 
+/**
+ * A template that does not compile: nunjucks' parser counts lines and columns from 1. A
+ * KpiError raised while parsing (KPI_TEMPLATE_UNSUPPORTED) keeps its code.
+ */
+export function templateSyntaxError(error: unknown, file: string): KpiError {
+  const err = error as NunjucksError;
+  const location = { file, line: err.lineno, column: err.colno };
+  const inner = innermost(error);
+  if (inner instanceof KpiError) return new KpiError(inner.code, inner.message, { location: inner.location ?? location, hint: inner.hint, node: inner.node, cause: inner });
+  const message = cleanMessage(inner instanceof Error ? inner.message : errorMessage(error));
+  return new KpiError('KPI_TEMPLATE_ERROR', message, { location, cause: error });
+}
+
 function innermost(error: unknown): unknown {
   let current = error;
   for (let depth = 0; depth < 10; depth++) {

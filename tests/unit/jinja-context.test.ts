@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { QueryResult } from '../../src/adapters/adapter.js';
 import { Relation } from '../../src/adapters/relation.js';
 import { KpiError } from '../../src/errors.js';
 import { renderForTest } from '../helpers/render.js';
@@ -11,7 +12,8 @@ describe("dbt's template context, as packages use it", () => {
         "|{{ modules.datetime.datetime.strptime('2024-05-06 07:08', '%Y-%m-%d %H:%M').hour }}|{{ modules.datetime.date(2024, 1, 1) < modules.datetime.date(2024, 1, 2) }}" +
         "|{{ modules.datetime.datetime.now().strftime('%Y') | length }}|{{ modules.datetime.datetime.fromisoformat('2024-01-01T10:00:00+02:00').hour }}",
     );
-    expect(sql).toBe('2024-02-29|2024/03/06 Wed|367|2024-01-02T03:04:05|7|true|4|8');
+    // fromisoformat keeps the wall time and the offset, as Python's does.
+    expect(sql).toBe('2024-02-29|2024/03/06 Wed|367|2024-01-02T03:04:05|7|true|4|10');
   });
 
   it('has modules.re with Python patterns and replacement templates', async () => {
@@ -90,10 +92,41 @@ describe("dbt's template context, as packages use it", () => {
     expect((error as KpiError).hint).toBe('in a macro, while rendering models/test.sql');
   });
 
-  it('refuses adapter methods that would drop or rename relations, saying why', async () => {
-    const error = await renderForTest('{% do adapter.drop_relation(this) %}').catch((caught: unknown) => caught);
-    expect((error as KpiError).code).toBe('KPI_UNSAFE_OPERATION');
-    expect((error as KpiError).message).toMatch(/adapter.drop_relation\(\) is not available in templates/);
+  it("runs the adapter's schema and relation statements a user's macro asks for, as dbt-postgres writes them, and logs each", async () => {
+    const seen: string[] = [];
+    const logged: string[] = [];
+    const query = async (sql: string) => {
+      seen.push(sql);
+      return { rows: [], fields: [], rowCount: 0, command: 'OK' } as unknown as QueryResult;
+    };
+    const template =
+      "{% set s = api.Relation.create(schema='scratch') %}{% do adapter.create_schema(s) %}{% do adapter.drop_schema(s) %}" +
+      "{% set t = api.Relation.create(schema='scratch', identifier='t', type='table') %}{% do adapter.truncate_relation(t) %}" +
+      "{% do adapter.rename_relation(t, api.Relation.create(schema='scratch', identifier='u')) %}{% do adapter.drop_relation(t) %}" +
+      "{% do adapter.drop_relation(api.Relation.create(schema='scratch', identifier='v', type='view')) %}" +
+      "{% do adapter.drop_relation(api.Relation.create(schema='scratch', identifier='m', type='materialized_view')) %}ok";
+    expect(await renderForTest(template, { host: { query, log: (message) => logged.push(message) } })).toBe('ok');
+    const expected = [
+      'create schema if not exists "scratch"',
+      'drop schema if exists "scratch" cascade',
+      'truncate table "scratch"."t"',
+      'alter table "scratch"."t" rename to "u"',
+      'drop table if exists "scratch"."t" cascade',
+      'drop view if exists "scratch"."v" cascade',
+      'drop materialized view if exists "scratch"."m" cascade',
+    ];
+    expect(seen).toEqual(expected);
+    expect(logged).toEqual([
+      ...expected.slice(0, 2).map((sql) => `adapter.${sql.startsWith('create') ? 'create_schema' : 'drop_schema'}: ${sql}`),
+      `adapter.truncate_relation: ${expected[2]}`,
+      `adapter.rename_relation: ${expected[3]}`,
+      ...expected.slice(4).map((sql) => `adapter.drop_relation: ${sql}`),
+    ]);
+    // While parsing, nothing runs (dbt's parse_none); a relation of unknown type cannot be dropped, as in dbt.
+    const untyped = "{% do adapter.drop_relation(api.Relation.create(schema='sandbox', identifier='x')) %}";
+    expect(await renderForTest(`${untyped}parsed`, { host: { execute: false, query } })).toBe('parsed');
+    const error = await renderForTest(untyped, { host: { query } }).catch((caught: unknown) => caught);
+    expect((error as KpiError).message).toBe('Tried to drop relation "sandbox"."x", but its type is null.');
   });
 
   it('raises compiler errors with the message, and warns without failing', async () => {
