@@ -3,16 +3,9 @@
  * two braces; nunjucks' lexer reads it as the end of the `{{ }}` tag and fails. Inside an
  * open dict literal, `}}` is taken here as one closing brace at a time.
  */
-import type { NunjucksInternals } from './jinja-nodes.js';
+import type { NunjucksInternals, NunjucksTokenizer } from './jinja-nodes.js';
 
-interface Tokenizer {
-  in_code: boolean;
-  str: string;
-  index: number;
-  lineno: number;
-  colno: number;
-  forward(): void;
-  nextToken(): { type: string; value: string; lineno: number; colno: number } | null;
+interface Tokenizer extends NunjucksTokenizer {
   kpiBraceDepth?: number;
 }
 

@@ -15,6 +15,17 @@ export interface NunjucksInternals {
   lib: Record<string, any>;
 }
 
+/** nunjucks' lexer state (its Tokenizer), as the lexer patches read and move it. */
+export interface NunjucksTokenizer {
+  in_code: boolean;
+  str: string;
+  index: number;
+  lineno: number;
+  colno: number;
+  forward(): void;
+  nextToken(): { type: string; value: string; lineno: number; colno: number } | null;
+}
+
 export function internals(): NunjucksInternals {
   return nunjucks as unknown as NunjucksInternals;
 }

@@ -4,17 +4,9 @@
  * variable and rendered as nothing). As in Jinja's lexer, a number right after a `.` is an
  * integer (`x.0.1` is `x[0][1]`, not `x[0.1]`).
  */
-import type { NunjucksInternals } from './jinja-nodes.js';
+import type { NunjucksInternals, NunjucksTokenizer } from './jinja-nodes.js';
 
-interface Tokenizer {
-  in_code: boolean;
-  str: string;
-  index: number;
-  lineno: number;
-  colno: number;
-  forward(): void;
-  nextToken(): { type: string; value: string; lineno: number; colno: number } | null;
-}
+type Tokenizer = NunjucksTokenizer;
 
 const FLOAT = /^(?:\d(?:_?\d)*\.\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*[eE][+-]?\d(?:_?\d)*)/;
 const INTEGER = /^(?:0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|\d(?:_?\d)*)/;

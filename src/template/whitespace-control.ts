@@ -3,17 +3,9 @@
  * renders with both off already, so the `+` changes nothing; nunjucks did not know the
  * marker and failed ("tag name expected").
  */
-import type { NunjucksInternals } from './jinja-nodes.js';
+import type { NunjucksInternals, NunjucksTokenizer } from './jinja-nodes.js';
 
-interface Tokenizer {
-  in_code: boolean;
-  str: string;
-  index: number;
-  lineno: number;
-  colno: number;
-  forward(): void;
-  nextToken(): { type: string; value: string; lineno: number; colno: number } | null;
-}
+type Tokenizer = NunjucksTokenizer;
 
 export function installWhitespaceControl({ lexer }: NunjucksInternals): void {
   const proto = Object.getPrototypeOf(lexer.lex('')) as Tokenizer;
