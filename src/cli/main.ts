@@ -12,6 +12,7 @@ import { registerShow } from './commands/show-command.js';
 import { registerSource } from './commands/source-command.js';
 import { registerServe } from './commands/serve-command.js';
 import { registerDocs } from './commands/docs-command.js';
+import { registerDashboard } from './commands/dashboard-command.js';
 
 export function createProgram(cli?: CliContext): { program: Command; cli: CliContext } {
   const program = new Command('kpi')
@@ -40,6 +41,7 @@ export function createProgram(cli?: CliContext): { program: Command; cli: CliCon
   registerAlerts(program, context);
   registerServe(program, context);
   registerDocs(program, context);
+  registerDashboard(program, context);
   return { program, cli: context };
 }
 
