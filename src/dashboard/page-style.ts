@@ -83,6 +83,16 @@ table.list tr.here td { background: #f5f8ff; font-weight: 600; }
 .cell { background: var(--grey-bg); } .cell.s-green { background: #bfe5cf; } .cell.s-yellow { background: var(--yellow); } .cell.s-red { background: var(--red); } .cell.s-grey { background: #d0d5dd; }
 .cell:hover { outline: 2px solid var(--navy); z-index: 1; }
 .ends { display: flex; justify-content: space-between; }
+.attention { list-style: none; margin: 12px 0 0; padding: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; }
+.attention li a { display: flex; align-items: baseline; gap: 10px; padding: 8px 14px; text-decoration: none; border-top: 1px solid var(--line); }
+.attention li:first-child a { border-top: 0; }
+.attention li a:hover { background: #f7f9fc; }
+.attention .value { font-variant-numeric: tabular-nums; font-weight: 600; }
+.attention .why { color: #475467; font-size: 13px; }
+p.attention.calm { padding: 10px 14px; color: var(--green); }
+.scroll { max-height: 380px; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
+.scroll thead th { position: sticky; top: 0; background: var(--panel); }
+.caption { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: 0.5px; }
 .problem { background: var(--panel); border: 1px solid var(--line); border-left: 6px solid var(--red); border-radius: 10px; padding: 16px 20px; }
 .problem h1 { font-size: 18px; margin: 0 0 6px; }
 .u-legend { display: none; }

@@ -42,6 +42,20 @@ export function renderBoard(
       `${lib.renderPeriods(lib, item.periods, kpi, meta.currency, true)}</a>`
     );
   };
+  const alerting = board.sections
+    .flatMap((section) => section.cards)
+    .filter((item) => item.point.status === 'red' || item.point.status === 'yellow')
+    .sort((a, b) => Number(b.point.status === 'red') - Number(a.point.status === 'red'));
+  const attention =
+    alerting.length === 0
+      ? '<p class="attention calm">Nothing needs attention: no KPI is Red or Yellow.</p>'
+      : `<ul class="attention">${alerting
+          .map(
+            (item) =>
+              `<li><a href="${e(view.link(item.kpi.code))}"><span class="pill s-${e(item.point.status)}">${e(item.point.status)}</span> <strong>${e(item.kpi.name)}</strong> ` +
+              `<span class="value">${e(lib.formatValue(item.point.value, item.kpi.format, meta.currency))}</span> <span class="why">${e(item.point.reason)}</span></a></li>`,
+          )
+          .join('')}</ul>`;
   let index = 0;
   const sections = board.sections
     .map((section) => {
@@ -59,9 +73,9 @@ export function renderBoard(
     .join('');
   const changeList = changes
     ? `<section class="group"><h2>Status changes since ${e(changes.from)} <span class="muted">${changes.changes.length}</span></h2>` +
-      (changeRows ? `<table class="list"><thead><tr><th>Day</th><th>KPI</th><th>Change</th><th>Why</th></tr></thead><tbody>${changeRows}</tbody></table>` : '<p class="muted">No status changed.</p>') +
+      (changeRows ? `<div class="scroll"><table class="list"><thead><tr><th>Day</th><th>KPI</th><th>Change</th><th>Why</th></tr></thead><tbody>${changeRows}</tbody></table></div>` : '<p class="muted">No status changed.</p>') +
       '</section>'
     : '';
   const title = `${e(board.entity.name)} · ${board.window}-day window · as of ${e(board.date)}`;
-  return `<div class="board" data-window="${board.window}" data-date="${e(board.date)}" data-entity="${e(board.entity.code)}"><h1 class="title">${title}</h1><div class="counts">${counts}</div>${sections}${changeList}</div>`;
+  return `<div class="board" data-window="${board.window}" data-date="${e(board.date)}" data-entity="${e(board.entity.code)}"><h1 class="title">${title}</h1><div class="counts">${counts}</div>${attention}${sections}${changeList}</div>`;
 }
