@@ -53,23 +53,21 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-/** Click a window tab and wait until the board for it is drawn (and the next frame painted). */
+/**
+ * Click a window tab and wait until the board for it is drawn (and the next frame painted).
+ * Given as text: tsx wraps a function's inner functions in a helper the page does not have.
+ */
 function switchWindow(page: Page, target: number): Promise<number> {
-  return page.evaluate(
-    (days) =>
-      new Promise<number>((resolve) => {
-        const started = performance.now();
-        const done = (event: Event) => {
-          const detail = (event as CustomEvent<{ window?: number; page?: string }>).detail;
-          if (detail.page !== 'board' || detail.window !== days) return;
-          window.removeEventListener('kpi:rendered', done);
-          requestAnimationFrame(() => resolve(performance.now() - started));
-        };
-        window.addEventListener('kpi:rendered', done);
-        (document.querySelector(`#windows button[data-window="${days}"]`) as HTMLElement).click();
-      }),
-    target,
-  );
+  return page.evaluate(`new Promise((resolve) => {
+    const started = performance.now();
+    const done = (event) => {
+      if (event.detail.page !== 'board' || event.detail.window !== ${target}) return;
+      window.removeEventListener('kpi:rendered', done);
+      requestAnimationFrame(() => resolve(performance.now() - started));
+    };
+    window.addEventListener('kpi:rendered', done);
+    document.querySelector('#windows button[data-window="${target}"]').click();
+  })`);
 }
 
 async function measure(label: string, adapter: Adapter, target: TargetConfig, locations: number): Promise<void> {
@@ -105,7 +103,8 @@ async function measure(label: string, adapter: Adapter, target: TargetConfig, lo
         const page = await browser.context.newPage();
         for (const date of dates.slice(0, 10).map((day) => addDays(day, -3))) {
           await page.goto(`${server.url}?date=${date}`);
-          await page.waitForSelector('body[data-state=ready] .board[data-window="7"]');
+          await page.waitForSelector('body[data-state=ready], body[data-state=error]');
+          if ((await page.getAttribute('body', 'data-state')) !== 'ready') throw new Error(`the board of ${date} did not draw: ${await page.textContent('main')}`);
           switchCold.push(await switchWindow(page, 30));
           switchCold.push(await switchWindow(page, 60));
           switchWarm.push(await switchWindow(page, 7));

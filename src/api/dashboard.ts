@@ -27,9 +27,7 @@ export interface DashboardOptions extends ProjectOptions, DatabaseOptions {
   entity?: string;
 }
 
-export type DashboardOutcome =
-  | { kind: 'served'; server: DashboardServer }
-  | { kind: 'report'; path: string; bytes: number; date: string; window: number; entity: string; kpis: number };
+export type DashboardOutcome = { kind: 'served'; server: DashboardServer } | { kind: 'report'; path: string; bytes: number; date: string; window: number; entity: string; kpis: number };
 
 /** How currency KPIs are written: the project's `currency_unit` var (an ISO code such as USD, or a symbol), USD by default. */
 function currencyUnit(vars: { cliVars: Record<string, unknown>; projectVars: Record<string, unknown>; project: string }): string {

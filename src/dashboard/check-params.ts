@@ -12,7 +12,10 @@ export function readParams(search: URLSearchParams, allowed: readonly string[]):
   for (const [name, value] of search) {
     if (!allowed.includes(name)) {
       const match = closestMatch(name, allowed);
-      throw badRequest(`unknown parameter ${shown(name)}.${match ? ` Did you mean '${match}'?` : ''}`, allowed.length > 0 ? `this endpoint takes ${allowed.join(', ')}` : 'this endpoint takes no parameters');
+      throw badRequest(
+        `unknown parameter ${shown(name)}.${match ? ` Did you mean '${match}'?` : ''}`,
+        allowed.length > 0 ? `this endpoint takes ${allowed.join(', ')}` : 'this endpoint takes no parameters',
+      );
     }
     if (params.has(name)) throw badRequest(`parameter '${name}' is given more than once`);
     params.set(name, value);
@@ -59,8 +62,14 @@ export function checkEntity(text: string | undefined, entities: readonly EntityI
   const wanted = text.trim().toLowerCase();
   const found = entities.find((entity) => entity.code.toLowerCase() === wanted || String(entity.id) === wanted);
   if (found) return found;
-  const match = closestMatch(text, entities.map((entity) => entity.code));
-  throw badRequest(`unknown entity ${shown(text)}.${match ? ` Did you mean '${match}'?` : ''}`, `entities with KPI statuses: ${entities.map((entity) => `${entity.code} (${entity.name})`).join(', ')}`);
+  const match = closestMatch(
+    text,
+    entities.map((entity) => entity.code),
+  );
+  throw badRequest(
+    `unknown entity ${shown(text)}.${match ? ` Did you mean '${match}'?` : ''}`,
+    `entities with KPI statuses: ${entities.map((entity) => `${entity.code} (${entity.name})`).join(', ')}`,
+  );
 }
 
 /** A KPI by code (any case) or id. */
@@ -68,7 +77,10 @@ export function checkKpi(text: string, kpis: readonly KpiInfo[]): KpiInfo {
   const wanted = text.trim().toLowerCase();
   const found = kpis.find((kpi) => kpi.code.toLowerCase() === wanted || String(kpi.id) === wanted);
   if (found) return found;
-  const match = closestMatch(text, kpis.map((kpi) => kpi.code));
+  const match = closestMatch(
+    text,
+    kpis.map((kpi) => kpi.code),
+  );
   throw badRequest(`unknown KPI ${shown(text)}.${match ? ` Did you mean '${match}'?` : ''}`, `KPIs: ${kpis.map((kpi) => kpi.code).join(', ')}`);
 }
 

@@ -69,8 +69,7 @@ export async function serveDashboard(source: DashboardSource, options: Dashboard
     }
     if (isApiPath(url.pathname)) {
       const answer = await handleApi(source, url.pathname, url.searchParams);
-      const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-      send(response, head, answer.status, answer.contentType, body);
+      send(response, head, answer.status, answer.contentType, answer.text);
       return;
     }
     if (url.pathname === '/' || /^\/kpi\/[^/]+\/?$/.test(url.pathname)) {
@@ -95,10 +94,14 @@ export async function serveDashboard(source: DashboardSource, options: Dashboard
     await once(server, 'listening');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new KpiError('KPI_SERVE_FAILED', code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : `could not listen on ${options.host}:${options.port}: ${errorMessage(error)}`, {
-      cause: error,
-      hint: 'pick another with --port (0 lets the system choose one)',
-    });
+    throw new KpiError(
+      'KPI_SERVE_FAILED',
+      code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : `could not listen on ${options.host}:${options.port}: ${errorMessage(error)}`,
+      {
+        cause: error,
+        hint: 'pick another with --port (0 lets the system choose one)',
+      },
+    );
   }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -1,6 +1,8 @@
 import { KpiError, errorMessage } from '../errors.js';
 import { readParams } from './check-params.js';
 import { metaOf } from './dashboard-context.js';
+import type { Connection } from '../adapters/adapter.js';
+import type { DashboardContext } from './dashboard-context.js';
 import type { DashboardSource } from './dashboard-source.js';
 import type { ApiError, HealthResponse, VersionResponse } from './dashboard-types.js';
 import { HttpError } from './http-error.js';
@@ -13,19 +15,28 @@ import { readServing } from './queries/read-serving.js';
 export interface ApiAnswer {
   status: number;
   /** JSON for /api/…, the text format for /metrics. */
-  body: unknown;
+  text: string;
   contentType: 'application/json' | 'text/plain; version=0.0.4';
 }
 
 const ENDPOINTS = ['/api/meta', '/api/entities', '/api/board', '/api/kpi/<code>', '/api/changes', '/api/health', '/api/version', '/metrics'];
 
 function json(body: unknown, status = 200): ApiAnswer {
-  return { status, body, contentType: 'application/json' };
+  return { status, text: JSON.stringify(body), contentType: 'application/json' };
+}
+
+/** An answer kept as its JSON text for as long as the data version stays: asked again, it is neither read nor serialized. */
+async function cachedJson(source: DashboardSource, key: string, read: (connection: Connection, context: DashboardContext) => Promise<unknown>): Promise<ApiAnswer> {
+  const text = await source.answer(key, async (connection, context) => JSON.stringify(await read(connection, context)));
+  return { status: 200, text, contentType: 'application/json' };
 }
 
 /** The same request however its parameters are ordered. */
 function cacheKey(path: string, params: Map<string, string>): string {
-  return `${path}?${[...params].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&')}`;
+  return `${path}?${[...params]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
+    .join('&')}`;
 }
 
 /** Whether a path is one this handler answers (the rest is the page's). */
@@ -50,7 +61,7 @@ export async function handleApi(source: DashboardSource, path: string, search: U
         throw new HttpError(400, 'the KPI code in the path is not valid URL encoding');
       }
       const params = readParams(search, KPI_PARAMS);
-      return json(await source.answer(cacheKey(path, params), (connection, context) => readKpiSeries(connection, context, code, params)));
+      return await cachedJson(source, cacheKey(path, params), (connection, context) => readKpiSeries(connection, context, code, params));
     }
     switch (path) {
       case '/api/meta':
@@ -61,11 +72,11 @@ export async function handleApi(source: DashboardSource, path: string, search: U
       }
       case '/api/board': {
         const params = readParams(search, BOARD_PARAMS);
-        return json(await source.answer(cacheKey(path, params), (connection, context) => readBoard(connection, context, params)));
+        return await cachedJson(source, cacheKey(path, params), (connection, context) => readBoard(connection, context, params));
       }
       case '/api/changes': {
         const params = readParams(search, CHANGES_PARAMS);
-        return json(await source.answer(cacheKey(path, params), (connection, context) => readChanges(connection, context, params)));
+        return await cachedJson(source, cacheKey(path, params), (connection, context) => readChanges(connection, context, params));
       }
       case '/api/health':
       case '/api/version': {
@@ -78,7 +89,7 @@ export async function handleApi(source: DashboardSource, path: string, search: U
       case '/metrics': {
         readParams(search, []);
         const text = await source.answer(path, async (connection, context) => prometheusText(await readServing(connection, context.tables), context));
-        return { status: 200, body: text, contentType: 'text/plain; version=0.0.4' };
+        return { status: 200, text, contentType: 'text/plain; version=0.0.4' };
       }
       default:
         throw new HttpError(404, `no such endpoint: ${path.length > 80 ? `${path.slice(0, 80)}…` : path}`, `endpoints: ${ENDPOINTS.join(', ')}`);

@@ -27,6 +27,7 @@ h1.title { font-size: 20px; margin: 2px 0 14px; font-weight: 600; }
 .count.s-yellow { border-left-color: var(--yellow); } .count.s-yellow .n { color: #b07e00; }
 .count.s-green { border-left-color: var(--green); } .count.s-green .n { color: var(--green); }
 .count.on { box-shadow: 0 0 0 2px var(--navy) inset; }
+section.group { content-visibility: auto; contain-intrinsic-size: auto 640px; }
 section.group h2 { font-size: 15px; margin: 22px 0 10px; text-transform: uppercase; letter-spacing: 0.8px; color: #344054; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(290px, 1fr)); gap: 12px; }
 .card { display: block; text-decoration: none; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px 10px; border-top: 4px solid var(--grey); transition: box-shadow 0.15s; }

@@ -9,6 +9,11 @@ import { statusPoint } from './status-point.js';
 
 export const BOARD_PARAMS = ['date', 'window', 'entity'] as const;
 const SPARK_DAYS = 90;
+const STATUS_LETTERS: Record<string, string> = { red: 'r', yellow: 'y', green: 'g', grey: 's' };
+
+function rounded(value: number | null, digits: number): number | null {
+  return value === null ? null : Number(value.toPrecision(digits));
+}
 
 /** The board: every KPI of one entity on one as-of date in one window, with counts, period figures and 90-day sparklines. */
 export async function readBoard(connection: Connection, context: DashboardContext, params: Map<string, string>): Promise<BoardResponse> {
@@ -39,10 +44,10 @@ export async function readBoard(connection: Connection, context: DashboardContex
       point,
       periods: periods.get(periodKey(kpi.id, entity.id)) ?? null,
       spark: {
-        values: series.map((row) => row?.value ?? null),
-        lower: series.map((row) => row?.lower ?? null),
-        upper: series.map((row) => row?.upper ?? null),
-        statuses: series.map((row) => row?.status ?? null),
+        values: series.map((row) => rounded(row?.value ?? null, 5)),
+        lower: series.map((row) => rounded(row?.lower ?? null, 4)),
+        upper: series.map((row) => rounded(row?.upper ?? null, 4)),
+        statuses: series.map((row) => STATUS_LETTERS[row?.status ?? ''] ?? (row ? '?' : '-')).join(''),
       },
     };
     sections.set(kpi.section, [...(sections.get(kpi.section) ?? []), card]);

@@ -66,7 +66,12 @@ export async function readKpiSeries(connection: Connection, context: DashboardCo
   const today = await readStatuses(connection, tables, { from: date, to: date, kpiIds: [kpi.id] });
   const entities = catalog.entities.map((other): DrillRow => {
     const points: DrillRow['windows'] = {};
-    for (const window of catalog.windows) points[String(window)] = statusPoint(today.find((row) => row.entityId === other.id && row.window === window), kpi, currency);
+    for (const window of catalog.windows)
+      points[String(window)] = statusPoint(
+        today.find((row) => row.entityId === other.id && row.window === window),
+        kpi,
+        currency,
+      );
     return { entity: other, periods: periods.get(periodKey(kpi.id, other.id)) ?? null, windows: points };
   });
   return {

@@ -10,7 +10,10 @@ export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'unsafe-i
 
 /** JSON inside a <script> element: every `<` escaped, so no string in it can close the element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /**

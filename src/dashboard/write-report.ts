@@ -37,11 +37,12 @@ export async function writeReport(source: DashboardSource, request: ReportReques
     const url = new URL(path, 'http://localhost');
     const answer = await handleApi(source, url.pathname, url.searchParams);
     if (answer.status !== 200) {
-      const problem = answer.body as { error: string; hint?: string };
+      const problem = JSON.parse(answer.text) as { error: string; hint?: string };
       throw new KpiError(answer.status === 400 ? 'KPI_USAGE' : 'KPI_NOT_FOUND', problem.error, { hint: problem.hint });
     }
-    responses[path] = answer.body;
-    return answer.body as T;
+    const body = JSON.parse(answer.text) as T;
+    responses[path] = body;
+    return body;
   };
   const meta = await ask<DashboardMeta>('/api/meta');
   const params = { date: request.date, entity: request.entity, window: request.window };

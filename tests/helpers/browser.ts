@@ -6,16 +6,7 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 /** Debian's chromium, which .ci/run installs where it is missing. */
 export const CHROMIUM = process.env.KPI_CHROMIUM ?? '/usr/bin/chromium';
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface TestBrowser {
   context: BrowserContext;

@@ -1,16 +1,21 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, parse } from '../../src/api.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import { DashboardSource } from '../../src/dashboard/dashboard-source.js';
+import { handleApi } from '../../src/dashboard/handle-api.js';
 import type { BoardResponse, ChangesResponse, DashboardMeta, KpiSeriesResponse } from '../../src/dashboard/dashboard-types.js';
 import { resolveMartTables } from '../../src/dashboard/queries/mart-tables.js';
 import { readOnly } from '../../src/dashboard/read-only.js';
 import { ManifestIndex } from '../../src/project/manifest-index.js';
 import { startDashboard, type RunningDashboard } from '../helpers/dashboard.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { removeDir } from '../helpers/fixtures.js';
+import { kpi, profileYaml } from '../helpers/cli.js';
+import { REPO_ROOT, removeDir } from '../helpers/fixtures.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
 
 // 2025-06-06 has a Red and a Yellow KPI in the 7-day window and two Yellows in the 30-day
@@ -124,6 +129,12 @@ for (const kind of databaseKinds()) {
       expect(card?.periods?.ytd.deltaPct).toBe(Number(figures.ytd_delta_pct));
       expect(week.sparkDates).toHaveLength(90);
       expect(card?.spark.values).toHaveLength(90);
+      // The sparkline's statuses, one letter a day, are the thresholds' of those 90 days.
+      const days = await db.query<{ status: string }>(
+        `select status from "${schema}".kpi_thresholds where kpi_id = 1 and entity_id = 0 and window_days = 7 and as_of_date between $1 and $2 order by as_of_date`,
+        [week.sparkDates[0], END],
+      );
+      expect(card?.spark.statuses).toBe(days.map((day) => ({ red: 'r', yellow: 'y', green: 'g', grey: 's' })[day.status]).join(''));
     });
 
     it('says why in words, not signal codes', async () => {
@@ -219,6 +230,17 @@ for (const kind of databaseKinds()) {
       expect((await server.get('/api/health')).status).toBe(200);
     });
 
+    it('answers 503 saying to build when the mart is not there', async () => {
+      const parsed = await parse({ projectDir: dir, targetConfig: { ...target, schema: 'kpi_no_mart_here' }, vars });
+      const source = new DashboardSource(db.adapter, resolveMartTables(new ManifestIndex(parsed.manifest), 'kpi_no_mart_here'), 'USD');
+      const answer = await handleApi(source, '/api/board', new URLSearchParams());
+      expect(answer.status).toBe(503);
+      expect(JSON.parse(answer.text)).toEqual({
+        error: 'the KPI mart is not built here: "kpi_no_mart_here"."kpi_thresholds", "kpi_no_mart_here"."kpi_serving", "kpi_no_mart_here"."agg_kpi_dashboard", "kpi_no_mart_here"."dim_kpi", "kpi_no_mart_here"."dim_entity", "kpi_no_mart_here"."kpi_events" do not exist',
+        hint: 'build it first (kpi build), on the target the dashboard reads',
+      });
+    });
+
     it('runs every request in a read-only transaction', async () => {
       const parsed = await parse({ projectDir: dir, targetConfig: target, vars });
       const source = new DashboardSource(db.adapter, resolveMartTables(new ManifestIndex(parsed.manifest), schema), 'USD');
@@ -243,7 +265,8 @@ for (const kind of databaseKinds()) {
       expect(status?.type).toBe('GAUGE');
       const codes = await db.query<{ kpi_code: string }>(`select kpi_code from "${schema}".dim_kpi`);
       const seen = new Set(status?.metrics.map((metric) => `${metric.labels?.kpi}|${metric.labels?.entity}|${metric.labels?.window}`));
-      for (const { kpi_code: code } of codes) for (const entity of ['ALL', 'NAPA']) for (const window of ['7', '30', '60']) expect(seen.has(`${code}|${entity}|${window}`), `${code} ${entity} ${window}`).toBe(true);
+      for (const { kpi_code: code } of codes)
+        for (const entity of ['ALL', 'NAPA']) for (const window of ['7', '30', '60']) expect(seen.has(`${code}|${entity}|${window}`), `${code} ${entity} ${window}`).toBe(true);
       expect(seen.size).toBe(27 * 2 * 3);
       // Each status code is the serving table's: 2 red, 1 yellow, 0 green, -1 grey.
       const rows = await db.query<{ kpi_code: string; entity: string; window_days: number; status: string }>(`select kpi_code, entity, window_days, status from "${schema}".kpi_serving`);
@@ -255,6 +278,39 @@ for (const kind of databaseKinds()) {
       const built = families.get('kpi_last_build_timestamp_seconds')?.[0]?.value ?? 0;
       expect(Math.abs(built * 1000 - Date.now())).toBeLessThan(30 * 60 * 1000);
       expect(families.get('kpi_as_of_date_timestamp_seconds')?.[0]?.value).toBe(Date.parse(`${END}T00:00:00Z`) / 1000);
+    });
+
+    it('runs from the command line: --out writes the report, the server stops on Ctrl+C, usage errors exit 2', async () => {
+      const usage = await kpi(['dashboard', '--port', 'abc'], { cwd: dir });
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toMatch(/--port must be a whole number from 0 to 65535, got 'abc'/);
+      // The CLI reaches the server's database; the embedded one of this test lives in memory.
+      if (kind === 'pglite') return;
+      writeFileSync(join(dir, 'profiles.yml'), profileYaml('kpi', kind, schema));
+      const file = join(dir, 'cli-report.html');
+      const report = await kpi(['dashboard', '--out', file, '--window', '30'], { cwd: dir });
+      expect(report.stderr).toBe('');
+      expect(report.stdout).toMatch(new RegExp(`^Report written to ${file} \\(27 KPIs, ALL, as of ${END}, \\d+ kB\\)\n$`));
+      expect(readFileSync(file, 'utf8')).toMatch(/^<!doctype html>/);
+      const wrong = await kpi(['dashboard', '--out', file, '--window', '14'], { cwd: dir });
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/window must be one of 7, 30, 60 \(days\), got '14'/);
+
+      const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/kpi.js'), 'dashboard', '--port', '0'], { cwd: dir });
+      let output = '';
+      const address = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /KPI dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+          if (found) resolve(found[1]);
+        });
+        child.on('close', () => reject(new Error(`the dashboard exited: ${output}`)));
+      });
+      const health = (await (await fetch(new URL('/api/health', address))).json()) as { status: string; database: string };
+      expect(health).toMatchObject({ status: 'ok', database: 'postgres' });
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      child.kill('SIGINT');
+      expect(await closed).toBe(0);
     });
 
     it('changes its data version, and its answers, when the mart changes, and not otherwise', async () => {

@@ -129,6 +129,7 @@ for (const kind of databaseKinds()) {
       await expect.poll(async () => page.locator('#day-detail').textContent()).toMatch(/^\w+day \d{4}-\d\d-\d\d .*Value .*Expected \(7-day\) .*Signals/);
       await page.mouse.move(0, 0);
       await page.setViewportSize({ width: 1440, height: 1250 });
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(shots, 'kpi.png') });
       keepScreenshot(join(shots, 'kpi.png'), 'dashboard-kpi.png', kind);
       // The serving table's link (kpi_link_template) opens the same page.
@@ -176,7 +177,10 @@ for (const kind of databaseKinds()) {
       await page.waitForTimeout(2500);
       expect(asked.length).toBeGreaterThan(0);
       expect(asked.every((path) => path === '/api/version')).toBe(true);
-      const [green] = await db.query<{ kpi_id: number }>(`select kpi_id from "${schema}".kpi_thresholds where entity_id = 0 and window_days = 7 and as_of_date = $1 and status = 'green' order by kpi_id limit 1`, [END]);
+      const [green] = await db.query<{ kpi_id: number }>(
+        `select kpi_id from "${schema}".kpi_thresholds where entity_id = 0 and window_days = 7 and as_of_date = $1 and status = 'green' order by kpi_id limit 1`,
+        [END],
+      );
       await db.query(`update "${schema}".kpi_thresholds set status = 'red' where kpi_id = $1 and entity_id = 0 and window_days = 7 and as_of_date = $2`, [green.kpi_id, END]);
       try {
         await expect.poll(async () => Number(await page.locator('[data-count="red"]').textContent()), { timeout: 15_000 }).toBe(before.red + 1);

@@ -9,7 +9,17 @@ import { parseRoute } from '../../src/dashboard/page/parse-route.js';
 import { prometheusText } from '../../src/dashboard/prometheus-text.js';
 import type { StatusRow } from '../../src/dashboard/queries/read-statuses.js';
 
-const kpi = (format: string, direction = 'up_good'): KpiInfo => ({ id: 1, code: 'TR_WINE', name: 'TR Wine', section: 'Revenue', subcategory: null, format, direction, sortOrder: 1, description: null });
+const kpi = (format: string, direction = 'up_good'): KpiInfo => ({
+  id: 1,
+  code: 'TR_WINE',
+  name: 'TR Wine',
+  section: 'Revenue',
+  subcategory: null,
+  format,
+  direction,
+  sortOrder: 1,
+  description: null,
+});
 
 function row(fields: Partial<StatusRow>): StatusRow {
   return {
@@ -57,13 +67,28 @@ describe("the dashboard's words and numbers", () => {
     expect(describeStatus(row({}), money, 'USD')).toBe('Within the expected range ($90.00 to $110.00).');
     expect(
       describeStatus(
-        row({ status: 'red', value: 8299.88, lower: 9120, upper: 12400, zscore: -3.14, pctChange: -0.45, pctChangeVs: 'same_day_last_week', signals: 'L,Z,P', countedSignals: 'L,Z,P', reason: 'counted signals L,Z,P (value 8299.88 <= lower 9120.00)' }),
+        row({
+          status: 'red',
+          value: 8299.88,
+          lower: 9120,
+          upper: 12400,
+          zscore: -3.14,
+          pctChange: -0.45,
+          pctChangeVs: 'same_day_last_week',
+          signals: 'L,Z,P',
+          countedSignals: 'L,Z,P',
+          reason: 'counted signals L,Z,P (value 8299.88 <= lower 9120.00)',
+        }),
         money,
         'USD',
       ),
     ).toBe('Below the expected range ($8,300; expected at least $9,120), unusual for the season (3.1 standard deviations below normal) and down 45% on the same day last week.');
-    expect(describeStatus(row({ status: 'yellow', value: 120, signals: 'U', countedSignals: 'U', reason: 'counted signals U' }), kpi('count'), 'USD')).toBe('Above the expected range (120; expected at most 110).');
-    expect(describeStatus(row({ status: 'green', value: 120, signals: 'U', countedSignals: '' }), kpi('count'), 'USD')).toBe('Above the expected range (120; expected at most 110): good news for this KPI, so no alert.');
+    expect(describeStatus(row({ status: 'yellow', value: 120, signals: 'U', countedSignals: 'U', reason: 'counted signals U' }), kpi('count'), 'USD')).toBe(
+      'Above the expected range (120; expected at most 110).',
+    );
+    expect(describeStatus(row({ status: 'green', value: 120, signals: 'U', countedSignals: '' }), kpi('count'), 'USD')).toBe(
+      'Above the expected range (120; expected at most 110): good news for this KPI, so no alert.',
+    );
     expect(describeStatus(row({ status: 'grey', value: 5, reason: 'only 3 of the 7 days of history it needs' }), money, 'USD')).toBe('Not enough history to judge yet: 3 of the 7 days it needs.');
     expect(describeStatus(row({ status: 'grey', value: null, reason: 'no value for the day' }), money, 'USD')).toBe('No figure for this day.');
     expect(describeStatus(row({ status: 'yellow', reason: 'clearing: 1 day(s) since the last alert, needs 3' }), money, 'USD')).toBe(

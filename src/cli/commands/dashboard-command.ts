@@ -12,15 +12,12 @@ interface DashboardFlags {
   entity?: string;
 }
 
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-function whole(flag: string, text: string, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > max) throw new KpiError('KPI_USAGE', `${flag} must be a whole number from 0 to ${max}, got '${text}'`);
-  return value;
+function whole(flag: string, text: string | undefined, max: number): number | undefined {
+  if (text !== undefined && (!/^\d+$/.test(text) || Number(text) > max)) throw new KpiError('KPI_USAGE', `${flag} must be a whole number from 0 to ${max}, got '${text}'`);
+  return text === undefined ? undefined : Number(text);
 }
 
-/** `kpi dashboard`: serve the KPI dashboard on this machine, or write it as one HTML report with --out. */
+/** `kpi dashboard`: serve the KPI dashboard on this machine until Ctrl+C, or write it as one HTML report with --out. */
 export function registerDashboard(program: Command, cli: CliContext): void {
   program
     .command('dashboard')
@@ -33,25 +30,32 @@ export function registerDashboard(program: Command, cli: CliContext): void {
     .option('--entity <code>', 'the entity, by code or id (default ALL)')
     .action((flags: DashboardFlags) =>
       cli.run(async () => {
-        const controller = new AbortController();
-        const abort = () => controller.abort();
-        for (const signal of STOP_SIGNALS) process.once(signal, abort);
+        const { out, date, entity } = flags;
+        const [port, window] = [whole('--port', flags.port, 65535), whole('--window', flags.window, 3660)];
+        const stop = new AbortController();
+        const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+        const abort = () => stop.abort();
+        for (const signal of signals) process.once(signal, abort);
         try {
           const outcome = await dashboard({
             ...cli.projectOptions(),
-            ...{ host: flags.host, port: whole('--port', flags.port, 65535), out: flags.out, date: flags.date, entity: flags.entity },
-            window: flags.window === undefined ? undefined : whole('--window', flags.window, 3660),
-            signal: controller.signal,
+            host: flags.host,
+            port,
+            out,
+            date,
+            window,
+            entity,
+            signal: stop.signal,
             onListening: (server) => {
-              const query = new URLSearchParams(Object.entries({ window: flags.window, entity: flags.entity, date: flags.date }).filter((entry): entry is [string, string] => entry[1] !== undefined));
-              cli.out.write(`KPI dashboard at ${server.url}${query.size > 0 ? `?${query}` : ''} (metrics at ${server.url}metrics; Ctrl+C stops)\n`);
-              if (server.database === 'pglite') cli.out.write('The dashboard holds the embedded database while it runs: start `kpi serve` first to build while it is open.\n');
+              const query = new URLSearchParams(Object.entries({ window: flags.window, entity, date }).filter((pair): pair is [string, string] => pair[1] !== undefined)).toString();
+              cli.out.write(`KPI dashboard at ${server.url}${query ? `?${query}` : ''} (metrics at ${server.url}metrics; Ctrl+C stops)\n`);
+              if (server.database === 'pglite') cli.out.write('It holds the embedded database while it runs: start `kpi serve` first to build while it is open.\n');
             },
           });
           if (outcome.kind === 'report') cli.out.write(`Report written to ${outcome.path} (${outcome.kpis} KPIs, ${outcome.entity}, as of ${outcome.date}, ${Math.round(outcome.bytes / 1024)} kB)\n`);
           return 0;
         } finally {
-          for (const signal of STOP_SIGNALS) process.off(signal, abort);
+          for (const signal of signals) process.off(signal, abort);
         }
       }),
     );

@@ -21,7 +21,7 @@ export interface BrowserLib {
   renderTimeline(lib: BrowserLib, series: KpiSeriesResponse, current: number): string;
   renderKpiPage(lib: BrowserLib, meta: DashboardMeta, series: KpiSeriesResponse, view: KpiPageView): string;
   describeDay(lib: BrowserLib, meta: DashboardMeta, series: KpiSeriesResponse, index: number, window: number): string;
-  drawSparkline(UPlot: typeof uPlot, element: HTMLElement, dates: readonly string[], spark: BoardCard['spark']): uPlot;
+  drawSparkline(UPlot: typeof uPlot, element: HTMLElement, width: number, dates: readonly string[], spark: BoardCard['spark']): uPlot;
   drawKpiChart(lib: BrowserLib, UPlot: typeof uPlot, element: HTMLElement, meta: DashboardMeta, series: KpiSeriesResponse, window: number, onHover: (index: number | null) => void): uPlot;
   startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Window & { uPlot?: typeof uPlot }): void;
 }

@@ -45,6 +45,8 @@ export function browserScript(bootElementId: string): string {
   return [
     '(function () {',
     "'use strict';",
+    // Run from TypeScript source (tsx, vitest), a function's text may call esbuild's name-keeping helper.
+    'const __name = (fn) => fn;',
     ...functions,
     `const lib = { ${Object.keys(BROWSER_LIB).join(', ')} };`,
     `startDashboardApp(lib, JSON.parse(document.getElementById(${JSON.stringify(bootElementId)}).textContent), window);`,

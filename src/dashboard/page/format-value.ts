@@ -14,18 +14,29 @@ export function formatValue(value: number | null | undefined, format: string, cu
   const options: Intl.NumberFormatOptions = compact
     ? { notation: 'compact', maximumFractionDigits: size >= 1000 ? 1 : 0 }
     : { minimumFractionDigits: format === 'currency' && size < 1000 ? 2 : 0, maximumFractionDigits: digits };
-  if (format === 'currency') {
-    if (/^[A-Z]{3}$/.test(currency)) {
+  // A board writes hundreds of figures and making an Intl.NumberFormat costs more than using
+  // one: they are kept by their options (on globalThis: this function must stand alone).
+  const store = globalThis as { kpiNumberFormats?: Map<string, Intl.NumberFormat | null> };
+  const formats = (store.kpiNumberFormats ??= new Map());
+  const formatter = (extra: Intl.NumberFormatOptions): Intl.NumberFormat | null => {
+    const all = { ...options, ...extra };
+    const key = JSON.stringify(all);
+    if (!formats.has(key)) {
       try {
-        return new Intl.NumberFormat('en-US', { ...options, style: 'currency', currency }).format(value);
+        formats.set(key, new Intl.NumberFormat('en-US', all));
       } catch {
-        // An ISO-looking code Intl does not know: written as a prefix below.
+        // An ISO-looking code Intl does not know: written as a prefix by the caller.
+        formats.set(key, null);
       }
     }
-    const number = new Intl.NumberFormat('en-US', options).format(Math.abs(value));
-    return `${value < 0 ? '-' : ''}${currency}${number}`;
+    return formats.get(key) ?? null;
+  };
+  if (format === 'currency') {
+    const money = /^[A-Z]{3}$/.test(currency) ? formatter({ style: 'currency', currency }) : null;
+    if (money) return money.format(value);
+    return `${value < 0 ? '-' : ''}${currency}${(formatter({}) as Intl.NumberFormat).format(Math.abs(value))}`;
   }
-  return new Intl.NumberFormat('en-US', options).format(value);
+  return (formatter({}) as Intl.NumberFormat).format(value);
 }
 
 /** A change as a fraction of the prior value: +3.2%, −1.5%; '–' when there is no prior. */

@@ -6,13 +6,7 @@ import type { BrowserLib } from './browser-lib.js';
  * its value, status and reason, a sparkline placeholder (drawn after) and its period
  * figures; then the status changes of the last two weeks. `link` writes a page's href.
  */
-export function renderBoard(
-  lib: BrowserLib,
-  meta: DashboardMeta,
-  board: BoardResponse,
-  changes: ChangesResponse | null,
-  view: { filter: string | null; link: (kpi: string) => string },
-): string {
+export function renderBoard(lib: BrowserLib, meta: DashboardMeta, board: BoardResponse, changes: ChangesResponse | null, view: { filter: string | null; link: (kpi: string) => string }): string {
   const e = lib.escapeHtml;
   const statuses: Array<[string, string]> = [
     ['red', 'Red'],
@@ -73,7 +67,9 @@ export function renderBoard(
     .join('');
   const changeList = changes
     ? `<section class="group"><h2>Status changes since ${e(changes.from)} <span class="muted">${changes.changes.length}</span></h2>` +
-      (changeRows ? `<div class="scroll"><table class="list"><thead><tr><th>Day</th><th>KPI</th><th>Change</th><th>Why</th></tr></thead><tbody>${changeRows}</tbody></table></div>` : '<p class="muted">No status changed.</p>') +
+      (changeRows
+        ? `<div class="scroll"><table class="list"><thead><tr><th>Day</th><th>KPI</th><th>Change</th><th>Why</th></tr></thead><tbody>${changeRows}</tbody></table></div>`
+        : '<p class="muted">No status changed.</p>') +
       '</section>'
     : '';
   const title = `${e(board.entity.name)} · ${board.window}-day window · as of ${e(board.date)}`;

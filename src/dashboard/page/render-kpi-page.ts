@@ -26,7 +26,9 @@ export function renderKpiPage(lib: BrowserLib, meta: DashboardMeta, series: KpiS
       const name = href ? `<a href="${e(href)}">${e(row.entity.name)}</a>` : e(row.entity.name);
       const day = row.periods?.day ?? null;
       const mtd = row.periods?.mtd ?? null;
-      const pills = windows.map((key) => `<td><span class="pill s-${e(row.windows[key]?.status ?? 'none')}" title="${e(row.windows[key]?.reason ?? '')}">${e(row.windows[key]?.status ?? 'none')}</span></td>`).join('');
+      const pills = windows
+        .map((key) => `<td><span class="pill s-${e(row.windows[key]?.status ?? 'none')}" title="${e(row.windows[key]?.reason ?? '')}">${e(row.windows[key]?.status ?? 'none')}</span></td>`)
+        .join('');
       const here = row.entity.code === series.entity.code ? ' class="here"' : '';
       return (
         `<tr${here}><td>${name}</td><td>${money(day?.value ?? null)}</td><td class="change tone-${lib.changeTone(day?.deltaPct ?? null, kpi.direction)}">${e(lib.formatChange(day?.deltaPct ?? null))}</td>` +
@@ -45,7 +47,9 @@ export function renderKpiPage(lib: BrowserLib, meta: DashboardMeta, series: KpiS
     '<div class="chart" id="kpi-chart"></div><div class="day-detail" id="day-detail"></div></section>',
     `<section class="panel"><h2>Status by window</h2>${lib.renderTimeline(lib, series, view.window)}</section>`,
     `<section class="panel"><h2>Status changes (${view.window}-day window) since ${e(series.from)}</h2>`,
-    changes ? `<div class="scroll"><table class="list"><thead><tr><th>Day</th><th>Change</th><th>Why</th></tr></thead><tbody>${changes}</tbody></table></div>` : '<p class="muted">No status change in this range.</p>',
+    changes
+      ? `<div class="scroll"><table class="list"><thead><tr><th>Day</th><th>Change</th><th>Why</th></tr></thead><tbody>${changes}</tbody></table></div>`
+      : '<p class="muted">No status change in this range.</p>',
     '</section>',
     `<section class="panel"><h2>${e(kpi.name)} across entities on ${e(series.date)}</h2><table class="list drill"><thead><tr><th>Entity</th><th>Day</th><th>vs last year</th><th>Month to date</th><th>vs last year</th>${windows.map((key) => `<th>${e(key)}-day</th>`).join('')}</tr></thead><tbody>${drill}</tbody></table></section>`,
     '</div>',

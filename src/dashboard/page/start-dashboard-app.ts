@@ -66,9 +66,7 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
   };
 
   const controls = (m: DashboardMeta, route: Route, window: number, entity: string, date: string): void => {
-    tabs.innerHTML = m.windows
-      .map((days) => `<button type="button" data-window="${days}" class="${days === window ? 'on' : ''}" aria-pressed="${days === window}">${days} days</button>`)
-      .join('');
+    tabs.innerHTML = m.windows.map((days) => `<button type="button" data-window="${days}" class="${days === window ? 'on' : ''}" aria-pressed="${days === window}">${days} days</button>`).join('');
     const entities = m.report ? m.entities.filter((item) => item.code === m.report?.entity) : m.entities;
     entityPicker.innerHTML = entities.map((item) => `<option value="${e(item.code)}"${item.code === entity || String(item.id) === entity ? ' selected' : ''}>${e(item.name)}</option>`).join('');
     entityPicker.disabled = entities.length < 2;
@@ -77,7 +75,9 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
     datePicker.value = date;
     datePicker.disabled = m.report !== null;
     const built = m.lastBuild ? new Date(m.lastBuild).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : 'unknown';
-    freshness.textContent = m.report ? `Report of ${m.report.date}, made ${new Date(m.report.createdAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}` : `Data through ${m.latestDate ?? '–'} · built ${built}`;
+    freshness.textContent = m.report
+      ? `Report of ${m.report.date}, made ${new Date(m.report.createdAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}`
+      : `Data through ${m.latestDate ?? '–'} · built ${built}`;
     doc.title = `${route.page === 'kpi' && route.kpi ? `${route.kpi} · ` : ''}KPI dashboard`;
   };
 
@@ -88,9 +88,13 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
       main.innerHTML = lib.renderBoard(lib, m, board, changes, { filter, link });
       const cards = board.sections.flatMap((section) => section.cards);
       if (!UPlot) return;
-      for (const element of Array.from(main.querySelectorAll<HTMLElement>('[data-spark]'))) {
+      const shown = Array.from(main.querySelectorAll<HTMLElement>('[data-spark]')).filter((element) => !element.closest('[hidden]'));
+      // Every card of the grid is as wide as the first: one measurement, one layout (sections
+      // off screen are not laid out at all, see content-visibility in the style).
+      const width = shown[0]?.clientWidth ?? 260;
+      for (const element of shown) {
         const card = cards[Number(element.getAttribute('data-spark'))];
-        if (card && !element.closest('[hidden]')) charts.push(lib.drawSparkline(UPlot, element, board.sparkDates, card.spark));
+        if (card) charts.push(lib.drawSparkline(UPlot, element, width, board.sparkDates, card.spark));
       }
     };
     redraw();

@@ -24,32 +24,25 @@ export async function readCatalog(connection: Connection, tables: MartTables, la
   const knex = await sqlBuilder();
   const kpiRows = await runQuery<Record<string, unknown>>(
     connection,
-    knex
-      .from(tableRef(tables.dimKpi, 'k'))
-      .select('k.kpi_id', 'k.kpi_code', 'k.kpi_name', 'k.category', 'k.subcategory', 'k.format', 'k.direction', 'k.sort_order', 'k.description'),
+    knex.from(tableRef(tables.dimKpi, 'k')).select('k.kpi_id', 'k.kpi_code', 'k.kpi_name', 'k.category', 'k.subcategory', 'k.format', 'k.direction', 'k.sort_order', 'k.description'),
   );
-  const kpis = kpiRows.map(
-    (row): KpiInfo => ({
-      id: Number(row.kpi_id),
-      code: String(row.kpi_code),
-      name: String(row.kpi_name ?? row.kpi_code),
-      section: String(row.category ?? 'Other'),
-      subcategory: toText(row.subcategory),
-      format: String(row.format ?? 'count'),
-      direction: String(row.direction ?? 'neutral'),
-      sortOrder: toNumber(row.sort_order) ?? Number(row.kpi_id),
-      description: toText(row.description),
-    }),
-  );
+  const kpis = kpiRows.map((row): KpiInfo => ({
+    id: Number(row.kpi_id),
+    code: String(row.kpi_code),
+    name: String(row.kpi_name ?? row.kpi_code),
+    section: String(row.category ?? 'Other'),
+    subcategory: toText(row.subcategory),
+    format: String(row.format ?? 'count'),
+    direction: String(row.direction ?? 'neutral'),
+    sortOrder: toNumber(row.sort_order) ?? Number(row.kpi_id),
+    description: toText(row.description),
+  }));
   kpis.sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id);
   if (latestDate === null) return { kpis, entities: [], windows: [] };
   const scored = knex.from(tableRef(tables.thresholds, 't')).where('t.as_of_date', latestDate);
   const entityRows = await runQuery<Record<string, unknown>>(
     connection,
-    knex
-      .from(tableRef(tables.dimEntity, 'e'))
-      .select('e.entity_id', 'e.entity_code', 'e.entity_name', 'e.entity_type')
-      .whereIn('e.entity_id', scored.clone().distinct('t.entity_id')),
+    knex.from(tableRef(tables.dimEntity, 'e')).select('e.entity_id', 'e.entity_code', 'e.entity_name', 'e.entity_type').whereIn('e.entity_id', scored.clone().distinct('t.entity_id')),
   );
   const windowRows = await runQuery<{ window_days: unknown }>(connection, scored.clone().distinct('t.window_days'));
   const entities = entityRows

@@ -31,7 +31,9 @@ export async function readServing(connection: Connection, tables: MartTables): P
     value: toNumber(row.value),
     lower: toNumber(row.lower_threshold),
     upper: toNumber(row.upper_threshold),
-    status: String(row.status ?? '').trim().toLowerCase(),
+    status: String(row.status ?? '')
+      .trim()
+      .toLowerCase(),
   }));
   return serving.sort((a, b) => a.kpiId - b.kpiId || a.entityId - b.entityId || a.window - b.window);
 }

@@ -43,12 +43,7 @@ export async function readStatusChanges(
     .whereBetween('t.as_of_date', [knex.raw('?::date - 1', [filter.from]), filter.to]);
   const rows = await runQuery<Record<string, unknown>>(
     connection,
-    knex
-      .from(days.as('c'))
-      .select('c.*')
-      .where('c.as_of_date', '>=', filter.from)
-      .whereRaw('c.previous is distinct from c.status')
-      .whereNotNull('c.previous'),
+    knex.from(days.as('c')).select('c.*').where('c.as_of_date', '>=', filter.from).whereRaw('c.previous is distinct from c.status').whereNotNull('c.previous'),
   );
   const changes = rows.map((row) => ({ ...toStatusRow(row), previous: String(row.previous).trim().toLowerCase() }));
   return changes.sort((a, b) => (a.date === b.date ? a.kpiId - b.kpiId : a.date < b.date ? 1 : -1));

@@ -39,9 +39,7 @@ export interface StatusFilter {
  */
 export async function readStatuses(connection: Connection, tables: MartTables, filter: StatusFilter): Promise<StatusRow[]> {
   const knex = await sqlBuilder();
-  const query = knex
-    .from(tableRef(tables.thresholds, 't'))
-    .select('t.as_of_date', 't.kpi_id', 't.entity_id', 't.window_days', 't.value', 't.lower_threshold', 't.upper_threshold', 't.status');
+  const query = knex.from(tableRef(tables.thresholds, 't')).select('t.as_of_date', 't.kpi_id', 't.entity_id', 't.window_days', 't.value', 't.lower_threshold', 't.upper_threshold', 't.status');
   if (!filter.sparkOnly) query.select('t.seasonal_zscore', 't.pct_change', 't.pct_change_vs', 't.signals', 't.counted_signals', 't.reason');
   if (filter.from === filter.to) query.where('t.as_of_date', filter.from);
   else query.whereBetween('t.as_of_date', [filter.from, filter.to]);
@@ -72,7 +70,9 @@ export function toStatusRow(row: Record<string, unknown>): StatusRow {
     pctChangeVs: toText(row.pct_change_vs),
     signals: String(row.signals ?? ''),
     countedSignals: String(row.counted_signals ?? ''),
-    status: String(row.status ?? '').trim().toLowerCase(),
+    status: String(row.status ?? '')
+      .trim()
+      .toLowerCase(),
     reason: toText(row.reason),
   };
 }
