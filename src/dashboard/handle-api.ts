@@ -10,6 +10,7 @@ import { prometheusText } from './prometheus-text.js';
 import { BOARD_PARAMS, readBoard } from './read-board.js';
 import { CHANGES_PARAMS, readChanges } from './read-changes.js';
 import { KPI_PARAMS, readKpiSeries } from './read-kpi-series.js';
+import { MART_HINT } from './queries/read-data-version.js';
 import { readServing } from './queries/read-serving.js';
 
 export interface ApiAnswer {
@@ -97,6 +98,8 @@ export async function handleApi(source: DashboardSource, path: string, search: U
   } catch (error) {
     if (error instanceof HttpError) return json({ error: error.message, ...(error.hint ? { hint: error.hint } : {}) } satisfies ApiError, error.status);
     if (error instanceof KpiError && error.code === 'KPI_NOT_FOUND') return json({ error: error.message, ...(error.hint ? { hint: error.hint } : {}) } satisfies ApiError, 503);
+    // A mart table missing (undefined_table): not built, or built on another target.
+    if ((error as { code?: unknown }).code === '42P01') return json({ error: `the KPI mart is not built here: ${errorMessage(error)}`, hint: MART_HINT } satisfies ApiError, 503);
     return json({ error: `the database could not answer: ${errorMessage(error)}` } satisfies ApiError, 500);
   }
 }

@@ -3,8 +3,9 @@ import { checkDate, checkEntity, checkWindow } from './check-params.js';
 import type { DashboardContext } from './dashboard-context.js';
 import type { BoardCard, BoardResponse, StatusCounts } from './dashboard-types.js';
 import { addDays, dayRange } from './day-math.js';
-import { periodKey, readPeriods } from './queries/read-periods.js';
-import { readStatuses, type StatusRow } from './queries/read-statuses.js';
+import { periodKey, periodsQuery, toPeriodFigures } from './queries/read-periods.js';
+import { statusesQuery, toStatusRows, type StatusRow } from './queries/read-statuses.js';
+import { runQueries, sqlBuilder } from './queries/sql-builder.js';
 import { statusPoint } from './status-point.js';
 
 export const BOARD_PARAMS = ['date', 'window', 'entity'] as const;
@@ -23,9 +24,15 @@ export async function readBoard(connection: Connection, context: DashboardContex
   const entity = checkEntity(params.get('entity'), catalog.entities);
   const sparkDates = dayRange(addDays(date, -(SPARK_DAYS - 1)), date);
   const kpiIds = catalog.kpis.map((kpi) => kpi.id);
-  const rows = await readStatuses(connection, tables, { from: sparkDates[0], to: date, kpiIds, entityIds: [entity.id], windows: [window], sparkOnly: true });
-  const today = new Map((await readStatuses(connection, tables, { from: date, to: date, kpiIds, entityIds: [entity.id], windows: [window] })).map((row) => [row.kpiId, row]));
-  const periods = await readPeriods(connection, tables, { date, entityId: entity.id });
+  const knex = await sqlBuilder();
+  const [sparkRows, todayRows, periodRows] = await runQueries(connection, [
+    statusesQuery(knex, tables, { from: sparkDates[0], to: date, kpiIds, entityIds: [entity.id], windows: [window], sparkOnly: true }),
+    statusesQuery(knex, tables, { from: date, to: date, kpiIds, entityIds: [entity.id], windows: [window] }),
+    periodsQuery(knex, tables, { date, entityId: entity.id }),
+  ]);
+  const rows = toStatusRows(sparkRows);
+  const today = new Map(toStatusRows(todayRows).map((row) => [row.kpiId, row]));
+  const periods = toPeriodFigures(periodRows);
   const byKpi = new Map<number, Map<string, StatusRow>>();
   for (const row of rows) {
     const days = byKpi.get(row.kpiId) ?? new Map<string, StatusRow>();

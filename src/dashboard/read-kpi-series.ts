@@ -4,9 +4,10 @@ import type { DashboardContext } from './dashboard-context.js';
 import type { DrillRow, KpiInfo, KpiSeriesResponse, StatusChange, WindowSeries } from './dashboard-types.js';
 import { addDays, dayRange } from './day-math.js';
 import { describeStatus } from './describe-status.js';
-import { readEvents } from './queries/read-events.js';
-import { periodKey, readPeriods } from './queries/read-periods.js';
-import { readStatuses, type StatusRow } from './queries/read-statuses.js';
+import { eventsQuery, toEvents } from './queries/read-events.js';
+import { periodKey, periodsQuery, toPeriodFigures } from './queries/read-periods.js';
+import { statusesQuery, toStatusRows, type StatusRow } from './queries/read-statuses.js';
+import { runQueries, sqlBuilder } from './queries/sql-builder.js';
 import { statusPoint } from './status-point.js';
 
 export const KPI_PARAMS = ['date', 'entity', 'days'] as const;
@@ -42,7 +43,14 @@ export async function readKpiSeries(connection: Connection, context: DashboardCo
   const days = checkDays(params.get('days'));
   const from = addDays(date, -(days - 1));
   // The day before the range too, so a change on its first day is seen.
-  const rows = await readStatuses(connection, tables, { from: addDays(from, -1), to: date, kpiIds: [kpi.id], entityIds: [entity.id], windows: catalog.windows });
+  const knex = await sqlBuilder();
+  const [seriesRows, eventRows, periodRows, todayRows] = await runQueries(connection, [
+    statusesQuery(knex, tables, { from: addDays(from, -1), to: date, kpiIds: [kpi.id], entityIds: [entity.id], windows: catalog.windows }),
+    eventsQuery(knex, tables, { from, to: date, kpiCode: kpi.code, entityId: entity.id }),
+    periodsQuery(knex, tables, { date, kpiId: kpi.id }),
+    statusesQuery(knex, tables, { from: date, to: date, kpiIds: [kpi.id] }),
+  ]);
+  const rows = toStatusRows(seriesRows);
   const dates = dayRange(from, date);
   const index = new Map(dates.map((day, position) => [day, position]));
   const values: Array<number | null> = dates.map(() => null);
@@ -61,9 +69,9 @@ export async function readKpiSeries(connection: Connection, context: DashboardCo
     series.signals[position] = row.signals || null;
     series.reason[position] = needsReason(row) ? describeStatus(row, kpi, currency) : null;
   }
-  const events = await readEvents(connection, tables, { from, to: date, kpiCode: kpi.code, entityId: entity.id });
-  const periods = await readPeriods(connection, tables, { date, kpiId: kpi.id });
-  const today = await readStatuses(connection, tables, { from: date, to: date, kpiIds: [kpi.id] });
+  const events = toEvents(eventRows);
+  const periods = toPeriodFigures(periodRows);
+  const today = toStatusRows(todayRows);
   const entities = catalog.entities.map((other): DrillRow => {
     const points: DrillRow['windows'] = {};
     for (const window of catalog.windows)

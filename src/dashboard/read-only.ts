@@ -7,9 +7,9 @@ import type { Adapter, Connection } from '../adapters/adapter.js';
  */
 export async function readOnly<T>(adapter: Adapter, fn: (connection: Connection) => Promise<T>): Promise<T> {
   return adapter.withConnection(async (connection) => {
-    await connection.query('begin transaction isolation level repeatable read, read only');
+    // One round trip: on a busy server each costs milliseconds.
+    await connection.execute(`begin transaction isolation level repeatable read, read only;${adapter.type === 'postgres' ? " set local statement_timeout = '15s';" : ''}`);
     try {
-      if (adapter.type === 'postgres') await connection.query("set local statement_timeout = '15s'");
       return await fn(connection);
     } finally {
       await connection.query('rollback').catch(() => undefined);

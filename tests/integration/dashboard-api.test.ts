@@ -230,15 +230,22 @@ for (const kind of databaseKinds()) {
       expect((await server.get('/api/health')).status).toBe(200);
     });
 
-    it('answers 503 saying to build when the mart is not there', async () => {
-      const parsed = await parse({ projectDir: dir, targetConfig: { ...target, schema: 'kpi_no_mart_here' }, vars });
-      const source = new DashboardSource(db.adapter, resolveMartTables(new ManifestIndex(parsed.manifest), 'kpi_no_mart_here'), 'USD');
-      const answer = await handleApi(source, '/api/board', new URLSearchParams());
-      expect(answer.status).toBe(503);
-      expect(JSON.parse(answer.text)).toEqual({
-        error: 'the KPI mart is not built here: "kpi_no_mart_here"."kpi_thresholds", "kpi_no_mart_here"."kpi_serving", "kpi_no_mart_here"."agg_kpi_dashboard", "kpi_no_mart_here"."dim_kpi", "kpi_no_mart_here"."dim_entity", "kpi_no_mart_here"."kpi_events" do not exist',
-        hint: 'build it first (kpi build), on the target the dashboard reads',
-      });
+    it('answers 503 saying to build when the mart is not there, or only partly', async () => {
+      const sourceIn = async (other: string) => {
+        const parsed = await parse({ projectDir: dir, targetConfig: { ...target, schema: other }, vars });
+        return new DashboardSource(db.adapter, resolveMartTables(new ManifestIndex(parsed.manifest), other), 'USD');
+      };
+      const hint = 'build it first (kpi build), on the target the dashboard reads';
+      const none = await handleApi(await sourceIn(`${schema}_none`), '/api/board', new URLSearchParams());
+      expect(none.status).toBe(503);
+      expect(JSON.parse(none.text)).toEqual({ error: expect.stringMatching(new RegExp(`^the KPI mart is not built here: relation "${schema}_none\\.kpi_thresholds" does not exist`)), hint });
+      await db.query(`create schema "${schema}_half"`);
+      await db.query(`create table "${schema}_half".kpi_thresholds (as_of_date date)`);
+      await db.query(`create table "${schema}_half".agg_kpi_dashboard (as_of_date date, updated_at timestamptz)`);
+      const half = await handleApi(await sourceIn(`${schema}_half`), '/api/board', new URLSearchParams());
+      expect(half.status).toBe(503);
+      const missing = ['kpi_serving', 'dim_kpi', 'dim_entity', 'kpi_events'].map((name) => `"${schema}_half"."${name}"`).join(', ');
+      expect(JSON.parse(half.text)).toEqual({ error: `the KPI mart is not built here: ${missing} do not exist`, hint });
     });
 
     it('runs every request in a read-only transaction', async () => {

@@ -1,22 +1,19 @@
-import type { Connection } from '../../adapters/adapter.js';
+import type { Knex } from 'knex';
 import type { MartTables } from './mart-tables.js';
-import { runQuery, sqlBuilder, tableRef } from './sql-builder.js';
+import { tableRef } from './sql-builder.js';
 
-/** kpi_events days in a range that apply to one KPI and entity (a blank entity or KPI applies to all). */
-export async function readEvents(
-  connection: Connection,
-  tables: MartTables,
-  filter: { from: string; to: string; kpiCode: string; entityId: number },
-): Promise<Array<{ date: string; description: string }>> {
-  const knex = await sqlBuilder();
-  const rows = await runQuery<{ event_date: string; description: string | null }>(
-    connection,
-    knex
-      .from(tableRef(tables.events, 'v'))
-      .select(knex.raw('v.event_date::text as event_date'), 'v.description')
-      .whereBetween('v.event_date', [filter.from, filter.to])
-      .where((scope) => scope.whereNull('v.entity_id').orWhere('v.entity_id', filter.entityId))
-      .where((scope) => scope.whereNull('v.kpi_code').orWhere('v.kpi_code', '').orWhere('v.kpi_code', filter.kpiCode)),
-  );
-  return rows.map((row) => ({ date: row.event_date, description: row.description ?? 'event' })).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+/** kpi_events days in a range that apply to one KPI and entity (a blank entity or KPI applies to all); run with others (runQueries). */
+export function eventsQuery(knex: Knex, tables: MartTables, filter: { from: string; to: string; kpiCode: string; entityId: number }): Knex.QueryBuilder {
+  return knex
+    .from(tableRef(tables.events, 'v'))
+    .select('v.event_date', 'v.description')
+    .whereBetween('v.event_date', [filter.from, filter.to])
+    .where((scope) => scope.whereNull('v.entity_id').orWhere('v.entity_id', filter.entityId))
+    .where((scope) => scope.whereNull('v.kpi_code').orWhere('v.kpi_code', '').orWhere('v.kpi_code', filter.kpiCode));
+}
+
+export function toEvents(rows: ReadonlyArray<Record<string, unknown>>): Array<{ date: string; description: string }> {
+  return rows
+    .map((row) => ({ date: String(row.event_date), description: row.description === null || row.description === undefined ? 'event' : String(row.description) }))
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }

@@ -1,7 +1,7 @@
-import type { Connection } from '../../adapters/adapter.js';
+import type { Knex } from 'knex';
 import { PERIODS, type PeriodFigures } from '../dashboard-types.js';
 import type { MartTables } from './mart-tables.js';
-import { runQuery, sqlBuilder, tableRef } from './sql-builder.js';
+import { tableRef } from './sql-builder.js';
 import { toNumber } from './to-values.js';
 
 export function periodKey(kpiId: number, entityId: number): string {
@@ -9,11 +9,11 @@ export function periodKey(kpiId: number, entityId: number): string {
 }
 
 /**
- * agg_kpi_dashboard's day, MTD, QTD, YTD and last-28 figures on one as-of date, by
- * `periodKey`: read from its columns, never from its json payload.
+ * agg_kpi_dashboard's day, MTD, QTD, YTD and last-28 figures on one as-of date: read from
+ * its columns, never from its json payload. Run with others (runQueries); toPeriodFigures
+ * keys the rows by `periodKey`.
  */
-export async function readPeriods(connection: Connection, tables: MartTables, filter: { date: string; kpiId?: number; entityId?: number }): Promise<Map<string, PeriodFigures>> {
-  const knex = await sqlBuilder();
+export function periodsQuery(knex: Knex, tables: MartTables, filter: { date: string; kpiId?: number; entityId?: number }): Knex.QueryBuilder {
   const columns = PERIODS.flatMap((period) => [`${period}_value`, `${period}_prior`, `${period}_delta`, `${period}_delta_pct`].map((column) => `d.${column}`));
   const query = knex
     .from(tableRef(tables.dashboard, 'd'))
@@ -21,7 +21,10 @@ export async function readPeriods(connection: Connection, tables: MartTables, fi
     .where('d.as_of_date', filter.date);
   if (filter.kpiId !== undefined) query.where('d.kpi_id', filter.kpiId);
   if (filter.entityId !== undefined) query.where('d.entity_id', filter.entityId);
-  const rows = await runQuery<Record<string, unknown>>(connection, query);
+  return query;
+}
+
+export function toPeriodFigures(rows: ReadonlyArray<Record<string, unknown>>): Map<string, PeriodFigures> {
   const figures = new Map<string, PeriodFigures>();
   for (const row of rows) {
     const periods = {} as PeriodFigures;

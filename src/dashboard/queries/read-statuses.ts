@@ -1,6 +1,6 @@
-import type { Connection } from '../../adapters/adapter.js';
+import type { Knex } from 'knex';
 import type { MartTables } from './mart-tables.js';
-import { runQuery, sqlBuilder, tableRef } from './sql-builder.js';
+import { tableRef } from './sql-builder.js';
 import { toNumber, toText } from './to-values.js';
 
 /** One kpi_thresholds row: a KPI × entity × window × day, scored. */
@@ -33,12 +33,12 @@ export interface StatusFilter {
 }
 
 /**
- * Statuses for a day range, narrowed by KPI, entity and window. Each list is a `= any`
- * bound as one array: with the KPIs named, the (kpi_id, entity_id, window_days,
- * as_of_date) index serves a series; with one day, the (as_of_date, …) index does.
+ * kpi_thresholds rows for a day range, narrowed by KPI, entity and window, to run with a
+ * request's other queries in one statement (runQueries); toStatusRows reads them. Each
+ * list is a `= any` bound as one array: with the KPIs named, the (kpi_id, entity_id,
+ * window_days, as_of_date) index serves a series; with one day, the (as_of_date, …) one.
  */
-export async function readStatuses(connection: Connection, tables: MartTables, filter: StatusFilter): Promise<StatusRow[]> {
-  const knex = await sqlBuilder();
+export function statusesQuery(knex: Knex, tables: MartTables, filter: StatusFilter): Knex.QueryBuilder {
   const query = knex.from(tableRef(tables.thresholds, 't')).select('t.as_of_date', 't.kpi_id', 't.entity_id', 't.window_days', 't.value', 't.lower_threshold', 't.upper_threshold', 't.status');
   if (!filter.sparkOnly) query.select('t.seasonal_zscore', 't.pct_change', 't.pct_change_vs', 't.signals', 't.counted_signals', 't.reason');
   if (filter.from === filter.to) query.where('t.as_of_date', filter.from);
@@ -51,8 +51,12 @@ export async function readStatuses(connection: Connection, tables: MartTables, f
   list('t.kpi_id', filter.kpiIds);
   list('t.entity_id', filter.entityIds);
   list('t.window_days', filter.windows);
-  const rows = (await runQuery<Record<string, unknown>>(connection, query)).map(toStatusRow);
-  return rows.sort((a, b) => (a.date === b.date ? a.kpiId - b.kpiId || a.entityId - b.entityId || a.window - b.window : a.date < b.date ? -1 : 1));
+  return query;
+}
+
+/** Rows as read, by day, KPI, entity and window. */
+export function toStatusRows(rows: ReadonlyArray<Record<string, unknown>>): StatusRow[] {
+  return rows.map(toStatusRow).sort((a, b) => (a.date === b.date ? a.kpiId - b.kpiId || a.entityId - b.entityId || a.window - b.window : a.date < b.date ? -1 : 1));
 }
 
 /** A kpi_thresholds row as read (dates and numerics arrive as text). */
