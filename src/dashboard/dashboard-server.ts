@@ -89,6 +89,9 @@ export async function serveDashboard(source: DashboardSource, options: Dashboard
       else response.destroy();
     });
   });
+  // An open page asks for the data version every 30 s: its connection stays open between.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
   try {
     server.listen(options.port, options.host);
     await once(server, 'listening');

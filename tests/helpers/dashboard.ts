@@ -17,7 +17,12 @@ export async function startDashboard(options: Omit<DashboardOptions, 'signal' | 
   return {
     url: address,
     async get(path, init) {
-      const response = await fetch(new URL(path, address), init);
+      // A kept-alive socket the server closes as the request goes out is reset: Node's fetch
+      // does not retry it, a browser would (the request only reads).
+      const response = await fetch(new URL(path, address), init).catch((error: Error & { cause?: { code?: string } }) => {
+        if (error.cause?.code !== 'ECONNRESET') throw error;
+        return fetch(new URL(path, address), init);
+      });
       const text = await response.text();
       const type = response.headers.get('content-type') ?? '';
       return { status: response.status, json: type.startsWith('application/json') ? (JSON.parse(text) as unknown) : null, text, type };
