@@ -18,3 +18,4 @@ export { sourceFreshness, type FreshnessOptions, type FreshnessSummary } from '.
 export { alerts, type AlertsOptions, type AlertsResult, type WebhookOutcome } from './api/alerts.js';
 export { serve, serverUrl, stopServer, type ServeOptions, type ForegroundServeOptions, type ServeOutcome, type ServerUrl } from './api/serve.js';
 export { docsGenerate, docsServe, type DocsGenerateOptions, type DocsGenerateResult, type DocsServeOptions } from './api/docs.js';
+export { dashboard, type DashboardOptions, type DashboardOutcome } from './api/dashboard.js';

@@ -13,6 +13,7 @@ import { registerSource } from './commands/source-command.js';
 import { registerServe } from './commands/serve-command.js';
 import { registerDocs } from './commands/docs-command.js';
 import { registerInit } from './commands/init-command.js';
+import { registerDashboard } from './commands/dashboard-command.js';
 
 export function createProgram(cli?: CliContext): { program: Command; cli: CliContext } {
   const program = new Command('kpi')
@@ -43,6 +44,7 @@ export function createProgram(cli?: CliContext): { program: Command; cli: CliCon
   registerServe(program, context);
   registerDocs(program, context);
   registerInit(program, context);
+  registerDashboard(program, context);
   return { program, cli: context };
 }
 

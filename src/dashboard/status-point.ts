@@ -1,0 +1,16 @@
+import type { KpiInfo, StatusPoint } from './dashboard-types.js';
+import { describeStatus } from './describe-status.js';
+import type { StatusRow } from './queries/read-statuses.js';
+
+export function statusPoint(row: StatusRow | undefined, kpi: KpiInfo, currency: string): StatusPoint {
+  if (!row) return { status: 'grey', value: null, lower: null, upper: null, signals: '', countedSignals: '', reason: 'Not scored on this day.' };
+  return {
+    status: row.status,
+    value: row.value,
+    lower: row.lower,
+    upper: row.upper,
+    signals: row.signals,
+    countedSignals: row.countedSignals,
+    reason: describeStatus(row, kpi, currency),
+  };
+}
