@@ -8,6 +8,7 @@ const LAYERS = [
   ['cli'],
   ['api'],
   ['alerts', 'dashboard', 'docs', 'freshness', 'packages', 'serve', 'thresholds'],
+  ['mart'],
   ['artifacts'],
   ['runner'],
   ['execution'],
