@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/helpers/server-container.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,
     // Each integration file opens its own embedded database; two cores, so two at a time.

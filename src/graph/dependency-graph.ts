@@ -81,28 +81,30 @@ export class DependencyGraph {
     });
   }
 
+  /**
+   * Iterative depth-first search: real projects chain tens of thousands of models, deeper
+   * than the call stack (graphlib's recursive algorithms overflow there; docs/benchmarks.md).
+   */
   findCycle(): string[] | null {
     const state = new Map<string, 'open' | 'done'>();
-    const stack: string[] = [];
-    const visit = (id: string): string[] | null => {
-      state.set(id, 'open');
-      stack.push(id);
-      for (const child of [...this.children(id)].sort()) {
-        const seen = state.get(child);
-        if (seen === 'open') return [...stack.slice(stack.indexOf(child)), child];
-        if (seen === undefined) {
-          const found = visit(child);
-          if (found) return found;
+    for (const root of this.ids().sort()) {
+      if (state.has(root)) continue;
+      const path: string[] = [root];
+      const pending: string[][] = [[...this.children(root)].sort().reverse()];
+      state.set(root, 'open');
+      while (path.length > 0) {
+        const next = pending[pending.length - 1].pop();
+        if (next === undefined) {
+          state.set(path.pop() as string, 'done');
+          pending.pop();
+          continue;
         }
-      }
-      stack.pop();
-      state.set(id, 'done');
-      return null;
-    };
-    for (const id of this.ids().sort()) {
-      if (!state.has(id)) {
-        const found = visit(id);
-        if (found) return found;
+        const seen = state.get(next);
+        if (seen === 'open') return [...path.slice(path.indexOf(next)), next];
+        if (seen === 'done') continue;
+        state.set(next, 'open');
+        path.push(next);
+        pending.push([...this.children(next)].sort().reverse());
       }
     }
     return null;
@@ -113,38 +115,34 @@ export class DependencyGraph {
   /** Longest path from a root: nodes nearer the sources come first in listings. */
   depth(id: string): number {
     if (!this.depths) {
-      this.depths = new Map();
-      for (const current of this.topologicalOrderBy(this.ids(), (a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-        this.depths.set(current, Math.max(-1, ...this.parents(current).map((parent) => this.depths?.get(parent) ?? 0)) + 1);
+      const depths = new Map<string, number>();
+      const waiting = new Map<string, number>();
+      const ready: string[] = [];
+      for (const current of this.ids()) {
+        waiting.set(current, this.parents(current).length);
+        if (this.parents(current).length === 0) ready.push(current);
       }
+      while (ready.length > 0) {
+        const current = ready.pop() as string;
+        let deepest = -1;
+        for (const parent of this.parents(current)) deepest = Math.max(deepest, depths.get(parent) ?? 0);
+        depths.set(current, deepest + 1);
+        for (const child of this.children(current)) {
+          const remaining = (waiting.get(child) ?? 0) - 1;
+          waiting.set(child, remaining);
+          if (remaining === 0) ready.push(child);
+        }
+      }
+      this.depths = depths;
     }
     return this.depths.get(id) ?? 0;
   }
 
-  /** A topological order of `ids` (all when omitted), ties broken by depth then id, for stable output. */
+  /**
+   * A topological order of `ids` (all when omitted), ties broken by depth then id, for stable
+   * output. A parent is always shallower than its child, so sorting by (depth, id) is such an order.
+   */
   topologicalOrder(ids?: Iterable<string>): string[] {
-    return this.topologicalOrderBy(ids ?? this.ids(), (a, b) => this.depth(a) - this.depth(b) || (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  private topologicalOrderBy(ids: Iterable<string>, compare: (a: string, b: string) => number): string[] {
-    const wanted = new Set(ids);
-    const inDegree = new Map<string, number>();
-    for (const id of wanted) inDegree.set(id, this.parents(id).filter((parent) => wanted.has(parent)).length);
-    const ready = [...wanted].filter((id) => inDegree.get(id) === 0).sort(compare);
-    const order: string[] = [];
-    while (ready.length > 0) {
-      const id = ready.shift() as string;
-      order.push(id);
-      for (const child of this.children(id)) {
-        if (!wanted.has(child)) continue;
-        const remaining = (inDegree.get(child) ?? 0) - 1;
-        inDegree.set(child, remaining);
-        if (remaining === 0) {
-          const at = ready.findIndex((other) => compare(other, child) > 0);
-          ready.splice(at < 0 ? ready.length : at, 0, child);
-        }
-      }
-    }
-    return order;
+    return [...new Set(ids ?? this.ids())].sort((a, b) => this.depth(a) - this.depth(b) || (a < b ? -1 : a > b ? 1 : 0));
   }
 }

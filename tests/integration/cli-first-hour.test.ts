@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kpi, profileYaml } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, uniqueSchema, type TestDatabase } from '../helpers/databases.js';
-import { copyFixture, REPO_ROOT, removeDir, writeFile } from '../helpers/fixtures.js';
+import { copyFixture, makeProject, REPO_ROOT, removeDir, writeFile } from '../helpers/fixtures.js';
 
 const BIN = join(REPO_ROOT, 'bin/kpi.js');
 
@@ -36,6 +36,31 @@ describe('the binary without a database', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toEqual(["error: unknown command 'bulid' (did you mean 'build'?)"]);
+  });
+
+  it('answers a misspelt model, tag or path with exit 2 and a suggestion, before opening a database', async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: shop\n',
+      'models/staging/stg_orders.sql': "{{ config(tags=['daily']) }}\nselect 1 as id",
+      'models/marts/orders.sql': "select * from {{ ref('stg_orders') }}",
+    });
+    try {
+      const cases: Array<[string[], RegExp]> = [
+        [['ls', '--select', 'ordres'], /'ordres' \(in --select\) names a node that is not in the project\. Did you mean 'orders'\?/],
+        [['run', '--select', 'tag:dialy'], /'tag:dialy' \(in --select\) names a tag that is not in the project\. Did you mean 'daily'\?/],
+        [['build', '--exclude', 'path:models/stagin'], /'path:models\/stagin' \(in --exclude\) names a path that is not in the project\. Did you mean 'models\/staging'\?/],
+      ];
+      for (const [args, message] of cases) {
+        const result = await kpi(args, { cwd: dir });
+        expect(result.code, args.join(' ')).toBe(2);
+        expect(result.stderr).toMatch(/^KPI_SELECTOR_INVALID: /);
+        expect(result.stderr).toMatch(message);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      }
+      expect(existsSync(join(dir, '.kpi')), 'no embedded database was created').toBe(false);
+    } finally {
+      removeDir(dir);
+    }
   });
 
   it('creates a project with kpi init that kpi build builds at once on the embedded database, and refuses a bad name or a folder in use', async () => {

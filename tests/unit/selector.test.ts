@@ -147,3 +147,26 @@ describe('selecting nodes', () => {
     expect(() => cyclic.assertAcyclic()).toThrow('a -> b -> c -> a');
   });
 });
+
+describe('the graph at the depth of large projects', () => {
+  // A chain deeper than the call stack: the recursive searches (ours before, graphlib's) overflowed here.
+  const length = 60_000;
+  const chain = (closeCycle: boolean) =>
+    graphOf(Array.from({ length }, (_, i) => node(`m${i}`, { parents: i === 0 ? (closeCycle ? [`m${length - 1}`] : []) : [`m${i - 1}`] })));
+
+  it('orders and checks a 60,000-model chain without overflowing', () => {
+    const deep = chain(false);
+    expect(() => deep.assertAcyclic()).not.toThrow();
+    const order = deep.topologicalOrder().filter((id) => id.startsWith('model.'));
+    expect(order).toHaveLength(length);
+    expect(order.every((id, i) => id === `model.shop.m${i}`)).toBe(true);
+    expect(deep.depth(`model.shop.m${length - 1}`)).toBe(length - 1);
+  });
+
+  it('names the whole cycle when the chain closes on itself', () => {
+    const cycle = chain(true).findCycle();
+    expect(cycle).toHaveLength(length + 1);
+    expect(cycle?.[0]).toBe(cycle?.[length]);
+    expect(new Set(cycle).size).toBe(length);
+  });
+});
