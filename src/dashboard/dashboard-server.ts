@@ -1,23 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { KpiError, errorMessage } from '../errors.js';
+import { errorMessage } from '../errors.js';
+import { listenUntilAborted, type ListenOptions, type ListeningServer } from '../support/listen-until-aborted.js';
 import type { DashboardSource } from './dashboard-source.js';
 import { handleApi, isApiPath } from './handle-api.js';
 import { CONTENT_SECURITY_POLICY, renderPage } from './render-page.js';
 
-export interface DashboardServer {
-  url: string;
-  host: string;
-  port: number;
-}
+export type DashboardServer = ListeningServer;
 
-export interface DashboardServerOptions {
-  host: string;
-  port: number;
-  /** Serving stops when this aborts. */
-  signal: AbortSignal;
-  onListening?: (server: DashboardServer) => void;
+export interface DashboardServerOptions extends ListenOptions {
   /** How often an open page checks for a new build, in seconds (default 30; 0: never). */
   pollSeconds?: number;
 }
@@ -92,26 +82,5 @@ export async function serveDashboard(source: DashboardSource, options: Dashboard
   // An open page asks for the data version every 30 s: its connection stays open between.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 70_000;
-  try {
-    server.listen(options.port, options.host);
-    await once(server, 'listening');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KpiError(
-      'KPI_SERVE_FAILED',
-      code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : `could not listen on ${options.host}:${options.port}: ${errorMessage(error)}`,
-      {
-        cause: error,
-        hint: 'pick another with --port (0 lets the system choose one)',
-      },
-    );
-  }
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const info = { url: `http://${host}:${port}/`, host: options.host, port };
-  options.onListening?.(info);
-  if (!options.signal.aborted) await once(options.signal, 'abort');
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
-  return info;
+  return listenUntilAborted(server, options);
 }

@@ -1,9 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { once } from 'node:events';
 import { extname, relative, resolve, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { KpiError, errorMessage } from '../errors.js';
+import { listenUntilAborted, type ListenOptions, type ListeningServer } from '../support/listen-until-aborted.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -15,11 +13,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export interface StaticServer {
-  url: string;
-  host: string;
-  port: number;
-}
+export type StaticServer = ListeningServer;
 
 /** The file a request path names inside `root`, or null when it points outside it (`/../`, encoded or not). */
 function fileFor(root: string, requestPath: string): string | null {
@@ -39,7 +33,7 @@ function fileFor(root: string, requestPath: string): string | null {
  * Serve the files under `root` over HTTP (GET and HEAD) until `signal` aborts: what
  * `kpi docs serve` does with target/. Never serves a file outside `root`.
  */
-export async function serveStatic(root: string, options: { host: string; port: number; signal: AbortSignal; onListening?: (server: StaticServer) => void }): Promise<StaticServer> {
+export async function serveStatic(root: string, options: ListenOptions): Promise<StaticServer> {
   const server = createServer((request, response) => {
     const file = request.method === 'GET' || request.method === 'HEAD' ? fileFor(root, request.url ?? '/') : null;
     let size = -1;
@@ -57,23 +51,6 @@ export async function serveStatic(root: string, options: { host: string; port: n
     if (request.method === 'HEAD') response.end();
     else createReadStream(file).pipe(response);
   });
-  try {
-    server.listen(options.port, options.host);
-    await once(server, 'listening');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new KpiError('KPI_SERVE_FAILED', code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : `could not listen on ${options.host}:${options.port}: ${errorMessage(error)}`, {
-      cause: error,
-      hint: 'pick another with --port (0 lets the system choose one)',
-    });
-  }
-  const { port } = server.address() as AddressInfo;
-  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  const info = { url: `http://${host}:${port}/`, host: options.host, port };
-  options.onListening?.(info);
-  if (!options.signal.aborted) await once(options.signal, 'abort');
-  server.closeAllConnections();
-  await new Promise<void>((done) => server.close(() => done()));
-  return info;
+  return listenUntilAborted(server, options);
 }
 

@@ -59,8 +59,11 @@ export function toStatusRows(rows: ReadonlyArray<Record<string, unknown>>): Stat
   return rows.map(toStatusRow).sort((a, b) => (a.date === b.date ? a.kpiId - b.kpiId || a.entityId - b.entityId || a.window - b.window : a.date < b.date ? -1 : 1));
 }
 
-/** A kpi_thresholds row as read (dates and numerics arrive as text). */
-export function toStatusRow(row: Record<string, unknown>): StatusRow {
+/** What the serving table holds of a status row: the newest day's figures, no signals. */
+export type ServingRow = Pick<StatusRow, 'date' | 'kpiId' | 'entityId' | 'window' | 'value' | 'lower' | 'upper' | 'status'>;
+
+/** The columns the serving table shares with kpi_thresholds, as read (dates and numerics arrive as text). */
+export function toServingRow(row: Record<string, unknown>): ServingRow {
   return {
     date: String(row.as_of_date),
     kpiId: Number(row.kpi_id),
@@ -69,14 +72,21 @@ export function toStatusRow(row: Record<string, unknown>): StatusRow {
     value: toNumber(row.value),
     lower: toNumber(row.lower_threshold),
     upper: toNumber(row.upper_threshold),
+    status: String(row.status ?? '')
+      .trim()
+      .toLowerCase(),
+  };
+}
+
+/** A kpi_thresholds row as read. */
+export function toStatusRow(row: Record<string, unknown>): StatusRow {
+  return {
+    ...toServingRow(row),
     zscore: toNumber(row.seasonal_zscore),
     pctChange: toNumber(row.pct_change),
     pctChangeVs: toText(row.pct_change_vs),
     signals: String(row.signals ?? ''),
     countedSignals: String(row.counted_signals ?? ''),
-    status: String(row.status ?? '')
-      .trim()
-      .toLowerCase(),
     reason: toText(row.reason),
   };
 }
