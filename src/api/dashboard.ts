@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { DashboardSource } from '../dashboard/dashboard-source.js';
 import { serveDashboard, type DashboardServer } from '../dashboard/dashboard-server.js';
-import { resolveMartTables } from '../dashboard/queries/mart-tables.js';
+import { resolveMartTables } from '../mart/queries/mart-tables.js';
 import { writeReport } from '../dashboard/write-report.js';
 import { KpiError } from '../errors.js';
 import { ManifestIndex } from '../project/manifest-index.js';

@@ -1,5 +1,5 @@
 import { closestMatch } from '../errors.js';
-import type { EntityInfo, KpiInfo } from './dashboard-types.js';
+import type { EntityInfo, KpiInfo } from '../mart/mart-types.js';
 import { HttpError, shown } from './http-error.js';
 
 function badRequest(message: string, hint?: string): HttpError {

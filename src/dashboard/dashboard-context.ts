@@ -1,7 +1,7 @@
 import type { DashboardMeta } from './dashboard-types.js';
-import type { MartCatalog } from './queries/read-catalog.js';
+import type { MartCatalog } from '../mart/queries/read-catalog.js';
 import type { DataVersion } from './queries/read-data-version.js';
-import type { MartTables } from './queries/mart-tables.js';
+import type { MartTables } from '../mart/queries/mart-tables.js';
 
 /** What every request is answered from: where the mart is, how to write money, and what the mart holds now. */
 export interface DashboardContext {

@@ -1,7 +1,7 @@
 import type { Adapter, Connection } from '../adapters/adapter.js';
 import type { DashboardContext } from './dashboard-context.js';
-import type { MartTables } from './queries/mart-tables.js';
-import { readCatalog, type MartCatalog } from './queries/read-catalog.js';
+import type { MartTables } from '../mart/queries/mart-tables.js';
+import { readCatalog, type MartCatalog } from '../mart/queries/read-catalog.js';
 import { readDataVersion } from './queries/read-data-version.js';
 import { readOnly } from './read-only.js';
 

@@ -4,28 +4,7 @@
  * report embeds it as it is, keyed by the API path that would have returned it.
  */
 
-export type KpiFormat = 'currency' | 'count' | 'percent';
-
-export interface KpiInfo {
-  id: number;
-  code: string;
-  name: string;
-  section: string;
-  subcategory: string | null;
-  /** dim_kpi.format; anything unknown is shown as a plain number. */
-  format: KpiFormat | string;
-  /** up_good, down_good or neutral: which way a change is good news. */
-  direction: string;
-  sortOrder: number;
-  description: string | null;
-}
-
-export interface EntityInfo {
-  id: number;
-  code: string;
-  name: string;
-  type: string | null;
-}
+import type { EntityInfo, KpiInfo, PeriodFigures } from '../mart/mart-types.js';
 
 /** What the dashboard knows about the mart as a whole; the page reads it first. */
 export interface DashboardMeta {
@@ -44,19 +23,6 @@ export interface DashboardMeta {
   /** A static report: the one date and entity it holds. */
   report: { date: string; entity: string; createdAt: string } | null;
 }
-
-export const PERIODS = ['day', 'mtd', 'qtd', 'ytd', 'last28'] as const;
-export type Period = (typeof PERIODS)[number];
-
-export interface PeriodFigure {
-  value: number | null;
-  prior: number | null;
-  delta: number | null;
-  /** A fraction: 0.05 is 5 %. */
-  deltaPct: number | null;
-}
-
-export type PeriodFigures = Record<Period, PeriodFigure>;
 
 export type StatusCounts = Record<'red' | 'yellow' | 'green' | 'grey', number>;
 

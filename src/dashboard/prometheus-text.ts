@@ -1,5 +1,5 @@
 import type { DashboardContext } from './dashboard-context.js';
-import type { ServingRow } from './queries/read-statuses.js';
+import type { ServingRow } from '../mart/queries/read-statuses.js';
 
 const STATUS_CODES: Record<string, number> = { red: 2, yellow: 1, green: 0, grey: -1 };
 

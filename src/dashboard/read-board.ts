@@ -3,9 +3,9 @@ import { checkDate, checkEntity, checkWindow } from './check-params.js';
 import type { DashboardContext } from './dashboard-context.js';
 import type { BoardCard, BoardResponse, StatusCounts } from './dashboard-types.js';
 import { addDays, dayRange } from './day-math.js';
-import { periodKey, periodsQuery, toPeriodFigures } from './queries/read-periods.js';
-import { statusesQuery, toStatusRows, type StatusRow } from './queries/read-statuses.js';
-import { runQueries, sqlBuilder } from './queries/sql-builder.js';
+import { periodKey, periodsQuery, toPeriodFigures } from '../mart/queries/read-periods.js';
+import { statusesQuery, toStatusRows, type StatusRow } from '../mart/queries/read-statuses.js';
+import { runQueries, sqlBuilder } from '../mart/queries/sql-builder.js';
 import { statusPoint } from './status-point.js';
 
 export const BOARD_PARAMS = ['date', 'window', 'entity'] as const;

@@ -3,7 +3,7 @@ import { checkDate, checkEntity, checkWindow } from './check-params.js';
 import type { DashboardContext } from './dashboard-context.js';
 import type { ChangesResponse } from './dashboard-types.js';
 import { addDays } from './day-math.js';
-import { describeStatus } from './describe-status.js';
+import { describeStatus } from '../mart/describe-status.js';
 import { HttpError, shown } from './http-error.js';
 import { readStatusChanges } from './queries/read-status-changes.js';
 

@@ -1,13 +1,14 @@
 import type { Connection } from '../adapters/adapter.js';
 import { checkDate, checkDays, checkEntity, checkKpi } from './check-params.js';
 import type { DashboardContext } from './dashboard-context.js';
-import type { DrillRow, KpiInfo, KpiSeriesResponse, StatusChange, WindowSeries } from './dashboard-types.js';
+import type { DrillRow, KpiSeriesResponse, StatusChange, WindowSeries } from './dashboard-types.js';
+import type { KpiInfo } from '../mart/mart-types.js';
 import { addDays, dayRange } from './day-math.js';
-import { describeStatus } from './describe-status.js';
+import { describeStatus } from '../mart/describe-status.js';
 import { eventsQuery, toEvents } from './queries/read-events.js';
-import { periodKey, periodsQuery, toPeriodFigures } from './queries/read-periods.js';
-import { statusesQuery, toStatusRows, type StatusRow } from './queries/read-statuses.js';
-import { runQueries, sqlBuilder } from './queries/sql-builder.js';
+import { periodKey, periodsQuery, toPeriodFigures } from '../mart/queries/read-periods.js';
+import { statusesQuery, toStatusRows, type StatusRow } from '../mart/queries/read-statuses.js';
+import { runQueries, sqlBuilder } from '../mart/queries/sql-builder.js';
 import { statusPoint } from './status-point.js';
 
 export const KPI_PARAMS = ['date', 'entity', 'days'] as const;

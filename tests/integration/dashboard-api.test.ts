@@ -9,7 +9,7 @@ import type { TargetConfig } from '../../src/config/profiles.js';
 import { DashboardSource } from '../../src/dashboard/dashboard-source.js';
 import { handleApi } from '../../src/dashboard/handle-api.js';
 import type { BoardResponse, ChangesResponse, DashboardMeta, KpiSeriesResponse } from '../../src/dashboard/dashboard-types.js';
-import { resolveMartTables } from '../../src/dashboard/queries/mart-tables.js';
+import { resolveMartTables } from '../../src/mart/queries/mart-tables.js';
 import { readOnly } from '../../src/dashboard/read-only.js';
 import { ManifestIndex } from '../../src/project/manifest-index.js';
 import { startDashboard, type RunningDashboard } from '../helpers/dashboard.js';

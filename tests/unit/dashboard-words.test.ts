@@ -1,13 +1,13 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
 import type { DashboardContext } from '../../src/dashboard/dashboard-context.js';
-import type { KpiInfo } from '../../src/dashboard/dashboard-types.js';
-import { describeStatus } from '../../src/dashboard/describe-status.js';
+import type { KpiInfo } from '../../src/mart/mart-types.js';
+import { describeStatus } from '../../src/mart/describe-status.js';
 import { apiPath } from '../../src/dashboard/page/api-path.js';
-import { changeTone, formatChange, formatValue } from '../../src/dashboard/page/format-value.js';
+import { changeTone, formatChange, formatValue } from '../../src/mart/format-value.js';
 import { parseRoute } from '../../src/dashboard/page/parse-route.js';
 import { prometheusText } from '../../src/dashboard/prometheus-text.js';
-import type { StatusRow } from '../../src/dashboard/queries/read-statuses.js';
+import type { StatusRow } from '../../src/mart/queries/read-statuses.js';
 
 const kpi = (format: string, direction = 'up_good'): KpiInfo => ({
   id: 1,

@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
-import type { BoardCard, BoardResponse, ChangesResponse, DashboardMeta, KpiInfo, KpiSeriesResponse, PeriodFigures } from '../dashboard-types.js';
+import type { BoardCard, BoardResponse, ChangesResponse, DashboardMeta, KpiSeriesResponse } from '../dashboard-types.js';
+import type { KpiInfo, PeriodFigures } from '../../mart/mart-types.js';
 import type { DashboardBoot, KpiPageView, Route } from './page-types.js';
 
 /**

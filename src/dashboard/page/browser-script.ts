@@ -3,7 +3,7 @@ import { describeDay } from './describe-day.js';
 import { drawKpiChart } from './draw-kpi-chart.js';
 import { drawSparkline } from './draw-sparkline.js';
 import { escapeHtml } from './escape-html.js';
-import { changeTone, formatChange, formatValue } from './format-value.js';
+import { changeTone, formatChange, formatValue } from '../../mart/format-value.js';
 import { parseRoute } from './parse-route.js';
 import { renderBoard } from './render-board.js';
 import { renderKpiPage } from './render-kpi-page.js';

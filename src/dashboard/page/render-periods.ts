@@ -1,4 +1,4 @@
-import type { KpiInfo, PeriodFigures } from '../dashboard-types.js';
+import type { KpiInfo, PeriodFigures } from '../../mart/mart-types.js';
 import type { BrowserLib } from './browser-lib.js';
 
 /** Day, month, quarter and year to date and the last 28 days, each against the prior year, as a table. */

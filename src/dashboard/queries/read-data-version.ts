@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Connection } from '../../adapters/adapter.js';
 import { qualified } from '../../adapters/quote.js';
 import { KpiError } from '../../errors.js';
-import type { MartTables, TableName } from './mart-tables.js';
-import { compileQuery, sqlBuilder } from './sql-builder.js';
+import type { MartTables, TableName } from '../../mart/queries/mart-tables.js';
+import { compileQuery, sqlBuilder } from '../../mart/queries/sql-builder.js';
 
 export interface DataVersion {
   /** Changes whenever a build changes what the dashboard shows; cheap to read (index lookups and the catalog). */

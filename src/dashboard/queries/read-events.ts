@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { MartTables } from './mart-tables.js';
-import { tableRef } from './sql-builder.js';
+import type { MartTables } from '../../mart/queries/mart-tables.js';
+import { tableRef } from '../../mart/queries/sql-builder.js';
 
 /** kpi_events days in a range that apply to one KPI and entity (a blank entity or KPI applies to all); run with others (runQueries). */
 export function eventsQuery(knex: Knex, tables: MartTables, filter: { from: string; to: string; kpiCode: string; entityId: number }): Knex.QueryBuilder {

@@ -1,7 +1,7 @@
 import type { Connection } from '../../adapters/adapter.js';
-import type { MartTables } from './mart-tables.js';
-import { toServingRow, type ServingRow } from './read-statuses.js';
-import { runQuery, sqlBuilder, tableRef } from './sql-builder.js';
+import type { MartTables } from '../../mart/queries/mart-tables.js';
+import { toServingRow, type ServingRow } from '../../mart/queries/read-statuses.js';
+import { runQuery, sqlBuilder, tableRef } from '../../mart/queries/sql-builder.js';
 
 /** The serving table (the newest day, every KPI, entity and window): what /metrics reports. */
 export async function readServing(connection: Connection, tables: MartTables): Promise<ServingRow[]> {

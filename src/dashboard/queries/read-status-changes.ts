@@ -1,7 +1,7 @@
 import type { Connection } from '../../adapters/adapter.js';
-import type { MartTables } from './mart-tables.js';
-import { toStatusRow, type StatusRow } from './read-statuses.js';
-import { runQuery, sqlBuilder, tableRef } from './sql-builder.js';
+import type { MartTables } from '../../mart/queries/mart-tables.js';
+import { toStatusRow, type StatusRow } from '../../mart/queries/read-statuses.js';
+import { runQuery, sqlBuilder, tableRef } from '../../mart/queries/sql-builder.js';
 
 export interface StatusChangeRow extends StatusRow {
   previous: string;

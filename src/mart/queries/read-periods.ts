@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { PERIODS, type PeriodFigures } from '../dashboard-types.js';
+import { PERIODS, type PeriodFigures } from '../mart-types.js';
 import type { MartTables } from './mart-tables.js';
 import { tableRef } from './sql-builder.js';
 import { toNumber } from './to-values.js';

@@ -1,5 +1,5 @@
 import type { Connection } from '../../adapters/adapter.js';
-import type { EntityInfo, KpiInfo } from '../dashboard-types.js';
+import type { EntityInfo, KpiInfo } from '../mart-types.js';
 import type { MartTables } from './mart-tables.js';
 import { runQuery, sqlBuilder, tableRef } from './sql-builder.js';
 import { toNumber, toText } from './to-values.js';

@@ -1,5 +1,5 @@
-import type { KpiInfo } from './dashboard-types.js';
-import { formatValue } from './page/format-value.js';
+import type { KpiInfo } from './mart-types.js';
+import { formatValue } from './format-value.js';
 import type { StatusRow } from './queries/read-statuses.js';
 
 const REFERENCES: Record<string, string> = {
