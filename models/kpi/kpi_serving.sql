@@ -28,6 +28,7 @@ select
   t.upper_threshold,
   t.seasonal_zscore,
   t.pct_change,
+  t.pct_change_vs,
   t.signals,
   t.counted_signals,
   t.status,

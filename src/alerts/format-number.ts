@@ -4,8 +4,3 @@ export function formatNumber(value: number | null): string {
   if (Number.isInteger(value)) return String(value);
   return String(Math.abs(value) >= 1 ? Number(value.toFixed(2)) : Number(value.toPrecision(4)));
 }
-
-/** A fraction as a percentage: 0.125 → 12.5%. */
-export function formatPercent(value: number | null): string {
-  return value === null ? '' : `${Number((value * 100).toFixed(1))}%`;
-}

@@ -2,7 +2,7 @@ import type { Connection } from '../adapters/adapter.js';
 import { qualified, quoteIdentifier } from '../adapters/quote.js';
 import { KpiError } from '../errors.js';
 import { tableColumns } from './table-columns.js';
-import { BOARD_COLUMNS, tableText, type BoardRow, type TableName } from './types.js';
+import { READ_COLUMNS, tableText, type BoardRow, type TableName } from './types.js';
 
 export interface BoardQuery {
   /** YYYY-MM-DD, or null for the latest as-of date of the serving table. */
@@ -20,7 +20,7 @@ export interface BoardRead {
 const SERVING_REQUIRED = ['as_of_date', 'window_days', 'kpi_id', 'entity_id', 'metric_key', 'status'];
 const HISTORY_REQUIRED = ['as_of_date', 'window_days', 'kpi_id', 'entity_id', 'status'];
 /** What the history lacks and the serving table knows about a KPI whatever the date. */
-const KPI_DESCRIPTION = ['metric_key', 'section', 'subcategory', 'link'];
+const KPI_DESCRIPTION = ['kpi_code', 'kpi_name', 'metric_key', 'section', 'subcategory', 'link'];
 const NUMBERS = new Set<string>(['value', 'rolling_mean', 'rolling_std', 'lower_threshold', 'upper_threshold', 'seasonal_zscore', 'pct_change']);
 
 /** A table kpi alerts reads, with the columns it must have; a clear error when it is missing or short. */
@@ -52,7 +52,7 @@ function toText(value: unknown): string | null {
 
 export function toBoardRow(raw: Record<string, unknown>): BoardRow {
   const row: Record<string, unknown> = {};
-  for (const column of BOARD_COLUMNS) {
+  for (const column of READ_COLUMNS) {
     const value = raw[column];
     row[column] = NUMBERS.has(column) ? toNumber(value) : column === 'kpi_id' || column === 'entity_id' ? (value ?? null) : toText(value);
   }
@@ -63,7 +63,7 @@ export function toBoardRow(raw: Record<string, unknown>): BoardRow {
 
 /** One select-list entry a board column: from the first relation (alias) that has it, else null. */
 function selectList(sources: Array<{ alias: string; columns: ReadonlySet<string>; only?: readonly string[] }>): string {
-  return BOARD_COLUMNS.map((column) => {
+  return READ_COLUMNS.map((column) => {
     const source = sources.find((candidate) => candidate.columns.has(column) && (!candidate.only || candidate.only.includes(column)));
     if (!source) return `null as ${quoteIdentifier(column)}`;
     const reference = `${source.alias}.${quoteIdentifier(column)}`;

@@ -8,8 +8,8 @@ function compareIds(a: number | string, b: number | string): number {
 }
 
 /** Most severe status first; within one status, KPIs in dim_kpi's sort order (kpi_id without one), then by entity. */
-export function sortBoard(rows: readonly BoardRow[], sortOrders: ReadonlyMap<string, number>): BoardRow[] {
-  const order = (row: BoardRow) => sortOrders.get(String(row.kpi_id)) ?? Number.POSITIVE_INFINITY;
+export function sortBoard<Row extends BoardRow>(rows: readonly Row[], sortOrders: ReadonlyMap<string, number>): Row[] {
+  const order = (row: Row) => sortOrders.get(String(row.kpi_id)) ?? Number.POSITIVE_INFINITY;
   return [...rows].sort(
     (a, b) =>
       boardRank(a.status) - boardRank(b.status) ||

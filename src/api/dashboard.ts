@@ -6,7 +6,7 @@ import { writeReport } from '../dashboard/write-report.js';
 import { KpiError } from '../errors.js';
 import { ManifestIndex } from '../project/manifest-index.js';
 import { writeText } from '../support/write-file.js';
-import { lookupVar } from '../template/vars.js';
+import { currencyUnit } from './mart-vars.js';
 import { emitter, parse, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
 
 export interface DashboardOptions extends ProjectOptions, DatabaseOptions {
@@ -29,11 +29,6 @@ export interface DashboardOptions extends ProjectOptions, DatabaseOptions {
 
 export type DashboardOutcome = { kind: 'served'; server: DashboardServer } | { kind: 'report'; path: string; bytes: number; date: string; window: number; entity: string; kpis: number };
 
-/** How currency KPIs are written: the project's `currency_unit` var (an ISO code such as USD, or a symbol), USD by default. */
-function currencyUnit(vars: { cliVars: Record<string, unknown>; projectVars: Record<string, unknown>; project: string }): string {
-  const unit = lookupVar('currency_unit', 'USD', vars.cliVars, vars.projectVars, vars.project);
-  return typeof unit === 'string' && unit.trim() !== '' ? unit.trim() : 'USD';
-}
 
 /**
  * `kpi dashboard`: the KPI mart in a browser, read-only, on this machine (or, with `out`,

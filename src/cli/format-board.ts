@@ -1,6 +1,7 @@
-import { formatNumber, formatPercent } from '../alerts/format-number.js';
-import { kpiLabel } from '../alerts/slack-message.js';
-import { BOARD_COLUMNS, type BoardRow } from '../alerts/types.js';
+import { entityLabel, kpiLabel } from '../alerts/slack-message.js';
+import { countsText } from '../alerts/status-counts.js';
+import { BOARD_COLUMNS, type DescribedRow } from '../alerts/types.js';
+import { formatChange } from '../mart/format-value.js';
 import type { AlertsResult } from '../api/alerts.js';
 import { KpiError } from '../errors.js';
 import { formatTable } from './format-table.js';
@@ -16,28 +17,27 @@ export function boardFormat(text: string): BoardFormat {
   throw new KpiError('KPI_USAGE', `--format takes ${BOARD_FORMATS.join(', ')}, got '${text}'`);
 }
 
-/** The columns people read; json and csv carry every column. */
-function readable(row: BoardRow): Record<string, string> {
+/** The columns people read, in their words; json and csv carry every column. */
+function readable(row: DescribedRow): Record<string, string> {
+  const change = (fraction: number | null) => (fraction === null ? '' : formatChange(fraction));
   return {
     status: row.status,
     kpi: kpiLabel(row),
-    section: row.section ?? '',
-    entity: String(row.entity_id),
-    value: formatNumber(row.value),
-    lower: formatNumber(row.lower_threshold),
-    upper: formatNumber(row.upper_threshold),
-    z: row.seasonal_zscore === null ? '' : row.seasonal_zscore.toFixed(2),
-    change: formatPercent(row.pct_change),
-    signals: row.signals ?? '',
-    reason: row.reason ?? '',
+    entity: entityLabel(row),
+    value: row.value_text,
+    expected: row.expected_text,
+    'vs last year': change(row.day_change_pct),
+    'month to date': row.mtd_text,
+    'MTD vs last year': change(row.mtd_change_pct),
+    why: row.description,
   };
 }
 
-const READABLE_COLUMNS = ['status', 'kpi', 'section', 'entity', 'value', 'lower', 'upper', 'z', 'change', 'signals', 'reason'];
+const READABLE_COLUMNS = ['status', 'kpi', 'entity', 'value', 'expected', 'vs last year', 'month to date', 'MTD vs last year', 'why'];
 
 function title(result: AlertsResult): string {
-  const count = `${result.rows.length} ${result.rows.length === 1 ? 'row' : 'rows'}`;
-  return `KPI board ${result.date}, ${result.window}-day window: ${count} (${result.source})`;
+  const count = `${result.rows.length} ${result.rows.length === 1 ? 'KPI' : 'KPIs'}`;
+  return `KPI board ${result.date}, ${result.window}-day window: ${count}, ${countsText(result.counts)} (${result.source})`;
 }
 
 function csvCell(value: unknown): string {
@@ -53,7 +53,7 @@ function markdownCell(text: string): string {
 export function formatBoard(result: AlertsResult, format: BoardFormat): string {
   switch (format) {
     case 'json':
-      return `${JSON.stringify({ as_of_date: result.date, window_days: result.window, source: result.source, rows: result.rows }, null, 2)}\n`;
+      return `${JSON.stringify({ as_of_date: result.date, window_days: result.window, source: result.source, counts: result.counts, rows: result.rows }, null, 2)}\n`;
     case 'csv':
       return [BOARD_COLUMNS.join(','), ...result.rows.map((row) => BOARD_COLUMNS.map((column) => csvCell(row[column])).join(','))].map((line) => `${line}\r\n`).join('');
     case 'markdown': {

@@ -43,7 +43,14 @@ export const HISTORY: Array<[string, number, number, number, string]> = [
   ...SERVING.map((row): [string, number, number, number, string] => [row[7], row[1], row[4], row[6], row[15].toLowerCase()]),
 ];
 
-/** The SQL that creates the serving, history and dim_kpi tables of a board in `schema`. */
+/** agg_kpi_dashboard's period columns: day, MTD, QTD, YTD, last 28 days, each with the year before. */
+const PERIOD_COLUMNS = ['day', 'mtd', 'qtd', 'ytd', 'last28'].flatMap((period) => ['value', 'prior', 'delta', 'delta_pct'].map((part) => `${period}_${part}`));
+
+/**
+ * The SQL that creates the serving, history, dim_kpi, dim_entity and agg_kpi_dashboard
+ * tables of a board in `schema`: TR_WINE for ALL on 2025-03-31 has its day and month to
+ * date against the year before (812.5 against 1,000; 25,000 against 20,000).
+ */
 export function alertTablesSql(schema: string, servingName = 'kpi_serving'): string {
   const serving = qualified(schema, servingName);
   const history = qualified(schema, 'kpi_status_history');
@@ -62,8 +69,14 @@ create table ${history} (
 );
 insert into ${history} (as_of_date, kpi_id, entity_id, window_days, status) values
 ${values(HISTORY)};
-create table ${qualified(schema, 'dim_kpi')} (kpi_id int, kpi_code text, sort_order int);
-insert into ${qualified(schema, 'dim_kpi')} values (3, 'TR_TOTAL', 1), (1, 'TR_WINE', 2), (2, 'TR_FEES', 3), (7, 'LEADS', 4);
+create table ${qualified(schema, 'dim_kpi')} (kpi_id int, kpi_code text, kpi_name text, format text, sort_order int);
+insert into ${qualified(schema, 'dim_kpi')} values
+  (3, 'TR_TOTAL', 'Total revenue', 'currency', 1), (1, 'TR_WINE', 'Tasting room wine', 'currency', 2), (2, 'TR_FEES', 'Tasting fees', 'currency', 3), (7, 'LEADS', 'Leads', 'count', 4);
+create table ${qualified(schema, 'dim_entity')} (entity_id int, entity_code text, entity_name text);
+insert into ${qualified(schema, 'dim_entity')} values (0, 'ALL', 'All locations'), (1, 'NAPA', 'Napa');
+create table ${qualified(schema, 'agg_kpi_dashboard')} (as_of_date date, kpi_id int, entity_id int, ${PERIOD_COLUMNS.map((column) => `${column} numeric`).join(', ')});
+insert into ${qualified(schema, 'agg_kpi_dashboard')} (as_of_date, kpi_id, entity_id, day_value, day_prior, day_delta, day_delta_pct, mtd_value, mtd_prior, mtd_delta, mtd_delta_pct)
+values ('2025-03-31', 1, 0, 812.5, 1000, -187.5, -0.1875, 25000, 20000, 5000, 0.25);
 `;
 }
 

@@ -33,11 +33,11 @@ for (const kind of databaseKinds()) {
       const failing = await run(['--fail-on', 'red']);
       expect(failing.stderr).toBe('');
       expect(failing.code).toBe(1);
-      expect(failing.stdout).toMatch(/^KPI board 2025-03-31, 7-day window: 7 rows \(\S+\.kpi_serving\)\n\| status /);
+      expect(failing.stdout).toMatch(/^KPI board 2025-03-31, 7-day window: 7 KPIs, 2 red · 2 yellow · 2 green · 1 grey \(\S+\.kpi_serving\)\n\| status /);
 
-      const calm = await run(['--fail-on', 'red', '--status', 'yellow,green', '--entity', '1', '--format', 'csv']);
+      const calm = await run(['--fail-on', 'red', '--status', 'yellow,green', '--entity', 'NAPA', '--format', 'csv']);
       expect(calm.code).toBe(0);
-      expect(calm.stdout.split('\r\n').map((line) => line.split(',').slice(2, 5).join(','))).toEqual(['status,kpi_id,metric_key', 'yellow,7,leads', 'green,1,tr_wine', 'green,2,tr_fees', '']);
+      expect(calm.stdout.split('\r\n').map((line) => line.split(',').slice(2, 5).join(','))).toEqual(['status,kpi_id,kpi_code', 'yellow,7,LEADS', 'green,1,TR_WINE', 'green,2,TR_FEES', '']);
 
       const usage = await run(['--format', 'xml']);
       expect(usage.code).toBe(2);
@@ -60,7 +60,7 @@ for (const kind of databaseKinds()) {
         expect(dry.code).toBe(0);
         expect(dry.stderr).toBe(`Dry run: would post 1 status change to ${new URL(endpoint.url).origin}/services/***:\n`);
         const payload = JSON.parse(dry.stdout.slice(dry.stdout.indexOf('\n{') + 1));
-        expect(payload.text).toBe('KPI status changes · 2025-03-30 · 7-day window: tr_total (entity 0) yellow → red');
+        expect(payload.text).toBe('KPI status changes · 2025-03-30 · 7-day window: Total revenue (All locations) yellow → red');
         expect(endpoint.received).toHaveLength(1);
 
         const quiet = await run(['--webhook', endpoint.url, '--date', '2025-03-30', '--entity', '1']);

@@ -54,10 +54,25 @@ for (const kind of databaseKinds()) {
       expect(board.rows[1]).toMatchObject({ metric_key: 'tr_wine', section: 'Revenue', value: 812.5, lower_threshold: 900, upper_threshold: 1100, signals: 'L,Z', window_days: 7, as_of_date: '2025-03-31' });
       expect(board.rows[4]).toMatchObject({ metric_key: 'leads', value: 12, rolling_mean: null, lower_threshold: null, reason: 'only 3 days of history (needs 7)' });
 
+      expect(board.counts).toEqual({ red: 2, yellow: 2, green: 2, grey: 1 });
       const table = formatBoard(board, 'table').split('\n');
-      expect(table[0]).toBe(`KPI board 2025-03-31, 7-day window: 7 rows (${options.targetConfig?.schema}.kpi_serving)`);
-      expect(table[1]).toMatch(/^\| status +\| kpi +\| section +\| entity \| value +\| lower \| upper \| z +\| change \| signals \| reason +\|$/);
-      expect(table[3]).toMatch(/^\| red +\| tr_total \| Revenue \| 0 +\| 1500 +\| 2100 +\| 2700 +\| -2\.50 \| -40% +\| L,P +\| below the lower bound; down 40% on the previous day \|$/);
+      expect(table[0]).toBe(`KPI board 2025-03-31, 7-day window: 7 KPIs, 2 red · 2 yellow · 2 green · 1 grey (${options.targetConfig?.schema}.kpi_serving)`);
+      expect(table[1].split('|').map((cell) => cell.trim())).toEqual(['', 'status', 'kpi', 'entity', 'value', 'expected', 'vs last year', 'month to date', 'MTD vs last year', 'why', '']);
+      const cells = (line: string) => line.split('|').map((cell) => cell.trim()).slice(1, -1);
+      // Names for codes, dim_kpi's formats (currency in USD, whole units from 1,000), plain words for signals.
+      expect(cells(table[3])).toEqual(['red', 'Total revenue', 'All locations', '$1,500', '$2,100 – $2,700', '', '', '', 'Below the expected range ($1,500; expected at least $2,100) and down 40% on the reference day.']);
+      expect(cells(table[4])).toEqual([
+        'red',
+        'Tasting room wine',
+        'All locations',
+        '$812.50',
+        '$900.00 – $1,100',
+        '−19%',
+        '$25,000',
+        '+25%',
+        'Below the expected range ($812.50; expected at least $900.00) and unusual for the season (3.1 standard deviations below normal).',
+      ]);
+      expect(cells(table[7])).toEqual(['grey', 'Leads', 'All locations', '12', '', '', '', '', 'Not enough history to judge yet.']);
       expect(table).toHaveLength(7 + 4);
 
       const json = JSON.parse(formatBoard(board, 'json'));
@@ -66,15 +81,19 @@ for (const kind of databaseKinds()) {
 
       const csv = parseCsv(formatBoard(board, 'csv'), { columns: true }) as Array<Record<string, string>>;
       expect(csv).toHaveLength(7);
-      expect(Object.keys(csv[0])).toEqual(['as_of_date', 'window_days', 'status', 'kpi_id', 'metric_key', 'section', 'subcategory', 'entity_id', 'value', 'rolling_mean', 'rolling_std', 'lower_threshold', 'upper_threshold', 'seasonal_zscore', 'pct_change', 'signals', 'reason', 'link']);
+      expect(Object.keys(csv[0])).toEqual([
+        'as_of_date', 'window_days', 'status', 'kpi_id', 'kpi_code', 'kpi_name', 'metric_key', 'section', 'subcategory', 'entity_id', 'entity_code', 'entity_name',
+        'value', 'value_text', 'rolling_mean', 'rolling_std', 'lower_threshold', 'upper_threshold', 'expected_text', 'seasonal_zscore', 'pct_change', 'pct_change_vs',
+        'signals', 'counted_signals', 'reason', 'description', 'day_prior', 'day_change_pct', 'mtd_value', 'mtd_text', 'mtd_prior', 'mtd_change_pct', 'link',
+      ]);
       expect(csv[0]).toMatchObject({ status: 'red', kpi_id: '3', signals: 'L,P', link: 'https://bi.example/kpi/3?entity=0' });
       expect(csv[4]).toMatchObject({ status: 'grey', value: '12', rolling_mean: '' });
 
       const markdown = formatBoard(board, 'markdown').split('\n');
-      expect(markdown[0]).toBe(`### KPI board 2025-03-31, 7-day window: 7 rows (${options.targetConfig?.schema}.kpi_serving)`);
-      expect(markdown[2]).toBe('| status | kpi | section | entity | value | lower | upper | z | change | signals | reason |');
-      expect(markdown[4]).toBe('| 🔴 red | tr_total | Revenue | 0 | 1500 | 2100 | 2700 | -2.50 | -40% | L,P | below the lower bound; down 40% on the previous day |');
-      expect(markdown[6]).toBe('| 🟡 yellow | tr_fees | Revenue | 0 | 40 | 26 | 34 | 1.10 | 20% | U | above the upper bound, \\| a pipe |');
+      expect(markdown[0]).toBe(`### KPI board 2025-03-31, 7-day window: 7 KPIs, 2 red · 2 yellow · 2 green · 1 grey (${options.targetConfig?.schema}.kpi_serving)`);
+      expect(markdown[2]).toBe('| status | kpi | entity | value | expected | vs last year | month to date | MTD vs last year | why |');
+      expect(markdown[4]).toBe('| 🔴 red | Total revenue | All locations | $1,500 | $2,100 – $2,700 |  |  |  | Below the expected range ($1,500; expected at least $2,100) and down 40% on the reference day. |');
+      expect(markdown[6]).toBe('| 🟡 yellow | Tasting fees | All locations | $40.00 | $26.00 – $34.00 |  |  |  | Above the expected range ($40.00; expected at most $34.00). |');
     });
 
     it('filters by status, entity and window, and reads an earlier date from the history', async () => {
@@ -89,6 +108,24 @@ for (const kind of databaseKinds()) {
         [1, 1, 'green'],
         [2, 1, 'green'],
       ]);
+      // An entity by code, by name or by id, in any case.
+      for (const entity of ['napa', 'Napa', '1']) expect(shape((await alerts({ ...options, entities: [entity] })).rows).map((item) => item[1])).toEqual([1, 1, 1]);
+      expect((await alerts({ ...options, entities: ['ALL'] })).rows).toHaveLength(4);
+      const unknown = await rejection(alerts({ ...options, entities: ['Sonoma'] }));
+      expect(unknown).toMatchObject({ code: 'KPI_USAGE', message: "--entity 'Sonoma' is not an entity of the KPI mart.", hint: 'entities with a status: ALL (All locations), NAPA (Napa)' });
+      expect(unknown.exitCode).toBe(2);
+      // Links: the serving table's own when absolute, else the dashboard's page at --dashboard-url.
+      const linked = await alerts({ ...options, dashboardUrl: 'https://kpi.example/board/' });
+      expect(linked.rows.map((item) => item.link)).toEqual([
+        'https://bi.example/kpi/3?entity=0',
+        'https://kpi.example/board/kpi/TR_WINE?entity=ALL&window=7&date=2025-03-31',
+        'https://kpi.example/board/kpi/TR_FEES?entity=ALL&window=7&date=2025-03-31',
+        'https://kpi.example/board/kpi/LEADS?entity=NAPA&window=7&date=2025-03-31',
+        'https://kpi.example/board/kpi/LEADS?entity=ALL&window=7&date=2025-03-31',
+        'https://kpi.example/board/kpi/TR_WINE?entity=NAPA&window=7&date=2025-03-31',
+        'https://kpi.example/board/kpi/TR_FEES?entity=NAPA&window=7&date=2025-03-31',
+      ]);
+
       const thirty = await alerts({ ...options, window: 30, statuses: ['Yellow', 'green'], entities: ['0'] });
       expect(shape(thirty.rows)).toEqual([
         [1, 0, 'yellow'],
@@ -139,12 +176,18 @@ for (const kind of databaseKinds()) {
         expect(message.blocks[0].text.text).toBe('KPI status changes · 2025-03-31 · 7-day window');
         // Board order; the unchanged Red (tr_total), the new grey KPI and LEADS/1 (yellow before its gap) are left out.
         expect(message.blocks.slice(1, 4).map((block: { text: { text: string } }) => block.text.text.split('\n')[0])).toEqual([
-          ':red_circle: *tr_wine* · entity 0: yellow → *red*',
-          ':large_yellow_circle: *tr_fees* · entity 0: green → *yellow*',
-          ':large_green_circle: *tr_wine* · entity 1: red → *green*',
+          ':red_circle: *Tasting room wine* · All locations: yellow → *red*',
+          ':large_yellow_circle: *Tasting fees* · All locations: green → *yellow*',
+          ':large_green_circle: *Tasting room wine* · Napa: red → *green*',
         ]);
-        expect(message.blocks[1].text.text).toBe(':red_circle: *tr_wine* · entity 0: yellow → *red*\nvalue 812.5 · expected 900 – 1100 · signals L,Z\n_below the lower bound &amp; a seasonal low_');
-        expect(message.text).toBe('KPI status changes · 2025-03-31 · 7-day window: tr_wine (entity 0) yellow → red; tr_fees (entity 0) green → yellow; tr_wine (entity 1) red → green');
+        expect(message.blocks[1].text.text).toBe(
+          ':red_circle: *Tasting room wine* · All locations: yellow → *red*\n' +
+            '$812.50 (−19% on last year) · expected $900.00 – $1,100 · month to date +25% on last year\n' +
+            '_Below the expected range ($812.50; expected at least $900.00) and unusual for the season (3.1 standard deviations below normal)._\n' +
+            '<http://127.0.0.1:8180/kpi/TR_WINE?entity=ALL&window=7&date=2025-03-31|open in the dashboard>',
+        );
+        expect(message.blocks[4].elements[0].text).toBe(`3 status changes since the previous as-of date · board: 2 red · 2 yellow · 2 green · 1 grey · ${options.targetConfig?.schema}.kpi_serving`);
+        expect(message.text).toBe('KPI status changes · 2025-03-31 · 7-day window: Tasting room wine (All locations) yellow → red; Tasting fees (All locations) green → yellow; Tasting room wine (Napa) red → green');
         expect(result.webhook).toMatchObject({ endpoint: `${new URL(endpoint.url).origin}/services/***`, dryRun: false, delivery: { attempts: 1, status: 200 }, error: null });
         expect(result.webhook?.changes.map((change) => change.previous?.as_of_date)).toEqual(['2025-03-30', '2025-03-30', '2025-03-30']);
 
@@ -155,7 +198,7 @@ for (const kind of databaseKinds()) {
 
         // A dry run builds the message and posts nothing.
         const dry = await alerts({ ...options, webhook: endpoint.url, dryRun: true, date: '2025-03-30' });
-        expect(dry.webhook?.payload?.text).toBe('KPI status changes · 2025-03-30 · 7-day window: tr_total (entity 0) yellow → red');
+        expect(dry.webhook?.payload?.text).toBe('KPI status changes · 2025-03-30 · 7-day window: Total revenue (All locations) yellow → red');
         expect(endpoint.received).toHaveLength(1);
       } finally {
         await endpoint.close();

@@ -17,6 +17,7 @@ interface AlertsFlags {
   dryRun?: boolean;
   servingTable?: string;
   historyTable?: string;
+  dashboardUrl?: string;
 }
 
 function number(flag: string, text: string): number {
@@ -33,7 +34,7 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .option('-w, --window <days>', 'rolling window in days', '7')
     .option('--date <YYYY-MM-DD>', 'as-of date (default: the latest)')
     .option('--status <statuses...>', 'only these statuses: red,yellow,grey,green')
-    .option('--entity <ids...>', 'only these entity ids')
+    .option('--entity <entities...>', 'only these entities: a code (ALL), a name or an id')
     .option('--format <format>', 'table, json, csv or markdown', 'table')
     .option('--fail-on <status>', 'exit 1 when a shown KPI is at this status or worse: red or yellow')
     .option('--webhook <url>', 'post the KPIs whose status changed (Slack-compatible JSON)')
@@ -41,6 +42,7 @@ export function registerAlerts(program: Command, cli: CliContext): void {
     .option('--dry-run', 'print the webhook message instead of posting it')
     .option('--serving-table <name>', 'the serving table', 'kpi_serving')
     .option('--history-table <name>', 'the status history table', 'kpi_status_history')
+    .option('--dashboard-url <url>', 'where kpi dashboard answers, for the links (default: the var dashboard_url, else http://127.0.0.1:8180)')
     .action((flags: AlertsFlags) =>
       cli.run(async () => {
         const { alerts } = await api();
@@ -58,6 +60,7 @@ export function registerAlerts(program: Command, cli: CliContext): void {
           dryRun: flags.dryRun,
           servingTable: flags.servingTable,
           historyTable: flags.historyTable,
+          dashboardUrl: flags.dashboardUrl,
           webhookOptions: { timeoutMs: timeoutSeconds * 1000 },
         });
         cli.out.write(formatBoard(result, format));
