@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dashboard } from '../../api.js';
+import { api } from '../lazy-api.js';
 import { KpiError } from '../../errors.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -37,6 +37,7 @@ export function registerDashboard(program: Command, cli: CliContext): void {
         const abort = () => stop.abort();
         for (const signal of signals) process.once(signal, abort);
         try {
+          const { dashboard } = await api();
           const outcome = await dashboard({
             ...cli.projectOptions(),
             host: flags.host,
