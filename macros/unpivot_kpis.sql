@@ -26,7 +26,8 @@
     {%- if kpi['agg_type'] == 'ratio' -%}
       {%- set num = mart_alias ~ '.' ~ adapter.quote(kpi['numerator_column']) ~ '::numeric' -%}
       {%- set den = mart_alias ~ '.' ~ adapter.quote(kpi['denominator_column']) ~ '::numeric' -%}
-      {%- do tuples.append('(' ~ kpi['kpi_id'] ~ ', round(' ~ num ~ ' / nullif(' ~ den ~ ', 0), 8), ' ~ num ~ ', ' ~ den ~ ')') -%}
+      {#- Not rounded: every rollup and change is computed from exact sums, and a stored ratio keeps numeric's precision. -#}
+      {%- do tuples.append('(' ~ kpi['kpi_id'] ~ ', ' ~ num ~ ' / nullif(' ~ den ~ ', 0), ' ~ num ~ ', ' ~ den ~ ')') -%}
     {%- else -%}
       {%- do tuples.append('(' ~ kpi['kpi_id'] ~ ', ' ~ mart_alias ~ '.' ~ adapter.quote(kpi['source_column']) ~ '::numeric, null::numeric, null::numeric)') -%}
     {%- endif -%}

@@ -168,7 +168,7 @@ computed as materialized (
     {%- for period in ['mtd', 'qtd', 'ytd', 'last28'] %}
     case agg_type
       when 'sum' then case when {{ period }}_days > 0 then {{ period }}_sum end
-      when 'ratio' then case when {{ period }}_days > 0 then round({{ period }}_numerator / nullif({{ period }}_denominator, 0), 8) end
+      when 'ratio' then case when {{ period }}_days > 0 then {{ period }}_numerator / nullif({{ period }}_denominator, 0) end
       when 'last' then {{ period }}_last
     end as {{ period }}_value,
     {%- endfor %}
@@ -242,39 +242,23 @@ compared as (
     {%- endif %}
 )
 
+-- No stored JSON: the view agg_kpi_dashboard_payload builds it on read (a board reads tens of
+-- rows; storing it cost a third of the full build). Ratios and changes are not rounded.
 select
-  deltas.*,
-  -- Written as JSON text and parsed once: jsonb_build_object costs twice as much here.
-  (
-    '{"as_of_date":"' || as_of_date || '","kpi_id":' || kpi_id || ',"entity_id":' || entity_id
-    {%- for figure in figures %}
-    || ',"{{ figure }}":{"value":' || coalesce({{ figure }}_value::text, 'null')
-    || ',"prior":' || coalesce({{ figure }}_prior::text, 'null')
-    || ',"delta":' || coalesce({{ figure }}_delta::text, 'null')
-    || ',"delta_pct":' || coalesce({{ figure }}_delta_pct::text, 'null') || '}'
-    {%- endfor %}
-    || '}'
-  )::jsonb as payload,
+  as_of_date,
+  kpi_id,
+  entity_id,
+  {%- for figure in figures %}
+  {{ figure }}_value,
+  {{ figure }}_prior,
+  {{ figure }}_value - {{ figure }}_prior as {{ figure }}_delta,
+  ({{ figure }}_value - {{ figure }}_prior) / nullif(abs({{ figure }}_prior), 0) as {{ figure }}_delta_pct,
+  {%- endfor %}
+  {%- for period, start in periods %}
+  {{ period }}_numerator,
+  {{ period }}_denominator,
+  {{ period }}_days,
+  {%- endfor %}
   now() as updated_at
--- offset 0 keeps the subquery whole: each delta is computed once, for its column and for
--- the payload, and no materialized CTE is written for it.
-from (
-  select
-    as_of_date,
-    kpi_id,
-    entity_id,
-    {%- for figure in figures %}
-    {{ figure }}_value,
-    {{ figure }}_prior,
-    {{ figure }}_value - {{ figure }}_prior as {{ figure }}_delta,
-    round(({{ figure }}_value - {{ figure }}_prior) / nullif(abs({{ figure }}_prior), 0), 8) as {{ figure }}_delta_pct,
-    {%- endfor %}
-    {%- for period, start in periods %}
-    {{ period }}_numerator,
-    {{ period }}_denominator,
-    {{ period }}_days{{ ',' if not loop.last }}
-    {%- endfor %}
-  from compared
-  where is_new
-  offset 0
-) deltas
+from compared
+where is_new

@@ -43,7 +43,7 @@ aggregated as (
   select w.as_of_date, w.kpi_id, w.entity_id, w.figure,
     case w.agg_type
       when 'sum' then sum(f.value)
-      when 'ratio' then round(sum(f.numerator) / nullif(sum(f.denominator), 0), 8)
+      when 'ratio' then sum(f.numerator) / nullif(sum(f.denominator), 0)
       when 'last' then (array_agg(f.value order by f.date_key desc) filter (where f.date_key is not null))[1]
     end as figure_value
   from windows w
@@ -124,16 +124,56 @@ for (const kind of databaseKinds()) {
         { as_of_date: '2024-02-29', mtd_prior: await febSum('2023-02-01', '2023-02-28') },
         { as_of_date: '2025-02-28', mtd_prior: await febSum('2024-02-01', '2024-02-28') },
       ]);
-      // delta_pct is delta / |prior| as a fraction, and the payload holds the same figures.
-      const payload = await db.query<{ ok: boolean }>(
+      // delta_pct is delta / |prior| as a fraction, unrounded; the payload view holds the same figures.
+      const payload = await db.query<{ ok: boolean; rows: number }>(
         `select bool_and(
             (payload -> 'mtd' ->> 'value')::numeric is not distinct from mtd_value
             and (payload -> 'ytd' ->> 'delta_pct')::numeric is not distinct from ytd_delta_pct
-            and ytd_delta_pct is not distinct from round((ytd_value - ytd_prior) / nullif(abs(ytd_prior), 0), 8)) as ok
-         from "${schema}".agg_kpi_dashboard`,
+            and ytd_delta_pct is not distinct from (ytd_value - ytd_prior) / nullif(abs(ytd_prior), 0)) as ok,
+            count(*)::int as rows
+         from "${schema}".agg_kpi_dashboard_payload`,
       );
-      expect(payload[0].ok).toBe(true);
+      expect(payload[0]).toEqual({ ok: true, rows: ((Date.parse(END) - Date.parse(START)) / 86_400_000 + 1) * 27 * 3 });
+      const stored = await db.query<{ name: string }>(`select column_name as name from information_schema.columns where table_schema = $1 and table_name = 'agg_kpi_dashboard'`, [schema]);
+      expect(stored.map((column) => column.name)).not.toContain('payload');
       for (const figure of FIGURE_COLUMNS) expect(actual[0]).toHaveProperty(`${figure}_delta_pct`);
+    });
+
+    it("keeps a ratio KPI exact: day, month to date and the day's change equal Σnumerator/Σdenominator of the wide mart, on a leap day and a year end", async () => {
+      // Conversion % (kpi 27): club_signups / tr_guests. Computed from agg_daily_revenue, not from the facts the dashboard reads.
+      const sums = async (from: string, to: string) =>
+        (
+          await db.query<{ numerator: string; denominator: string }>(
+            `select sum(club_signups)::text as numerator, sum(tr_guests)::text as denominator
+             from "${schema}_analytics".agg_daily_revenue where entity_id = 0 and date_key between $1 and $2`,
+            [from, to],
+          )
+        )[0];
+      // Exact rational arithmetic on the integer counts: a/b - c/d over |c/d| is (ad - cb) / (cb), sign kept.
+      const ratio = (part: { numerator: string; denominator: string }) => [BigInt(part.numerator), BigInt(part.denominator)] as const;
+      const close = (actual: string | null, numerator: bigint, denominator: bigint) => {
+        expect(actual).not.toBeNull();
+        const scale = 10n ** 30n;
+        const exact = (numerator * scale) / denominator;
+        const got = BigInt(Math.round(Number(actual) * 1e15)) * 10n ** 15n;
+        // Agreement to 15 significant digits: numeric's division, never rounded to 8 decimals.
+        const error = got > exact ? got - exact : exact - got;
+        expect(Number(error) / Number(exact < 0n ? -exact : exact)).toBeLessThan(1e-13);
+      };
+      for (const day of ['2024-02-29', '2024-12-31']) {
+        const [row] = await db.query<{ day_value: string; mtd_value: string; day_delta_pct: string }>(
+          `select day_value::text, mtd_value::text, day_delta_pct::text from "${schema}".agg_kpi_dashboard where kpi_id = 27 and entity_id = 0 and as_of_date = $1`,
+          [day],
+        );
+        const [a, b] = ratio(await sums(day, day));
+        close(row.day_value, a, b);
+        const [m, n] = ratio(await sums(`${day.slice(0, 7)}-01`, day));
+        close(row.mtd_value, m, n);
+        const prior = addDays(day, -364);
+        const [c, d] = ratio(await sums(prior, prior));
+        const change = a * d - c * b;
+        close(row.day_delta_pct, change, c * b < 0n ? -(c * b) : c * b);
+      }
     });
 
     it('gives the same tables after daily increments with a late correction as a full refresh', async () => {

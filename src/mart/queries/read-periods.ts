@@ -9,9 +9,8 @@ export function periodKey(kpiId: number, entityId: number): string {
 }
 
 /**
- * agg_kpi_dashboard's day, MTD, QTD, YTD and last-28 figures on one as-of date: read from
- * its columns, never from its json payload. Run with others (runQueries); toPeriodFigures
- * keys the rows by `periodKey`.
+ * agg_kpi_dashboard's day, MTD, QTD, YTD and last-28 figures on one as-of date. Run with
+ * others (runQueries); toPeriodFigures keys the rows by `periodKey`.
  */
 export function periodsQuery(knex: Knex, tables: MartTables, filter: { date: string; kpiId?: number; entityId?: number }): Knex.QueryBuilder {
   const columns = PERIODS.flatMap((period) => [`${period}_value`, `${period}_prior`, `${period}_delta`, `${period}_delta_pct`].map((column) => `d.${column}`));
