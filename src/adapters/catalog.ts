@@ -14,7 +14,7 @@ import type { CatalogRelation } from './catalog/catalog-query.js';
 import { relationKind, type RelationKind } from './catalog/relation-kind.js';
 
 export { answer, ask, type CatalogQuery, type CatalogRelation } from './catalog/catalog-query.js';
-export { relationKind, relationKindQuery, templateRelationType, type RelationKind } from './catalog/relation-kind.js';
+export { relationKind, relationKindQuery, relationKinds, relationKindsQuery, templateRelationType, type RelationKind } from './catalog/relation-kind.js';
 export { relationColumns, relationColumnsQuery, type CatalogColumn, type ColumnsOptions } from './catalog/relation-columns.js';
 export { describeRelations, relationsInSchemaQuery, schemasQuery, type CatalogRelationDescription } from './catalog/schema-relations.js';
 export { dependentViews, dependentViewsQuery, type DependentView } from './catalog/dependent-views.js';

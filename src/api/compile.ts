@@ -1,8 +1,8 @@
-import { relative } from 'node:path';
 import { compiledPathOf } from '../compile/compiled-path.js';
-import { writeText } from '../support/write-file.js';
+import { join, relative } from 'node:path';
+import { WrittenFiles } from '../support/write-file.js';
 import { compileNode } from '../compile/compile-node.js';
-import { existingRelation } from '../adapters/catalog.js';
+import { relationKinds } from '../adapters/catalog.js';
 import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export interface CompiledNode {
@@ -23,18 +23,25 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
   const selected = select(parsed, options, ['model', 'test'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
   const emit = parsed.emit;
   const session = compileSession(parsed, { fullRefresh: options.fullRefresh, selected, flags: { WHICH: 'compile' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
-  return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, async (adapter) => {
-    const compiled: CompiledNode[] = [];
-    for (const id of selected) {
-      const node = parsed.manifest.nodes[id];
-      const sql = await adapter.withConnection(async (connection) => {
-        const existing = await existingRelation(connection, { schema: node.schema, identifier: node.alias });
-        return compileNode(session, node, { connection, existingTable: existing === 'table' });
-      });
-      const path = compiledPathOf(parsed.targetDir, node);
-      writeText(path, sql);
-      compiled.push({ unique_id: id, name: node.name, path: relative(parsed.loaded.config.projectDir, path), sql });
-    }
-    return compiled;
-  });
+  return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
+    adapter.withConnection(async (connection) => {
+      // What exists, asked once for all: is_incremental() needs it for every node.
+      const kinds = await relationKinds(
+        connection,
+        selected.map((id) => parsed.manifest.nodes[id].schema),
+      );
+      const files = new WrittenFiles(join(parsed.targetDir, 'compiled', '.kpi-written.json'));
+      const compiled: CompiledNode[] = [];
+      for (const id of selected) {
+        const node = parsed.manifest.nodes[id];
+        const sql = await compileNode(session, node, { connection, existingTable: kinds.get(`${node.schema}.${node.alias}`) === 'table' });
+        const path = compiledPathOf(parsed.targetDir, node);
+        await files.write(path, sql);
+        compiled.push({ unique_id: id, name: node.name, path: relative(parsed.loaded.config.projectDir, path), sql });
+      }
+      await files.finish();
+      parsed.runtime.templateCache.save();
+      return compiled;
+    }),
+  );
 }

@@ -93,6 +93,7 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
             { threads: parsed.loaded.target.threads, failFast: Boolean(options.failFast), testsGateChildren: kind.testsGateChildren, runHooks: true },
           );
         });
+  parsed.runtime.templateCache.save();
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeJson(join(parsed.targetDir, 'run_results.json'), buildRunResults(results, { invocationId: parsed.invocationId, command, elapsedSeconds, now: parsed.now, options }));
   emit({ type: 'run_finished', command, results, elapsedSeconds, interrupted: Boolean(options.signal?.aborted) });

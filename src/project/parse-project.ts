@@ -16,7 +16,7 @@ import type { DocBlock, Manifest, ManifestNode } from '../manifest/types.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import { renderConfigString } from '../config/render-config.js';
 import { addUnitTests } from './unit-tests/add-unit-tests.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { genericTestPaths, parseTests } from './tests/parse-tests.js';
 import type { TemplateGlobalsProvider } from './template-globals.js';
 
@@ -71,7 +71,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   });
   const [root] = read;
 
-  const runtime = new ProjectRuntime(config, macros);
+  const runtime = new ProjectRuntime(config, macros, options.cachePath ? join(dirname(options.cachePath), 'template_cache.json') : null);
   const target = targetContext(loaded.target);
   // dbt renders Jinja in a source's schema, database and identifier (`schema: "{{ target.schema }}_raw"`).
   const renderContext = { env: loaded.env, cliVars: loaded.cliVars, projectVars: loaded.config.vars, projectName: config.name, target };
@@ -135,6 +135,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
     for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items);
     cache.save();
+    runtime.templateCache.save();
   }
   // Tests are parsed on every run (not cached): they read the models' configs, and are cheap.
   const allSources = read.flatMap((project) => project.properties.sources);

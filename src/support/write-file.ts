@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export function writeText(path: string, text: string): void {
@@ -9,4 +11,46 @@ export function writeText(path: string, text: string): void {
 /** Artifacts are compact JSON, as dbt writes them: manifests of big projects run to tens of MB. */
 export function writeJson(path: string, value: unknown): void {
   writeText(path, JSON.stringify(value));
+}
+
+/**
+ * Files a command writes again and again (target/compiled/): each is written only when its
+ * content changed since the last run, as an index of content hashes kept beside them
+ * says, a few at a time and without blocking the event loop. A re-run of a big project
+ * rewrites nothing, so editors and watchers see no change and a busy disk is not asked.
+ */
+export class WrittenFiles {
+  private readonly previous: Record<string, string>;
+  private readonly current: Record<string, string> = {};
+  private readonly running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly indexPath: string,
+    private readonly limit = 8,
+  ) {
+    let previous: Record<string, string> = {};
+    try {
+      previous = JSON.parse(readFileSync(indexPath, 'utf8')) as Record<string, string>;
+    } catch {
+      // No index yet (or a damaged one): every file is written.
+    }
+    this.previous = previous;
+  }
+
+  async write(path: string, text: string): Promise<void> {
+    const hash = createHash('sha1').update(text).digest('base64');
+    this.current[path] = hash;
+    if (this.previous[path] === hash && existsSync(path)) return;
+    while (this.running.size >= this.limit) await Promise.race(this.running);
+    const pending = mkdir(dirname(path), { recursive: true })
+      .then(() => writeFile(path, text))
+      .finally(() => this.running.delete(pending));
+    this.running.add(pending);
+  }
+
+  /** Waits for the writes, then records what the files now hold (files not written this run keep their entry). */
+  async finish(): Promise<void> {
+    await Promise.all(this.running);
+    writeText(this.indexPath, JSON.stringify({ ...this.previous, ...this.current }));
+  }
 }

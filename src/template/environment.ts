@@ -3,6 +3,7 @@ import { DoExtension } from './do-extension.js';
 import { installFilters } from './filters.js';
 import { installJinjaCompat } from './jinja-compat.js';
 import { installJinjaTests } from './jinja-tests.js';
+import { templateCodeCacheOf } from './template-code-cache.js';
 import { templateSyntaxError } from './template-error.js';
 
 /**
@@ -24,11 +25,19 @@ export function createEnvironment(): nunjucks.Environment {
  * at its file, line and column. nunjucks' eager compile would keep only a message.
  */
 export function compileTemplate(env: nunjucks.Environment, source: string, path: string): nunjucks.Template {
-  const template = new nunjucks.Template(source, env, path, false);
-  try {
-    (template as unknown as { _compile(): void })._compile();
-  } catch (error) {
-    throw templateSyntaxError(error, path);
+  const cache = templateCodeCacheOf(env);
+  let code = cache?.get(source, path);
+  if (code === undefined) {
+    try {
+      const internals = nunjucks as unknown as { compiler: { compile(source: string, asyncFilters: unknown, extensions: unknown, name: string, opts: unknown): string } };
+      const raw = env as unknown as { asyncFilters: unknown; extensionsList: unknown; opts: unknown };
+      code = internals.compiler.compile(source, raw.asyncFilters, raw.extensionsList, path, raw.opts);
+    } catch (error) {
+      throw templateSyntaxError(error, path);
+    }
+    cache?.set(source, path, code);
   }
-  return template;
+  // What nunjucks' own _compile does with the code: evaluate it for the template's functions.
+  const props = new Function(code)() as object;
+  return new nunjucks.Template({ type: 'code', obj: props } as unknown as string, env, path, true);
 }

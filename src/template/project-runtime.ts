@@ -1,6 +1,7 @@
 import type nunjucks from 'nunjucks';
 import { compileTemplate, createEnvironment } from './environment.js';
 import { MacroRegistry, type DispatchConfig } from './macro-scope.js';
+import { TemplateCodeCache, useTemplateCodeCache } from './template-code-cache.js';
 import type { MacroDefinition } from '../manifest/types.js';
 
 /**
@@ -12,9 +13,13 @@ export class ProjectRuntime {
   readonly env: nunjucks.Environment;
   readonly macros: MacroRegistry;
   private readonly templates = new Map<string, nunjucks.Template>();
+  /** Compiled template code kept across runs (target/template_cache.json); save() after parsing and compiling. */
+  readonly templateCache: TemplateCodeCache;
 
-  constructor(config: { name: string; dispatch: readonly DispatchConfig[] }, macros: Iterable<MacroDefinition>) {
+  constructor(config: { name: string; dispatch: readonly DispatchConfig[] }, macros: Iterable<MacroDefinition>, templateCachePath: string | null = null) {
     this.env = createEnvironment();
+    this.templateCache = new TemplateCodeCache(templateCachePath);
+    useTemplateCodeCache(this.env, this.templateCache);
     this.macros = new MacroRegistry(this.env, macros, config.name, config.dispatch);
   }
 

@@ -23,6 +23,23 @@ export function relationKind(connection: Connection, relation: CatalogRelation):
   return ask(connection, relationKindQuery(relation));
 }
 
+const KINDS_SQL = `select n.nspname as schema, c.relname as identifier, ${KIND_OF_RELKIND} as kind
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = any($1::text[]) and c.relkind in ${RELATION_RELKINDS}`;
+
+/** Every relation of these schemas by `schema.identifier`: one round trip where a command asks about thousands of names. */
+export function relationKindsQuery(schemas: readonly string[]): CatalogQuery<Map<string, RelationKind>> {
+  return {
+    sql: KINDS_SQL,
+    params: [[...new Set(schemas)]],
+    read: (rows) => new Map(rows.map((row) => [`${String(row.schema)}.${String(row.identifier)}`, row.kind as RelationKind])),
+  };
+}
+
+export function relationKinds(connection: Connection, schemas: readonly string[]): Promise<Map<string, RelationKind>> {
+  return ask(connection, relationKindsQuery(schemas));
+}
+
 /**
  * The type a template's `Relation` gets. dbt's relation types have no foreign table, and
  * kpi's templates have always seen one as a table.

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type nunjucks from 'nunjucks';
+import { writeText } from '../support/write-file.js';
+
+interface CacheFile {
+  fingerprint: string;
+  code: Record<string, string>;
+}
+
+let fingerprint: string | null = null;
+
+/**
+ * What the generated code depends on besides a template's text: nunjucks and kpi's patches
+ * to its compiler, all of which live in this folder. Hashing the folder's files makes any
+ * change to them (an upgrade, a fix, a checkout of another commit) a new cache.
+ */
+function compilerFingerprint(): string {
+  if (fingerprint === null) {
+    const hash = createHash('sha1');
+    const folder = dirname(fileURLToPath(import.meta.url));
+    for (const name of readdirSync(folder).sort()) {
+      if (name.endsWith('.js') || name.endsWith('.ts')) hash.update(name).update(readFileSync(join(folder, name)));
+    }
+    const nunjucksPackage = fileURLToPath(import.meta.resolve('nunjucks/package.json'));
+    hash.update(readFileSync(nunjucksPackage));
+    fingerprint = hash.digest('hex');
+  }
+  return fingerprint;
+}
+
+/**
+ * nunjucks' compiled JavaScript for each template, kept across processes
+ * (target/template_cache.json): lexing, parsing and generating code is most of the cost of
+ * a template, and an unchanged file needs none of it again. Keyed by the file's path and
+ * text; entries stay until `kpi clean` or a change of the compiler.
+ */
+export class TemplateCodeCache {
+  private readonly code: Record<string, string>;
+  private changed = false;
+
+  constructor(private readonly path: string | null) {
+    let code: Record<string, string> = {};
+    if (path) {
+      try {
+        const file = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+        if (file.fingerprint === compilerFingerprint()) code = file.code;
+      } catch {
+        // None yet, or unreadable: templates are compiled from their text.
+      }
+    }
+    this.code = code;
+  }
+
+  private key(source: string, file: string): string {
+    return createHash('sha1').update(file).update('\0').update(source).digest('base64');
+  }
+
+  get(source: string, file: string): string | undefined {
+    return this.code[this.key(source, file)];
+  }
+
+  set(source: string, file: string, code: string): void {
+    this.code[this.key(source, file)] = code;
+    this.changed = true;
+  }
+
+  save(): void {
+    if (!this.path || !this.changed) return;
+    writeText(this.path, JSON.stringify({ fingerprint: compilerFingerprint(), code: this.code } satisfies CacheFile));
+    this.changed = false;
+  }
+}
+
+const caches = new WeakMap<nunjucks.Environment, TemplateCodeCache>();
+
+export function useTemplateCodeCache(env: nunjucks.Environment, cache: TemplateCodeCache): void {
+  caches.set(env, cache);
+}
+
+export function templateCodeCacheOf(env: nunjucks.Environment): TemplateCodeCache | undefined {
+  return caches.get(env);
+}
