@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Diagnostics } from '../support/diagnostics.js';
 import type { ProjectConfig } from '../config/project-file.js';
@@ -57,13 +57,13 @@ export function installPackages(root: ProjectConfig, context: Omit<ConfigRenderC
       done.add(name);
       const target = join(installDir, name);
       if (resolve(source) !== resolve(target)) {
-        if (isInside(target, source)) {
-          diagnostics.error('KPI_PACKAGE_INVALID', `local package ${spec.path} contains the install path ${root.packagesInstallPath}/`, spec.location);
-          continue;
-        }
         mkdirSync(installDir, { recursive: true });
         rmSync(target, { recursive: true, force: true });
-        cpSync(source, target, { recursive: true, dereference: true, filter: (path) => !isTopLevelOutput(source, path) });
+        // A package's integration_tests/ project lists the package as `local: ../`, which holds
+        // the install path itself: a copy would contain itself, so it is linked, as dbt deps
+        // links every local package.
+        if (isInside(target, source)) symlinkSync(relative(installDir, source) || '.', target, 'dir');
+        else cpSync(source, target, { recursive: true, dereference: true, filter: (path) => !isTopLevelOutput(source, path) });
       }
       reports.push({ name, spec: describeSpec(spec), action: 'installed', path: relative(root.projectDir, target) });
       // The package's own packages.yml, with its local paths read from where the package came from.
