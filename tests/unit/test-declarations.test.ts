@@ -114,6 +114,28 @@ describe('arguments a test leaves out', () => {
 });
 
 describe('test nodes at parse time', () => {
+  it("reads a test path's generic/ and fixtures/ folders as dbt does: not as singular tests", async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: folders\n',
+      'models/orders.sql': 'select 1 as id',
+      'tests/orders_have_rows.sql': "select 1 from {{ ref('orders') }} having count(*) = 0",
+      // A unit test's SQL fixture and a generic test: neither renders as a test of its own.
+      'tests/fixtures/orders_fixture.sql': 'select 1 as id union all select {{ not_a_test }}',
+      'tests/generic/is_positive.sql': '{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}',
+      // dbt skips only the first level of a test path: deeper fixtures/ folders hold singular tests.
+      'tests/more/fixtures/nested_check.sql': "select 1 from {{ ref('orders') }} where id < 0",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        tests: [is_positive]\n',
+    });
+    const parsed = await parse({ projectDir: dir, targetConfig: target });
+    const tests = Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'test');
+    expect(tests.map((node) => [node.name, node.original_file_path]).sort()).toEqual([
+      ['is_positive_orders_id', 'models/schema.yml'],
+      ['nested_check', 'tests/more/fixtures/nested_check.sql'],
+      ['orders_have_rows', 'tests/orders_have_rows.sql'],
+    ]);
+    removeDir(dir);
+  });
+
   it('disables tests that are switched off or whose model is, and takes tags and configs from every level', async () => {
     const dir = makeProject({
       'kpi_project.yml': 'name: nodes\nmodels:\n  nodes:\n    retired:\n      +enabled: false\ndata_tests:\n  nodes:\n    +tags: [nightly]\n    +store_failures: true\n',
