@@ -15,6 +15,7 @@ import { resolveNaming } from './resolve-naming.js';
 import type { DocBlock, Manifest, ManifestNode } from '../manifest/types.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import { renderConfigString } from '../config/render-config.js';
+import { renderPropertyConfigs } from './render-property-configs.js';
 import { addUnitTests } from './unit-tests/add-unit-tests.js';
 import { join } from 'node:path';
 import { genericTestPaths, parseTests } from './tests/parse-tests.js';
@@ -73,9 +74,10 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
 
   const runtime = new ProjectRuntime(config, macros);
   const target = targetContext(loaded.target);
-  // dbt renders Jinja in a source's schema, database and identifier (`schema: "{{ target.schema }}_raw"`).
+  // dbt renders Jinja in property YAML: configs, and a source's schema, database and identifier (`schema: "{{ target.schema }}_raw"`).
   const renderContext = { env: loaded.env, cliVars: loaded.cliVars, projectVars: loaded.config.vars, projectName: config.name, target };
   for (const project of read) {
+    renderPropertyConfigs(project.properties, renderContext, diagnostics);
     for (const patch of project.properties.sources) {
       for (const key of ['schema', 'database', 'identifier'] as const) {
         const value = patch[key];
