@@ -3,7 +3,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Diagnostics } from '../support/diagnostics.js';
 import type { ProjectConfig } from '../config/project-file.js';
 import type { ConfigRenderContext } from '../config/render-config.js';
-import { describeSpec, expectedName, readPackageSpecs, sameName, type PackageSpec } from '../config/package-specs.js';
+import { describeSpec, gitRemoteOf, isVendoredAs, readPackageSpecs, type PackageSpec } from '../config/package-specs.js';
 import { projectNameIn, vendoringHint } from '../config/load-packages.js';
 
 export interface InstallReport {
@@ -70,8 +70,7 @@ export function installPackages(root: ProjectConfig, context: Omit<ConfigRenderC
       for (const inner of readPackageSpecs(source, diagnostics, { ...context, projectVars: {} }, relative(root.projectDir, source))) queue.push({ spec: inner, baseDir: source });
       continue;
     }
-    const wanted = expectedName(spec);
-    const present = wanted === null ? undefined : installedNames().find((entry) => entry.name !== null && sameName(entry.name, wanted));
+    const present = installedNames().find((entry) => entry.name !== null && isVendoredAs(spec, { name: entry.name, folder: entry.entry, remote: gitRemoteOf(join(installDir, entry.entry)) }));
     if (present?.name) {
       if (!done.has(present.name)) reports.push({ name: present.name, spec: describeSpec(spec), action: 'vendored', path: relative(root.projectDir, join(installDir, present.entry)) });
       done.add(present.name);
