@@ -29,7 +29,8 @@ export interface CompileSession {
   selectedResources: string[];
   /** Names every template sees, from the project's config files (see project/template-globals.ts). */
   templateGlobals?: Record<string, unknown>;
-  log(message: string): void;
+  /** A template's `log(message, info)`: `info` false is dbt's debug-only line. */
+  log(message: string, info?: boolean): void;
 }
 
 export interface NodeCompileOptions {
@@ -105,7 +106,7 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
     doc: (name, pkg) => resolveDoc(manifest.docs, name, pkg, node.package_name),
     graph: () => ({ nodes: manifest.nodes, sources: manifest.sources, exposures: {}, metrics: {} }),
     query: options.connection ? wrapQuery(options.connection, node) : undefined,
-    log: (message) => session.log(message),
+    log: (message, info) => session.log(message, info),
     selectedResources: session.selectedResources,
     varOverrides: options.varOverrides,
     extra: options.extra,
