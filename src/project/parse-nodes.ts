@@ -228,6 +228,33 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
   return node;
 }
 
+/**
+ * An analysis (`analyses/*.sql`): parsed like a model, for its refs and configs, and compiled
+ * into target/compiled/ by `kpi compile`, never run, as dbt treats analyses.
+ */
+export async function parseAnalysisFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): Promise<ManifestNode> {
+  const raw = readFileSync(file.absolute, 'utf8');
+  const name = basename(file.path, '.sql');
+  const checksum = sha256(raw);
+  const node = baseNode('analysis', file, name, raw, checksum, context);
+  const patch = findPatch(properties, 'analysis', name);
+  applyPatch(node, patch, context);
+  const config = patch?.config ?? {};
+  let inFile: Record<string, unknown> = {};
+  const finish = () => finalizeConfig('analysis', mergeConfig(config, inFile));
+  node.config = finish();
+  const { host, calls } = recordingHost(context, node, (values) => {
+    inFile = mergeConfig(inFile, values);
+    node.config = finish();
+  });
+  await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
+  node.config = finish();
+  node.tags = node.config.tags;
+  node.refs = dedupeRefs(calls.refs);
+  node.sources = dedupeSources(calls.sources);
+  return node;
+}
+
 export function parseSeedFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): ManifestNode {
   const name = basename(file.path, '.csv');
   // The bytes, not decoded text: seeds can be large, and decoding would only cost time.

@@ -7,7 +7,7 @@ import { discoverFiles, type DiscoveredFile } from './discover-files.js';
 import { extractDocBlocks } from './docs-blocks.js';
 import { applyMacroPatches, builtinMacros, macrosFromFiles } from './load-macros.js';
 import { buildManifest } from './build-manifest.js';
-import { parseModelFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
+import { parseModelFile, parseAnalysisFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
 import { PartialParseCache, partialParseKey } from './partial-parse.js';
 import { ProjectRuntime } from '../template/project-runtime.js';
 import { readPropertyFiles } from './property-files.js';
@@ -129,6 +129,11 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
     models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
   }
+  const analyses: ManifestNode[] = [];
+  for (const { config: own, package: installed, properties } of read) {
+    const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
+    analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
+  }
 
   await resolveNaming(
     fresh.map((entry) => entry.node).filter((node) => node.config.enabled),
@@ -144,7 +149,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   for (const project of read) tests.push(...(await parseTests(project.properties, [...models, ...seeds], { ...parseContext, package: project.package }, allSources)));
   const manifest = buildManifest({
     loaded,
-    nodes: [...models, ...seeds, ...tests],
+    nodes: [...models, ...seeds, ...analyses, ...tests],
     sourcePatches: root.properties.sources,
     macros,
     docs,
