@@ -114,6 +114,35 @@ describe('arguments a test leaves out', () => {
 });
 
 describe('test nodes at parse time', () => {
+  it("read a rendered config natively, as dbt does: enabled: \"{{ target.type in [...] }}\" is a boolean", async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: natively\n',
+      'models/orders.sql': 'select 1 as id',
+      'models/schema.yml': `version: 2
+models:
+  - name: orders
+    columns:
+      - name: id
+        tests:
+          - unique:
+              config:
+                enabled: "{{ target.type in ['bigquery', 'trino'] }}"
+          - not_null:
+              config:
+                enabled: "{{ target.type not in ['bigquery', 'spark'] }}"
+                severity: "{{ 'warn' if target.type in ['spark'] else 'error' }}"
+                limit: "{{ 2 + 3 }}"
+`,
+    });
+    const parsed = await parse({ projectDir: dir, targetConfig: target });
+    const tests = Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'test');
+    // target.type is 'postgres': the unique test is off, as dbt leaves it out of the run on Postgres.
+    expect(tests.map((node) => node.name)).toEqual(['not_null_orders_id']);
+    expect(tests[0].config).toMatchObject({ enabled: true, severity: 'ERROR', limit: 5 });
+    expect(Object.keys(parsed.manifest.disabled ?? {})).toEqual([expect.stringMatching(/^test\.natively\.unique_orders_id/)]);
+    removeDir(dir);
+  });
+
   it("reads a test path's generic/ and fixtures/ folders as dbt does: not as singular tests", async () => {
     const dir = makeProject({
       'kpi_project.yml': 'name: folders\n',

@@ -8,6 +8,7 @@ import { baseNode, ownProject, parseHost, projectFileConfigs, type ParseContext,
 import type { TestDeclaration } from '../property-files.js';
 import type { ColumnInfo, ManifestNode } from '../../manifest/types.js';
 import { renderTemplate, renderText } from '../../template/render-template.js';
+import { coerce } from '../../config/render-config.js';
 import { findTestMacro, requiredArguments } from './find-test-macro.js';
 import { toJinjaExpression } from './jinja-expression.js';
 import { readTestEntry } from './read-test-entry.js';
@@ -39,7 +40,8 @@ function folders(path: string): string[] {
 async function renderConfigValues(values: Record<string, unknown>, node: ManifestNode, context: ParseContext): Promise<Record<string, unknown>> {
   const rendered: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
-    rendered[key] = typeof value === 'string' ? await renderText(context.runtime, value, parseHost(context, node, {}), node.original_file_path) : value;
+    // Read natively, as dbt renders configs: `enabled: "{{ target.type in [...] }}"` is a boolean.
+    rendered[key] = typeof value === 'string' && /\{[{%]/.test(value) ? coerce((await renderText(context.runtime, value, parseHost(context, node, {}), node.original_file_path)).trim()) : value;
   }
   return rendered;
 }
