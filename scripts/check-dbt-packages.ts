@@ -102,9 +102,15 @@ function unpack(project: PackageProject, options: Options, dir: string): string 
 
 interface Database {
   name: 'PGlite' | 'Postgres';
+  /** The server's version (`show server_version`), for the report. */
+  version: string;
   adapter: Adapter;
   target: TargetConfig;
   close(): Promise<void>;
+}
+
+async function serverVersion(adapter: Adapter): Promise<string> {
+  return adapter.withConnection(async (connection) => (await connection.query<{ server_version: string }>('show server_version')).rows[0].server_version.split(' ')[0]);
 }
 
 async function openDatabase(kind: Database['name'], pgUrl: string | null): Promise<Database> {
@@ -114,6 +120,7 @@ async function openDatabase(kind: Database['name'], pgUrl: string | null): Promi
     const adapter = await PgliteAdapter.open({ db });
     return {
       name: kind,
+      version: await serverVersion(adapter),
       adapter,
       target: { type: 'pglite', name: 'postgres', profileName: 'integration_tests', schema, threads: 4, path: null },
       close: async () => {
@@ -125,6 +132,7 @@ async function openDatabase(kind: Database['name'], pgUrl: string | null): Promi
   const adapter = new PostgresAdapter({ url: pgUrl as string, poolSize: 4 });
   return {
     name: kind,
+    version: await serverVersion(adapter),
     adapter,
     target: { ...targetFromUrl(pgUrl as string, schema, 4), name: 'postgres' },
     close: async () => {
@@ -142,6 +150,8 @@ interface Outcome {
   /** Per resource kind: passed of run. */
   counts: Record<Kind, { passed: number; total: number }>;
   problems: string[];
+  /** Tests that warned: a pass for the project's CI (`dbt build` exits 0), listed apart. */
+  warned: string[];
   /** Parse warnings (a resource kpi skips would say so here). */
   warnings: string[];
   /** Nodes the project's own config disables on this target. */
@@ -158,7 +168,7 @@ function kindOf(uniqueId: string): Kind | null {
 
 async function runProject(project: PackageProject, database: Database, options: Options): Promise<Outcome> {
   const dir = mkdtempSync(join(tmpdir(), `kpi-${project.name}-`));
-  const outcome: Outcome = { counts: { seed: { passed: 0, total: 0 }, model: { passed: 0, total: 0 }, test: { passed: 0, total: 0 } }, problems: [], warnings: [], disabled: 0 };
+  const outcome: Outcome = { counts: { seed: { passed: 0, total: 0 }, model: { passed: 0, total: 0 }, test: { passed: 0, total: 0 } }, problems: [], warned: [], warnings: [], disabled: 0 };
   try {
     const root = unpack(project, options, dir);
     const integration = join(root, 'integration_tests');
@@ -190,16 +200,20 @@ function tally(results: NodeResult[], outcome: Outcome): void {
     if (!kind) continue;
     outcome.counts[kind].total++;
     if (result.status === 'success' || result.status === 'pass') outcome.counts[kind].passed++;
-    else outcome.problems.push(`${result.status} ${result.unique_id}: ${(result.message ?? '').split('\n')[0]}`);
+    else if (result.status === 'warn') {
+      outcome.counts[kind].passed++;
+      outcome.warned.push(`${result.unique_id}: ${(result.message ?? '').split('\n')[0]}`);
+    } else outcome.problems.push(`${result.status} ${result.unique_id}: ${(result.message ?? '').split('\n')[0]}`);
   }
 }
 
 function figures(outcome: Outcome): string {
   if (outcome.error) return 'did not build';
-  return (['seed', 'model', 'test'] as const).map((kind) => `${outcome.counts[kind].passed} of ${outcome.counts[kind].total}`).join(' | ');
+  const warned = outcome.warned.length > 0 ? ` (${outcome.warned.length} warn)` : '';
+  return (['seed', 'model', 'test'] as const).map((kind) => `${outcome.counts[kind].passed} of ${outcome.counts[kind].total}${kind === 'test' ? warned : ''}`).join(' | ');
 }
 
-function report(results: Array<{ project: PackageProject; database: Database['name']; outcome: Outcome }>, pgliteVersion: string): string {
+function report(results: Array<{ project: PackageProject; database: Database['name']; outcome: Outcome }>, pgliteVersion: string, versions: Map<string, string>): string {
   const lines = [
     '# dbt packages\' integration tests on kpi',
     '',
@@ -208,9 +222,12 @@ function report(results: Array<{ project: PackageProject; database: Database['na
     "`../shared/third-party/` to a temporary folder; the packages it installs from the hub are",
     'vendored into its `dbt_packages/` (kpi cannot download); then `kpi deps` and `kpi build` run',
     'there. Nodes the project disables for Postgres (its own `enabled:` config on `target.type`)',
-    'are not built, as in dbt. "Passing" is `success` for seeds and models, `pass` for tests.',
+    'are not built, as in dbt. "Passing" is what passes the project\'s CI (`dbt build` exits 0):',
+    '`success` for seeds and models, `pass` for tests, and `warn` for a test the project gives',
+    '`severity: warn` (listed below: dbt-expectations\' moving-standard-deviation tests read',
+    'data made with `random()`, so they may warn on any run, in dbt as in kpi).',
     '',
-    `Embedded database: PGlite ${pgliteVersion}. Postgres: the server of the run.`,
+    `Embedded database: PGlite ${pgliteVersion} (PostgreSQL ${versions.get('PGlite') ?? '?'}).${versions.has('Postgres') ? ` Server: PostgreSQL ${versions.get('Postgres')}.` : ' No server was given (--pg-url).'}`,
     '',
     '| package | what its Postgres CI runs | database | seeds | models | tests (data and unit) | disabled by the project |',
     '|---|---|---|---|---|---|---|',
@@ -227,6 +244,13 @@ function report(results: Array<{ project: PackageProject; database: Database['na
     if (outcome.error) lines.push(`  - did not build: ${outcome.error.split('\n')[0]}`);
     for (const problem of outcome.problems) lines.push(`  - ${problem}`);
   }
+  const warnedTests = results.filter(({ outcome }) => outcome.warned.length > 0);
+  lines.push('', '## Tests that warned (severity: warn)', '');
+  if (warnedTests.length === 0) lines.push('None on this run.');
+  for (const { project, database, outcome } of warnedTests) {
+    lines.push(`- ${project.name} on ${database}:`);
+    for (const test of outcome.warned) lines.push(`  - ${test}`);
+  }
   const warned = results.filter(({ outcome }) => outcome.warnings.length > 0);
   lines.push('', '## Warnings kpi gave while parsing', '');
   if (warned.length === 0) lines.push('None.');
@@ -242,22 +266,24 @@ async function main(): Promise<void> {
   const projects = PROJECTS.filter((project) => options.only.length === 0 || options.only.includes(project.name));
   const kinds: Array<Database['name']> = options.pgUrl ? ['PGlite', 'Postgres'] : ['PGlite'];
   const results: Array<{ project: PackageProject; database: Database['name']; outcome: Outcome }> = [];
+  const versions = new Map<string, string>();
   for (const project of projects) {
     for (const kind of kinds) {
       const database = await openDatabase(kind, options.pgUrl);
+      versions.set(kind, database.version);
       const started = Date.now();
       try {
         const outcome = await runProject(project, database, options);
         results.push({ project, database: kind, outcome });
         console.error(`${project.name} on ${kind} (${((Date.now() - started) / 1000).toFixed(0)} s): ${outcome.error ? `did not build: ${outcome.error}` : figures(outcome)}`);
-        for (const problem of outcome.problems) console.error(`  ${problem}`);
+        for (const problem of [...outcome.problems, ...outcome.warned.map((test) => `warn ${test}`)]) console.error(`  ${problem}`);
       } finally {
         await database.close();
       }
     }
   }
   const { version } = JSON.parse(readFileSync(join(REPO, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string };
-  const text = report(results, version);
+  const text = report(results, version, versions);
   if (options.write) {
     writeFileSync(join(REPO, 'docs/dbt-packages.md'), text);
     console.error('wrote docs/dbt-packages.md');
