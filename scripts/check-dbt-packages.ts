@@ -8,7 +8,9 @@
  * not pass are printed, and written to docs/dbt-packages.md with --write.
  *
  *   npx tsx scripts/check-dbt-packages.ts [--pg-url URL] [--only NAME] [--write] [--keep]
- *       [--source NAME=PATH ...]   a checkout (or .tar.gz) to use instead of the pinned tarball
+ *       [--source NAME=PATH[#COMMIT] ...]   a checkout (or .tar.gz) to use instead of the pinned
+ *                                           tarball; packages with none (dbt-audit-helper,
+ *                                           dbt-codegen) run only when given one
  *
  * KPI_TEST_PG_URL is used when --pg-url is not given. Nothing from the packages is written
  * into this repository; the schemas made on the server are dropped afterwards.
@@ -24,7 +26,7 @@ import type { Adapter } from '../src/adapters/adapter.js';
 import { PgliteAdapter } from '../src/adapters/pglite/pglite-adapter.js';
 import { PostgresAdapter } from '../src/adapters/postgres/postgres-adapter.js';
 import { quoteIdentifier } from '../src/adapters/quote.js';
-import { build, deps } from '../src/api.js';
+import { build, deps, runOperation } from '../src/api.js';
 import { targetFromUrl, type TargetConfig } from '../src/config/profiles.js';
 import { formatError, KpiError } from '../src/errors.js';
 import type { NodeResult, RunEvent } from '../src/execution/types.js';
@@ -35,8 +37,12 @@ const THIRD_PARTY = resolve(REPO, '../shared/third-party');
 /** A package whose integration_tests/ project is built, and the hub packages it needs vendored. */
 interface PackageProject {
   name: string;
-  /** The pinned tarball in ../shared/third-party. */
-  tarball: string;
+  /** The pinned tarball in ../shared/third-party; null for a package run only from a checkout given with --source. */
+  tarball: string | null;
+  /** Macros the CI runs with run-operation before building (dbt-codegen creates its source table). */
+  operations?: string[];
+  /** The CI's --exclude selectors. */
+  exclude?: string[];
   /** Other packages (by their names here) copied into integration_tests/dbt_packages/<folder>. */
   vendor: Array<{ from: string; folder: string }>;
   /** What dbt's own Postgres CI runs there. */
@@ -53,6 +59,21 @@ const PROJECTS: PackageProject[] = [
   },
   { name: 'dbt-date', tarball: 'dbt-date-godatadriven-e706de96.tar.gz', vendor: [], ci: '`dbt deps`, `dbt run`, `dbt test` with `--target postgres` (mise.toml `test:postgres`)' },
   { name: 'dbt-date-calogica', tarball: 'dbt-date-calogica-3580a09d.tar.gz', vendor: [], ci: '`dbt deps`, `dbt build -t postgres` (.circleci/config.yml)' },
+  // Other public packages, with no pinned tarball: run when a checkout is given (--source NAME=PATH#COMMIT).
+  {
+    name: 'dbt-audit-helper',
+    tarball: null,
+    vendor: [{ from: 'dbt-utils', folder: 'dbt_utils' }],
+    exclude: ['tag:skip+'],
+    ci: '`dbt deps`, `dbt seed`, `dbt run`, `dbt test` with `--exclude tag:skip+ tag:temporary_skip+` (.circleci/config.yml; kpi refuses an --exclude naming a tag no node has, so `tag:temporary_skip+` is left out)',
+  },
+  {
+    name: 'dbt-codegen',
+    tarball: null,
+    vendor: [{ from: 'dbt-utils', folder: 'dbt_utils' }],
+    operations: ['create_source_table'],
+    ci: '`dbt deps`, `dbt run-operation create_source_table`, `dbt seed`, `dbt run`, `dbt test` (tox.ini)',
+  },
 ];
 
 interface Options {
@@ -61,10 +82,11 @@ interface Options {
   write: boolean;
   keep: boolean;
   sources: Map<string, string>;
+  commits: Map<string, string>;
 }
 
 function readOptions(argv: string[]): Options {
-  const options: Options = { pgUrl: process.env.KPI_TEST_PG_URL ?? null, only: [], write: false, keep: false, sources: new Map() };
+  const options: Options = { pgUrl: process.env.KPI_TEST_PG_URL ?? null, only: [], write: false, keep: false, sources: new Map(), commits: new Map() };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--pg-url') options.pgUrl = argv[++i] ?? null;
@@ -72,9 +94,11 @@ function readOptions(argv: string[]): Options {
     else if (arg === '--write') options.write = true;
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--source') {
-      const [name, path] = (argv[++i] ?? '').split('=');
-      if (!name || !path) usage(`--source takes NAME=PATH`);
+      const [name, given] = (argv[++i] ?? '').split('=');
+      if (!name || !given) usage(`--source takes NAME=PATH (or NAME=PATH#COMMIT, the commit named in the report)`);
+      const [path, commit] = given.split('#');
       options.sources.set(name, resolve(path));
+      if (commit) options.commits.set(name, commit);
     } else usage(`unknown argument ${arg}`);
   }
   return options;
@@ -88,7 +112,8 @@ function usage(problem: string): never {
 /** The package's root folder (holding dbt_project.yml), unpacked or copied under `dir`. */
 function unpack(project: PackageProject, options: Options, dir: string): string {
   const given = options.sources.get(project.name);
-  const source = given ?? join(THIRD_PARTY, project.tarball);
+  if (!given && !project.tarball) throw new Error(`${project.name} has no pinned tarball: give a checkout with --source ${project.name}=PATH`);
+  const source = given ?? join(THIRD_PARTY, project.tarball as string);
   const into = join(dir, project.name);
   mkdirSync(into, { recursive: true });
   if (statSync(source).isDirectory()) {
@@ -178,10 +203,11 @@ async function runProject(project: PackageProject, database: Database, options: 
       cpSync(unpack(other, options, join(dir, 'vendor')), join(integration, 'dbt_packages', folder), { recursive: true });
     }
     deps({ projectDir: integration });
+    for (const macro of project.operations ?? []) await runOperation({ projectDir: integration, targetConfig: database.target, adapter: database.adapter, macro });
     const onEvent = (event: RunEvent) => {
       if (event.type === 'diagnostic' && event.diagnostic.severity === 'warning') outcome.warnings.push(formatError(new KpiError(event.diagnostic.code, event.diagnostic.message, { location: event.diagnostic.location })));
     };
-    const summary = await build({ projectDir: integration, targetConfig: database.target, adapter: database.adapter, partialParse: false, onEvent });
+    const summary = await build({ projectDir: integration, targetConfig: database.target, adapter: database.adapter, partialParse: false, exclude: project.exclude, onEvent });
     tally(summary.results, outcome);
     const manifest = JSON.parse(readFileSync(join(integration, 'target/manifest.json'), 'utf8')) as { disabled?: Record<string, unknown> };
     outcome.disabled = Object.keys(manifest.disabled ?? {}).length;
@@ -213,16 +239,24 @@ function figures(outcome: Outcome): string {
   return (['seed', 'model', 'test'] as const).map((kind) => `${outcome.counts[kind].passed} of ${outcome.counts[kind].total}${kind === 'test' ? warned : ''}`).join(' | ');
 }
 
-function report(results: Array<{ project: PackageProject; database: Database['name']; outcome: Outcome }>, pgliteVersion: string, versions: Map<string, string>): string {
+/** The commit a report names: the pinned tarball's, or the one given with --source NAME=PATH#COMMIT. */
+function commitOf(project: PackageProject, options: Options): string {
+  if (options.sources.has(project.name)) return options.commits.get(project.name) ?? 'a checkout';
+  return project.tarball?.replace(/\.tar\.gz$/, '').split('-').pop() ?? '?';
+}
+
+function report(results: Array<{ project: PackageProject; database: Database['name']; outcome: Outcome }>, pgliteVersion: string, versions: Map<string, string>, options: Options): string {
   const lines = [
     '# dbt packages\' integration tests on kpi',
     '',
     'Generated by `npx tsx scripts/check-dbt-packages.ts --write` (do not edit by hand). Each',
     "package's own `integration_tests/` project, unchanged, is extracted from the pinned tarball in",
-    "`../shared/third-party/` to a temporary folder; the packages it installs from the hub are",
-    'vendored into its `dbt_packages/` (kpi cannot download); then `kpi deps` and `kpi build` run',
-    'there. Nodes the project disables for Postgres (its own `enabled:` config on `target.type`)',
-    'are not built, as in dbt. "Passing" is what passes the project\'s CI (`dbt build` exits 0):',
+    "`../shared/third-party/` (or copied from a checkout given with `--source`, for packages with",
+    'no pinned tarball) to a temporary folder; the packages it installs from the hub are',
+    'vendored into its `dbt_packages/` (kpi cannot download); then `kpi deps`, the operations its',
+    'CI runs first (`kpi run-operation`), and `kpi build` (with its CI\'s `--exclude`) run there.',
+    'Nodes the project disables for Postgres (its own `enabled:` config on `target.type`) are',
+    'not built, as in dbt. "Passing" is what passes the project\'s CI (`dbt build` exits 0):',
     '`success` for seeds and models, `pass` for tests, and `warn` for a test the project gives',
     '`severity: warn` (listed below: dbt-expectations\' moving-standard-deviation tests read',
     'data made with `random()`, so they may warn on any run, in dbt as in kpi).',
@@ -233,7 +267,7 @@ function report(results: Array<{ project: PackageProject; database: Database['na
     '|---|---|---|---|---|---|---|',
   ];
   for (const { project, database, outcome } of results) {
-    const source = `${project.name} (${project.tarball.replace(/\.tar\.gz$/, '').split('-').pop()})`;
+    const source = `${project.name} (${commitOf(project, options)})`;
     lines.push(outcome.error ? `| ${source} | ${project.ci} | ${database} | did not build | | | |` : `| ${source} | ${project.ci} | ${database} | ${figures(outcome)} | ${outcome.disabled} |`);
   }
   const failing = results.filter(({ outcome }) => outcome.error || outcome.problems.length > 0);
@@ -263,7 +297,8 @@ function report(results: Array<{ project: PackageProject; database: Database['na
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
-  const projects = PROJECTS.filter((project) => options.only.length === 0 || options.only.includes(project.name));
+  // A package with no pinned tarball runs only when its checkout is given.
+  const projects = PROJECTS.filter((project) => (options.only.length === 0 ? project.tarball !== null || options.sources.has(project.name) : options.only.includes(project.name)));
   const kinds: Array<Database['name']> = options.pgUrl ? ['PGlite', 'Postgres'] : ['PGlite'];
   const results: Array<{ project: PackageProject; database: Database['name']; outcome: Outcome }> = [];
   const versions = new Map<string, string>();
@@ -283,7 +318,7 @@ async function main(): Promise<void> {
     }
   }
   const { version } = JSON.parse(readFileSync(join(REPO, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string };
-  const text = report(results, version, versions);
+  const text = report(results, version, versions, options);
   if (options.write) {
     writeFileSync(join(REPO, 'docs/dbt-packages.md'), text);
     console.error('wrote docs/dbt-packages.md');
