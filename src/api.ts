@@ -8,6 +8,7 @@ export { retry, type RetryOptions } from './api/retry.js';
 export { clean } from './api/clean.js';
 export { init, type InitOptions, type InitResult } from './api/init.js';
 export { deps } from './api/deps.js';
+export { runOperation, type RunOperationOptions, type RunOperationResult } from './api/run-operation.js';
 export type { RunEvent, NodeResult } from './execution/types.js';
 export { KpiError } from './errors.js';
 export { compile, type CompiledNode, type CompileOptions } from './api/compile.js';

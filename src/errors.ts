@@ -40,7 +40,8 @@ export type ErrorCode =
   | 'KPI_PACKAGE_UNAVAILABLE'
   | 'KPI_SERVE_FAILED'
   | 'KPI_INTERRUPTED'
-  | 'KPI_LOCK_TIMEOUT';
+  | 'KPI_LOCK_TIMEOUT'
+  | 'KPI_OPERATION_FAILED';
 
 export interface SourceLocation {
   file: string;
@@ -70,10 +71,10 @@ export class KpiError extends Error {
     this.node = options.node;
   }
 
-  /** Usage and configuration problems exit 2; a node that failed while running (or a webhook that could not be reached) exits 1; Ctrl-C 130, as shells report SIGINT. */
+  /** Usage and configuration problems exit 2; a node or `kpi run-operation`'s macro that failed while running (or a webhook that could not be reached) exits 1; Ctrl-C 130, as shells report SIGINT. */
   get exitCode(): number {
     if (this.code === 'KPI_INTERRUPTED') return 130;
-    return ['KPI_DATABASE_ERROR', 'KPI_LOCKED', 'KPI_LOCK_TIMEOUT', 'KPI_WEBHOOK_FAILED'].includes(this.code) ? 1 : 2;
+    return ['KPI_DATABASE_ERROR', 'KPI_LOCKED', 'KPI_LOCK_TIMEOUT', 'KPI_WEBHOOK_FAILED', 'KPI_OPERATION_FAILED'].includes(this.code) ? 1 : 2;
   }
 }
 

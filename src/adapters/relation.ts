@@ -50,9 +50,13 @@ export class Relation {
     return this.type === 'cte';
   }
 
+  /** The parts it has, quoted and dotted, as dbt's BaseRelation.render leaves out a missing one (a schema-only relation is `"schema"`). */
   render(): string {
-    if (this.type === 'cte' || !this.schema) return quoteIdentifier(this.identifier ?? '');
-    return `${quoteIdentifier(this.schema)}.${quoteIdentifier(this.identifier ?? '')}`;
+    if (this.type === 'cte') return quoteIdentifier(this.identifier ?? '');
+    return [this.schema, this.identifier]
+      .filter((part): part is string => part !== null && part !== '')
+      .map(quoteIdentifier)
+      .join('.');
   }
 
   toString(): string {

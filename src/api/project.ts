@@ -129,7 +129,7 @@ export function select(parsed: ParsedProject, selection: SelectionOptions, resou
   });
 }
 
-export function compileSession(parsed: ParsedProject, options: { fullRefresh?: boolean; selected?: string[]; flags?: Record<string, unknown>; log?: (message: string) => void }): CompileSession {
+export function compileSession(parsed: ParsedProject, options: { fullRefresh?: boolean; selected?: string[]; flags?: Record<string, unknown>; log?: (message: string, info?: boolean) => void }): CompileSession {
   return {
     loaded: parsed.loaded,
     manifest: parsed.manifest,

@@ -4,6 +4,7 @@ import { CliContext } from './cli-context.js';
 import { registerAlerts } from './commands/alerts-command.js';
 import { registerCompile } from './commands/compile-command.js';
 import { registerDeps } from './commands/deps-command.js';
+import { registerRunOperation } from './commands/run-operation-command.js';
 import { registerExecuteCommands } from './commands/execute-commands.js';
 import { registerLs } from './commands/ls-command.js';
 import { registerProjectCommands } from './commands/project-commands.js';
@@ -40,6 +41,7 @@ export function createProgram(cli?: CliContext): { program: Command; cli: CliCon
   registerProjectCommands(program, context);
   registerSource(program, context);
   registerDeps(program, context);
+  registerRunOperation(program, context);
   registerAlerts(program, context);
   registerServe(program, context);
   registerDocs(program, context);

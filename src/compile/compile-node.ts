@@ -29,7 +29,8 @@ export interface CompileSession {
   selectedResources: string[];
   /** Names every template sees, from the project's config files (see project/template-globals.ts). */
   templateGlobals?: Record<string, unknown>;
-  log(message: string): void;
+  /** A template's `log(message, info)`: `info` false is dbt's debug-only line. */
+  log(message: string, info?: boolean): void;
 }
 
 export interface NodeCompileOptions {
@@ -83,10 +84,10 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
   const fullRefresh = node.config.full_refresh === null || node.config.full_refresh === undefined ? session.fullRefresh : Boolean(node.config.full_refresh);
   return parseHost(hostContext(session), node, {
     execute: true,
-    ref: (name, packageName) => {
+    ref: (name, packageName, version) => {
       const override = options.refOverrides?.[name];
       if (override) return Relation.create(null, override, 'cte');
-      const target = session.index.ref(name, packageName, node.package_name);
+      const target = session.index.ref(name, packageName, node.package_name, version);
       if (!target) {
         throw new KpiError('KPI_REF_NOT_FOUND', `'${node.name}' refers to '${name}', which does not exist.${didYouMean(name, session.index.names())}`, {
           location: { file: node.original_file_path },
@@ -105,7 +106,7 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
     doc: (name, pkg) => resolveDoc(manifest.docs, name, pkg, node.package_name),
     graph: () => ({ nodes: manifest.nodes, sources: manifest.sources, exposures: {}, metrics: {} }),
     query: options.connection ? wrapQuery(options.connection, node) : undefined,
-    log: (message) => session.log(message),
+    log: (message, info) => session.log(message, info),
     selectedResources: session.selectedResources,
     varOverrides: options.varOverrides,
     extra: options.extra,

@@ -4,7 +4,7 @@ import { Diagnostics } from '../support/diagnostics.js';
 import { loadProjectFile, PROJECT_FILES, type ProjectConfig } from './project-file.js';
 import type { ConfigRenderContext } from './render-config.js';
 import { KpiError, type SourceLocation } from '../errors.js';
-import { describeSpec, expectedName, readPackageSpecs, sameName, type PackageSpec } from './package-specs.js';
+import { describeSpec, expectedName, gitRemoteOf, isVendoredAs, readPackageSpecs, type PackageSpec } from './package-specs.js';
 
 /** A package found in the project's packages-install-path (dbt_packages/), loaded as dbt loads it. */
 export interface InstalledPackage {
@@ -116,8 +116,7 @@ function checkListedPackages(root: ProjectConfig, packages: readonly InstalledPa
       accounted.add(name);
       continue;
     }
-    const wanted = expectedName(spec);
-    const found = wanted === null ? undefined : packages.find((installed) => sameName(installed.name, wanted));
+    const found = packages.find((installed) => isVendoredAs(spec, { name: installed.name, folder: posix.basename(installed.dir), remote: gitRemoteOf(resolve(root.projectDir, installed.dir)) }));
     if (found) accounted.add(found.name);
     else unmatched.push(spec);
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
 import { describeValue } from '../support/describe-value.js';
@@ -71,6 +71,42 @@ export function expectedName(spec: PackageSpec): string | null {
 export function sameName(a: string, b: string): boolean {
   const normalize = (name: string) => name.toLowerCase().replace(/-/g, '_');
   return normalize(a) === normalize(b);
+}
+
+/** A package vendored in the install path: its project name and its folder's name. */
+export interface VendoredPackage {
+  name: string;
+  folder: string;
+  /** The remote of a git checkout vendored with its .git folder, when there is one. */
+  remote?: string | null;
+}
+
+function sameRemote(a: string, b: string): boolean {
+  const normalize = (url: string) => url.toLowerCase().replace(/^[a-z+]+:\/\/(?:[^@/]*@)?|^[^@]+@/, '').replace(':', '/').replace(/\.git\/?$|\/+$/, '');
+  return normalize(a) === normalize(b);
+}
+
+/**
+ * Whether a vendored package is the one a git, hub or tarball entry names. dbt learns a
+ * remote package's name from its dbt_project.yml after downloading it; with no download,
+ * the entry is matched by the name it implies (`expectedName`), that name without the
+ * `dbt-` repository prefix (`dbt-audit-helper.git` holds `audit_helper`, `dbt-codegen`
+ * holds `codegen`), the folder it was vendored in, or a vendored checkout's git remote.
+ */
+export function isVendoredAs(spec: PackageSpec, vendored: VendoredPackage): boolean {
+  if (spec.kind === 'git' && vendored.remote && sameRemote(vendored.remote, spec.url)) return true;
+  const wanted = expectedName(spec);
+  if (wanted === null) return false;
+  const unprefixed = wanted.replace(/^dbt[-_]/i, '');
+  return sameName(vendored.name, wanted) || sameName(vendored.name, unprefixed) || sameName(vendored.folder, wanted);
+}
+
+/** The `url` of a vendored git checkout's `origin` (its .git/config), or null. */
+export function gitRemoteOf(dir: string): string | null {
+  const configPath = join(dir, '.git', 'config');
+  if (!existsSync(configPath)) return null;
+  const match = /\[remote "origin"\][^[]*?\burl\s*=\s*(\S+)/.exec(readFileSync(configPath, 'utf8'));
+  return match ? match[1] : null;
 }
 
 /**

@@ -43,8 +43,11 @@ export function renderConfigString(text: string, context: ConfigRenderContext, f
   }
 }
 
-/** A rendered `"{{ env_var('PORT') }}"` becomes a number where the YAML would have made one. */
-function coerce(text: string): unknown {
+/**
+ * A rendered value as dbt's native rendering reads it: `"{{ env_var('PORT') }}"` a number,
+ * `"{{ target.type in ['bigquery'] }}"` a boolean (Jinja prints `False`, nunjucks `false`).
+ */
+export function coerce(text: string): unknown {
   if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
   if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
   return text;

@@ -63,6 +63,9 @@ export interface ManifestNode {
   unique_id: string;
   resource_type: ResourceType;
   name: string;
+  /** A versioned model's version (dbt model versions), and its model's latest one. */
+  version?: string | null;
+  latest_version?: string | null;
   package_name: string;
   /** Path of the file inside its resource folder (`staging/stg_orders.sql`). */
   path: string;

@@ -1,4 +1,5 @@
 import type { ManifestNode } from '../manifest/types.js';
+import { splitStatements } from './split-statements.js';
 
 /**
  * Why a statement runs, where its executor needs to know: the result of `build` and `apply`
@@ -38,4 +39,13 @@ export interface TransactionPlan {
   before: Step[];
   transaction: Step[];
   after: Step[];
+}
+
+/**
+ * The node's `sql_header` (dbt's `set_sql_header`): statements that run just before the one
+ * that creates the relation, in its transaction, as dbt puts the header before that statement.
+ */
+export function sqlHeaderSteps(node: ManifestNode): Step[] {
+  const header = node.config.sql_header;
+  return typeof header === 'string' ? statements(splitStatements(header)) : [];
 }

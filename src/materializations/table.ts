@@ -4,7 +4,7 @@ import { createTableAs, type RelationName } from './ddl.js';
 import { brokenViewsError } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { resultsOf, runSteps, type StepOutcome } from './run-steps.js';
-import { statement, type Step } from './step.js';
+import { sqlHeaderSteps, statement, type Step } from './step.js';
 import { planTableSwap, swapSteps } from './table-swap-plan.js';
 
 /** Runs the build steps of a swap (seeds add their own retry); `runSteps` unless given. */
@@ -35,7 +35,7 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
 
 /** `swapInTable` with a `CREATE TABLE AS`: the node's response is that statement's. */
 export async function buildTableWithSwap(context: MaterializationContext, buildSql: (temp: RelationName) => string): Promise<MaterializationResult> {
-  const outcomes = await swapInTable(context, (temp) => [statement(buildSql(temp), 'build')]);
+  const outcomes = await swapInTable(context, (temp) => [...sqlHeaderSteps(context.node), statement(buildSql(temp), 'build')]);
   const created = resultsOf(outcomes, 'build')[0];
   return { message: responseMessage(created, 'CREATE TABLE'), rowsAffected: created.rowCount };
 }

@@ -6,6 +6,8 @@ import { dropDependentViews, restoreDependentViews } from './dependent-views.js'
 import { type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { StatementError } from '../adapters/statement-error.js';
 import { docsAndGrants, runAll, runHooks } from './relation-extras.js';
+import { runSteps } from './run-steps.js';
+import { sqlHeaderSteps } from './step.js';
 
 /** Postgres refuses `create or replace view` that drops, renames or retypes columns. */
 const INCOMPATIBLE_VIEW_CHANGE = new Set(['42P16', '42804', '42P17']);
@@ -25,6 +27,7 @@ export async function materializeView(context: MaterializationContext): Promise<
   await runHooks(context, 'pre_hook', false);
   await inTransaction(context.connection, async () => {
     await runHooks(context, 'pre_hook', true);
+    await runSteps(context, sqlHeaderSteps(context.node));
     let replaced = false;
     if (existing === 'view') {
       await context.connection.query('savepoint kpi_replace_view');

@@ -1,9 +1,9 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Diagnostics } from '../support/diagnostics.js';
 import type { ProjectConfig } from '../config/project-file.js';
 import type { ConfigRenderContext } from '../config/render-config.js';
-import { describeSpec, expectedName, readPackageSpecs, sameName, type PackageSpec } from '../config/package-specs.js';
+import { describeSpec, gitRemoteOf, isVendoredAs, readPackageSpecs, type PackageSpec } from '../config/package-specs.js';
 import { projectNameIn, vendoringHint } from '../config/load-packages.js';
 
 export interface InstallReport {
@@ -57,21 +57,20 @@ export function installPackages(root: ProjectConfig, context: Omit<ConfigRenderC
       done.add(name);
       const target = join(installDir, name);
       if (resolve(source) !== resolve(target)) {
-        if (isInside(target, source)) {
-          diagnostics.error('KPI_PACKAGE_INVALID', `local package ${spec.path} contains the install path ${root.packagesInstallPath}/`, spec.location);
-          continue;
-        }
         mkdirSync(installDir, { recursive: true });
         rmSync(target, { recursive: true, force: true });
-        cpSync(source, target, { recursive: true, dereference: true, filter: (path) => !isTopLevelOutput(source, path) });
+        // A package's integration_tests/ project lists the package as `local: ../`, which holds
+        // the install path itself: a copy would contain itself, so it is linked, as dbt deps
+        // links every local package.
+        if (isInside(target, source)) symlinkSync(relative(installDir, source) || '.', target, 'dir');
+        else cpSync(source, target, { recursive: true, dereference: true, filter: (path) => !isTopLevelOutput(source, path) });
       }
       reports.push({ name, spec: describeSpec(spec), action: 'installed', path: relative(root.projectDir, target) });
       // The package's own packages.yml, with its local paths read from where the package came from.
       for (const inner of readPackageSpecs(source, diagnostics, { ...context, projectVars: {} }, relative(root.projectDir, source))) queue.push({ spec: inner, baseDir: source });
       continue;
     }
-    const wanted = expectedName(spec);
-    const present = wanted === null ? undefined : installedNames().find((entry) => entry.name !== null && sameName(entry.name, wanted));
+    const present = installedNames().find((entry) => entry.name !== null && isVendoredAs(spec, { name: entry.name, folder: entry.entry, remote: gitRemoteOf(join(installDir, entry.entry)) }));
     if (present?.name) {
       if (!done.has(present.name)) reports.push({ name: present.name, spec: describeSpec(spec), action: 'vendored', path: relative(root.projectDir, join(installDir, present.entry)) });
       done.add(present.name);

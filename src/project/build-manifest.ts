@@ -3,7 +3,7 @@ import type { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { closestMatch, type SourceLocation } from '../errors.js';
 import type { PropertyFiles, SourceTablePatch } from './property-files.js';
-import { pickByPackage } from './resolve-ref.js';
+import { byVersion, pickByPackage } from './resolve-ref.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 import { KPI_VERSION } from '../manifest/version.js';
 
@@ -80,7 +80,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       nodes[node.unique_id] = node;
       continue;
     }
-    const existing = byName.get(node.name)?.find((other) => other.package_name === node.package_name);
+    const existing = byName.get(node.name)?.find((other) => other.package_name === node.package_name && (other.version ?? null) === (node.version ?? null));
     if (existing) {
       diagnostics.error('KPI_DUPLICATE_NODE', `two resources are named '${node.name}': ${existing.original_file_path} and ${node.original_file_path}`, { file: node.original_file_path }, 'rename one of them; model, seed and snapshot names share one namespace');
       continue;
@@ -125,7 +125,7 @@ export function buildManifest(input: ManifestInput): Manifest {
   for (const node of Object.values(nodes)) {
     const parents: string[] = [];
     for (const ref of node.refs) {
-      const target = pickByPackage(byName.get(ref.name), ref.package, node.package_name, packageName);
+      const target = pickByPackage(byVersion(byName.get(ref.name), ref.version), ref.package, node.package_name, packageName);
       if (target) {
         parents.push(target.unique_id);
         continue;

@@ -12,7 +12,7 @@ import type { DiscoveredFile } from './discover-files.js';
 import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
 import { sha256 } from './checksum.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
-import type { NodePatch, PropertyFiles } from './property-files.js';
+import type { ModelVersion, NodePatch, PropertyFiles } from './property-files.js';
 import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
 import { MODEL_MATERIALIZATIONS, NOT_YET_BUILT } from '../manifest/materializations.js';
 
@@ -191,15 +191,34 @@ function lineOf(text: string, pattern: RegExp): number | undefined {
   return text.slice(0, match.index).split('\n').length;
 }
 
+/** The versioned model a file is a version of (`<name>_v<v>.sql` or a version's `defined_in`), if any. */
+function findVersionOf(properties: PropertyFiles, fileName: string): { patch: NodePatch; version: ModelVersion } | undefined {
+  for (const patch of properties.nodes) {
+    if (patch.resourceType !== 'model' || !patch.versions) continue;
+    const version = patch.versions.find((candidate) => candidate.definedIn === fileName);
+    if (version) return { patch, version };
+  }
+  return undefined;
+}
+
 export async function parseModelFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): Promise<ManifestNode> {
   const raw = readFileSync(file.absolute, 'utf8');
-  const name = basename(file.path, '.sql');
+  const fileName = basename(file.path, '.sql');
+  const versioned = findVersionOf(properties, fileName);
+  // A version of a versioned model is named after the model, its version apart (dbt's model versions).
+  const name = versioned?.patch.name ?? fileName;
   const checksum = sha256(raw);
   const node = baseNode('model', file, name, raw, checksum, context);
-  const patch = findPatch(properties, 'model', name);
+  if (versioned) {
+    node.unique_id = `${node.unique_id}.v${versioned.version.v}`;
+    node.version = versioned.version.v;
+    node.latest_version = versioned.patch.latestVersion ?? null;
+    node.fqn = [...node.fqn, `v${versioned.version.v}`];
+  }
+  const patch = versioned?.patch ?? findPatch(properties, 'model', name);
   applyPatch(node, patch, context);
-  const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), name]);
-  let config = mergeConfig(projectConfigs.own, patch?.config ?? {});
+  const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), fileName]);
+  let config = mergeConfig(mergeConfig(projectConfigs.own, patch?.config ?? {}), versioned?.version.config ?? {});
   let inFile: Record<string, unknown> = {};
   node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
 
@@ -225,6 +244,33 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
     const what = NOT_YET_BUILT.includes(materialized) ? 'a dbt materialization kpi does not build yet' : `which kpi does not know.${match ? ` Did you mean '${match}'?` : ''}`;
     context.diagnostics.error('KPI_MATERIALIZATION_UNKNOWN', `model '${name}' has materialized='${materialized}', ${what}`, { file: file.path, line: configLine }, `use one of: ${known.join(', ')}`);
   }
+  return node;
+}
+
+/**
+ * An analysis (`analyses/*.sql`): parsed like a model, for its refs and configs, and compiled
+ * into target/compiled/ by `kpi compile`, never run, as dbt treats analyses.
+ */
+export async function parseAnalysisFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): Promise<ManifestNode> {
+  const raw = readFileSync(file.absolute, 'utf8');
+  const name = basename(file.path, '.sql');
+  const checksum = sha256(raw);
+  const node = baseNode('analysis', file, name, raw, checksum, context);
+  const patch = findPatch(properties, 'analysis', name);
+  applyPatch(node, patch, context);
+  const config = patch?.config ?? {};
+  let inFile: Record<string, unknown> = {};
+  const finish = () => finalizeConfig('analysis', mergeConfig(config, inFile));
+  node.config = finish();
+  const { host, calls } = recordingHost(context, node, (values) => {
+    inFile = mergeConfig(inFile, values);
+    node.config = finish();
+  });
+  await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
+  node.config = finish();
+  node.tags = node.config.tags;
+  node.refs = dedupeRefs(calls.refs);
+  node.sources = dedupeSources(calls.sources);
   return node;
 }
 

@@ -7,7 +7,7 @@ import { discoverFiles, type DiscoveredFile } from './discover-files.js';
 import { extractDocBlocks } from './docs-blocks.js';
 import { applyMacroPatches, builtinMacros, macrosFromFiles } from './load-macros.js';
 import { buildManifest } from './build-manifest.js';
-import { parseModelFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
+import { parseModelFile, parseAnalysisFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
 import { PartialParseCache, partialParseKey } from './partial-parse.js';
 import { ProjectRuntime } from '../template/project-runtime.js';
 import { readPropertyFiles } from './property-files.js';
@@ -15,6 +15,7 @@ import { resolveNaming } from './resolve-naming.js';
 import type { DocBlock, Manifest, ManifestNode } from '../manifest/types.js';
 import { readYamlFile } from '../config/yaml-file.js';
 import { renderConfigString } from '../config/render-config.js';
+import { renderPropertyConfigs } from './render-property-configs.js';
 import { addUnitTests } from './unit-tests/add-unit-tests.js';
 import { dirname, join } from 'node:path';
 import { genericTestPaths, parseTests } from './tests/parse-tests.js';
@@ -73,9 +74,10 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
 
   const runtime = new ProjectRuntime(config, macros, options.cachePath ? join(dirname(options.cachePath), 'template_cache.json') : null);
   const target = targetContext(loaded.target);
-  // dbt renders Jinja in a source's schema, database and identifier (`schema: "{{ target.schema }}_raw"`).
+  // dbt renders Jinja in property YAML: configs, and a source's schema, database and identifier (`schema: "{{ target.schema }}_raw"`).
   const renderContext = { env: loaded.env, cliVars: loaded.cliVars, projectVars: loaded.config.vars, projectName: config.name, target };
   for (const project of read) {
+    renderPropertyConfigs(project.properties, renderContext, diagnostics);
     for (const patch of project.properties.sources) {
       for (const key of ['schema', 'database', 'identifier'] as const) {
         const value = patch[key];
@@ -127,6 +129,11 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
     models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
   }
+  const analyses: ManifestNode[] = [];
+  for (const { config: own, package: installed, properties } of read) {
+    const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
+    analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
+  }
 
   await resolveNaming(
     fresh.map((entry) => entry.node).filter((node) => node.config.enabled),
@@ -143,7 +150,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   for (const project of read) tests.push(...(await parseTests(project.properties, [...models, ...seeds], { ...parseContext, package: project.package }, allSources)));
   const manifest = buildManifest({
     loaded,
-    nodes: [...models, ...seeds, ...tests],
+    nodes: [...models, ...seeds, ...analyses, ...tests],
     sourcePatches: root.properties.sources,
     macros,
     docs,

@@ -29,6 +29,17 @@ export interface NodePatch {
   configLocation: (key: string) => SourceLocation;
   meta: Record<string, unknown>;
   docs: { show: boolean };
+  /** A versioned model's `versions:` (dbt model versions): each version's file and config. */
+  versions?: ModelVersion[];
+  /** `latest_version:`, else the highest version (what `ref(name)` without `v=` means). */
+  latestVersion?: string;
+}
+
+export interface ModelVersion {
+  v: string;
+  /** The file's name without `.sql`: `defined_in`, else `<name>_v<v>`. */
+  definedIn: string;
+  config: Record<string, unknown>;
 }
 
 export interface SourceTablePatch {
@@ -301,8 +312,27 @@ function readNodeSection(reader: YamlReader, value: unknown, section: 'models' |
       configLocation: (key) => reader.locate([...path, 'config', key]),
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       docs: { show: docs.show === undefined ? true : Boolean(docs.show) },
+      ...(resourceType === 'model' && Array.isArray(entry.versions) ? readVersions(reader, entry, path) : {}),
     });
   });
+}
+
+/** dbt's model versions: `versions: [{v: 1, defined_in: ..., config: ...}]` and `latest_version`. */
+function readVersions(reader: YamlReader, entry: Record<string, unknown> & { name: string }, path: YamlPath): { versions: ModelVersion[]; latestVersion: string } {
+  const versions: ModelVersion[] = [];
+  (entry.versions as unknown[]).forEach((item, index) => {
+    if (!isPlainObject(item) || item.v === undefined || item.v === null) {
+      reader.fail([...path, 'versions', index], 'each version needs v: (its version number or name)');
+      return;
+    }
+    const v = String(item.v);
+    const definedIn = typeof item.defined_in === 'string' ? item.defined_in : `${entry.name}_v${v}`;
+    versions.push({ v, definedIn, config: isPlainObject(item.config) ? item.config : {} });
+  });
+  const numeric = versions.every((version) => /^-?\d+(\.\d+)?$/.test(version.v));
+  const highest = [...versions].sort((a, b) => (numeric ? Number(a.v) - Number(b.v) : a.v.localeCompare(b.v))).pop();
+  const latestVersion = entry.latest_version !== undefined && entry.latest_version !== null ? String(entry.latest_version) : (highest?.v ?? '');
+  return { versions, latestVersion };
 }
 
 function readSources(reader: YamlReader, value: unknown, result: PropertyFiles): void {

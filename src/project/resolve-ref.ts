@@ -18,3 +18,13 @@ export function pickByPackage<T extends { package_name: string }>(candidates: re
   }
   return undefined;
 }
+
+/**
+ * The nodes a ref names among same-named ones, as dbt resolves model versions: `v=` picks
+ * that version, no `v=` the latest version (or an unversioned node).
+ */
+export function byVersion<T extends { version?: string | null; latest_version?: string | null }>(candidates: readonly T[] | undefined, version: string | number | null | undefined): T[] | undefined {
+  if (!candidates) return undefined;
+  if (version !== null && version !== undefined) return candidates.filter((candidate) => candidate.version !== null && candidate.version !== undefined && candidate.version === String(version));
+  return candidates.filter((candidate) => candidate.version === null || candidate.version === undefined || candidate.version === candidate.latest_version);
+}

@@ -116,6 +116,9 @@ interface ExportingTemplate {
   getExported(context: object, callback: (error: unknown, exported: Record<string, unknown>) => void): void;
 }
 
+/** The context name of package-qualified macro overrides (`{'audit_helper.x': fn}`), read by package namespaces. */
+export const MACRO_OVERRIDES_KEY = '__kpi_macro_overrides';
+
 /** Resolves names a template does not define itself: macros, and package namespaces (`dbt_utils.star`). */
 export class MacroScope implements LookupScope {
   private readonly instantiated = new Map<string, MacroFunction>();
@@ -178,6 +181,9 @@ export class MacroScope implements LookupScope {
         {
           get: (_target, property) => {
             if (typeof property !== 'string') return undefined;
+            // A unit test's `overrides: macros: {pkg.name: value}` replaces a package's macro for every caller.
+            const overrides = this.values[MACRO_OVERRIDES_KEY] as Record<string, unknown> | undefined;
+            if (overrides && Object.prototype.hasOwnProperty.call(overrides, `${pkg}.${property}`)) return overrides[`${pkg}.${property}`];
             const macro = this.registry.findIn(pkg, property);
             // dbt's own namespace also holds what kpi implements in JavaScript (run_query, statement, is_incremental...).
             if (!macro && pkg === INTERNAL_PACKAGE && typeof this.values[property] === 'function') return this.values[property];

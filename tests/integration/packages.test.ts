@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, deps, parse } from '../../src/api.js';
@@ -6,7 +6,7 @@ import { KpiError } from '../../src/errors.js';
 import { kpi } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { eventLog } from '../helpers/events.js';
-import { copyFixture, removeDir, writeFile } from '../helpers/fixtures.js';
+import { copyFixture, makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
 
 /** pkg_shop installs kpi_utils (a package written for these tests), which brings kpi_utils_shim. */
 function shopWithPackages(): string {
@@ -214,6 +214,48 @@ describe('installing packages', () => {
       ['kpi_utils_shim', 'installed'],
     ]);
     removeDir(dir);
+  });
+
+  it("installs an integration_tests project's `local: ../` and finds git packages vendored under another name than their repository's", async () => {
+    const repo = makeProject({
+      'dbt_project.yml': 'name: my_pkg\nconfig-version: 2\n',
+      'macros/greet.sql': "{% macro greet() %}'hi'{% endmacro %}",
+      'models/pkg_model.sql': 'select 1 as id',
+      'integration_tests/dbt_project.yml': 'name: my_pkg_integration_tests\nconfig-version: 2\n',
+      'integration_tests/packages.yml': [
+        'packages:',
+        '  - local: ../',
+        '  - git: https://github.com/dbt-labs/dbt-audit-helper.git',
+        '    revision: 0.12.0',
+        '  - git: git@github.com:acme/analytics-macros.git',
+        '',
+      ].join('\n'),
+      'integration_tests/models/uses.sql': "select {{ my_pkg.greet() }} as g, {{ audit_helper.marker() }} as a, {{ acme_macros.marker() }} as b, id from {{ ref('pkg_model') }}",
+      // Vendored as dbt deps would have installed them: the project names are not the repositories'.
+      'integration_tests/dbt_packages/audit_helper/dbt_project.yml': 'name: audit_helper\nconfig-version: 2\n',
+      'integration_tests/dbt_packages/audit_helper/macros/marker.sql': "{% macro marker() %}'audit'{% endmacro %}",
+      'integration_tests/dbt_packages/macros_checkout/dbt_project.yml': 'name: acme_macros\nconfig-version: 2\n',
+      'integration_tests/dbt_packages/macros_checkout/macros/marker.sql': "{% macro marker() %}'acme'{% endmacro %}",
+      'integration_tests/dbt_packages/macros_checkout/.git/config': '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/acme/analytics-macros\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n',
+    });
+    const project = join(repo, 'integration_tests');
+    for (let run = 0; run < 2; run++) {
+      expect(deps({ projectDir: project }).map((report) => [report.name, report.action, report.path])).toEqual([
+        ['my_pkg', 'installed', 'dbt_packages/my_pkg'],
+        ['audit_helper', 'vendored', 'dbt_packages/audit_helper'],
+        ['acme_macros', 'vendored', 'dbt_packages/macros_checkout'],
+      ]);
+      // The package holds the project installing it: it is linked (as dbt deps links local packages), and a second run keeps its source.
+      expect(lstatSync(join(project, 'dbt_packages/my_pkg')).isSymbolicLink()).toBe(true);
+      expect(existsSync(join(repo, 'models/pkg_model.sql'))).toBe(true);
+    }
+    const parsed = await parse({ projectDir: project, targetConfig: { type: 'pglite', name: 'dev', profileName: 'test', schema: 's', threads: 1, path: null } });
+    expect(parsed.manifest.nodes['model.my_pkg.pkg_model'].original_file_path).toBe('dbt_packages/my_pkg/models/pkg_model.sql');
+    expect(parsed.manifest.nodes['model.my_pkg_integration_tests.uses'].depends_on).toMatchObject({ nodes: ['model.my_pkg.pkg_model'] });
+    const binary = await kpi(['deps'], { cwd: project });
+    expect(binary.code).toBe(0);
+    expect(binary.stdout).toContain('3 packages ready');
+    removeDir(repo);
   });
 
   it('reports a bad packages.yml entry where it is written', () => {

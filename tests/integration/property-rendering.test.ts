@@ -20,4 +20,50 @@ sources:
     expect(parsed.manifest.sources['source.p.app.events']).toMatchObject({ schema: 'sandbox_raw', identifier: 'events_v2', relation_name: '"sandbox_raw"."events_v2"' });
     removeDir(dir);
   });
+
+  it('render Jinja in models\', seeds\' and unit tests\' config:, as dbt renders property YAML, and leave hooks for when they run', async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: p\nvars:\n  amount_type: numeric(10,2)\n',
+      'seeds/payments.csv': 'id,amount\n1,2.50\n',
+      'models/orders.sql': 'select 1 as id',
+      'models/legacy.sql': 'select 1 as id',
+      'models/schema.yml': `version: 2
+seeds:
+  - name: payments
+    config:
+      column_types:
+        amount: "{{ var('amount_type') if target.type == 'postgres' else 'float64' }}"
+      tags: ["{{ 'pg' if target.type == 'postgres' else 'other' }}", fixed]
+models:
+  - name: orders
+    config:
+      post_hook: "select '{{ this }}'"
+      meta:
+        owner: "{{ target.name ~ '-team' }}"
+  - name: legacy
+    config:
+      enabled: "{{ target.type not in ['bigquery', 'postgres'] }}"
+unit_tests:
+  - name: orders_has_one
+    model: orders
+    config:
+      tags: "{{ 'pg' if target.type == 'postgres' else 'x' }}"
+    given: []
+    expect:
+      rows: [{id: 1}]
+`,
+    });
+    const parsed = await parse({ projectDir: dir, targetConfig: { type: 'pglite', name: 'dev', profileName: 't', schema: 'sandbox', threads: 1, path: null } });
+    const seed = parsed.manifest.nodes['seed.p.payments'];
+    // target.type is 'postgres' on the embedded database too (it is Postgres).
+    expect(seed.config.column_types).toEqual({ amount: 'numeric(10,2)' });
+    expect(seed.config.tags).toEqual(['pg', 'fixed']);
+    const orders = parsed.manifest.nodes['model.p.orders'];
+    expect(orders.config.meta).toEqual({ owner: 'dev-team' });
+    expect(orders.config.post_hook).toEqual([{ sql: "select '{{ this }}'", transaction: true }]);
+    // "False" from the template is a false enabled: the model is disabled, as in dbt.
+    expect(parsed.manifest.nodes['model.p.legacy']).toBeUndefined();
+    expect(Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'unit_test').map((test) => [test.name, test.config.tags])).toEqual([['orders_has_one', ['pg']]]);
+    removeDir(dir);
+  });
 });

@@ -11,6 +11,13 @@ describe("dbt context names kpi lacked", () => {
     );
   });
 
+  it('renders a relation with only some parts as dbt does: the parts it has, dotted (the database left out, as kpi always does)', async () => {
+    // dbt-codegen builds `api.Relation.create(database=..., schema=...)` and writes `{{ relation }}.table_name`.
+    expect(
+      await renderForTest("{{ api.Relation.create(database='db', schema='raw') }}.t|{{ api.Relation.create(identifier='only_t') }}|{{ api.Relation.create(schema='s', identifier='t') }}|{{ api.Relation.create(database='db') }}|"),
+    ).toBe('"raw".t|"only_t"|"s"."t"||');
+  });
+
   it("has dbt's Column class as api.Column", async () => {
     expect(
       await renderForTest(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from '../../src/api.js';
+import { compile, parse } from '../../src/api.js';
+import { eventLog } from '../helpers/events.js';
 import { KpiError } from '../../src/errors.js';
 import { makeProject, removeDir } from '../helpers/fixtures.js';
 
@@ -40,8 +41,6 @@ describe('bad test declarations', () => {
 
   it('report missing arguments, bad configs and bad shapes where they are written', async () => {
     const cases: Array<{ tests: string; code: string; message: RegExp; line: number; hint?: RegExp }> = [
-      { tests: '          - accepted_values:\n              quote: false\n', code: 'KPI_TEST_INVALID', message: /test 'accepted_values' needs the argument 'values'/, line: 7 },
-      { tests: '          - relationships:\n              to: ref("customers")\n', code: 'KPI_TEST_INVALID', message: /needs the argument 'field'/, line: 7 },
       { tests: '          - not_null:\n              severity: fatal\n', code: 'KPI_TEST_INVALID', message: /severity must be 'error' or 'warn', not 'fatal'/, line: 7 },
       { tests: '          - not_null:\n              config:\n                severty: warn\n', code: 'KPI_CONFIG_UNKNOWN_KEY', message: /Did you mean 'severity'/, line: 7 },
       { tests: '          - not_null:\n              config:\n                limit: many\n', code: 'KPI_TEST_INVALID', message: /limit must be a whole number/, line: 7 },
@@ -72,12 +71,11 @@ describe('bad test declarations', () => {
   });
 
   it('reports every bad test of a file at once, each where it is written', async () => {
-    const error = await parseError('          - uniqe\n          - accepted_values:\n              quote: false\n');
+    const error = await parseError('          - uniqe\n          - not_null:\n              severity: fatal\n');
     expect(error).toMatchObject({ code: 'KPI_TEST_INVALID', location: { file: 'models/schema.yml', line: 7, column: 13 } });
     expect(error.message.split('\n')).toEqual([
       "there is no test named 'uniqe'. Did you mean 'unique'?",
-      "KPI_TEST_INVALID: models/schema.yml:8:13: test 'accepted_values' needs the argument 'values'",
-      '  hint: add values: ... under accepted_values',
+      "KPI_TEST_INVALID: models/schema.yml:8:13: test 'not_null_orders_status': severity must be 'error' or 'warn', not 'fatal'",
     ]);
   });
 
@@ -94,7 +92,79 @@ describe('bad test declarations', () => {
   });
 });
 
+describe('arguments a test leaves out', () => {
+  it("are the macro's default when it has one, and undefined (empty when printed) when not, as in dbt, with a warning", async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: args\n',
+      'models/orders.sql': "select 1 as order_id, 'placed' as status",
+      // As dbt-expectations writes its tests: compare_model falls back to model when not given.
+      'macros/same_count.sql':
+        "{% test same_count(model, column_name, compare_column, compare_model=None) %}select '{{ compare_column }}' as given, '{{ 'yes' if compare_column is defined else 'no' }}' as defined, '{{ compare_model if compare_model else model }}' = '{{ model }}' as same, '{{ 'yes' if compare_model is none else 'no' }}' as is_none from {{ model }}{% endtest %}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: status\n        tests:\n          - same_count\n',
+    });
+    const log = eventLog();
+    const compiled = await compile({ projectDir: dir, targetConfig: target, select: ['test_type:generic'], onEvent: log.onEvent });
+    // Jinja: an undefined value prints as '' and is not `defined`; the default None is given.
+    expect(compiled.map((node) => node.sql.replace(/ from .*/s, ''))).toEqual([expect.stringMatching(/^select '' as given, 'no' as defined, '(.+)' = '\1' as same, 'yes' as is_none$/)]);
+    expect(log.diagnostics().map((item) => [item.code, item.severity, item.message, item.location?.line])).toEqual([
+      ['KPI_TEST_INVALID', 'warning', "test 'same_count' leaves out the argument 'compare_column', which has no default: it is undefined in the test, as in dbt", 7],
+    ]);
+    removeDir(dir);
+  });
+});
+
 describe('test nodes at parse time', () => {
+  it("read a rendered config natively, as dbt does: enabled: \"{{ target.type in [...] }}\" is a boolean", async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: natively\n',
+      'models/orders.sql': 'select 1 as id',
+      'models/schema.yml': `version: 2
+models:
+  - name: orders
+    columns:
+      - name: id
+        tests:
+          - unique:
+              config:
+                enabled: "{{ target.type in ['bigquery', 'trino'] }}"
+          - not_null:
+              config:
+                enabled: "{{ target.type not in ['bigquery', 'spark'] }}"
+                severity: "{{ 'warn' if target.type in ['spark'] else 'error' }}"
+                limit: "{{ 2 + 3 }}"
+`,
+    });
+    const parsed = await parse({ projectDir: dir, targetConfig: target });
+    const tests = Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'test');
+    // target.type is 'postgres': the unique test is off, as dbt leaves it out of the run on Postgres.
+    expect(tests.map((node) => node.name)).toEqual(['not_null_orders_id']);
+    expect(tests[0].config).toMatchObject({ enabled: true, severity: 'ERROR', limit: 5 });
+    expect(Object.keys(parsed.manifest.disabled ?? {})).toEqual([expect.stringMatching(/^test\.natively\.unique_orders_id/)]);
+    removeDir(dir);
+  });
+
+  it("reads a test path's generic/ and fixtures/ folders as dbt does: not as singular tests", async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: folders\n',
+      'models/orders.sql': 'select 1 as id',
+      'tests/orders_have_rows.sql': "select 1 from {{ ref('orders') }} having count(*) = 0",
+      // A unit test's SQL fixture and a generic test: neither renders as a test of its own.
+      'tests/fixtures/orders_fixture.sql': 'select 1 as id union all select {{ not_a_test }}',
+      'tests/generic/is_positive.sql': '{% test is_positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= 0{% endtest %}',
+      // dbt skips only the first level of a test path: deeper fixtures/ folders hold singular tests.
+      'tests/more/fixtures/nested_check.sql': "select 1 from {{ ref('orders') }} where id < 0",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        tests: [is_positive]\n',
+    });
+    const parsed = await parse({ projectDir: dir, targetConfig: target });
+    const tests = Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'test');
+    expect(tests.map((node) => [node.name, node.original_file_path]).sort()).toEqual([
+      ['is_positive_orders_id', 'models/schema.yml'],
+      ['nested_check', 'tests/more/fixtures/nested_check.sql'],
+      ['orders_have_rows', 'tests/orders_have_rows.sql'],
+    ]);
+    removeDir(dir);
+  });
+
   it('disables tests that are switched off or whose model is, and takes tags and configs from every level', async () => {
     const dir = makeProject({
       'kpi_project.yml': 'name: nodes\nmodels:\n  nodes:\n    retired:\n      +enabled: false\ndata_tests:\n  nodes:\n    +tags: [nightly]\n    +store_failures: true\n',

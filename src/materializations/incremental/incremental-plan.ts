@@ -4,7 +4,7 @@ import { suffixed, type RelationName } from '../ddl.js';
 import { dropDependentViews, recreateDependentViews } from '../dependent-views.js';
 import { analyzeStatement } from '../planner-statistics.js';
 import { docsAndGrants } from '../relation-extras.js';
-import { hookStep, statement, statements, type Step } from '../step.js';
+import { hookStep, sqlHeaderSteps, statement, statements, type Step } from '../step.js';
 import { planIndexes } from '../table-swap-plan.js';
 import { diffColumns, type ColumnDiff } from './diff-columns.js';
 import { alterTableColumns, createIndexIfMissing, createStagingTable, stagingRelation } from './incremental-ddl.js';
@@ -56,7 +56,7 @@ export function planIncrement(facts: IncrementFacts): IncrementPlan {
   return {
     staging,
     before: hookStep(node, 'pre_hook', false),
-    stage: [...hookStep(node, 'pre_hook', true), statement(createStagingTable(staging, sql))],
+    stage: [...hookStep(node, 'pre_hook', true), ...sqlHeaderSteps(node), statement(createStagingTable(staging, sql))],
     after: hookStep(node, 'post_hook', false),
   };
 }

@@ -108,9 +108,11 @@ export async function parseTests(properties: PropertyFiles, nodes: readonly Mani
     diagnostics.error(error.code, error.message, error.location ?? location, error.hint);
   };
 
-  const genericFolders = genericTestPaths(config).map((path) => `${path}/`);
+  // As dbt: a test path's generic/ folder holds `{% test %}` blocks and its fixtures/ folder
+  // unit tests' fixture files; neither is a singular test.
+  const notSingular = config.testPaths.flatMap((path) => ['generic', 'fixtures'].map((folder) => `${posix.join(posix.normalize(path), folder)}/`));
   for (const file of discoverFiles(config.projectDir, config.testPaths, ['.sql'])) {
-    if (genericFolders.some((folder) => file.path.startsWith(folder))) continue;
+    if (notSingular.some((folder) => file.path.startsWith(folder))) continue;
     try {
       const { node, calls } = await parseSingularTest(file, context);
       add(node, calls, { file: file.path });

@@ -6,6 +6,7 @@ import { KpiError, type SourceLocation } from '../../errors.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import type { ContextHost } from '../../template/node-context.js';
 import { renderTemplate } from '../../template/render-template.js';
+import { MACRO_OVERRIDES_KEY } from '../../template/macro-scope.js';
 import type { InputTarget, UnitTestDefinition } from '../../project/unit-tests/types.js';
 
 /** A given input, ready to inline: the CTE that stands in for the relation. */
@@ -21,16 +22,23 @@ export interface FixtureCte {
  */
 const VALUE_NAMES = new Set(['invocation_id', 'run_started_at', 'target', 'execute', 'flags', 'project_name', 'model', 'graph', 'dbt_version', 'kpi_version', 'selected_resources', 'modules']);
 
-/** `overrides.macros` as context entries; `dbt.is_incremental` and `<project>.name` mean the bare name. */
+/**
+ * `overrides.macros` as context entries; `dbt.is_incremental` and `<project>.name` mean the
+ * bare name, another package's `pkg.name` replaces that macro in its namespace, so the
+ * package's own macros calling `pkg.name(...)` get the value too (audit_helper's tests do).
+ */
 function macroOverrides(macros: Record<string, unknown>, packageName: string): Record<string, unknown> {
   const entries: Record<string, unknown> = {};
+  const qualifiedEntries: Record<string, unknown> = {};
   for (const [qualified, value] of Object.entries(macros)) {
     const parts = qualified.split('.');
-    if (parts.length > 2 || (parts.length === 2 && parts[0] !== packageName && parts[0] !== 'dbt')) continue;
+    if (parts.length > 2) continue;
     const name = parts[parts.length - 1];
+    if (parts.length === 2) qualifiedEntries[qualified] = () => value;
+    if (parts.length === 2 && parts[0] !== packageName && parts[0] !== 'dbt') continue;
     entries[name] = VALUE_NAMES.has(name) ? value : () => value;
   }
-  return entries;
+  return { ...entries, [MACRO_OVERRIDES_KEY]: qualifiedEntries };
 }
 
 function missingInput(model: ManifestNode, input: string, location: SourceLocation): KpiError {
