@@ -40,7 +40,10 @@ export type ErrorCode =
   | 'KPI_PACKAGE_UNAVAILABLE'
   | 'KPI_SERVE_FAILED'
   | 'KPI_INTERRUPTED'
-  | 'KPI_LOCK_TIMEOUT';
+  | 'KPI_LOCK_TIMEOUT'
+  | 'KPI_SNAPSHOT_INVALID'
+  | 'KPI_SNAPSHOT_DUPLICATE_KEY'
+  | 'KPI_RESOURCE_UNSUPPORTED';
 
 export interface SourceLocation {
   file: string;
@@ -73,7 +76,7 @@ export class KpiError extends Error {
   /** Usage and configuration problems exit 2; a node that failed while running (or a webhook that could not be reached) exits 1; Ctrl-C 130, as shells report SIGINT. */
   get exitCode(): number {
     if (this.code === 'KPI_INTERRUPTED') return 130;
-    return ['KPI_DATABASE_ERROR', 'KPI_LOCKED', 'KPI_LOCK_TIMEOUT', 'KPI_WEBHOOK_FAILED'].includes(this.code) ? 1 : 2;
+    return ['KPI_DATABASE_ERROR', 'KPI_SNAPSHOT_DUPLICATE_KEY', 'KPI_LOCKED', 'KPI_LOCK_TIMEOUT', 'KPI_WEBHOOK_FAILED'].includes(this.code) ? 1 : 2;
   }
 }
 

@@ -16,10 +16,11 @@ const DESCRIPTIONS = {
   run: 'build the selected models in dependency order',
   build: 'load seeds, build models and run tests, in dependency order',
   seed: 'load the CSV seeds',
+  snapshot: 'record the changes of each snapshot\'s query in its table (type-2 history)',
   test: 'run data tests and unit tests',
 } as const;
 
-/** `run`, `build`, `seed`, `test`: the same flags, one API call each. */
+/** `run`, `build`, `seed`, `snapshot`, `test`: the same flags, one API call each. */
 export function registerExecuteCommands(program: Command, cli: CliContext): void {
   for (const name of Object.keys(DESCRIPTIONS) as Array<keyof typeof DESCRIPTIONS>) {
     const command = addSelectionOptions(program.command(name).description(DESCRIPTIONS[name]))
