@@ -20,7 +20,7 @@ export interface CompileOptions extends ProjectOptions, SelectionOptions, Databa
 /** `kpi compile`: render the selected models and tests to target/compiled/, connected (so run_query works). */
 export async function compile(options: CompileOptions = {}): Promise<CompiledNode[]> {
   const parsed = await parse(options);
-  const selected = select(parsed, options, ['model', 'test'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
+  const selected = select(parsed, options, ['model', 'snapshot', 'test'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
   const emit = parsed.emit;
   const session = compileSession(parsed, { fullRefresh: options.fullRefresh, selected, flags: { WHICH: 'compile' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, async (adapter) => {
@@ -29,7 +29,9 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
       const node = parsed.manifest.nodes[id];
       const sql = await adapter.withConnection(async (connection) => {
         const existing = await existingRelation(connection, { schema: node.schema, identifier: node.alias });
-        return compileNode(session, node, { connection, existingTable: existing === 'table' });
+        // dbt's context has the target's database and schema as `database` and `schema` (snapshot configs use them).
+        const extra = node.resource_type === 'snapshot' ? { database: session.target.database, schema: session.target.schema } : undefined;
+        return compileNode(session, node, { connection, existingTable: existing === 'table', extra });
       });
       const path = compiledPathOf(parsed.targetDir, node);
       writeText(path, sql);

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { existingRelation } from '../../adapters/catalog.js';
 import { compileNode } from '../../compile/compile-node.js';
-import { compiledPath } from '../../compile/compiled-path.js';
+import { compiledPathOf } from '../../compile/compiled-path.js';
 import { materializationContext, nodeTarget } from '../../execution/materialization-context.js';
 import { describeFailure, makeResult, Stopwatch } from '../../execution/node-result.js';
 import type { RunContext } from '../../execution/run-context.js';
@@ -14,8 +14,7 @@ import { writeText } from '../../support/write-file.js';
 /** One snapshot: compile its query, then record the source's changes in its table in one transaction. */
 export async function runSnapshot(node: ManifestNode, context: RunContext, threadId: string): Promise<NodeResult> {
   const watch = new Stopwatch();
-  // A file may hold several snapshots: each compiles to its own file, named after it.
-  const path = compiledPath(context.targetDir, node.package_name, `${node.original_file_path.replace(/\.(sql|ya?ml)$/, '')}/${node.name}.sql`);
+  const path = compiledPathOf(context.targetDir, node);
   const displayPath = relative(context.session.loaded.config.projectDir, path);
   let compiled: string | null = null;
   const statements = statementLog(context, node);
