@@ -108,6 +108,14 @@ export const SNAPSHOTS: Scenario[] = [
     source: orders,
     table: snapshotted.map((item) => ({ ...item, name: item.name === 'dbt_valid_from' ? 'valid_from' : item.name === 'dbt_valid_to' ? 'valid_to' : item.name })),
   }),
+  scenario({
+    name: 'snapshot-widens-varchar',
+    title: 'snapshot: the query now returns longer strings than the table holds: the column is widened',
+    config: timestamp,
+    existing: 'table',
+    source: orders.map((item) => (item.name === 'status' ? { ...item, dataType: 'character varying(20)' } : item)),
+    table: snapshotted.map((item) => (item.name === 'status' ? { ...item, dataType: 'character varying(8)' } : item)),
+  }),
   scenario({ name: 'snapshot-refuses-view', title: "snapshot: a view stands at the snapshot's name", config: timestamp, existing: 'view', source: orders }),
   scenario({ name: 'snapshot-not-a-snapshot-table', title: 'snapshot: the table at the name has no snapshot meta columns', config: timestamp, existing: 'table', source: orders, table: orders }),
 ];

@@ -170,6 +170,19 @@ for (const kind of databaseKinds()) {
       removeDir(p.dir);
     });
 
+    it('a varchar column the query makes longer is widened', async () => {
+      const p = await project({
+        'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='check', check_cols='all', unique_key='id') }} select id, name::varchar({{ var('width', 3) }}) as name from {{ source('raw', 'items') }} {% endsnapshot %}",
+      });
+      await db.query(`insert into "${p.raw}".items values (1, 1, 'ann', '2024-01-01')`);
+      expect((await snapshot(p.options)).success).toBe(true);
+      await db.query(`update "${p.raw}".items set name = 'annabelle'`);
+      expect((await snapshot({ ...p.options, vars: { width: 12 } })).success).toBe(true);
+      expect((await tableColumns(db, p.target.schema, 's'))[1]).toBe('name character varying(12)');
+      expect(await db.query(`select name from "${p.target.schema}".s order by dbt_valid_from`)).toEqual([{ name: 'ann' }, { name: 'annabelle' }]);
+      removeDir(p.dir);
+    });
+
     it('a failure inside the run leaves the table as it was; a view at the name is refused', async () => {
       const p = await project({
         'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='check', check_cols='all', unique_key='id', post_hook=\"{% if var('fail', false) %}select 1/0{% endif %}\") }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",

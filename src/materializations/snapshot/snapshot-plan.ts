@@ -4,7 +4,8 @@ import { KpiError } from '../../errors.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import type { SnapshotConfig } from '../../project/snapshots/snapshot-config.js';
 import { createIndex, indexName, suffixed, type RelationName } from '../ddl.js';
-import { createStagingTable, stagingRelation } from '../incremental/incremental-ddl.js';
+import { diffColumns } from '../incremental/diff-columns.js';
+import { alterTableColumns, createStagingTable, stagingRelation } from '../incremental/incremental-ddl.js';
 import { analyzeStatement } from '../planner-statistics.js';
 import { docsAndGrants } from '../relation-extras.js';
 import { hookStep, statement, statements, type Step } from '../step.js';
@@ -138,7 +139,11 @@ export function laterSnapshotSteps(facts: SnapshotFacts, staged: StagedSnapshot)
   const { node, config, target } = facts;
   const existing = staged.existing ?? [];
   const have = new Set(existing.map((column) => column.name));
-  const added = staged.source.filter((column) => !have.has(column.name));
+  const typed = (column: CatalogColumn) => ({ name: column.name, type: column.dataType });
+  // New columns are added; bounded varchar columns the query now makes longer are widened (dbt's expand_target_column_types).
+  const diff = diffColumns(staged.source.map(typed), existing.map(typed));
+  const added = diff.added;
+  const alter = alterTableColumns(target, { add: diff.added, drop: [], retype: diff.widened });
   const check = checkColumns(config, staged);
   const staging = stagingRelation(suffixed(target.identifier, SOURCE_SUFFIX));
   const changesName = suffixed(target.identifier, CHANGES_SUFFIX);
@@ -148,15 +153,11 @@ export function laterSnapshotSteps(facts: SnapshotFacts, staged: StagedSnapshot)
   const kept = [...existing.map((column) => column.name), ...added.map((column) => column.name)];
   return [
     statement(analyzeStatement(staging, staged.source.map((column) => ({ name: column.name, type: column.dataType })))),
-    ...(added.length > 0 ? [statement(`alter table ${qTarget(target)}\n  ${added.map((column) => `add column ${quoteIdentifier(column.name)} ${column.dataType}`).join(',\n  ')}`)] : []),
+    ...(alter ? [statement(alter)] : []),
     statement(createStagingTable(changesName, changesQuery({ config, target, staging, sourceColumns, rowChanged: rowChanged(config, check.columns, check.added) }))),
     statement(closeVersions(target, changes, config), 'apply'),
     statement(insertVersions(target, changes, insertColumns.map(quoteIdentifier)), 'apply'),
     ...statements(docsAndGrants(node, target, 'table', kept)),
     ...hookStep(node, 'post_hook', true),
   ];
-}
-
-function qTarget(target: RelationName): string {
-  return `${quoteIdentifier(target.schema)}.${quoteIdentifier(target.identifier)}`;
 }
