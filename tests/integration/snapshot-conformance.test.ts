@@ -1,27 +1,30 @@
 /**
  * dbt's adapter conformance tests for snapshots, through the kpi binary on both databases:
  * dbt-tests-adapter `basic/test_snapshot_check_cols.py`, `basic/test_snapshot_timestamp.py`
- * and `simple_snapshot/new_record_timestamp_mode.py` (with `new_record_check_mode.py`).
+ * and from `simple_snapshot/`: `new_record_timestamp_mode.py` (with `new_record_check_mode.py`),
+ * `test_various_configs.py` and `new_record_dbt_valid_to_current.py`.
  * Fixtures are read unchanged from the pinned tarball; the steps and expected counts are
  * those of the Python tests. dbt's `update_rows` helper is the SQL it generates on Postgres
  * (`timestamp_add_sql`: `+ interval '1 hour'`, `string_add_sql`: `|| 'value'`).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteAdapter } from '../../src/adapters/pglite/pglite-adapter.js';
-import { basicFiles, pythonConstants } from '../helpers/dbt-adapter-tests.js';
+import { basicFiles, pythonConstants, pythonStrings } from '../helpers/dbt-adapter-tests.js';
 import { kpi, profileYaml } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, uniqueSchema, type DatabaseKind, type TestDatabase } from '../helpers/databases.js';
-import { makeProject, removeDir } from '../helpers/fixtures.js';
+import { makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
 
 const SIMPLE = 'dbt-tests-adapter/src/dbt/tests/adapter/simple_snapshot';
 
 /** Run SQL on the project's database between kpi invocations (the embedded one is opened on its data directory). */
 async function runSql(kind: DatabaseKind, db: TestDatabase | undefined, dir: string, sql: string): Promise<Array<Record<string, unknown>>> {
-  if (kind === 'postgres') return (db as TestDatabase).query(sql);
+  if (kind === 'postgres') return (db as TestDatabase).adapter.withConnection(async (connection) => (await connection.execute(sql)).at(-1)?.rows ?? []);
   const adapter = await PgliteAdapter.open({ dataDir: join(dir, '.kpi/pglite'), lock: { wait: true } });
   try {
-    return await adapter.withConnection(async (connection) => (await connection.query(sql)).rows);
+    // dbt's fixtures hold several statements in one string: the last one's rows are returned.
+    return await adapter.withConnection(async (connection) => (await connection.execute(sql)).at(-1)?.rows ?? []);
   } finally {
     await adapter.close();
   }
@@ -37,18 +40,36 @@ for (const kind of databaseKinds()) {
       await db?.close();
     });
 
-    const project = (name: string, files: Record<string, string>) => {
+    const project = (name: string, files: Record<string, string>, projectConfig = '') => {
       const schema = db ? db.target().schema : uniqueSchema();
-      const dir = makeProject({ 'dbt_project.yml': `name: ${name}\nprofile: test\nconfig-version: 2\n`, 'profiles.yml': profileYaml('test', kind, schema), ...files });
+      const dir = makeProject({ 'dbt_project.yml': `name: ${name}\nprofile: test\nconfig-version: 2\n${projectConfig}`, 'profiles.yml': profileYaml('test', kind, schema), ...files });
+      const invoke = (args: string[]) => kpi(args, { cwd: dir, env: { DBT_PROFILES_DIR: dir } });
       const run = async (...args: string[]) => {
-        const result = await kpi(args, { cwd: dir, env: { DBT_PROFILES_DIR: dir } });
+        const result = await invoke(args);
         expect(result.stderr).toBe('');
         expect(result.code, result.stdout).toBe(0);
         return result;
       };
-      const sql = (text: string) => runSql(kind, db, dir, text);
+      // dbt's project fixture makes the test schema before the test's SQL runs.
+      let schemaMade = false;
+      const sql = (text: string) => {
+        const made = schemaMade;
+        schemaMade = true;
+        return runSql(kind, db, dir, made ? text : `create schema if not exists "${schema}";\n${text}`);
+      };
       const count = async (relation: string) => Number((await sql(`select count(*) as num_rows from "${schema}"."${relation}"`))[0].num_rows);
-      return { dir, schema, run, sql, count };
+      // project.run_sql formats {schema} and {database} into dbt's fixtures.
+      const database = kind === 'pglite' ? 'postgres' : new URL(process.env.KPI_TEST_PG_URL as string).pathname.slice(1);
+      const format = (text: string) => text.replaceAll('{database}', database).replaceAll('{schema}', schema);
+      /** dbt's check_relations_equal: the same rows in every column of the first relation. */
+      const relationsEqual = async (actual: string, expected: string) => {
+        const columns = await sql(`select column_name from information_schema.columns where table_schema = '${schema}' and table_name = '${actual}' order by ordinal_position`);
+        const list = columns.map((row) => `"${String(row.column_name)}"`).join(', ');
+        const a = `select ${list} from "${schema}"."${actual}"`;
+        const b = `select ${list} from "${schema}"."${expected}"`;
+        expect(await sql(`(${a} except all ${b}) union all (${b} except all ${a})`)).toEqual([]);
+      };
+      return { dir, schema, run, invoke, sql, count, format, relationsEqual };
     };
 
     it('BaseSnapshotCheckCols: check_cols all, [name] and [some_date]', async () => {
@@ -115,10 +136,8 @@ for (const kind of databaseKinds()) {
           'models/snapshots.yml': modeModule._snapshots_yml as string,
           'models/ref_snapshot.sql': modeModule._ref_snapshot_sql as string,
         });
-        const database = kind === 'pglite' ? 'postgres' : new URL(process.env.KPI_TEST_PG_URL as string).pathname.slice(1);
-        const format = (text: string) => text.replaceAll('{database}', database).replaceAll('{schema}', p.schema);
+        const format = p.format;
         const statementsOf = (name: string) => timestampModule[name] as string[];
-        await p.sql(`create schema if not exists "${p.schema}"`);
         for (const statement of statementsOf('_seed_new_record_mode_statements')) await p.sql(format(statement));
         await p.run('snapshot');
         for (const statement of statementsOf('_invalidate_sql_statements')) await p.sql(format(statement));
@@ -163,5 +182,93 @@ for (const kind of databaseKinds()) {
         removeDir(p.dir);
       });
     }
+
+    // simple_snapshot/test_various_configs.py and new_record_dbt_valid_to_current.py
+    const fixtures = () => pythonStrings(`${SIMPLE}/fixtures.py`);
+    const renamed = '  +snapshot_meta_column_names:\n    dbt_valid_to: test_valid_to\n    dbt_valid_from: test_valid_from\n    dbt_scd_id: test_scd_id\n    dbt_updated_at: test_updated_at\n';
+
+    for (const variant of ['BaseSnapshotColumnNames', 'BaseSnapshotColumnNamesFromDbtProject'] as const) {
+      it(`${variant}: snapshot_meta_column_names ${variant === 'BaseSnapshotColumnNames' ? 'in YAML' : 'in the project file'}`, async () => {
+        const f = fixtures();
+        const fromProject = variant === 'BaseSnapshotColumnNamesFromDbtProject';
+        const p = project(
+          'test',
+          { 'snapshots/snapshot.sql': f.snapshot_actual_sql, 'models/snapshots.yml': fromProject ? f.snapshots_no_column_names_yml : f.snapshots_yml, 'models/ref_snapshot.sql': f.ref_snapshot_sql },
+          fromProject ? `snapshots:\n  test:\n${renamed.replace(/^/gm, '  ').trimEnd()}\n` : '',
+        );
+        for (const name of ['create_seed_sql', 'create_snapshot_expected_sql', 'seed_insert_sql', 'populate_snapshot_expected_sql']) await p.sql(p.format(f[name]));
+        expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
+        await p.sql(p.format(f.invalidate_sql));
+        await p.sql(p.format(f.update_sql));
+        expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
+        await p.relationsEqual('snapshot_actual', 'snapshot_expected');
+        removeDir(p.dir);
+      });
+    }
+
+    it('BaseSnapshotInvalidColumnNames: changing snapshot_meta_column_names afterwards is refused', async () => {
+      const f = fixtures();
+      const p = project('test', { 'snapshots/snapshot.sql': f.snapshot_actual_sql, 'models/snapshots.yml': f.snapshots_no_column_names_yml, 'models/ref_snapshot.sql': f.ref_snapshot_sql }, `snapshots:\n  test:\n${renamed.replace(/^/gm, '  ').trimEnd()}\n`);
+      for (const name of ['create_seed_sql', 'create_snapshot_expected_sql', 'seed_insert_sql', 'populate_snapshot_expected_sql']) await p.sql(p.format(f[name]));
+      expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
+      const manifest = JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { config: Record<string, unknown> }> };
+      expect(manifest.nodes['snapshot.test.snapshot_actual'].config.snapshot_meta_column_names).toEqual({ dbt_valid_to: 'test_valid_to', dbt_valid_from: 'test_valid_from', dbt_scd_id: 'test_scd_id', dbt_updated_at: 'test_updated_at' });
+      await p.sql(p.format(f.invalidate_sql));
+      await p.sql(p.format(f.update_sql));
+      writeFile(p.dir, 'dbt_project.yml', 'name: test\nprofile: test\nconfig-version: 2\nsnapshots:\n  test:\n    +snapshot_meta_column_names:\n      dbt_valid_to: test_valid_to\n      dbt_updated_at: test_updated_at\n');
+      const failed = await p.invoke(['snapshot']);
+      expect(failed.code).toBe(1);
+      // dbt: "Snapshot target is missing configured columns"
+      expect(failed.stdout).toMatch(/ERROR snapshotting/);
+      expect(failed.stdout).toMatch(/snapshot_actual has no dbt_scd_id, dbt_valid_from columns, so it is not a snapshot table of this config/);
+      const results = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8')) as { results: Array<{ error_code?: string }> };
+      expect(results.results[0].error_code).toBe('KPI_SNAPSHOT_INVALID');
+      removeDir(p.dir);
+    });
+
+    it('BaseSnapshotDbtValidToCurrent: dbt_valid_to_current', async () => {
+      const f = fixtures();
+      const p = project('test', { 'snapshots/snapshot.sql': f.snapshot_actual_sql, 'models/snapshots.yml': f.snapshots_valid_to_current_yml, 'models/ref_snapshot.sql': f.ref_snapshot_sql });
+      for (const name of ['create_seed_sql', 'create_snapshot_expected_sql', 'seed_insert_sql', 'populate_snapshot_expected_valid_to_current_sql']) await p.sql(p.format(f[name]));
+      expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
+      const read = () => p.sql(p.format('select id, test_scd_id, test_valid_to::text as test_valid_to from {schema}.snapshot_actual'));
+      const original = await read();
+      expect(original[0].test_valid_to).toBe('2099-12-31 00:00:00');
+      expect(original[9].test_valid_to).toBe('2099-12-31 00:00:00');
+      await p.sql(p.format(f.invalidate_sql));
+      await p.sql(p.format(f.update_with_current_sql));
+      expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
+      const updated = await read();
+      expect(updated[0].test_valid_to).toBe('2099-12-31 00:00:00');
+      expect(updated[9].test_valid_to).toBe('2016-08-20 16:44:49');
+      expect(updated[20].test_valid_to).toBe('2099-12-31 00:00:00');
+      await p.relationsEqual('snapshot_actual', 'snapshot_expected');
+      removeDir(p.dir);
+    });
+
+    it('BaseSnapshotMultiUniqueKey: a YAML snapshot with relation: and a composite key', async () => {
+      const f = fixtures();
+      const p = project('test', { 'models/seed.sql': f.model_seed_sql, 'models/snapshots.yml': f.snapshots_multi_key_yml, 'models/ref_snapshot.sql': f.ref_snapshot_sql });
+      for (const name of ['create_multi_key_seed_sql', 'create_multi_key_snapshot_expected_sql', 'seed_multi_key_insert_sql', 'populate_multi_key_snapshot_expected_sql']) await p.sql(p.format(f[name]));
+      // ref('seed') names the table the fixture made (the model `seed` is never run, as in dbt's test).
+      expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
+      await p.sql(p.format(f.invalidate_multi_key_sql));
+      await p.sql(p.format(f.update_multi_key_sql));
+      expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
+      await p.relationsEqual('snapshot_actual', 'snapshot_expected');
+      removeDir(p.dir);
+    });
+
+    it('BaseSnapshotNewRecordDbtValidToCurrent: a deleted row is not marked deleted twice', async () => {
+      const m = pythonConstants(`${SIMPLE}/new_record_dbt_valid_to_current.py`);
+      const p = project('test', { 'snapshots/snapshot.sql': m._snapshot_actual_sql as string, 'models/snapshots.yml': m._snapshots_yml as string });
+      for (const statement of m._seed_new_record_mode_statements as string[]) await p.sql(p.format(statement));
+      await p.run('snapshot');
+      await p.sql(p.format(m._delete_sql as string));
+      await p.run('snapshot');
+      await p.run('snapshot');
+      expect(await p.sql(p.format(m._delete_check_sql as string))).toHaveLength(1);
+      removeDir(p.dir);
+    });
   });
 }
