@@ -270,5 +270,64 @@ for (const kind of databaseKinds()) {
       expect(await p.sql(p.format(m._delete_check_sql as string))).toHaveLength(1);
       removeDir(p.dir);
     });
+
+    // simple_snapshot/test_snapshot.py: BaseSimpleSnapshot and BaseSnapshotCheck, their common.py helpers as the SQL they issue.
+    const MODEL_FACT_SQL = '{{ config(materialized="table") }}\nselect * from {{ ref(\'seed\') }}\nwhere id between 1 and 20\n';
+    const CASES: Array<{ snapshot: 'SNAPSHOT_TIMESTAMP_SQL' | 'SNAPSHOT_CHECK_SQL'; name: string; steps: string[]; runs?: number; current: number[]; closed: number[]; between?: string[] }> = [
+      { snapshot: 'SNAPSHOT_TIMESTAMP_SQL', name: 'test_updates_are_captured_by_snapshot', steps: ["update {fact} set updated_at = updated_at + interval '1 day' where id between 16 and 20"], current: range(1, 21), closed: range(16, 21) },
+      { snapshot: 'SNAPSHOT_TIMESTAMP_SQL', name: 'test_inserts_are_captured_by_snapshot', steps: ['insert into {fact} select * from {seed} where id between 21 and 30'], current: range(1, 31), closed: [] },
+      { snapshot: 'SNAPSHOT_TIMESTAMP_SQL', name: 'test_deletes_are_captured_by_snapshot', steps: ['delete from {fact} where id between 16 and 20'], current: range(1, 16), closed: range(16, 21) },
+      {
+        snapshot: 'SNAPSHOT_TIMESTAMP_SQL',
+        name: 'test_revives_are_captured_by_snapshot',
+        steps: ['delete from {fact} where id between 16 and 20'],
+        between: ['insert into {fact} select * from {seed} where id between 16 and 18'],
+        current: range(1, 19),
+        closed: range(16, 21),
+      },
+      {
+        snapshot: 'SNAPSHOT_TIMESTAMP_SQL',
+        name: 'test_new_column_captured_by_snapshot',
+        steps: ['alter table {fact} add column full_name varchar(200) default null', "update {fact} set full_name = first_name || ' ' || last_name, updated_at = updated_at + interval '1 day' where id between 11 and 20"],
+        current: range(1, 21),
+        closed: range(11, 21),
+      },
+      { snapshot: 'SNAPSHOT_CHECK_SQL', name: 'test_column_selection_is_reflected_in_snapshot', steps: ['update {fact} set last_name = left(last_name, 3) where id between 1 and 10', 'update {fact} set email = left(email, 3) where id between 6 and 15'], current: range(1, 21), closed: range(6, 16) },
+    ];
+    function range(from: number, to: number): number[] {
+      return Array.from({ length: to - from }, (_, index) => from + index);
+    }
+    for (const base of ['SNAPSHOT_TIMESTAMP_SQL', 'SNAPSHOT_CHECK_SQL'] as const) {
+      it(`${base === 'SNAPSHOT_TIMESTAMP_SQL' ? 'BaseSimpleSnapshot' : 'BaseSnapshotCheck'}: ${CASES.filter((c) => c.snapshot === base).map((c) => c.name).join(', ')}`, async () => {
+        const p = project('test', {
+          'seeds/seed.csv': pythonStrings(`${SIMPLE}/seeds.py`).SEED_CSV,
+          'models/fact.sql': MODEL_FACT_SQL,
+          'snapshots/snapshot.sql': pythonStrings(`${SIMPLE}/snapshots.py`)[base],
+        });
+        await p.run('seed');
+        const names = (text: string) => text.replaceAll('{fact}', `"${p.schema}".fact`).replaceAll('{seed}', `"${p.schema}".seed`);
+        for (const testCase of CASES.filter((c) => c.snapshot === base)) {
+          // _setup_method: fact from the first 20 seed rows, then a snapshot.
+          await p.sql(names('drop table if exists {fact}; create table {fact} as select * from {seed} where id between 1 and 20'));
+          await p.run('snapshot');
+          await p.sql(names(testCase.steps.join(';\n')));
+          await p.run('snapshot');
+          if (testCase.between) {
+            await p.sql(names(testCase.between.join(';\n')));
+            await p.run('snapshot');
+          }
+          // _assert_results: every (id, is_current) of the snapshot is expected.
+          const records = await p.sql(`select id, dbt_valid_to is null as is_current from "${p.schema}".snapshot`);
+          const expected = new Set([...testCase.current.map((id) => `${id}:true`), ...testCase.closed.map((id) => `${id}:false`)]);
+          const unexpected = records.map((record) => `${String(record.id)}:${String(record.is_current)}`).filter((key) => !expected.has(key));
+          expect(unexpected, testCase.name).toEqual([]);
+          // (more than dbt checks: every expected one is there too)
+          expect(new Set(records.map((record) => `${String(record.id)}:${String(record.is_current)}`)), testCase.name).toEqual(expected);
+          // teardown: delete the snapshot's and the fact's records.
+          await p.sql(names(`delete from "${p.schema}".snapshot; delete from {fact}`));
+        }
+        removeDir(p.dir);
+      });
+    }
   });
 }
