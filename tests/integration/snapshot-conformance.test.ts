@@ -2,7 +2,8 @@
  * dbt's adapter conformance tests for snapshots, through the kpi binary on both databases:
  * dbt-tests-adapter `basic/test_snapshot_check_cols.py`, `basic/test_snapshot_timestamp.py`
  * and from `simple_snapshot/`: `new_record_timestamp_mode.py` (with `new_record_check_mode.py`),
- * `test_various_configs.py` and `new_record_dbt_valid_to_current.py`.
+ * `test_various_configs.py`, `new_record_dbt_valid_to_current.py`, `test_snapshot.py` and
+ * `test_ephemeral_snapshot_hard_deletes.py`.
  * Fixtures are read unchanged from the pinned tarball; the steps and expected counts are
  * those of the Python tests. dbt's `update_rows` helper is the SQL it generates on Postgres
  * (`timestamp_add_sql`: `+ interval '1 hour'`, `string_add_sql`: `|| 'value'`).
@@ -326,6 +327,34 @@ for (const kind of databaseKinds()) {
           // teardown: delete the snapshot's and the fact's records.
           await p.sql(names(`delete from "${p.schema}".snapshot; delete from {fact}`));
         }
+        removeDir(p.dir);
+      });
+    }
+
+    // simple_snapshot/test_ephemeral_snapshot_hard_deletes.py: a YAML snapshot of an ephemeral model, new_record, a column added.
+    const EPHEMERAL = [
+      { name: 'BaseSnapshotEphemeralHardDeletes', yml: '_snapshots_yml', delete: false, rows: [3, null] },
+      { name: 'BaseSnapshotNewColumnTimestampStrategy', yml: '_snapshots_timestamp_yml', delete: false, rows: [null, null] },
+      { name: 'BaseSnapshotNewColumnSpecificCheckCols', yml: '_snapshots_specific_check_cols_yml', delete: false, rows: [null, null] },
+      { name: 'BaseSnapshotNewColumnWithDeletes', yml: '_snapshots_yml', delete: true, rows: [null, 6] },
+    ] as const;
+    for (const variant of EPHEMERAL) {
+      it(`${variant.name}: a snapshot of an ephemeral model, hard_deletes new_record, the source gains a column`, async () => {
+        const m = pythonConstants(`${SIMPLE}/test_ephemeral_snapshot_hard_deletes.py`);
+        const p = project('test', {
+          'models/_sources.yml': m._sources_yml as string,
+          'models/ephemeral_customers.sql': m._ephemeral_customers_sql as string,
+          'models/snapshots.yml': m[variant.yml] as string,
+          'models/ref_snapshot.sql': m._ref_snapshot_sql as string,
+        });
+        await p.sql(p.format(m._source_create_sql as string));
+        await p.sql(p.format(m._source_insert_sql as string));
+        expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
+        if (variant.rows[0] !== null) expect(await p.count('snapshot_customers')).toBe(variant.rows[0]);
+        await p.sql(p.format(m._source_alter_sql as string));
+        if (variant.delete) await p.sql(p.format(m._source_delete_sql as string));
+        expect((await p.run('snapshot')).stdout).toMatch(/PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1/);
+        if (variant.rows[1] !== null) expect(await p.count('snapshot_customers')).toBe(variant.rows[1]);
         removeDir(p.dir);
       });
     }
