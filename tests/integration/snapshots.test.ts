@@ -116,6 +116,14 @@ for (const kind of databaseKinds()) {
       removeDir(p.dir);
     });
 
+    it('a template error in a block is reported at its line in the file', async () => {
+      const p = await project({ 'snapshots/s.sql': "-- history of items\n\n{% snapshot s %}\n{{ config(strategy='check', check_cols='all', unique_key='id') }}\nselect * from {{ source('raw', 'items') }\n{% endsnapshot %}\n" });
+      const errors = await parseErrors(() => snapshot(p.options));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^KPI_TEMPLATE_ERROR snapshots\/s\.sql:5 /);
+      removeDir(p.dir);
+    });
+
     it('a column the query does not have is named before anything is written', async () => {
       const p = await project({ 'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='timestamp', updated_at='changed_at', unique_key='id') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}" });
       const summary = await snapshot(p.options);

@@ -22,6 +22,8 @@ interface SnapshotSource {
   location: SourceLocation;
   configLocation: SourceLocation;
   patch: NodePatch | undefined;
+  /** The file line the SQL starts on: template errors count lines from there. */
+  firstLine: number;
 }
 
 function configCallLine(block: string, blockLine: number): number {
@@ -54,6 +56,7 @@ function fileSnapshots(context: ParseContext, properties: PropertyFiles): Snapsh
         location: { file: file.path, line: block.line },
         configLocation: { file: file.path, line: configCallLine(block.body, block.bodyLine) },
         patch: properties.nodes.find((patch) => patch.resourceType === 'snapshot' && patch.name === block.name && patch.relation === undefined),
+        firstLine: block.bodyLine,
       });
     }
   }
@@ -76,6 +79,7 @@ function yamlSnapshots(context: ParseContext, properties: PropertyFiles): Snapsh
         location: patch.location,
         configLocation: patch.relationLocation ?? patch.location,
         patch,
+        firstLine: (patch.relationLocation ?? patch.location).line ?? 1,
       };
     });
 }
@@ -136,7 +140,10 @@ async function parseSnapshot(source: SnapshotSource, context: ParseContext): Pro
     await renderTemplate(context.runtime, context.runtime.template(`${file.path}#${name}:${checksum}`, rawCode, file.path), host, file.path);
   } catch (error) {
     if (!(error instanceof KpiError)) throw error;
-    context.diagnostics.error(error.code, error.message, error.location ?? source.location, error.hint);
+    // The template is the block's body: its lines count from the block's first line in the file.
+    const at = error.location;
+    const location = at?.file === file.path && at.line !== undefined ? { ...at, line: at.line + source.firstLine - 1 } : (at ?? source.location);
+    context.diagnostics.error(error.code, error.message, location, error.hint);
     return null;
   }
   for (const key of Object.keys(inFile)) checkConfigKey(normalizeConfigKey(key), [name, 'config', key], context.diagnostics, () => source.configLocation);
