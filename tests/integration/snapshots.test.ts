@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, docsGenerate, KpiError, list, snapshot, type RunEvent } from '../../src/api.js';
+import { build, docsGenerate, KpiError, list, retry, snapshot, type RunEvent } from '../../src/api.js';
 import type { DiagnosticsError } from '../../src/support/diagnostics.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
@@ -99,6 +99,7 @@ for (const kind of databaseKinds()) {
           'select 1 as id',
           '{% endsnapshot %}',
         ].join('\n'),
+        'snapshots/other_db.sql': "{% snapshot other_db %}{{ config(strategy='check', check_cols='all', unique_key='id', target_database='warehouse') }} select 1 as id {% endsnapshot %}",
         'snapshots/props.yml': "snapshots:\n  - name: from_yaml\n    relation: source('raw', 'items')\n    config:\n      unique_key: id\n      strategy: timestamp\n      updated_at: updated_at\n      hard_deletes: invalidate\n      invalidate_hard_deletes: true\n",
       });
       const errors = await parseErrors(() => snapshot(p.options));
@@ -110,9 +111,10 @@ for (const kind of databaseKinds()) {
           "KPI_SNAPSHOT_INVALID snapshots/bad.sql:15 snapshot 'no_check_cols' uses strategy='check' and has no 'check_cols' config",
           'KPI_SNAPSHOT_INVALID snapshots/bad.sql:15 snapshot \'no_check_cols\' has hard_deletes="forget"',
           "KPI_SNAPSHOT_INVALID snapshots/props.yml:8 snapshot 'from_yaml' sets both invalidate_hard_deletes and hard_deletes",
+          expect.stringMatching(/^KPI_SNAPSHOT_INVALID snapshots\/other_db\.sql:1 snapshot 'other_db' has target_database='warehouse', but the target connects to '\w+'$/),
         ]),
       );
-      expect(errors).toHaveLength(6);
+      expect(errors).toHaveLength(7);
       removeDir(p.dir);
     });
 
@@ -210,6 +212,10 @@ for (const kind of databaseKinds()) {
       summary = await snapshot({ ...p.options, select: ['s'], vars: { fail: true } });
       expect(summary.results[0].error_code).toBe('KPI_DATABASE_ERROR');
       expect(await p.rows('s')).toEqual(before);
+      // kpi retry repeats the snapshot that failed.
+      const retried = await retry({ ...p.options, vars: { fail: false } });
+      expect(retried.results.map((result) => `${result.unique_id} ${result.status}`)).toEqual(['snapshot.snaps.s success']);
+      expect(await db.query(`select name from "${p.target.schema}".s order by dbt_valid_from`)).toEqual([{ name: 'a' }, { name: 'b' }]);
       removeDir(p.dir);
     });
 

@@ -152,6 +152,11 @@ async function parseSnapshot(source: SnapshotSource, context: ParseContext): Pro
   node.refs = dedupe(calls.refs, (ref) => `${ref.package ?? ''}.${ref.name}.${ref.version ?? ''}`);
   node.sources = dedupe(calls.sources, ([sourceName, table]) => `${sourceName}.${table}`);
   if (node.config.enabled) {
+    const database = node.config.target_database;
+    if (typeof database === 'string' && database !== '' && database !== context.target.database) {
+      // A Postgres connection reaches one database: the table would silently land in the target's.
+      context.diagnostics.error('KPI_SNAPSHOT_INVALID', `snapshot '${name}' has target_database='${database}', but the target connects to '${context.target.database}'`, source.configLocation, 'Postgres cannot write to another database from this connection; remove target_database or point the target at that database');
+    }
     for (const problem of resolveSnapshotConfig(node.config).problems) {
       const where = patch?.config[problem.key] !== undefined ? patch.configLocation(problem.key) : source.configLocation;
       context.diagnostics.error('KPI_SNAPSHOT_INVALID', `snapshot '${name}' ${problem.message}`, where, problem.hint);
