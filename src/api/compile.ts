@@ -29,9 +29,7 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
       const node = parsed.manifest.nodes[id];
       const sql = await adapter.withConnection(async (connection) => {
         const existing = await existingRelation(connection, { schema: node.schema, identifier: node.alias });
-        // dbt's context has the target's database and schema as `database` and `schema` (snapshot configs use them).
-        const extra = node.resource_type === 'snapshot' ? { database: session.target.database, schema: session.target.schema } : undefined;
-        return compileNode(session, node, { connection, existingTable: existing === 'table', extra });
+        return compileNode(session, node, { connection, existingTable: existing === 'table' });
       });
       const path = compiledPathOf(parsed.targetDir, node);
       writeText(path, sql);

@@ -22,12 +22,10 @@ export async function runSnapshot(node: ManifestNode, context: RunContext, threa
     return await context.adapter.withConnection(async (connection) => {
       watch.begin('compile');
       const existing = await existingRelation(connection, nodeTarget(node));
-      // dbt's context has the target's database and schema as `database` and `schema`.
-      const extra = { database: context.session.target.database, schema: context.session.target.schema };
-      compiled = await compileNode(context.session, node, { connection, existingTable: existing === 'table', extra });
+      compiled = await compileNode(context.session, node, { connection, existingTable: existing === 'table' });
       writeText(path, compiled);
       watch.begin('execute');
-      const outcome = await materializeSnapshot(materializationContext({ context, node, connection, existing, compiled, hooks: { existingTable: existing === 'table', extra }, onStatement: statements.record }));
+      const outcome = await materializeSnapshot(materializationContext({ context, node, connection, existing, compiled, hooks: { existingTable: existing === 'table' }, onStatement: statements.record }));
       return makeResult(node, 'success', {
         threadId,
         watch,
