@@ -3,7 +3,7 @@
  * directly. Each takes plain options and returns plain data; events go to `onEvent`.
  */
 export { parse, select, usingDatabase, compileSession, type ParsedProject, type ProjectOptions, type SelectionOptions, type DatabaseOptions } from './api/project.js';
-export { execute, run, build, seed, type RunOptions, type RunSummary } from './api/execute.js';
+export { execute, run, build, seed, snapshot, type RunOptions, type RunSummary } from './api/execute.js';
 export { retry, type RetryOptions } from './api/retry.js';
 export { clean } from './api/clean.js';
 export { init, type InitOptions, type InitResult } from './api/init.js';

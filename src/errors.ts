@@ -41,7 +41,10 @@ export type ErrorCode =
   | 'KPI_SERVE_FAILED'
   | 'KPI_INTERRUPTED'
   | 'KPI_LOCK_TIMEOUT'
-  | 'KPI_OPERATION_FAILED';
+  | 'KPI_OPERATION_FAILED'
+  | 'KPI_SNAPSHOT_INVALID'
+  | 'KPI_SNAPSHOT_DUPLICATE_KEY'
+  | 'KPI_RESOURCE_UNSUPPORTED';
 
 export interface SourceLocation {
   file: string;
@@ -74,7 +77,7 @@ export class KpiError extends Error {
   /** Usage and configuration problems exit 2; a node or `kpi run-operation`'s macro that failed while running (or a webhook that could not be reached) exits 1; Ctrl-C 130, as shells report SIGINT. */
   get exitCode(): number {
     if (this.code === 'KPI_INTERRUPTED') return 130;
-    return ['KPI_DATABASE_ERROR', 'KPI_LOCKED', 'KPI_LOCK_TIMEOUT', 'KPI_WEBHOOK_FAILED', 'KPI_OPERATION_FAILED'].includes(this.code) ? 1 : 2;
+    return ['KPI_DATABASE_ERROR', 'KPI_SNAPSHOT_DUPLICATE_KEY', 'KPI_LOCKED', 'KPI_LOCK_TIMEOUT', 'KPI_WEBHOOK_FAILED', 'KPI_OPERATION_FAILED'].includes(this.code) ? 1 : 2;
   }
 }
 

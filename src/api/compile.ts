@@ -17,10 +17,10 @@ export interface CompileOptions extends ProjectOptions, SelectionOptions, Databa
   fullRefresh?: boolean;
 }
 
-/** `kpi compile`: render the selected models, tests and analyses to target/compiled/, connected (so run_query works). */
+/** `kpi compile`: render the selected models, snapshots, tests and analyses to target/compiled/, connected (so run_query works). */
 export async function compile(options: CompileOptions = {}): Promise<CompiledNode[]> {
   const parsed = await parse(options);
-  const selected = select(parsed, options, ['model', 'test', 'analysis'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
+  const selected = select(parsed, options, ['model', 'snapshot', 'test', 'analysis'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
   const emit = parsed.emit;
   const session = compileSession(parsed, { fullRefresh: options.fullRefresh, selected, flags: { WHICH: 'compile' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>

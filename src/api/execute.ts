@@ -41,11 +41,12 @@ export interface RunSummary {
 const COMMAND_TYPES: Record<string, { types: ResourceType[]; indirectTests: boolean; testsGateChildren: boolean }> = {
   run: { types: ['model'], indirectTests: false, testsGateChildren: false },
   seed: { types: ['seed'], indirectTests: false, testsGateChildren: false },
+  snapshot: { types: ['snapshot'], indirectTests: false, testsGateChildren: false },
   test: { types: ['test', 'unit_test'], indirectTests: true, testsGateChildren: false },
   build: { types: ['model', 'seed', 'snapshot', 'test', 'unit_test'], indirectTests: true, testsGateChildren: true },
 };
 
-/** `run`, `seed`, `test` and `build`: select, execute in DAG order, write run_results.json. */
+/** `run`, `seed`, `snapshot`, `test` and `build`: select, execute in DAG order, write run_results.json. */
 export async function execute(command: keyof typeof COMMAND_TYPES, options: RunOptions = {}): Promise<RunSummary> {
   const started = performance.now();
   const parsed = await parse(options);
@@ -105,3 +106,4 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
 export const run = (options: RunOptions = {}) => execute('run', options);
 export const build = (options: RunOptions = {}) => execute('build', options);
 export const seed = (options: RunOptions = {}) => execute('seed', options);
+export const snapshot = (options: RunOptions = {}) => execute('snapshot', options);

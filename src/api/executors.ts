@@ -4,11 +4,12 @@ import { materializeTable } from '../materializations/table.js';
 import { materializeView } from '../materializations/view.js';
 import { runModel } from '../runner/model/run-model.js';
 import { runSeed } from '../runner/seed/run-seed.js';
+import { runSnapshot } from '../runner/snapshot/run-snapshot.js';
 import { runTest } from '../runner/test/run-test.js';
 import { runUnitTest } from '../runner/unit-test/run-unit-test.js';
 
 /** Every resource type kpi runs and every materialization it builds, in one place. */
 export const REGISTRY: ExecutorRegistry = {
-  executors: { model: runModel, seed: runSeed, test: runTest, unit_test: runUnitTest },
+  executors: { model: runModel, seed: runSeed, snapshot: runSnapshot, test: runTest, unit_test: runUnitTest },
   materializations: { view: materializeView, table: materializeTable, incremental: materializeIncremental },
 };

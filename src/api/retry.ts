@@ -16,7 +16,7 @@ export interface RetryOptions extends ProjectOptions, DatabaseOptions {
 
 /** What dbt retries: failures, and what they kept from running. */
 const RETRYABLE = new Set(['error', 'fail', 'skipped', 'partial success']);
-const RETRYABLE_COMMANDS = ['run', 'build', 'seed', 'test'] as const;
+const RETRYABLE_COMMANDS = ['run', 'build', 'seed', 'snapshot', 'test'] as const;
 
 interface PreviousRun {
   results: Array<NodeResult & { detail?: { batch_results?: BatchResults } }>;

@@ -44,6 +44,8 @@ function startLine(node: NodeDescription): string {
       return `START unit_test ${node.name}`;
     case 'source':
       return `START freshness of ${node.name}`;
+    case 'snapshot':
+      return `START snapshot ${relationText(node)}`;
     default:
       return `START sql ${node.materialized} model ${relationText(node)}`;
   }
@@ -74,9 +76,11 @@ function finishLine(node: NodeDescription, result: NodeResult): { text: string; 
     case 'error':
       if (node.resource_type === 'test' || node.resource_type === 'unit_test') return { text: `ERROR ${node.name}`, tag: `[ERROR ${time}]` };
       if (node.resource_type === 'seed') return { text: `ERROR loading seed file ${relationText(node)}`, tag: `[ERROR ${time}]` };
+      if (node.resource_type === 'snapshot') return { text: `ERROR snapshotting ${relationText(node)}`, tag: `[ERROR ${time}]` };
       return { text: `ERROR creating sql ${node.materialized} model ${relationText(node)}`, tag: `[ERROR ${time}]` };
     default:
       if (node.resource_type === 'seed') return { text: `OK loaded seed file ${relationText(node)}`, tag: `[${result.message ?? 'INSERT'} ${time}]` };
+      if (node.resource_type === 'snapshot') return { text: `OK snapshotted ${relationText(node)}`, tag: `[${result.message ?? 'OK'} ${time}]` };
       return { text: `OK created sql ${node.materialized} model ${relationText(node)}`, tag: `[${result.message ?? 'OK'} ${time}]` };
   }
 }

@@ -109,7 +109,8 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
     log: (message, info) => session.log(message, info),
     selectedResources: session.selectedResources,
     varOverrides: options.varOverrides,
-    extra: options.extra,
+    // dbt's context has the target's database and schema as `database` and `schema`; snapshot configs use them (target_schema=schema).
+    extra: node.resource_type === 'snapshot' ? { database: session.target.database, schema: session.target.schema, ...options.extra } : options.extra,
   });
 }
 

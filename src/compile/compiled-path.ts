@@ -11,9 +11,11 @@ export function compiledPath(targetDir: string, projectName: string, originalFil
  */
 export function compiledPathOf(
   targetDir: string,
-  node: { package_name: string; original_file_path: string; path: string; resource_type: string; test_metadata?: unknown },
+  node: { package_name: string; original_file_path: string; path: string; resource_type: string; name?: string; test_metadata?: unknown },
   folder: 'compiled' | 'run' = 'compiled',
 ): string {
+  // A file (or YAML) may hold several snapshots: each gets its own file, in a folder named after the file.
+  if (node.resource_type === 'snapshot' && node.name) return compiledPath(targetDir, node.package_name, `${node.original_file_path.replace(/\.(sql|ya?ml)$/, '')}/${node.name}.sql`, folder);
   const file = node.resource_type === 'test' && node.test_metadata !== undefined ? `${node.original_file_path}/${node.path}` : node.original_file_path;
   return compiledPath(targetDir, node.package_name, file, folder);
 }

@@ -46,7 +46,7 @@ export function ownProject(context: Pick<ParseContext, 'loaded' | 'package'>): P
  */
 export function projectFileConfigs(
   context: Pick<ParseContext, 'loaded' | 'package'>,
-  section: 'models' | 'seeds' | 'tests',
+  section: 'models' | 'seeds' | 'snapshots' | 'tests',
   packageName: string,
   path: readonly string[],
 ): { own: Record<string, unknown>; root: Record<string, unknown> } {

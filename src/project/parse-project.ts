@@ -20,6 +20,8 @@ import { addUnitTests } from './unit-tests/add-unit-tests.js';
 import { dirname, join } from 'node:path';
 import { genericTestPaths, parseTests } from './tests/parse-tests.js';
 import type { TemplateGlobalsProvider } from './template-globals.js';
+import { parseSnapshots } from './snapshots/parse-snapshots.js';
+import { warnUnsupportedFiles } from './unsupported-resources.js';
 
 export interface ParseOptions {
   invocationId: string;
@@ -135,6 +137,11 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
   }
 
+  // Snapshots are parsed on every run (not cached): a file may hold several, and they are few.
+  const snapshots: ManifestNode[] = [];
+  for (const { package: installed, properties } of read) snapshots.push(...(await parseSnapshots(properties, { ...parseContext, package: installed })));
+  for (const { config: own } of read) warnUnsupportedFiles(projectDir, own, diagnostics);
+
   await resolveNaming(
     fresh.map((entry) => entry.node).filter((node) => node.config.enabled),
     parseContext,
@@ -147,10 +154,10 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   // Tests are parsed on every run (not cached): they read the models' configs, and are cheap.
   const allSources = read.flatMap((project) => project.properties.sources);
   const tests: ManifestNode[] = [];
-  for (const project of read) tests.push(...(await parseTests(project.properties, [...models, ...seeds], { ...parseContext, package: project.package }, allSources)));
+  for (const project of read) tests.push(...(await parseTests(project.properties, [...models, ...seeds, ...snapshots], { ...parseContext, package: project.package }, allSources)));
   const manifest = buildManifest({
     loaded,
-    nodes: [...models, ...seeds, ...analyses, ...tests],
+    nodes: [...models, ...seeds, ...snapshots, ...analyses, ...tests],
     sourcePatches: root.properties.sources,
     macros,
     docs,

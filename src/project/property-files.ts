@@ -6,6 +6,7 @@ import { readYamlFile, type YamlFile, type YamlPath } from '../config/yaml-file.
 import { YamlReader } from '../config/yaml-reader.js';
 import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
 import type { DiscoveredFile } from './discover-files.js';
+import { UNSUPPORTED_SECTIONS, warnUnsupportedSection } from './unsupported-resources.js';
 import type { ColumnInfo, FreshnessConfig, FreshnessRule } from '../manifest/types.js';
 
 /** A generic test as declared in YAML, before it becomes a test node. */
@@ -29,6 +30,10 @@ export interface NodePatch {
   configLocation: (key: string) => SourceLocation;
   meta: Record<string, unknown>;
   docs: { show: boolean };
+  /** A YAML-defined snapshot's `relation:` (dbt 1.9), as written: `ref('orders')`, `source('shop', 'orders')`. */
+  relation?: string;
+  /** Where `relation:` is written. */
+  relationLocation?: SourceLocation;
   /** A versioned model's `versions:` (dbt model versions): each version's file and config. */
   versions?: ModelVersion[];
   /** `latest_version:`, else the highest version (what `ref(name)` without `v=` means). */
@@ -264,6 +269,9 @@ export function readPropertyFiles(files: readonly DiscoveredFile[], diagnostics:
     const data = reader.entry(yaml.data, [], TOP_KEYS, 'sections');
     for (const section of ['models', 'seeds', 'snapshots', 'analyses'] as const) readNodeSection(reader, data[section], section, result);
     readSources(reader, data.sources, result);
+    for (const section of Object.keys(UNSUPPORTED_SECTIONS)) {
+      if (Array.isArray(data[section])) warnUnsupportedSection(section, data[section], (index) => reader.locate([section, index]), diagnostics);
+    }
     reader.list(data.macros, ['macros'], 'macros with a name').forEach((value, index) => {
       const macro = namedEntry(reader, value, ['macros', index], MACRO_KEYS);
       if (!macro) return;
@@ -313,6 +321,7 @@ function readNodeSection(reader: YamlReader, value: unknown, section: 'models' |
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       docs: { show: docs.show === undefined ? true : Boolean(docs.show) },
       ...(resourceType === 'model' && Array.isArray(entry.versions) ? readVersions(reader, entry, path) : {}),
+      ...(typeof entry.relation === 'string' ? { relation: entry.relation, relationLocation: reader.locate([...path, 'relation']) } : {}),
     });
   });
 }

@@ -13,6 +13,7 @@ import { checkSeedColumns, checkSeedTarget, planSeedReload, seedFillSteps, seedR
 import { statement, type Step } from '../../src/materializations/step.js';
 import { planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
 import { begin, commit, failure, note, read, renderPlan, type Line } from './render-plan.js';
+import { SNAPSHOTS } from './snapshot-scenarios.js';
 
 export interface Scenario {
   /** The golden file's name, without `.sql`. */
@@ -393,4 +394,4 @@ const SEEDS: Scenario[] = [
   },
 ];
 
-export const SCENARIOS: Scenario[] = [...TABLE, ...INCREMENTAL, ...SEEDS];
+export const SCENARIOS: Scenario[] = [...TABLE, ...INCREMENTAL, ...SEEDS, ...SNAPSHOTS];

@@ -53,3 +53,33 @@ export function pythonStrings(path: string): Record<string, string> {
 export function basicFiles(): Record<string, string> {
   return pythonStrings('dbt-tests-adapter/src/dbt/tests/adapter/basic/files.py');
 }
+
+const constantsCache = new Map<string, Record<string, string | string[]>>();
+
+/**
+ * The module-level string (and list-of-string) constants of a test module, read with
+ * Python's own parser (`ast.literal_eval`), for modules that import pytest or dbt and so
+ * cannot be run here (simple_snapshot/new_record_timestamp_mode.py holds its SQL this way).
+ */
+export function pythonConstants(path: string): Record<string, string | string[]> {
+  const cached = constantsCache.get(path);
+  if (cached) return cached;
+  const script = [
+    'import ast, json, sys',
+    'tree = ast.parse(open(sys.argv[1]).read())',
+    'out = {}',
+    'for node in tree.body:',
+    '    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):',
+    '        try:',
+    '            value = ast.literal_eval(node.value)',
+    '        except Exception:',
+    '            continue',
+    '        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):',
+    '            out[node.targets[0].id] = value',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const output = execFileSync('python3', ['-c', script, join(dbtAdaptersDir(), path)], { encoding: 'utf8' });
+  const constants = JSON.parse(output) as Record<string, string | string[]>;
+  constantsCache.set(path, constants);
+  return constants;
+}

@@ -16,14 +16,17 @@ const DESCRIPTIONS = {
   run: 'build the selected models in dependency order',
   build: 'load seeds, build models and run tests, in dependency order',
   seed: 'load the CSV seeds',
+  snapshot: 'record the changes of each snapshot\'s query in its table (type-2 history)',
   test: 'run data tests and unit tests',
 } as const;
 
-/** `run`, `build`, `seed`, `test`: the same flags, one API call each. */
+/** `run`, `build`, `seed`, `snapshot`, `test`: the same flags, one API call each. */
 export function registerExecuteCommands(program: Command, cli: CliContext): void {
   for (const name of Object.keys(DESCRIPTIONS) as Array<keyof typeof DESCRIPTIONS>) {
-    const command = addSelectionOptions(program.command(name).description(DESCRIPTIONS[name]))
-      .option('--full-refresh', 'rebuild incremental models and seeds from scratch')
+    const command = addSelectionOptions(program.command(name).description(DESCRIPTIONS[name]));
+    // A snapshot's history is never rebuilt (dbt's snapshot has no --full-refresh either).
+    if (name !== 'snapshot') command.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
+    command
       .option('-x, --fail-fast', 'stop at the first failure')
       .option('--no-wait', 'fail at once if another run holds the target')
       .option('--lock-timeout <seconds>', 'give up a statement that waits this long for a lock held by another session (server targets)');
