@@ -15,7 +15,9 @@
   adds nothing; a late correction, a new threshold config or a `--full-refresh` of the
   thresholds recompute kpi_thresholds but do not rewrite what was published
   (full_refresh=false: `--full-refresh` leaves this table alone; drop it to start over).
-  `kpi alerts --webhook` compares a day with the one before to post only changes.
+  `kpi alerts --webhook` compares a day with the one before to post only changes; each row
+  keeps its evidence (value, baseline size, mean and spread, bounds, z-score, change), so
+  `kpi alerts --date` shows a past board as it was published.
 
   An increment looks at the thresholds' days from lookback_days before the newest
   recorded day on, so a series that appears on a recent day is recorded too. That day is
@@ -40,7 +42,17 @@ select
   t.status,
   t.reason,
   t.config_hash,
-  now() as recorded_at
+  now() as recorded_at,
+  -- The evidence, so a past board shows what the present one showed (added later: an
+  -- existing history gains the columns, null for the days recorded before).
+  t.baseline_n,
+  t.rolling_mean,
+  t.rolling_std,
+  t.lower_threshold,
+  t.upper_threshold,
+  t.seasonal_zscore,
+  t.pct_change,
+  t.pct_change_vs
 from {{ ref('kpi_thresholds') }} t
 {%- if is_incremental() %}
 where t.as_of_date >= date '{{ since }}'

@@ -148,6 +148,22 @@ for (const kind of databaseKinds()) {
         `select count(*)::int as n from (select 1 from "${schema}".kpi_status_history group by as_of_date, kpi_id, entity_id, window_days having count(*) > 1) d`,
       );
       expect(duplicates).toEqual([{ n: 0 }]);
+      // The history keeps the evidence: each row's figures equal kpi_thresholds' for its day.
+      const evidence = await db.query<{ differing: number; rows: number }>(
+        `select count(*) filter (where (h.value, h.baseline_n, h.rolling_mean, h.rolling_std, h.lower_threshold, h.upper_threshold, h.seasonal_zscore, h.pct_change, h.pct_change_vs)
+                                       is distinct from (t.value, t.baseline_n, t.rolling_mean, t.rolling_std, t.lower_threshold, t.upper_threshold, t.seasonal_zscore, t.pct_change, t.pct_change_vs))::int as differing,
+                count(*)::int as rows
+         from "${schema}".kpi_status_history h join "${schema}".kpi_thresholds t using (as_of_date, kpi_id, entity_id, window_days)`,
+      );
+      expect(evidence[0].differing).toBe(0);
+      expect(evidence[0].rows).toBe(before[0].n);
+      // kpi alerts for a past day reads the bounds back from the history.
+      const [{ day }] = await db.query<{ day: string }>(`select (max(as_of_date) - 3)::text as day from "${schema}".kpi_status_history`);
+      const past = await alerts({ projectDir: dir, targetConfig: db.target(schema), adapter: db.adapter, vars, window: 7, date: day });
+      expect(past.source).toBe(`${schema}.kpi_status_history`);
+      const withBounds = past.rows.filter((row) => row.lower_threshold !== null && row.upper_threshold !== null);
+      expect(withBounds.length).toBeGreaterThan(past.rows.length / 2);
+      expect(withBounds.every((row) => row.expected_text !== '')).toBe(true);
     });
 
     it('gives the same thresholds after daily increments as a full refresh', async () => {
