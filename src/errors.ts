@@ -40,7 +40,9 @@ export type ErrorCode =
   | 'KPI_PACKAGE_UNAVAILABLE'
   | 'KPI_SERVE_FAILED'
   | 'KPI_INTERRUPTED'
-  | 'KPI_LOCK_TIMEOUT';
+  | 'KPI_LOCK_TIMEOUT'
+  | 'KPI_CONTRACT_INVALID'
+  | 'KPI_CONTRACT_FAILED';
 
 export interface SourceLocation {
   file: string;

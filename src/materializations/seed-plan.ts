@@ -1,10 +1,11 @@
-import type { CatalogColumn, ExistingType } from '../adapters/catalog.js';
+import type { CatalogColumn, ExistingType, ReferencingForeignKey } from '../adapters/catalog.js';
+import { addForeignKeys, dropForeignKeys } from './contract-ddl.js';
 import { KpiError } from '../errors.js';
 import type { ManifestNode } from '../manifest/types.js';
 import { createTable, q, truncateTable, type ColumnDefinition, type RelationName } from './ddl.js';
 import { analyzeStatement } from './planner-statistics.js';
 import { docsAndGrants } from './relation-extras.js';
-import { hookStep, statement, type Step, type TransactionPlan } from './step.js';
+import { hookStep, statement, statements, type Step, type TransactionPlan } from './step.js';
 
 export const SEED_SAVEPOINT = 'kpi_seed_load';
 
@@ -50,15 +51,19 @@ export function checkSeedColumns(facts: SeedFacts, current: readonly CatalogColu
  * dbt's reload (truncate and insert), here truncate and COPY in one transaction. The table
  * stays the same object, so its grants, indexes and the views on it are untouched; readers
  * wait for the transaction rather than see an empty table. `current` is the table's columns.
+ * Postgres truncates no table other tables' foreign keys reference: those keys (`referencing`)
+ * are dropped first and added again after the load, which checks their rows against it.
  */
-export function planSeedReload(facts: SeedFacts, current: readonly CatalogColumn[]): TransactionPlan {
+export function planSeedReload(facts: SeedFacts, current: readonly CatalogColumn[], referencing: readonly ReferencingForeignKey[] = []): TransactionPlan {
   const { node, target, header } = facts;
   return {
     before: hookStep(node, 'pre_hook', false),
     transaction: [
       ...hookStep(node, 'pre_hook', true),
+      ...statements(dropForeignKeys(referencing)),
       statement(truncateTable(target)),
       { kind: 'copy', table: q(target), columns: header },
+      ...statements(addForeignKeys(referencing), 'restore-foreign-keys'),
       // As after a swap: the refilled table's statistics would describe the old rows.
       statement(
         analyzeStatement(

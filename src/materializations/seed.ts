@@ -1,5 +1,6 @@
 import { inTransaction } from '../adapters/adapter.js';
-import { relationColumns } from '../adapters/catalog.js';
+import { referencingForeignKeys, relationColumns } from '../adapters/catalog.js';
+import { brokenForeignKeysError } from './dependent-views.js';
 import { quoteIdentifier } from '../adapters/quote.js';
 import { StatementError } from '../adapters/statement-error.js';
 import { KpiError } from '../errors.js';
@@ -32,8 +33,13 @@ export async function materializeSeed(context: MaterializationContext, seed: See
   if (existing === 'table' && !context.fullRefresh) {
     const current = await relationColumns(connection, target, { listing: 'standard' });
     checkSeedColumns(facts, current);
-    const plan = planSeedReload(facts, current);
-    const handlers = copyHandlers(context, seed, 'existing table');
+    const referencing = await referencingForeignKeys(connection, target);
+    const plan = planSeedReload(facts, current, referencing);
+    const copying = copyHandlers(context, seed, 'existing table');
+    const handlers: StepHandlers = {
+      ...copying,
+      failure: (step, error) => (step.kind === 'sql' && step.role === 'restore-foreign-keys' ? brokenForeignKeysError(context, referencing, error) : copying.failure?.(step, error)),
+    };
     await runSteps(context, plan.before);
     const outcomes = await inTransaction(connection, () => runSteps(context, plan.transaction, handlers));
     await runSteps(context, plan.after);

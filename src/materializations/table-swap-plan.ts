@@ -1,4 +1,5 @@
-import type { CatalogColumn, DependentView, ExistingType } from '../adapters/catalog.js';
+import type { CatalogColumn, CatalogConstraint, DependentView, ExistingType, ReferencingForeignKey } from '../adapters/catalog.js';
+import { addForeignKeys, dropForeignKeys, renameConstraints } from './contract-ddl.js';
 import { KpiError } from '../errors.js';
 import type { IndexConfig, ManifestNode } from '../manifest/types.js';
 import { createIndex, dropRelation, indexName, q, renameIndex, renameRelation, suffixed, type RelationName } from './ddl.js';
@@ -37,6 +38,10 @@ export interface NewTableFacts {
   columns: readonly CatalogColumn[];
   /** The views on the relation being replaced (none when there is none). */
   dependents: readonly DependentView[];
+  /** The new table's constraints (read for a model with an enforced contract). */
+  constraints?: readonly CatalogConstraint[];
+  /** Other tables' foreign keys on the table being replaced. */
+  referencing?: readonly ReferencingForeignKey[];
 }
 
 export interface TableSwapPlan {
@@ -85,7 +90,9 @@ export function planTableSwap(facts: TableSwapFacts, build: (temp: RelationName)
  * The rest of the build's transaction: the configured indexes (under temporary names until
  * the swap), statistics, and the swap itself. Views on the old relation are dropped
  * (deepest first, never `cascade`) and recreated on the new table under the same names,
- * with their comments and grants.
+ * with their comments and grants; other tables' foreign keys on it likewise, which checks
+ * their rows against the new table. The new table's constraints get the names Postgres
+ * would have given them on the table's own name.
  */
 export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
   const { node, target, existing } = facts;
@@ -102,12 +109,15 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
       ),
     ),
     ...statements(dropDependentViews(built.dependents)),
+    ...statements(dropForeignKeys(built.referencing ?? [])),
     ...(existing === 'view' ? [statement(dropRelation(target, 'view'))] : []),
     ...(existing === 'table' ? [statement(renameRelation(target, 'table', backup.identifier))] : []),
     statement(renameRelation(temp, 'table', target.identifier)),
     ...(existing === 'table' ? [statement(dropRelation(backup, 'table'))] : []),
     ...indexes.map((index) => statement(renameIndex(target.schema, index.temporary, index.final))),
+    ...statements(renameConstraints(target, temp.identifier, built.constraints ?? [])),
     ...statements(recreateDependentViews(built.dependents), 'restore-views'),
+    ...statements(addForeignKeys(built.referencing ?? []), 'restore-foreign-keys'),
     ...statements(
       docsAndGrants(
         node,

@@ -1,7 +1,9 @@
 import { inTransaction } from '../adapters/adapter.js';
-import { dependentViews, relationColumns } from '../adapters/catalog.js';
+import { dependentViews, referencingForeignKeys, relationColumns, relationConstraints } from '../adapters/catalog.js';
+import { checkContract } from './contract-check.js';
+import { createContractedTable } from './contract-ddl.js';
 import { createTableAs, type RelationName } from './ddl.js';
-import { brokenViewsError } from './dependent-views.js';
+import { brokenForeignKeysError, brokenViewsError } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { resultsOf, runSteps, type StepOutcome } from './run-steps.js';
 import { statement, type Step } from './step.js';
@@ -24,8 +26,15 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
     const outcomes = await (runBuild ?? ((steps) => runSteps(context, steps)))(plan.build);
     const columns = await relationColumns(connection, plan.temp);
     const dependents = existing ? await dependentViews(connection, target) : [];
-    await runSteps(context, swapSteps(facts, { columns, dependents }), {
-      failure: (step, error) => (step.kind === 'sql' && step.role === 'restore-views' ? brokenViewsError(context, dependents, error) : undefined),
+    const referencing = existing === 'table' ? await referencingForeignKeys(connection, target) : [];
+    const constraints = context.node.contract?.enforced ? await relationConstraints(connection, plan.temp) : [];
+    await runSteps(context, swapSteps(facts, { columns, dependents, referencing, constraints }), {
+      failure: (step, error) =>
+        step.kind === 'sql' && step.role === 'restore-views'
+          ? brokenViewsError(context, dependents, error)
+          : step.kind === 'sql' && step.role === 'restore-foreign-keys'
+            ? brokenForeignKeysError(context, referencing, error)
+            : undefined,
     });
     return outcomes;
   });
@@ -33,14 +42,28 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
   return built;
 }
 
-/** `swapInTable` with a `CREATE TABLE AS`: the node's response is that statement's. */
-export async function buildTableWithSwap(context: MaterializationContext, buildSql: (temp: RelationName) => string): Promise<MaterializationResult> {
-  const outcomes = await swapInTable(context, (temp) => [statement(buildSql(temp), 'build')]);
+/**
+ * The steps that fill a model's new table: `CREATE TABLE AS`, or, under an enforced
+ * contract, dbt-postgres's create with the contract's columns and constraints and an
+ * insert of the rows (whose result is the node's response).
+ */
+export function modelTableBuild(context: Pick<MaterializationContext, 'node' | 'sql'>): (temp: RelationName) => Step[] {
+  const unlogged = Boolean(context.node.config.unlogged);
+  if (!context.node.contract?.enforced) return (temp) => [statement(createTableAs(temp, context.sql, { unlogged }), 'build')];
+  return (temp) => {
+    const [create, insert] = createContractedTable(temp, context.node, context.sql, { unlogged });
+    return [statement(create), statement(insert, 'build')];
+  };
+}
+
+/** `swapInTable` with the model's build (its contract checked first): the node's response is the build statement's. */
+export async function buildModelTable(context: MaterializationContext): Promise<MaterializationResult> {
+  await checkContract(context);
+  const outcomes = await swapInTable(context, modelTableBuild(context));
   const created = resultsOf(outcomes, 'build')[0];
   return { message: responseMessage(created, 'CREATE TABLE'), rowsAffected: created.rowCount };
 }
 
 export async function materializeTable(context: MaterializationContext): Promise<MaterializationResult> {
-  const unlogged = Boolean(context.node.config.unlogged);
-  return buildTableWithSwap(context, (temp) => createTableAs(temp, context.sql, { unlogged }));
+  return buildModelTable(context);
 }

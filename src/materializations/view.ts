@@ -1,6 +1,7 @@
 import { inTransaction } from '../adapters/adapter.js';
 import { dependentViews, relationColumns } from '../adapters/catalog.js';
 import { KpiError } from '../errors.js';
+import { checkContract } from './contract-check.js';
 import { createView, dropRelation } from './ddl.js';
 import { dropDependentViews, restoreDependentViews } from './dependent-views.js';
 import { type MaterializationContext, type MaterializationResult } from './materialization.js';
@@ -22,6 +23,7 @@ export async function materializeView(context: MaterializationContext): Promise<
       node: context.node.unique_id,
     });
   }
+  await checkContract(context);
   await runHooks(context, 'pre_hook', false);
   await inTransaction(context.connection, async () => {
     await runHooks(context, 'pre_hook', true);

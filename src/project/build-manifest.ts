@@ -4,6 +4,7 @@ import type { LoadedProject } from '../config/load-project.js';
 import { closestMatch, type SourceLocation } from '../errors.js';
 import type { PropertyFiles, SourceTablePatch } from './property-files.js';
 import { pickByPackage } from './resolve-ref.js';
+import { parseConstraintTarget, type ConstraintTarget } from './read-constraints.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 import { KPI_VERSION } from '../manifest/version.js';
 
@@ -157,6 +158,11 @@ export function buildManifest(input: ManifestInput): Manifest {
       );
     }
     node.depends_on.nodes = [...new Set([...node.depends_on.nodes, ...parents])];
+    resolveConstraintTargets(node, (target) =>
+      target.kind === 'ref'
+        ? pickByPackage(byName.get(target.name), target.package, node.package_name, packageName)?.relation_name
+        : pickByPackage(sourcesByName.get(`${target.source}.${target.table}`), null, node.package_name, packageName)?.relation_name,
+    );
   }
 
   const manifest: Manifest = {
@@ -202,4 +208,12 @@ export function computeMaps(manifest: Manifest): void {
   for (const list of [...Object.values(parentMap), ...Object.values(childMap)]) list.sort();
   manifest.parent_map = parentMap;
   manifest.child_map = childMap;
+}
+
+/** A foreign key's `to` as the relation it names, which the DDL references (unknown names were reported with the refs). */
+function resolveConstraintTargets(node: ManifestNode, relationOf: (target: ConstraintTarget) => string | null | undefined): void {
+  for (const constraint of [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((column) => column.constraints ?? [])]) {
+    const target = constraint.to ? parseConstraintTarget(constraint.to) : null;
+    if (target) constraint.to_relation = relationOf(target) ?? null;
+  }
 }

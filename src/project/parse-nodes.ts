@@ -15,6 +15,7 @@ import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { NodePatch, PropertyFiles } from './property-files.js';
 import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
 import { MODEL_MATERIALIZATIONS, NOT_YET_BUILT } from '../manifest/materializations.js';
+import { applyContract } from './model-contract.js';
 
 export interface ParseContext {
   loaded: LoadedProject;
@@ -225,6 +226,9 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
     const what = NOT_YET_BUILT.includes(materialized) ? 'a dbt materialization kpi does not build yet' : `which kpi does not know.${match ? ` Did you mean '${match}'?` : ''}`;
     context.diagnostics.error('KPI_MATERIALIZATION_UNKNOWN', `model '${name}' has materialized='${materialized}', ${what}`, { file: file.path, line: configLine }, `use one of: ${known.join(', ')}`);
   }
+  applyContract(node, patch, context.diagnostics, { file: file.path, line: configLine });
+  node.refs = dedupeRefs(node.refs);
+  node.sources = dedupeSources(node.sources);
   return node;
 }
 

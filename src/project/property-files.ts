@@ -6,7 +6,8 @@ import { readYamlFile, type YamlFile, type YamlPath } from '../config/yaml-file.
 import { YamlReader } from '../config/yaml-reader.js';
 import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
 import type { DiscoveredFile } from './discover-files.js';
-import type { ColumnInfo, FreshnessConfig, FreshnessRule } from '../manifest/types.js';
+import type { ColumnInfo, FreshnessConfig, FreshnessRule, ModelConstraint } from '../manifest/types.js';
+import { readConstraints } from './read-constraints.js';
 
 /** A generic test as declared in YAML, before it becomes a test node. */
 export interface TestDeclaration {
@@ -29,6 +30,8 @@ export interface NodePatch {
   configLocation: (key: string) => SourceLocation;
   meta: Record<string, unknown>;
   docs: { show: boolean };
+  /** Model-level constraints (`constraints:` beside `columns:`). */
+  constraints: ModelConstraint[];
 }
 
 export interface SourceTablePatch {
@@ -87,14 +90,14 @@ const TOP_KEYS: KeyPolicy = {
   unknown: 'warn',
 };
 const NODE_KEYS: KeyPolicy = {
-  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags'],
-  tolerated: ['constraints', 'versions', 'latest_version', 'access', 'group', 'deprecation_date', 'time_spine', 'relation'],
+  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'constraints'],
+  tolerated: ['versions', 'latest_version', 'access', 'group', 'deprecation_date', 'time_spine', 'relation'],
   unknown: 'warn',
   noun: 'property',
 };
 const COLUMN_KEYS: KeyPolicy = {
-  known: ['name', 'description', 'data_type', 'tests', 'data_tests', 'meta', 'tags', 'quote', 'config'],
-  tolerated: ['constraints', 'policy_tags', 'granularity'],
+  known: ['name', 'description', 'data_type', 'tests', 'data_tests', 'meta', 'tags', 'quote', 'config', 'constraints'],
+  tolerated: ['policy_tags', 'granularity'],
   unknown: 'warn',
   noun: 'property',
 };
@@ -158,6 +161,8 @@ function readColumns(reader: YamlReader, value: unknown, path: YamlPath, onTests
       tags: stringList(column.tags ?? config.tags),
       quote: typeof column.quote === 'boolean' ? column.quote : null,
     };
+    const constraints = readConstraints(reader, column.constraints, [...columnPath, 'constraints'], 'column');
+    if (constraints.length > 0) columns[column.name].constraints = constraints;
     const tests = testList(reader, column, columnPath);
     onTests(column.name, tests.tests, tests.path);
   });
@@ -301,6 +306,7 @@ function readNodeSection(reader: YamlReader, value: unknown, section: 'models' |
       configLocation: (key) => reader.locate([...path, 'config', key]),
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       docs: { show: docs.show === undefined ? true : Boolean(docs.show) },
+      constraints: readConstraints(reader, entry.constraints, [...path, 'constraints'], 'model'),
     });
   });
 }

@@ -4,14 +4,15 @@
  * incremental/incremental.ts) run them. `npm run goldens` writes each to
  * tests/golden/<name>.sql; tests/unit/ddl-goldens.test.ts checks the files still match.
  */
-import type { CatalogColumn, CatalogGrant, DependentView, ExistingType } from '../../src/adapters/catalog.js';
+import type { CatalogColumn, CatalogConstraint, CatalogGrant, DependentView, ExistingType, ReferencingForeignKey } from '../../src/adapters/catalog.js';
 import type { HookConfig, ManifestNode, NodeConfig } from '../../src/manifest/types.js';
-import { createTableAs, type RelationName } from '../../src/materializations/ddl.js';
+import type { RelationName } from '../../src/materializations/ddl.js';
 import { resolveIncrementalConfig } from '../../src/materializations/incremental/incremental-config.js';
 import { applySteps, changeTouchesViews, planColumns, planIncrement, type IncrementFacts } from '../../src/materializations/incremental/incremental-plan.js';
 import { checkSeedColumns, checkSeedTarget, planSeedReload, seedFillSteps, seedRetrySteps, type SeedFacts } from '../../src/materializations/seed-plan.js';
-import { statement, type Step } from '../../src/materializations/step.js';
+import type { Step } from '../../src/materializations/step.js';
 import { planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
+import { modelTableBuild } from '../../src/materializations/table.js';
 import { begin, commit, failure, note, read, renderPlan, type Line } from './render-plan.js';
 
 export interface Scenario {
@@ -62,6 +63,10 @@ interface TableScenario {
   /** The new table's columns, read after the build. */
   built: CatalogColumn[];
   dependents?: DependentView[];
+  /** Other tables' foreign keys on the table replaced. */
+  referencing?: ReferencingForeignKey[];
+  /** The new table's constraints, read after the build. */
+  constraints?: CatalogConstraint[];
   /** The fill; `CREATE TABLE AS` of the node's SQL unless given. */
   build?: (temp: RelationName) => Step[];
   /** Where the build fails and what runs instead (a seed's retry): the build's steps after its COPY do not run. */
@@ -71,7 +76,7 @@ interface TableScenario {
 
 function tableLines(scenario: TableScenario): Line[] {
   const facts = { node: scenario.node, target: scenario.target, existing: scenario.existing };
-  const build = scenario.build ?? ((temp: RelationName) => [statement(createTableAs(temp, String(scenario.node.raw_code)), 'build')]);
+  const build = scenario.build ?? modelTableBuild({ node: scenario.node, sql: String(scenario.node.raw_code) });
   let plan;
   try {
     plan = planTableSwap(facts, build);
@@ -79,13 +84,18 @@ function tableLines(scenario: TableScenario): Line[] {
     return failure(error);
   }
   const dependents = scenario.dependents ?? [];
-  const what = [`the columns of ${describe(plan.temp)}`, ...(scenario.existing ? [`the views on ${describe(scenario.target)}`] : [])].join('; ');
+  const what = [
+    `the columns of ${describe(plan.temp)}`,
+    ...(scenario.existing ? [`the views on ${describe(scenario.target)}`] : []),
+    ...(scenario.existing === 'table' ? [`the foreign keys on ${describe(scenario.target)}`] : []),
+    ...(scenario.node.contract?.enforced ? [`the constraints of ${describe(plan.temp)}`] : []),
+  ].join('; ');
   return [
     ...plan.before,
     begin,
     ...(scenario.afterBuild ? [...plan.build.slice(0, plan.build.findIndex((step) => step.kind === 'copy') + 1), ...scenario.afterBuild(plan.temp)] : plan.build),
     read(what),
-    ...swapSteps(facts, { columns: scenario.built, dependents }),
+    ...swapSteps(facts, { columns: scenario.built, dependents, referencing: scenario.referencing ?? [], constraints: scenario.constraints ?? [] }),
     commit,
     ...plan.after,
   ];
@@ -95,6 +105,7 @@ function tableScenario(scenario: TableScenario): Scenario {
   const facts = [
     listFacts(scenario.existing, scenario.target),
     ...(scenario.dependents ?? []).map((dependent) => `view ${describe({ schema: dependent.schema, identifier: dependent.name })} (depth ${dependent.depth}) depends on it`),
+    ...(scenario.referencing ?? []).map((key) => `foreign key ${key.name} of ${describe({ schema: key.schema, identifier: key.table })} references it`),
     ...(scenario.facts ?? []),
   ];
   return { name: scenario.name, render: () => renderPlan(scenario.title, facts, tableLines(scenario), scenario.node) };
@@ -126,7 +137,53 @@ const ordersColumns = columns(['id', 'integer'], ['customer_id', 'integer'], ['a
 
 const plainOrders = node('orders', {}, { raw_code: orders.raw_code });
 
+const contracted = node(
+  'kpi_daily',
+  { contract: { enforced: true, alias_types: true } },
+  {
+    raw_code: 'select day, kpi_id, value\nfrom "analytics"."kpi_daily_source"',
+    contract: { enforced: true, alias_types: true, checksum: null },
+    constraints: [
+      { type: 'primary_key', columns: ['day', 'kpi_id'] },
+      { type: 'foreign_key', columns: ['kpi_id'], to: "ref('dim_kpi')", to_relation: '"analytics"."dim_kpi"', to_columns: ['kpi_id'] },
+    ],
+    columns: {
+      day: { name: 'day', description: '', data_type: 'date', meta: {}, tags: [], constraints: [{ type: 'not_null' }] },
+      kpi_id: { name: 'kpi_id', description: '', data_type: 'int', meta: {}, tags: [], constraints: [{ type: 'not_null' }] },
+      value: { name: 'value', description: '', data_type: 'numeric', meta: {}, tags: [], constraints: [{ type: 'check', name: 'value_known', expression: 'value is not null or kpi_id = 27' }] },
+    },
+  },
+);
+const contractedTarget = { schema: 'analytics', identifier: 'kpi_daily' };
+const contractedBuilt = columns(['day', 'date'], ['kpi_id', 'integer'], ['value', 'numeric']);
+const contractedConstraints: CatalogConstraint[] = [
+  { name: 'kpi_daily__kpi_tmp_pkey', type: 'p', definition: 'PRIMARY KEY (day, kpi_id)', columns: ['day', 'kpi_id'], references: null },
+  { name: 'kpi_daily__kpi_tmp_kpi_id_fkey', type: 'f', definition: 'FOREIGN KEY (kpi_id) REFERENCES analytics.dim_kpi(kpi_id)', columns: ['kpi_id'], references: { schema: 'analytics', identifier: 'dim_kpi', columns: ['kpi_id'] } },
+  { name: 'value_known', type: 'c', definition: 'CHECK (((value IS NOT NULL) OR (kpi_id = 27)))', columns: ['value', 'kpi_id'], references: null },
+];
+const referencingKpiDaily: ReferencingForeignKey[] = [{ schema: 'marts', table: 'kpi_weekly', name: 'kpi_weekly_day_kpi_id_fkey', definition: 'FOREIGN KEY (day, kpi_id) REFERENCES analytics.kpi_daily(day, kpi_id)' }];
+
 const TABLE: Scenario[] = [
+  tableScenario({
+    name: 'table-contract-first-build',
+    title: 'table: the first build of a model with an enforced contract: created with its columns and constraints, then filled',
+    node: contracted,
+    target: contractedTarget,
+    existing: null,
+    built: contractedBuilt,
+    constraints: contractedConstraints,
+    facts: ['its contract matched the columns of its SELECT (checked before this plan)'],
+  }),
+  tableScenario({
+    name: 'table-contract-rebuild-referenced',
+    title: "table: a rebuild of a contracted table that another table's foreign key references: the key is taken off and put back",
+    node: contracted,
+    target: contractedTarget,
+    existing: 'table',
+    built: contractedBuilt,
+    constraints: contractedConstraints,
+    referencing: referencingKpiDaily,
+  }),
   tableScenario({
     name: 'table-first-build',
     title: 'table: the first build, with indexes, hooks, persist_docs and grants',
@@ -344,7 +401,7 @@ function seedSwapScenario(name: string, title: string, existing: ExistingType | 
   });
 }
 
-function seedReloadScenario(name: string, title: string, current: CatalogColumn[]): Scenario {
+function seedReloadScenario(name: string, title: string, current: CatalogColumn[], referencing: ReferencingForeignKey[] = []): Scenario {
   const facts = seedFacts('table');
   const lines = (): Line[] => {
     const read0 = read(`the columns of ${describe(seedTarget)}`);
@@ -354,14 +411,21 @@ function seedReloadScenario(name: string, title: string, current: CatalogColumn[
     } catch (error) {
       return [read0, ...failure(error)];
     }
-    const plan = planSeedReload(facts, current);
+    const plan = planSeedReload(facts, current, referencing);
     return [read0, ...plan.before, begin, ...plan.transaction, commit, ...plan.after];
   };
   const list = current.map((item) => `${item.name} ${item.dataType}`).join(', ');
-  return { name, render: () => renderPlan(title, [`${describe(seedTarget)} is a table: ${list}`, seedHeader], lines(), seedNode) };
+  const keys = referencing.map((key) => `foreign key ${key.name} of ${describe({ schema: key.schema, identifier: key.table })} references it`);
+  return { name, render: () => renderPlan(title, [`${describe(seedTarget)} is a table: ${list}`, seedHeader, ...keys], lines(), seedNode) };
 }
 
 const SEEDS: Scenario[] = [
+  seedReloadScenario(
+    'seed-reload-referenced',
+    "seed: a reload of a table another table's foreign key references: the key is taken off for the truncate and put back after the load",
+    seedColumns.map((item, at) => column(item.name, item.type, at + 1)),
+    [{ schema: 'analytics', table: 'kpi_daily', name: 'kpi_daily_kpi_id_fkey', definition: 'FOREIGN KEY (kpi_id) REFERENCES raw.dim_kpi(kpi_id)' }],
+  ),
   seedSwapScenario('seed-first-load', 'seed: the first load, the whole file read before COPY', null),
   seedSwapScenario('seed-first-load-streaming', 'seed: the first load of a large file, COPY starting while the file is read', null, { streaming: true }),
   seedSwapScenario('seed-first-load-types-change', 'seed: a large file whose end calls for other types: back to the savepoint, and load again', null, { streaming: true, typesChange: true }),

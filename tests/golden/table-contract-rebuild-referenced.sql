@@ -1,0 +1,48 @@
+-- table: a rebuild of a contracted table that another table's foreign key references: the key is taken off and put back
+-- "analytics"."kpi_daily" is a table
+-- foreign key kpi_weekly_day_kpi_id_fkey of "marts"."kpi_weekly" references it
+
+drop table if exists "analytics"."kpi_daily__kpi_tmp";
+
+drop table if exists "analytics"."kpi_daily__kpi_backup";
+
+begin;
+
+create table "analytics"."kpi_daily__kpi_tmp" (
+    day date not null,
+    kpi_id int not null,
+    value numeric constraint "value_known" check (value is not null or kpi_id = 27),
+    primary key (day, kpi_id),
+    foreign key (kpi_id) references "analytics"."dim_kpi" (kpi_id)
+);
+
+insert into "analytics"."kpi_daily__kpi_tmp" (
+    day, kpi_id, value
+)
+(
+    select day, kpi_id, value
+    from (
+select day, kpi_id, value
+from "analytics"."kpi_daily_source"
+    ) as model_subq
+);
+
+-- read from the catalog: the columns of "analytics"."kpi_daily__kpi_tmp"; the views on "analytics"."kpi_daily"; the foreign keys on "analytics"."kpi_daily"; the constraints of "analytics"."kpi_daily__kpi_tmp"
+
+analyze "analytics"."kpi_daily__kpi_tmp";
+
+alter table "marts"."kpi_weekly" drop constraint "kpi_weekly_day_kpi_id_fkey";
+
+alter table "analytics"."kpi_daily" rename to "kpi_daily__kpi_backup";
+
+alter table "analytics"."kpi_daily__kpi_tmp" rename to "kpi_daily";
+
+drop table if exists "analytics"."kpi_daily__kpi_backup";
+
+alter table "analytics"."kpi_daily" rename constraint "kpi_daily__kpi_tmp_pkey" to "kpi_daily_pkey";
+
+alter table "analytics"."kpi_daily" rename constraint "kpi_daily__kpi_tmp_kpi_id_fkey" to "kpi_daily_kpi_id_fkey";
+
+alter table "marts"."kpi_weekly" add constraint "kpi_weekly_day_kpi_id_fkey" FOREIGN KEY (day, kpi_id) REFERENCES analytics.kpi_daily(day, kpi_id);
+
+commit;
