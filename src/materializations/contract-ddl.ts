@@ -74,13 +74,16 @@ export function renderModelConstraint(constraint: ModelConstraint): string | nul
   }
 }
 
-/** Each contract column's definition: name, type, then its constraints in the YAML's order. */
+/** Constraints that need an index or another table (primary key, unique, foreign key): added once the rows are in. */
+const KEYS = new Set(['primary_key', 'unique', 'foreign_key']);
+
+/** Each contract column's definition: name, type, then its row-level constraints (not null, check) in the YAML's order. */
 function columnDefinitions(node: ManifestNode): string[] {
   const notNull = new Set((node.constraints ?? []).filter((constraint) => constraint.type === 'not_null').flatMap((constraint) => constraint.columns));
   return Object.values(node.columns).map((column) => {
     const parts = [contractColumnName(column), contractDataType(node, column.data_type ?? '')];
     for (const constraint of column.constraints ?? []) {
-      const rendered = renderColumnConstraint(constraint);
+      const rendered = KEYS.has(constraint.type) ? null : renderColumnConstraint(constraint);
       if (rendered) parts.push(rendered);
     }
     if (notNull.has(column.name) && !(column.constraints ?? []).some((constraint) => constraint.type === 'not_null')) parts.push('not null');
@@ -88,13 +91,30 @@ function columnDefinitions(node: ManifestNode): string[] {
   });
 }
 
-/** `create table ... (columns and constraints)`, then the insert of the model's rows: the two statements of a contracted build. */
-export function createContractedTable(relation: RelationName, node: ManifestNode, sql: string, options: { unlogged?: boolean } = {}): [string, string] {
-  const definitions = [...columnDefinitions(node), ...(node.constraints ?? []).flatMap((constraint) => renderModelConstraint(constraint) ?? [])];
+/** The key constraints, column-level ones as the model-level constraint on that one column. */
+function keyConstraints(node: ManifestNode): string[] {
+  const columnKeys = Object.values(node.columns).flatMap((column) =>
+    (column.constraints ?? []).filter((constraint) => KEYS.has(constraint.type)).map((constraint): ModelConstraint => ({ ...constraint, columns: [column.name] })),
+  );
+  const modelKeys = (node.constraints ?? []).filter((constraint) => KEYS.has(constraint.type));
+  // Postgres takes one primary key: a column-level one and a model-level one would be two.
+  return [...columnKeys, ...modelKeys].flatMap((constraint) => renderModelConstraint(constraint) ?? []);
+}
+
+/**
+ * A contracted build's statements: `create table` with the contract's columns, types and
+ * row-level constraints (not null, check); the insert of the model's rows in the
+ * contract's order; then the primary key, unique and foreign key constraints. dbt-postgres
+ * declares those in the `create table` too; added after the insert, each builds its index
+ * once and checks a foreign key with one join instead of once a row (the KPI mart's tables
+ * hold hundreds of thousands of rows), and a violation fails the build the same way.
+ */
+export function createContractedTable(relation: RelationName, node: ManifestNode, sql: string, options: { unlogged?: boolean } = {}): { create: string; insert: string; keys: string[] } {
+  const definitions = [...columnDefinitions(node), ...(node.constraints ?? []).flatMap((constraint) => (KEYS.has(constraint.type) ? [] : (renderModelConstraint(constraint) ?? [])))];
   const names = Object.values(node.columns).map(contractColumnName);
   const create = `create ${options.unlogged ? 'unlogged ' : ''}table ${q(relation)} (\n    ${definitions.join(',\n    ')}\n)`;
   const insert = `insert into ${q(relation)} (\n    ${names.join(', ')}\n)\n(\n    select ${names.join(', ')}\n    from (\n${sql}\n    ) as model_subq\n)`;
-  return [create, insert];
+  return { create, insert, keys: keyConstraints(node).map((constraint) => `alter table ${q(relation)} add ${constraint}`) };
 }
 
 /** dbt's get_empty_schema_sql: a query whose columns are the contract's, typed by the database itself (so `int` is `integer`). */

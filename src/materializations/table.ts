@@ -6,7 +6,7 @@ import { createTableAs, type RelationName } from './ddl.js';
 import { brokenForeignKeysError, brokenViewsError } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { resultsOf, runSteps, type StepOutcome } from './run-steps.js';
-import { statement, type Step } from './step.js';
+import { statement, statements, type Step } from './step.js';
 import { planTableSwap, swapSteps } from './table-swap-plan.js';
 
 /** Runs the build steps of a swap (seeds add their own retry); `runSteps` unless given. */
@@ -51,8 +51,8 @@ export function modelTableBuild(context: Pick<MaterializationContext, 'node' | '
   const unlogged = Boolean(context.node.config.unlogged);
   if (!context.node.contract?.enforced) return (temp) => [statement(createTableAs(temp, context.sql, { unlogged }), 'build')];
   return (temp) => {
-    const [create, insert] = createContractedTable(temp, context.node, context.sql, { unlogged });
-    return [statement(create), statement(insert, 'build')];
+    const { create, insert, keys } = createContractedTable(temp, context.node, context.sql, { unlogged });
+    return [statement(create), statement(insert, 'build'), ...statements(keys)];
   };
 }
 

@@ -11,9 +11,7 @@ begin;
 create table "analytics"."kpi_daily__kpi_tmp" (
     day date not null,
     kpi_id int not null,
-    value numeric constraint "value_known" check (value is not null or kpi_id = 27),
-    primary key (day, kpi_id),
-    foreign key (kpi_id) references "analytics"."dim_kpi" (kpi_id)
+    value numeric constraint "value_known" check (value is not null or kpi_id = 27)
 );
 
 insert into "analytics"."kpi_daily__kpi_tmp" (
@@ -26,6 +24,10 @@ select day, kpi_id, value
 from "analytics"."kpi_daily_source"
     ) as model_subq
 );
+
+alter table "analytics"."kpi_daily__kpi_tmp" add primary key (day, kpi_id);
+
+alter table "analytics"."kpi_daily__kpi_tmp" add foreign key (kpi_id) references "analytics"."dim_kpi" (kpi_id);
 
 -- read from the catalog: the columns of "analytics"."kpi_daily__kpi_tmp"; the views on "analytics"."kpi_daily"; the foreign keys on "analytics"."kpi_daily"; the constraints of "analytics"."kpi_daily__kpi_tmp"
 
