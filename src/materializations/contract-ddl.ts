@@ -7,7 +7,7 @@
 import { quoteIdentifier } from '../adapters/quote.js';
 import type { CatalogConstraint, ReferencingForeignKey } from '../adapters/catalog.js';
 import type { ColumnConstraint, ColumnInfo, ManifestNode, ModelConstraint } from '../manifest/types.js';
-import { q, type RelationName } from './ddl.js';
+import { createTableAs, q, type RelationName } from './ddl.js';
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
@@ -74,47 +74,60 @@ export function renderModelConstraint(constraint: ModelConstraint): string | nul
   }
 }
 
-/** Constraints that need an index or another table (primary key, unique, foreign key): added once the rows are in. */
-const KEYS = new Set(['primary_key', 'unique', 'foreign_key']);
-
-/** Each contract column's definition: name, type, then its row-level constraints (not null, check) in the YAML's order. */
-function columnDefinitions(node: ManifestNode): string[] {
-  const notNull = new Set((node.constraints ?? []).filter((constraint) => constraint.type === 'not_null').flatMap((constraint) => constraint.columns));
-  return Object.values(node.columns).map((column) => {
-    const parts = [contractColumnName(column), contractDataType(node, column.data_type ?? '')];
-    for (const constraint of column.constraints ?? []) {
-      const rendered = KEYS.has(constraint.type) ? null : renderColumnConstraint(constraint);
-      if (rendered) parts.push(rendered);
-    }
-    if (notNull.has(column.name) && !(column.constraints ?? []).some((constraint) => constraint.type === 'not_null')) parts.push('not null');
-    return parts.join(' ');
-  });
+/** A contract column's value in the build: cast where the contract's type has a modifier (`varchar(20)`), which the SELECT's type lacks. */
+function selectColumn(node: ManifestNode, column: ColumnInfo): string {
+  const name = contractColumnName(column);
+  const type = contractDataType(node, column.data_type ?? '');
+  return /[()]/.test(type) ? `cast(${name} as ${type}) as ${name}` : name;
 }
 
-/** The key constraints, column-level ones as the model-level constraint on that one column. */
-function keyConstraints(node: ManifestNode): string[] {
-  const columnKeys = Object.values(node.columns).flatMap((column) =>
-    (column.constraints ?? []).filter((constraint) => KEYS.has(constraint.type)).map((constraint): ModelConstraint => ({ ...constraint, columns: [column.name] })),
-  );
-  const modelKeys = (node.constraints ?? []).filter((constraint) => KEYS.has(constraint.type));
-  // Postgres takes one primary key: a column-level one and a model-level one would be two.
-  return [...columnKeys, ...modelKeys].flatMap((constraint) => renderModelConstraint(constraint) ?? []);
+/** The model's constraints, column-level ones as the model-level constraint on their column. */
+function allConstraints(node: ManifestNode): ModelConstraint[] {
+  const columnLevel = Object.values(node.columns).flatMap((column) => (column.constraints ?? []).map((constraint): ModelConstraint => ({ ...constraint, columns: [column.name] })));
+  return [...columnLevel, ...(node.constraints ?? [])];
+}
+
+/** What `alter table` adds for one constraint; a not_null (model- or column-level) sets its columns not null. */
+function alterClauses(constraint: ModelConstraint): string[] {
+  if (constraint.type === 'not_null') return constraint.columns.map((column) => `alter column ${contractColumnName({ name: column })} set not null`);
+  const rendered = renderModelConstraint(constraint);
+  return rendered ? [`add ${rendered}`] : [];
 }
 
 /**
- * A contracted build's statements: `create table` with the contract's columns, types and
- * row-level constraints (not null, check); the insert of the model's rows in the
- * contract's order; then the primary key, unique and foreign key constraints. dbt-postgres
- * declares those in the `create table` too; added after the insert, each builds its index
- * once and checks a foreign key with one join instead of once a row (the KPI mart's tables
- * hold hundreds of thousands of rows), and a violation fails the build the same way.
+ * A contracted build's statements, the model's contract checked beforehand
+ * (`checkContract`): the table is made from the model's rows in the contract's column
+ * order, then ONE `alter table` adds its not null, check, primary key and unique
+ * constraints (one pass over the rows, one build of each index). dbt-postgres creates the
+ * table with its constraints and inserts the rows; the result is the same table, and a
+ * violation fails the build the same way, but `create table as` may run in parallel and an
+ * insert may not, and a check per inserted row costs more than one pass (the KPI mart's
+ * tables hold hundreds of thousands of rows). Foreign keys come last (`addContractForeignKeys`).
  */
-export function createContractedTable(relation: RelationName, node: ManifestNode, sql: string, options: { unlogged?: boolean } = {}): { create: string; insert: string; keys: string[] } {
-  const definitions = [...columnDefinitions(node), ...(node.constraints ?? []).flatMap((constraint) => (KEYS.has(constraint.type) ? [] : (renderModelConstraint(constraint) ?? [])))];
-  const names = Object.values(node.columns).map(contractColumnName);
-  const create = `create ${options.unlogged ? 'unlogged ' : ''}table ${q(relation)} (\n    ${definitions.join(',\n    ')}\n)`;
-  const insert = `insert into ${q(relation)} (\n    ${names.join(', ')}\n)\n(\n    select ${names.join(', ')}\n    from (\n${sql}\n    ) as model_subq\n)`;
-  return { create, insert, keys: keyConstraints(node).map((constraint) => `alter table ${q(relation)} add ${constraint}`) };
+export function createContractedTable(relation: RelationName, node: ManifestNode, sql: string, options: { unlogged?: boolean } = {}): { create: string; constraints: string | null } {
+  const select = `select ${Object.values(node.columns)
+    .map((column) => selectColumn(node, column))
+    .join(', ')}\nfrom (\n${sql}\n) as model_subq`;
+  const create = createTableAs(relation, select, options);
+  const clauses = allConstraints(node)
+    .filter((constraint) => constraint.type !== 'foreign_key')
+    .flatMap(alterClauses);
+  return { create, constraints: clauses.length > 0 ? `alter table ${q(relation)}\n  ${clauses.join(',\n  ')}` : null };
+}
+
+/**
+ * The model's foreign keys, on the table under its own name: added as the last statements
+ * of the build's transaction, because adding one locks the referenced table against other
+ * foreign keys being added to it until the transaction ends, and the mart's tables all
+ * reference the same dimensions (added earlier, models building in parallel would wait
+ * for one another's whole build).
+ */
+export function addContractForeignKeys(relation: RelationName, node: ManifestNode): string[] {
+  if (!node.contract?.enforced) return [];
+  return allConstraints(node)
+    .filter((constraint) => constraint.type === 'foreign_key')
+    .flatMap(alterClauses)
+    .map((clause) => `alter table ${q(relation)} ${clause}`);
 }
 
 /** dbt's get_empty_schema_sql: a query whose columns are the contract's, typed by the database itself (so `int` is `integer`). */

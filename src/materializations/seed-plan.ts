@@ -1,5 +1,7 @@
 import type { CatalogColumn, ExistingType, ReferencingForeignKey } from '../adapters/catalog.js';
 import { addForeignKeys, dropForeignKeys } from './contract-ddl.js';
+import { createIndexIfMissing } from './incremental/incremental-ddl.js';
+import { planIndexes } from './table-swap-plan.js';
 import { KpiError } from '../errors.js';
 import type { ManifestNode } from '../manifest/types.js';
 import { createTable, q, truncateTable, type ColumnDefinition, type RelationName } from './ddl.js';
@@ -63,6 +65,8 @@ export function planSeedReload(facts: SeedFacts, current: readonly CatalogColumn
       ...statements(dropForeignKeys(referencing)),
       statement(truncateTable(target)),
       { kind: 'copy', table: q(target), columns: header },
+      // Indexes configured since the table was made (the key other tables' foreign keys need, say).
+      ...planIndexes(target, node.config.indexes).map((index) => statement(createIndexIfMissing(target, index.config, index.final))),
       ...statements(addForeignKeys(referencing), 'restore-foreign-keys'),
       // As after a swap: the refilled table's statistics would describe the old rows.
       statement(

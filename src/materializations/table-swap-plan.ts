@@ -1,5 +1,5 @@
 import type { CatalogColumn, CatalogConstraint, DependentView, ExistingType, ReferencingForeignKey } from '../adapters/catalog.js';
-import { addForeignKeys, dropForeignKeys, renameConstraints } from './contract-ddl.js';
+import { addContractForeignKeys, addForeignKeys, dropForeignKeys, renameConstraints } from './contract-ddl.js';
 import { KpiError } from '../errors.js';
 import type { IndexConfig, ManifestNode } from '../manifest/types.js';
 import { createIndex, dropRelation, indexName, q, renameIndex, renameRelation, suffixed, type RelationName } from './ddl.js';
@@ -117,7 +117,6 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
     ...indexes.map((index) => statement(renameIndex(target.schema, index.temporary, index.final))),
     ...statements(renameConstraints(target, temp.identifier, built.constraints ?? [])),
     ...statements(recreateDependentViews(built.dependents), 'restore-views'),
-    ...statements(addForeignKeys(built.referencing ?? []), 'restore-foreign-keys'),
     ...statements(
       docsAndGrants(
         node,
@@ -127,5 +126,9 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
       ),
     ),
     ...hookStep(node, 'post_hook', true),
+    // Last, just before the commit: adding a foreign key locks the table it references
+    // against other foreign keys being added until the transaction ends.
+    ...statements(addContractForeignKeys(target, node)),
+    ...statements(addForeignKeys(built.referencing ?? []), 'restore-foreign-keys'),
   ];
 }

@@ -6,7 +6,7 @@ import { createTableAs, type RelationName } from './ddl.js';
 import { brokenForeignKeysError, brokenViewsError } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { resultsOf, runSteps, type StepOutcome } from './run-steps.js';
-import { statement, statements, type Step } from './step.js';
+import { statement, type Step } from './step.js';
 import { planTableSwap, swapSteps } from './table-swap-plan.js';
 
 /** Runs the build steps of a swap (seeds add their own retry); `runSteps` unless given. */
@@ -43,16 +43,16 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
 }
 
 /**
- * The steps that fill a model's new table: `CREATE TABLE AS`, or, under an enforced
- * contract, dbt-postgres's create with the contract's columns and constraints and an
- * insert of the rows (whose result is the node's response).
+ * The steps that fill a model's new table: `CREATE TABLE AS` (the node's response), under
+ * an enforced contract in the contract's column order and followed by its constraints
+ * (`createContractedTable`; the foreign keys come at the end of the swap).
  */
 export function modelTableBuild(context: Pick<MaterializationContext, 'node' | 'sql'>): (temp: RelationName) => Step[] {
   const unlogged = Boolean(context.node.config.unlogged);
   if (!context.node.contract?.enforced) return (temp) => [statement(createTableAs(temp, context.sql, { unlogged }), 'build')];
   return (temp) => {
-    const { create, insert, keys } = createContractedTable(temp, context.node, context.sql, { unlogged });
-    return [statement(create), statement(insert, 'build'), ...statements(keys)];
+    const { create, constraints } = createContractedTable(temp, context.node, context.sql, { unlogged });
+    return [statement(create, 'build'), ...(constraints ? [statement(constraints)] : [])];
   };
 }
 

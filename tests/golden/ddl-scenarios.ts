@@ -158,7 +158,6 @@ const contractedTarget = { schema: 'analytics', identifier: 'kpi_daily' };
 const contractedBuilt = columns(['day', 'date'], ['kpi_id', 'integer'], ['value', 'numeric']);
 const contractedConstraints: CatalogConstraint[] = [
   { name: 'kpi_daily__kpi_tmp_pkey', type: 'p', definition: 'PRIMARY KEY (day, kpi_id)', columns: ['day', 'kpi_id'], references: null },
-  { name: 'kpi_daily__kpi_tmp_kpi_id_fkey', type: 'f', definition: 'FOREIGN KEY (kpi_id) REFERENCES analytics.dim_kpi(kpi_id)', columns: ['kpi_id'], references: { schema: 'analytics', identifier: 'dim_kpi', columns: ['kpi_id'] } },
   { name: 'value_known', type: 'c', definition: 'CHECK (((value IS NOT NULL) OR (kpi_id = 27)))', columns: ['value', 'kpi_id'], references: null },
 ];
 const referencingKpiDaily: ReferencingForeignKey[] = [{ schema: 'marts', table: 'kpi_weekly', name: 'kpi_weekly_day_kpi_id_fkey', definition: 'FOREIGN KEY (day, kpi_id) REFERENCES analytics.kpi_daily(day, kpi_id)' }];

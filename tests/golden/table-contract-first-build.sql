@@ -8,26 +8,20 @@ drop table if exists "analytics"."kpi_daily__kpi_backup";
 
 begin;
 
-create table "analytics"."kpi_daily__kpi_tmp" (
-    day date not null,
-    kpi_id int not null,
-    value numeric constraint "value_known" check (value is not null or kpi_id = 27)
-);
-
-insert into "analytics"."kpi_daily__kpi_tmp" (
-    day, kpi_id, value
-)
-(
-    select day, kpi_id, value
-    from (
+create table "analytics"."kpi_daily__kpi_tmp"
+as (
+select day, kpi_id, value
+from (
 select day, kpi_id, value
 from "analytics"."kpi_daily_source"
-    ) as model_subq
+) as model_subq
 );
 
-alter table "analytics"."kpi_daily__kpi_tmp" add primary key (day, kpi_id);
-
-alter table "analytics"."kpi_daily__kpi_tmp" add foreign key (kpi_id) references "analytics"."dim_kpi" (kpi_id);
+alter table "analytics"."kpi_daily__kpi_tmp"
+  alter column day set not null,
+  alter column kpi_id set not null,
+  add constraint "value_known" check (value is not null or kpi_id = 27),
+  add primary key (day, kpi_id);
 
 -- read from the catalog: the columns of "analytics"."kpi_daily__kpi_tmp"; the constraints of "analytics"."kpi_daily__kpi_tmp"
 
@@ -37,6 +31,6 @@ alter table "analytics"."kpi_daily__kpi_tmp" rename to "kpi_daily";
 
 alter table "analytics"."kpi_daily" rename constraint "kpi_daily__kpi_tmp_pkey" to "kpi_daily_pkey";
 
-alter table "analytics"."kpi_daily" rename constraint "kpi_daily__kpi_tmp_kpi_id_fkey" to "kpi_daily_kpi_id_fkey";
+alter table "analytics"."kpi_daily" add foreign key (kpi_id) references "analytics"."dim_kpi" (kpi_id);
 
 commit;
