@@ -1,8 +1,8 @@
 /**
- * The DDL of a model with an enforced contract, as dbt-postgres writes it
- * (`postgres__create_table_as` with `get_table_columns_and_constraints`): the table is
- * created with the YAML's columns, types and constraints, then filled by an insert of the
- * model's rows in the contract's column order. Pure functions of the node and SQL text.
+ * The DDL of a model with an enforced contract: dbt-postgres's constraint clauses
+ * (`render_column_constraint`, `render_model_constraint`), the table built in the
+ * contract's column order (`createContractedTable`), the foreign keys on other tables
+ * taken off and put back around a swap. Pure functions of the node and SQL text.
  */
 import { quoteIdentifier } from '../adapters/quote.js';
 import type { CatalogConstraint, ReferencingForeignKey } from '../adapters/catalog.js';
@@ -31,28 +31,7 @@ function references(constraint: ColumnConstraint): string | null {
   return null;
 }
 
-/** dbt's render_column_constraint, for Postgres (every type enforced). */
-export function renderColumnConstraint(constraint: ColumnConstraint): string | null {
-  const expression = constraint.expression ?? '';
-  switch (constraint.type) {
-    case 'check':
-      return expression ? `${prefix(constraint)}check (${expression})` : null;
-    case 'not_null':
-      return `${prefix(constraint)}not null ${expression}`.trim();
-    case 'unique':
-      return `${prefix(constraint)}unique ${expression}`.trim();
-    case 'primary_key':
-      return `${prefix(constraint)}primary key ${expression}`.trim();
-    case 'foreign_key': {
-      const clause = references(constraint);
-      return clause ? `${prefix(constraint)}${clause}` : null;
-    }
-    case 'custom':
-      return expression || null;
-  }
-}
-
-/** dbt's render_model_constraint. A model-level not_null is put on its columns instead (`contractColumns`). */
+/** dbt's render_model_constraint, which column-level constraints go through too (on their one column); not_null is `alterClauses`'. */
 export function renderModelConstraint(constraint: ModelConstraint): string | null {
   const columns = constraint.columns.map((column) => contractColumnName({ name: column })).join(', ');
   const expression = constraint.expression ? ` ${constraint.expression}` : '';

@@ -1,5 +1,6 @@
 import type { CatalogColumn, CatalogConstraint, DependentView, ExistingType, ReferencingForeignKey } from '../adapters/catalog.js';
 import { addContractForeignKeys, addForeignKeys, dropForeignKeys, renameConstraints } from './contract-ddl.js';
+import { qualified, quoteIdentifier } from '../adapters/quote.js';
 import { KpiError } from '../errors.js';
 import type { IndexConfig, ManifestNode } from '../manifest/types.js';
 import { createIndex, dropRelation, indexName, q, renameIndex, renameRelation, suffixed, type RelationName } from './ddl.js';
@@ -42,6 +43,27 @@ export interface NewTableFacts {
   constraints?: readonly CatalogConstraint[];
   /** Other tables' foreign keys on the table being replaced. */
   referencing?: readonly ReferencingForeignKey[];
+  /** The constraints of the table being replaced (read when it has foreign keys of its own, and when it is a table). */
+  oldConstraints?: readonly CatalogConstraint[];
+}
+
+/** The replaced table had foreign keys: it is dropped after the commit (`afterSwapSteps`). */
+export const keepsBackup = (facts: TableSwapFacts, built: Pick<NewTableFacts, 'oldConstraints'>): boolean =>
+  facts.existing === 'table' && (built.oldConstraints ?? []).some((constraint) => constraint.type === 'f');
+
+/**
+ * A backup that outlives the transaction keeps its indexes' names, which are schema-wide:
+ * those the new table takes (its primary key's and unique constraints', the configured
+ * indexes') are moved aside first.
+ */
+function renameBackupIndexes(backup: RelationName, target: RelationName, built: NewTableFacts, indexes: readonly PlannedIndex[]): string[] {
+  const constraintIndexes = (built.oldConstraints ?? [])
+    .filter((constraint) => constraint.type === 'p' || constraint.type === 'u' || constraint.type === 'x')
+    .map((constraint) => `alter table ${q(backup)} rename constraint ${quoteIdentifier(constraint.name)} to ${quoteIdentifier(suffixed(constraint.name, BACKUP_SUFFIX))}`);
+  const configured = indexes.map(
+    (index) => `alter index if exists ${qualified(target.schema, index.final)} rename to ${quoteIdentifier(suffixed(index.final, BACKUP_SUFFIX))}`,
+  );
+  return [...constraintIndexes, ...configured];
 }
 
 export interface TableSwapPlan {
@@ -113,7 +135,8 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
     ...(existing === 'view' ? [statement(dropRelation(target, 'view'))] : []),
     ...(existing === 'table' ? [statement(renameRelation(target, 'table', backup.identifier))] : []),
     statement(renameRelation(temp, 'table', target.identifier)),
-    ...(existing === 'table' ? [statement(dropRelation(backup, 'table'))] : []),
+    ...(existing === 'table' && !keepsBackup(facts, built) ? [statement(dropRelation(backup, 'table'))] : []),
+    ...(keepsBackup(facts, built) ? statements(renameBackupIndexes(backup, target, built, indexes)) : []),
     ...indexes.map((index) => statement(renameIndex(target.schema, index.temporary, index.final))),
     ...statements(renameConstraints(target, temp.identifier, built.constraints ?? [])),
     ...statements(recreateDependentViews(built.dependents), 'restore-views'),
@@ -131,4 +154,20 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
     ...statements(addContractForeignKeys(target, node)),
     ...statements(addForeignKeys(built.referencing ?? []), 'restore-foreign-keys'),
   ];
+}
+
+/**
+ * After the commit: the replaced table, when it had foreign keys of its own. Dropping a
+ * foreign key takes an exclusive lock on the table it references, which waits for every
+ * transaction reading that table. In the swap's transaction, or several keys in one
+ * statement (`drop table`), that is a deadlock with models building in parallel that read
+ * one dimension and add their own key to another. So each key is dropped on its own (each
+ * statement its own transaction, holding nothing else while it waits), then the table.
+ * A run that dies first leaves the backup for the next run's `before` to clear.
+ */
+export function afterSwapSteps(facts: TableSwapFacts, built: Pick<NewTableFacts, 'oldConstraints'>): Step[] {
+  if (!keepsBackup(facts, built)) return [];
+  const { backup } = swapNames(facts.target);
+  const keys = (built.oldConstraints ?? []).filter((constraint) => constraint.type === 'f');
+  return [...keys.map((key) => statement(`alter table ${q(backup)} drop constraint ${quoteIdentifier(key.name)}`)), statement(dropRelation(backup, 'table'))];
 }

@@ -7,7 +7,7 @@ import { brokenForeignKeysError, brokenViewsError } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { resultsOf, runSteps, type StepOutcome } from './run-steps.js';
 import { statement, type Step } from './step.js';
-import { planTableSwap, swapSteps } from './table-swap-plan.js';
+import { afterSwapSteps, planTableSwap, swapSteps, type NewTableFacts } from './table-swap-plan.js';
 
 /** Runs the build steps of a swap (seeds add their own retry); `runSteps` unless given. */
 export type RunBuild = (steps: readonly Step[]) => Promise<StepOutcome[]>;
@@ -22,13 +22,16 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
   const facts = { node: context.node, target, existing };
   const plan = planTableSwap(facts, build);
   await runSteps(context, plan.before);
+  let newFacts: Pick<NewTableFacts, 'oldConstraints'> = {};
   const built = await inTransaction(connection, async () => {
     const outcomes = await (runBuild ?? ((steps) => runSteps(context, steps)))(plan.build);
     const columns = await relationColumns(connection, plan.temp);
     const dependents = existing ? await dependentViews(connection, target) : [];
     const referencing = existing === 'table' ? await referencingForeignKeys(connection, target) : [];
     const constraints = context.node.contract?.enforced ? await relationConstraints(connection, plan.temp) : [];
-    await runSteps(context, swapSteps(facts, { columns, dependents, referencing, constraints }), {
+    const oldConstraints = existing === 'table' ? await relationConstraints(connection, target) : [];
+    newFacts = { oldConstraints };
+    await runSteps(context, swapSteps(facts, { columns, dependents, referencing, constraints, oldConstraints }), {
       failure: (step, error) =>
         step.kind === 'sql' && step.role === 'restore-views'
           ? brokenViewsError(context, dependents, error)
@@ -38,6 +41,7 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
     });
     return outcomes;
   });
+  await runSteps(context, afterSwapSteps(facts, newFacts));
   await runSteps(context, plan.after);
   return built;
 }

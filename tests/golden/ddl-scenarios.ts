@@ -11,7 +11,7 @@ import { resolveIncrementalConfig } from '../../src/materializations/incremental
 import { applySteps, changeTouchesViews, planColumns, planIncrement, type IncrementFacts } from '../../src/materializations/incremental/incremental-plan.js';
 import { checkSeedColumns, checkSeedTarget, planSeedReload, seedFillSteps, seedRetrySteps, type SeedFacts } from '../../src/materializations/seed-plan.js';
 import type { Step } from '../../src/materializations/step.js';
-import { planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
+import { afterSwapSteps, planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
 import { modelTableBuild } from '../../src/materializations/table.js';
 import { begin, commit, failure, note, read, renderPlan, type Line } from './render-plan.js';
 
@@ -67,6 +67,8 @@ interface TableScenario {
   referencing?: ReferencingForeignKey[];
   /** The new table's constraints, read after the build. */
   constraints?: CatalogConstraint[];
+  /** The constraints of the table replaced. */
+  oldConstraints?: CatalogConstraint[];
   /** The fill; `CREATE TABLE AS` of the node's SQL unless given. */
   build?: (temp: RelationName) => Step[];
   /** Where the build fails and what runs instead (a seed's retry): the build's steps after its COPY do not run. */
@@ -89,14 +91,16 @@ function tableLines(scenario: TableScenario): Line[] {
     ...(scenario.existing ? [`the views on ${describe(scenario.target)}`] : []),
     ...(scenario.existing === 'table' ? [`the foreign keys on ${describe(scenario.target)}`] : []),
     ...(scenario.node.contract?.enforced ? [`the constraints of ${describe(plan.temp)}`] : []),
+    ...(scenario.existing === 'table' ? [`the constraints of ${describe(scenario.target)}`] : []),
   ].join('; ');
   return [
     ...plan.before,
     begin,
     ...(scenario.afterBuild ? [...plan.build.slice(0, plan.build.findIndex((step) => step.kind === 'copy') + 1), ...scenario.afterBuild(plan.temp)] : plan.build),
     read(what),
-    ...swapSteps(facts, { columns: scenario.built, dependents, referencing: scenario.referencing ?? [], constraints: scenario.constraints ?? [] }),
+    ...swapSteps(facts, { columns: scenario.built, dependents, referencing: scenario.referencing ?? [], constraints: scenario.constraints ?? [], oldConstraints: scenario.oldConstraints }),
     commit,
+    ...afterSwapSteps(facts, { oldConstraints: scenario.oldConstraints }),
     ...plan.after,
   ];
 }
@@ -182,6 +186,11 @@ const TABLE: Scenario[] = [
     built: contractedBuilt,
     constraints: contractedConstraints,
     referencing: referencingKpiDaily,
+    oldConstraints: [
+      { name: 'kpi_daily_pkey', type: 'p', definition: 'PRIMARY KEY (day, kpi_id)', columns: ['day', 'kpi_id'], references: null },
+      { name: 'kpi_daily_kpi_id_fkey', type: 'f', definition: 'FOREIGN KEY (kpi_id) REFERENCES analytics.dim_kpi(kpi_id)', columns: ['kpi_id'], references: { schema: 'analytics', identifier: 'dim_kpi', columns: ['kpi_id'] } },
+    ],
+    facts: ['the table has a foreign key of its own (to "analytics"."dim_kpi"): it is dropped after the commit'],
   }),
   tableScenario({
     name: 'table-first-build',
