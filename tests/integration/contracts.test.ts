@@ -139,7 +139,7 @@ for (const kind of databaseKinds()) {
         f.write('models/child.sql', "{{ config(materialized='table') }}\nselect null::int as id, 1::bigint as parent_id, 'red'::text as color");
         let summary = await f.run(['child']);
         expect(statuses(summary)).toEqual({ child: 'error' });
-        expect(messageOf(summary, 'child')).toMatch(/null value in column "id".*violates not-null constraint/);
+        expect(messageOf(summary, 'child')).toMatch(/column "id" of relation "child__kpi_tmp" contains null values/);
         f.write('models/child.sql', "{{ config(materialized='table') }}\nselect 11 as id, 3::bigint as parent_id, 'red'::text as color");
         summary = await f.run(['child']);
         expect(messageOf(summary, 'child')).toMatch(/violates foreign key constraint/);
