@@ -52,13 +52,13 @@ export const keepsBackup = (facts: TableSwapFacts, built: Pick<NewTableFacts, 'o
   facts.existing === 'table' && (built.oldConstraints ?? []).some((constraint) => constraint.type === 'f');
 
 /**
- * A backup that outlives the transaction keeps its indexes' names, which are schema-wide:
- * those the new table takes (its primary key's and unique constraints', the configured
- * indexes') are moved aside first.
+ * A backup that outlives the transaction keeps its names: its indexes' are schema-wide, and
+ * Postgres names a new constraint so that no other in the schema has its name. Those the new
+ * table takes (its keys', its foreign keys', the configured indexes') are moved aside first.
  */
 function renameBackupIndexes(backup: RelationName, target: RelationName, built: NewTableFacts, indexes: readonly PlannedIndex[]): string[] {
   const constraintIndexes = (built.oldConstraints ?? [])
-    .filter((constraint) => constraint.type === 'p' || constraint.type === 'u' || constraint.type === 'x')
+    .filter((constraint) => ['p', 'u', 'x', 'f'].includes(constraint.type))
     .map((constraint) => `alter table ${q(backup)} rename constraint ${quoteIdentifier(constraint.name)} to ${quoteIdentifier(suffixed(constraint.name, BACKUP_SUFFIX))}`);
   const configured = indexes.map(
     (index) => `alter index if exists ${qualified(target.schema, index.final)} rename to ${quoteIdentifier(suffixed(index.final, BACKUP_SUFFIX))}`,
@@ -169,5 +169,5 @@ export function afterSwapSteps(facts: TableSwapFacts, built: Pick<NewTableFacts,
   if (!keepsBackup(facts, built)) return [];
   const { backup } = swapNames(facts.target);
   const keys = (built.oldConstraints ?? []).filter((constraint) => constraint.type === 'f');
-  return [...keys.map((key) => statement(`alter table ${q(backup)} drop constraint ${quoteIdentifier(key.name)}`)), statement(dropRelation(backup, 'table'))];
+  return [...keys.map((key) => statement(`alter table ${q(backup)} drop constraint ${quoteIdentifier(suffixed(key.name, BACKUP_SUFFIX))}`)), statement(dropRelation(backup, 'table'))];
 }

@@ -36,6 +36,8 @@ alter table "analytics"."kpi_daily__kpi_tmp" rename to "kpi_daily";
 
 alter table "analytics"."kpi_daily__kpi_backup" rename constraint "kpi_daily_pkey" to "kpi_daily_pkey__kpi_backup";
 
+alter table "analytics"."kpi_daily__kpi_backup" rename constraint "kpi_daily_kpi_id_fkey" to "kpi_daily_kpi_id_fkey__kpi_backup";
+
 alter table "analytics"."kpi_daily" rename constraint "kpi_daily__kpi_tmp_pkey" to "kpi_daily_pkey";
 
 alter table "analytics"."kpi_daily" add foreign key (kpi_id) references "analytics"."dim_kpi" (kpi_id);
@@ -44,6 +46,6 @@ alter table "marts"."kpi_weekly" add constraint "kpi_weekly_day_kpi_id_fkey" FOR
 
 commit;
 
-alter table "analytics"."kpi_daily__kpi_backup" drop constraint "kpi_daily_kpi_id_fkey";
+alter table "analytics"."kpi_daily__kpi_backup" drop constraint "kpi_daily_kpi_id_fkey__kpi_backup";
 
 drop table if exists "analytics"."kpi_daily__kpi_backup";
