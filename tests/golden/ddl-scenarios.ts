@@ -9,8 +9,8 @@ import type { HookConfig, ManifestNode, NodeConfig } from '../../src/manifest/ty
 import type { RelationName } from '../../src/materializations/ddl.js';
 import { resolveIncrementalConfig } from '../../src/materializations/incremental/incremental-config.js';
 import { applySteps, changeTouchesViews, planColumns, planIncrement, type IncrementFacts } from '../../src/materializations/incremental/incremental-plan.js';
-import { checkSeedColumns, checkSeedTarget, planSeedReload, seedFillSteps, seedRetrySteps, type SeedFacts } from '../../src/materializations/seed-plan.js';
-import type { Step } from '../../src/materializations/step.js';
+import { checkSeedColumns, checkSeedTarget, planReferencedSeedReload, planSeedReload, seedFillSteps, seedRetrySteps, type SeedFacts } from '../../src/materializations/seed-plan.js';
+import { statement, type Step } from '../../src/materializations/step.js';
 import { afterSwapSteps, planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
 import { modelTableBuild } from '../../src/materializations/table.js';
 import { begin, commit, failure, note, read, renderPlan, type Line } from './render-plan.js';
@@ -419,6 +419,23 @@ function seedReloadScenario(name: string, title: string, current: CatalogColumn[
     } catch (error) {
       return [read0, ...failure(error)];
     }
+    if (referencing.length > 0) {
+      const plan = planReferencedSeedReload(facts, current, referencing);
+      return [
+        read0,
+        note(`read from the catalog: the foreign keys on ${describe(seedTarget)}`),
+        ...plan.before,
+        begin,
+        ...plan.stage,
+        statement(plan.compare),
+        note('when the staged rows differ from the table\'s:'),
+        ...plan.refill,
+        note('when they do not (the unchanged file of an ordinary build):'),
+        ...plan.unchanged,
+        commit,
+        ...plan.after,
+      ];
+    }
     const plan = planSeedReload(facts, current, referencing);
     return [read0, ...plan.before, begin, ...plan.transaction, commit, ...plan.after];
   };
@@ -430,7 +447,7 @@ function seedReloadScenario(name: string, title: string, current: CatalogColumn[
 const SEEDS: Scenario[] = [
   seedReloadScenario(
     'seed-reload-referenced',
-    "seed: a reload of a table another table's foreign key references: the key is taken off for the truncate and put back after the load",
+    "seed: a reload of a table another table's foreign key references: the file's rows staged and compared; only when they differ is the key taken off for the truncate and put back after the load",
     seedColumns.map((item, at) => column(item.name, item.type, at + 1)),
     [{ schema: 'analytics', table: 'kpi_daily', name: 'kpi_daily_kpi_id_fkey', definition: 'FOREIGN KEY (kpi_id) REFERENCES raw.dim_kpi(kpi_id)' }],
   ),

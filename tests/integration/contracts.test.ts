@@ -220,8 +220,12 @@ seeds:
         const options = { projectDir: f.dir, targetConfig: f.target, adapter: db.adapter };
         expect((await seed(options)).success).toBe(true);
         expect(statuses(await f.run())).toEqual({ paint: 'success' });
+        // An unchanged file leaves the table (and the key on it) alone.
+        const unchanged = await seed({ ...options, select: ['colors'] });
+        expect(unchanged.results[0].detail).toMatchObject({ load: 'unchanged' });
         f.write('seeds/colors.csv', 'color_id,name\n1,blue\n2,crimson\n');
-        expect((await seed({ ...options, select: ['colors'] })).success).toBe(true);
+        const changed = await seed({ ...options, select: ['colors'] });
+        expect(changed.results[0].detail).toMatchObject({ load: 'reload' });
         expect(await tableRows(db, f.target.schema, 'colors')).toEqual([
           { color_id: 1, name: 'blue' },
           { color_id: 2, name: 'crimson' },
