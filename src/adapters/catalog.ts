@@ -28,6 +28,7 @@ export {
   type ReferencingForeignKey,
 } from './catalog/relation-constraints.js';
 export { queryColumns, type QueryColumn } from './catalog/query-columns.js';
+export { relationIndexes, relationIndexesQuery, viewDefinition, viewDefinitionQuery } from './catalog/view-definition.js';
 
 /** What stands at a node's name when it runs: the kind of relation, or null. */
 export type ExistingType = RelationKind;

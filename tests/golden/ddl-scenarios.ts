@@ -13,6 +13,7 @@ import { checkSeedColumns, checkSeedTarget, planReferencedSeedReload, planSeedRe
 import { statement, type Step } from '../../src/materializations/step.js';
 import { afterSwapSteps, planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
 import { modelTableBuild } from '../../src/materializations/table.js';
+import { materializedViewAction, planMaterializedView, type MaterializedViewFacts } from '../../src/materializations/materialized-view-plan.js';
 import { begin, commit, failure, note, read, renderPlan, type Line } from './render-plan.js';
 
 export interface Scenario {
@@ -482,4 +483,47 @@ const SEEDS: Scenario[] = [
   },
 ];
 
-export const SCENARIOS: Scenario[] = [...TABLE, ...INCREMENTAL, ...SEEDS];
+// ---------------------------------------------------------------------------------------
+// materialized views
+
+const mvTarget = { schema: 'analytics', identifier: 'revenue_by_day' };
+const mvSql = 'select day, sum(amount) as revenue\nfrom "analytics"."orders"\ngroup by day';
+
+function mvScenario(name: string, title: string, config: Partial<NodeConfig>, facts: Partial<MaterializedViewFacts>, lines: string[]): Scenario {
+  const mvNode = node('revenue_by_day', { materialized: 'materialized_view', indexes: [{ columns: ['day'], unique: true }], grants: { select: ['reporting'] }, ...config });
+  const all: MaterializedViewFacts = { node: mvNode, target: mvTarget, existing: null, fullRefresh: false, sql: mvSql, definitionChanged: false, indexes: [], dependents: [], columns: ['day', 'revenue'], ...facts };
+  const render = (): string => {
+    let body: Line[];
+    try {
+      const action = materializedViewAction(all);
+      const plan = planMaterializedView(all, action);
+      body = [note(`action: ${action}`), ...plan.before, begin, ...plan.transaction, commit, ...plan.after];
+    } catch (error) {
+      body = failure(error);
+    }
+    return renderPlan(title, [listFacts(all.existing, mvTarget), ...lines], body, mvNode);
+  };
+  return { name, render };
+}
+
+const MATERIALIZED_VIEWS: Scenario[] = [
+  mvScenario('materialized-view-create', 'materialized view: the first run creates it with its index and grants', {}, {}, []),
+  mvScenario('materialized-view-refresh', 'materialized view: a later run with the same SELECT and indexes refreshes it', {}, { existing: 'materialized_view', indexes: ['revenue_by_day__0cab6baa7a_idx'] }, [
+    'its SELECT deparses as the model\'s; its index is the configured one',
+  ]),
+  mvScenario(
+    'materialized-view-rebuild-dependent-view',
+    'materialized view: a changed SELECT rebuilds it beside the old one and swaps it in, the view on it kept',
+    {},
+    { existing: 'materialized_view', definitionChanged: true, dependents: [view('bi', 'recent_revenue', 1, " SELECT revenue_by_day.day,\n    revenue_by_day.revenue\n   FROM analytics.revenue_by_day\n  WHERE revenue_by_day.day > (CURRENT_DATE - 7)")] },
+    ['its SELECT differs from the model\'s', 'view "bi"."recent_revenue" (depth 1) depends on it'],
+  ),
+  mvScenario('materialized-view-apply-indexes', 'materialized view: on_configuration_change apply alters its indexes, then refreshes it', {}, { existing: 'materialized_view', indexes: ['revenue_by_day__1111111111_idx'] }, [
+    'it has an index kpi made for a config that no longer lists it',
+  ]),
+  mvScenario('materialized-view-fail-indexes', 'materialized view: on_configuration_change fail refuses a change of its indexes', { on_configuration_change: 'fail' }, { existing: 'materialized_view', indexes: [] }, [
+    'the configured index is missing',
+  ]),
+];
+
+export const SCENARIOS: Scenario[] = [...TABLE, ...INCREMENTAL, ...SEEDS, ...MATERIALIZED_VIEWS];
