@@ -89,11 +89,11 @@ export function swapNames(target: RelationName): { temp: RelationName; backup: R
  * new table is built beside the old one and swapped in within ONE transaction, so any
  * failure (the SELECT, an index, a hook, a view the new table breaks) leaves the old one
  * as it was. `build` fills the new table (`CREATE TABLE AS`, or create and COPY for seeds).
- * A relation kpi did not make a table or a view of is refused before anything runs.
+ * A foreign table standing at the name is refused before anything runs.
  */
 export function planTableSwap(facts: TableSwapFacts, build: (temp: RelationName) => Step[]): TableSwapPlan {
   const { node, target, existing } = facts;
-  if (existing === 'foreign_table' || existing === 'materialized_view') {
+  if (existing === 'foreign_table') {
     throw new KpiError('KPI_UNSAFE_OPERATION', `${target.schema}.${target.identifier} is a ${existing.replace('_', ' ')} that kpi did not create; it will not replace it`, {
       node: node.unique_id,
       hint: 'drop or rename it yourself, or give the model another alias',
@@ -133,6 +133,7 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
     ...statements(dropDependentViews(built.dependents)),
     ...statements(dropForeignKeys(built.referencing ?? [])),
     ...(existing === 'view' ? [statement(dropRelation(target, 'view'))] : []),
+    ...(existing === 'materialized_view' ? [statement(dropRelation(target, 'materialized view'))] : []),
     ...(existing === 'table' ? [statement(renameRelation(target, 'table', backup.identifier))] : []),
     statement(renameRelation(temp, 'table', target.identifier)),
     ...(existing === 'table' && !keepsBackup(facts, built) ? [statement(dropRelation(backup, 'table'))] : []),

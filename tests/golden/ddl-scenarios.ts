@@ -230,12 +230,12 @@ const TABLE: Scenario[] = [
     built: ordersColumns.slice(0, 4),
   }),
   tableScenario({
-    name: 'table-refuses-materialized-view',
-    title: 'table: a materialized view kpi did not create stands at the name',
+    name: 'table-replaces-materialized-view',
+    title: 'table: a materialized view the model built before is replaced by the table',
     node: plainOrders,
     target: ordersTarget,
     existing: 'materialized_view',
-    built: [],
+    built: ordersColumns.slice(0, 4),
   }),
 ];
 
