@@ -83,10 +83,10 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
   const fullRefresh = node.config.full_refresh === null || node.config.full_refresh === undefined ? session.fullRefresh : Boolean(node.config.full_refresh);
   return parseHost(hostContext(session), node, {
     execute: true,
-    ref: (name, packageName) => {
+    ref: (name, packageName, version) => {
       const override = options.refOverrides?.[name];
       if (override) return Relation.create(null, override, 'cte');
-      const target = session.index.ref(name, packageName, node.package_name);
+      const target = session.index.ref(name, packageName, node.package_name, version);
       if (!target) {
         throw new KpiError('KPI_REF_NOT_FOUND', `'${node.name}' refers to '${name}', which does not exist.${didYouMean(name, session.index.names())}`, {
           location: { file: node.original_file_path },

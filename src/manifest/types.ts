@@ -126,6 +126,11 @@ export interface ManifestNode {
   seed_file_path?: string;
   /** Unit tests: the whole declaration, resolved at run time. */
   unit_test?: Record<string, unknown>;
+  /** Versioned models (`versions:` in YAML): this node's version, and the model's latest. */
+  version?: string | number | null;
+  latest_version?: string | number | null;
+  /** Versioned models: when this version is deprecated (YAML `deprecation_date`), as written. */
+  deprecation_date?: string | null;
   /** Models: model-level constraints, applied when the contract is enforced. */
   constraints?: ModelConstraint[];
   /** Models: the contract, as dbt's manifest carries it beside the config. */

@@ -3,7 +3,7 @@ import type { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { closestMatch, type SourceLocation } from '../errors.js';
 import type { PropertyFiles, SourceTablePatch } from './property-files.js';
-import { pickByPackage } from './resolve-ref.js';
+import { pickByPackage, pickVersion } from './resolve-ref.js';
 import { parseConstraintTarget, type ConstraintTarget } from './read-constraints.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 import { KPI_VERSION } from '../manifest/version.js';
@@ -81,7 +81,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       nodes[node.unique_id] = node;
       continue;
     }
-    const existing = byName.get(node.name)?.find((other) => other.package_name === node.package_name);
+    const existing = byName.get(node.name)?.find((other) => other.package_name === node.package_name && String(other.version ?? '') === String(node.version ?? ''));
     if (existing) {
       diagnostics.error('KPI_DUPLICATE_NODE', `two resources are named '${node.name}': ${existing.original_file_path} and ${node.original_file_path}`, { file: node.original_file_path }, 'rename one of them; model, seed and snapshot names share one namespace');
       continue;
@@ -126,9 +126,16 @@ export function buildManifest(input: ManifestInput): Manifest {
   for (const node of Object.values(nodes)) {
     const parents: string[] = [];
     for (const ref of node.refs) {
-      const target = pickByPackage(byName.get(ref.name), ref.package, node.package_name, packageName);
+      const target = pickByPackage(pickVersion(byName.get(ref.name), ref.version), ref.package, node.package_name, packageName);
       if (target) {
         parents.push(target.unique_id);
+        if (target.deprecation_date && Date.parse(target.deprecation_date) < input.now.getTime()) {
+          diagnostics.warn('KPI_CONFIG_INVALID', `'${node.name}' refers to ${target.name}.v${target.version}, deprecated since ${target.deprecation_date}`, refLocation(node, ref.name));
+        }
+        continue;
+      }
+      if (ref.version !== null && ref.version !== undefined && byName.has(ref.name)) {
+        diagnostics.error('KPI_REF_NOT_FOUND', `'${node.name}' refers to version ${ref.version} of '${ref.name}', which has no such version`, refLocation(node, ref.name));
         continue;
       }
       if (disabledNames.has(ref.name)) {
@@ -160,7 +167,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     node.depends_on.nodes = [...new Set([...node.depends_on.nodes, ...parents])];
     resolveConstraintTargets(node, (target) =>
       target.kind === 'ref'
-        ? pickByPackage(byName.get(target.name), target.package, node.package_name, packageName)?.relation_name
+        ? pickByPackage(pickVersion(byName.get(target.name), target.version), target.package, node.package_name, packageName)?.relation_name
         : pickByPackage(sourcesByName.get(`${target.source}.${target.table}`), null, node.package_name, packageName)?.relation_name,
     );
   }

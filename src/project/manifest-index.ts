@@ -1,4 +1,4 @@
-import { pickByPackage } from './resolve-ref.js';
+import { pickByPackage, pickVersion } from './resolve-ref.js';
 import type { Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 
 const REFERABLE = new Set(['model', 'seed', 'snapshot']);
@@ -31,8 +31,8 @@ export class ManifestIndex {
    * The model, seed or snapshot `ref(name)` / `ref(package, name)` means for a node of
    * `callingPackage` (the root project when not given), in dbt's package order.
    */
-  ref(name: string, packageName: string | null, callingPackage: string = this.rootPackage): ManifestNode | undefined {
-    return pickByPackage(this.byName.get(name), packageName, callingPackage, this.rootPackage);
+  ref(name: string, packageName: string | null, callingPackage: string = this.rootPackage, version: string | number | null = null): ManifestNode | undefined {
+    return pickByPackage(pickVersion(this.byName.get(name), version), packageName, callingPackage, this.rootPackage);
   }
 
   source(sourceName: string, tableName: string, callingPackage: string = this.rootPackage): SourceDefinition | undefined {

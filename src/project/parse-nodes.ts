@@ -12,7 +12,7 @@ import type { DiscoveredFile } from './discover-files.js';
 import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
 import { sha256 } from './checksum.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
-import type { NodePatch, PropertyFiles } from './property-files.js';
+import type { ModelVersionPatch, NodePatch, PropertyFiles } from './property-files.js';
 import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
 import { MODEL_MATERIALIZATIONS, NOT_YET_BUILT } from '../manifest/materializations.js';
 import { applyContract } from './model-contract.js';
@@ -194,10 +194,12 @@ function lineOf(text: string, pattern: RegExp): number | undefined {
 
 export async function parseModelFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): Promise<ManifestNode> {
   const raw = readFileSync(file.absolute, 'utf8');
-  const name = basename(file.path, '.sql');
+  const versioned = findVersion(properties, basename(file.path, '.sql'));
+  const name = versioned?.patch.name ?? basename(file.path, '.sql');
   const checksum = sha256(raw);
   const node = baseNode('model', file, name, raw, checksum, context);
-  const patch = findPatch(properties, 'model', name);
+  const patch = versioned ? versionPatch(versioned.patch, versioned.version) : findPatch(properties, 'model', name);
+  if (versioned) applyVersion(node, versioned.patch, versioned.version, context);
   applyPatch(node, patch, context);
   const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), name]);
   let config = mergeConfig(projectConfigs.own, patch?.config ?? {});
@@ -230,6 +232,47 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
   node.refs = dedupeRefs(node.refs);
   node.sources = dedupeSources(node.sources);
   return node;
+}
+
+/** The model version a file defines (`defined_in`, or `<model>_v<v>`), with its model's properties. */
+function findVersion(properties: PropertyFiles, fileName: string): { patch: NodePatch; version: ModelVersionPatch } | undefined {
+  for (const patch of properties.nodes) {
+    if (patch.resourceType !== 'model') continue;
+    const version = patch.versions.find((entry) => (entry.definedIn ?? `${patch.name}_v${entry.v}`) === fileName);
+    if (version) return { patch, version };
+  }
+  return undefined;
+}
+
+/** The latest version: `latest_version`, or the greatest `v` (numbers compared as numbers), as dbt. */
+export function latestVersion(patch: NodePatch): string | number | null {
+  if (patch.latestVersion !== null) return patch.latestVersion;
+  const versions = patch.versions.map((entry) => entry.v);
+  if (versions.length === 0) return null;
+  return versions.reduce((a, b) => (Number(a) >= Number(b) && !Number.isNaN(Number(a)) ? a : b));
+}
+
+/** A version's properties: the model's, its columns kept as `include`/`exclude` say and its own added, its config over the model's. */
+function versionPatch(patch: NodePatch, version: ModelVersionPatch): NodePatch {
+  const kept = Object.entries(patch.columns).filter(([name]) => (version.include === 'all' || version.include.includes(name)) && !version.exclude.includes(name));
+  return {
+    ...patch,
+    description: version.description ?? patch.description,
+    columns: { ...Object.fromEntries(kept), ...version.columns },
+    config: { ...patch.config, ...version.config },
+  };
+}
+
+/** A versioned model's identity: `model.pkg.m.v2`, its version and the latest; a past deprecation date warns. */
+function applyVersion(node: ManifestNode, patch: NodePatch, version: ModelVersionPatch, context: ParseContext): void {
+  node.unique_id = `${node.unique_id}.v${version.v}`;
+  node.fqn = [...node.fqn, `v${version.v}`];
+  node.version = version.v;
+  node.latest_version = latestVersion(patch);
+  node.deprecation_date = version.deprecationDate ?? patch.deprecationDate;
+  if (node.deprecation_date && Date.parse(node.deprecation_date) < context.now.getTime()) {
+    context.diagnostics.warn('KPI_CONFIG_INVALID', `model ${node.name}.v${version.v} is deprecated since ${node.deprecation_date}`, version.location, 'move its refs to a newer version');
+  }
 }
 
 export function parseSeedFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): ManifestNode {

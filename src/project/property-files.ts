@@ -32,6 +32,25 @@ export interface NodePatch {
   docs: { show: boolean };
   /** Model-level constraints (`constraints:` beside `columns:`). */
   constraints: ModelConstraint[];
+  /** Model versions (`versions:`), and `latest_version` as written (null: the greatest `v`). */
+  versions: ModelVersionPatch[];
+  latestVersion: string | number | null;
+  deprecationDate: string | null;
+}
+
+/** One entry of a model's `versions:`. */
+export interface ModelVersionPatch {
+  v: string | number;
+  /** The file's name without `.sql` (default `<model>_v<v>`). */
+  definedIn: string | null;
+  /** The version's own columns (added to or replacing the model's), and which of the model's it keeps. */
+  columns: Record<string, ColumnInfo>;
+  include: 'all' | string[];
+  exclude: string[];
+  config: Record<string, unknown>;
+  description: string | null;
+  deprecationDate: string | null;
+  location: SourceLocation;
 }
 
 export interface SourceTablePatch {
@@ -90,8 +109,8 @@ const TOP_KEYS: KeyPolicy = {
   unknown: 'warn',
 };
 const NODE_KEYS: KeyPolicy = {
-  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'constraints'],
-  tolerated: ['versions', 'latest_version', 'access', 'group', 'deprecation_date', 'time_spine', 'relation'],
+  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'constraints', 'versions', 'latest_version', 'deprecation_date'],
+  tolerated: ['access', 'group', 'time_spine', 'relation'],
   unknown: 'warn',
   noun: 'property',
 };
@@ -117,6 +136,12 @@ const FRESHNESS_KEYS: KeyPolicy = { known: ['warn_after', 'error_after', 'filter
 const FRESHNESS_RULE_KEYS: KeyPolicy = { known: ['count', 'period'], unknown: 'warn' };
 const MACRO_KEYS: KeyPolicy = { known: ['name', 'description', 'arguments'], tolerated: ['docs', 'meta', 'config'], unknown: 'warn', noun: 'property' };
 const ARGUMENT_KEYS: KeyPolicy = { known: ['name', 'type', 'description'], unknown: 'warn', noun: 'property' };
+const VERSION_KEYS: KeyPolicy = {
+  known: ['v', 'defined_in', 'columns', 'config', 'description', 'deprecation_date', 'constraints', 'tests', 'data_tests'],
+  tolerated: ['docs', 'meta', 'access', 'group'],
+  unknown: 'warn',
+  noun: 'property',
+};
 const DOCS_KEYS: KeyPolicy = { known: ['show'], tolerated: ['node_color'], unknown: 'warn' };
 
 type Entry = Record<string, unknown>;
@@ -307,6 +332,9 @@ function readNodeSection(reader: YamlReader, value: unknown, section: 'models' |
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       docs: { show: docs.show === undefined ? true : Boolean(docs.show) },
       constraints: readConstraints(reader, entry.constraints, [...path, 'constraints'], 'model'),
+      versions: readVersions(reader, entry.versions, [...path, 'versions']),
+      latestVersion: typeof entry.latest_version === 'string' || typeof entry.latest_version === 'number' ? entry.latest_version : null,
+      deprecationDate: dateText(entry.deprecation_date),
     });
   });
 }
@@ -348,5 +376,45 @@ function readSources(reader: YamlReader, value: unknown, result: PropertyFiles):
         location: reader.locate(tablePath),
       });
     });
+  });
+}
+
+/** A YAML date (read as text or as a Date) as written: `2024-12-31`. */
+function dateText(value: unknown): string | null {
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+function readVersions(reader: YamlReader, value: unknown, path: YamlPath): ModelVersionPatch[] {
+  if (value === undefined || value === null) return [];
+  return reader.list(value, path, 'versions with a v').flatMap((item, index): ModelVersionPatch[] => {
+    const itemPath = [...path, index];
+    if (!isPlainObject(item) || (typeof item.v !== 'string' && typeof item.v !== 'number')) {
+      reader.fail(itemPath, 'must be a mapping with a version number v');
+      return [];
+    }
+    reader.checkKeys(item, VERSION_KEYS, itemPath);
+    let include: 'all' | string[] = 'all';
+    let exclude: string[] = [];
+    const named: unknown[] = [];
+    for (const column of reader.list(item.columns ?? [], [...itemPath, 'columns'], 'columns')) {
+      if (isPlainObject(column) && ('include' in column || 'exclude' in column)) {
+        include = column.include === 'all' || column.include === '*' || column.include === undefined ? 'all' : stringList(column.include);
+        exclude = stringList(column.exclude);
+      } else named.push(column);
+    }
+    return [
+      {
+        v: item.v,
+        definedIn: typeof item.defined_in === 'string' ? item.defined_in : null,
+        columns: readColumns(reader, named, [...itemPath, 'columns'], () => undefined),
+        include,
+        exclude,
+        config: isPlainObject(item.config) ? item.config : {},
+        description: typeof item.description === 'string' ? item.description : null,
+        deprecationDate: dateText(item.deprecation_date),
+        location: reader.locate(itemPath),
+      },
+    ];
   });
 }
