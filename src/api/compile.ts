@@ -15,6 +15,8 @@ export interface CompiledNode {
 
 export interface CompileOptions extends ProjectOptions, SelectionOptions, DatabaseOptions {
   fullRefresh?: boolean;
+  /** `--empty`: refs and sources compile to `limit 0` subqueries. */
+  empty?: boolean;
 }
 
 /** `kpi compile`: render the selected models and tests to target/compiled/, connected (so run_query works). */
@@ -22,7 +24,7 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
   const parsed = await parse(options);
   const selected = select(parsed, options, ['model', 'test'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
   const emit = parsed.emit;
-  const session = compileSession(parsed, { fullRefresh: options.fullRefresh, selected, flags: { WHICH: 'compile' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
+  const session = compileSession(parsed, { fullRefresh: options.fullRefresh, empty: options.empty, selected, flags: { WHICH: 'compile' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, async (adapter) => {
     const compiled: CompiledNode[] = [];
     for (const id of selected) {
