@@ -44,7 +44,9 @@ export type ErrorCode =
   | 'KPI_OPERATION_FAILED'
   | 'KPI_SNAPSHOT_INVALID'
   | 'KPI_SNAPSHOT_DUPLICATE_KEY'
-  | 'KPI_RESOURCE_UNSUPPORTED';
+  | 'KPI_RESOURCE_UNSUPPORTED'
+  | 'KPI_CONTRACT_INVALID'
+  | 'KPI_CONTRACT_FAILED';
 
 export interface SourceLocation {
   file: string;

@@ -4,7 +4,6 @@
     unique_key=['as_of_date', 'kpi_id', 'entity_id'],
     on_schema_change='fail',
     indexes=[
-      {'columns': ['as_of_date', 'kpi_id', 'entity_id'], 'unique': True},
       {'columns': ['kpi_id', 'entity_id', 'as_of_date']}
     ]
 ) }}

@@ -8,7 +8,6 @@
     incremental_strategy='delete+insert',
     unique_key='date_key',
     indexes=[
-      {'columns': ['date_key'], 'unique': True},
       {'columns': ['month_day']},
       {'columns': ['fiscal_year', 'fiscal_month']}
     ]

@@ -3,7 +3,6 @@
     incremental_strategy='delete+insert',
     unique_key=['date_key', 'kpi_id', 'entity_id'],
     indexes=[
-      {'columns': ['date_key', 'kpi_id', 'entity_id'], 'unique': True},
       {'columns': ['kpi_id', 'entity_id', 'date_key']}
     ]
 ) }}

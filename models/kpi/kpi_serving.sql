@@ -1,6 +1,6 @@
 {{ config(
     materialized='table',
-    indexes=[{'columns': ['status', 'window_days']}, {'columns': ['kpi_id', 'entity_id', 'window_days'], 'unique': True}]
+    indexes=[{'columns': ['status', 'window_days']}]
 ) }}
 
 {#-

@@ -4,7 +4,6 @@
     full_refresh=false,
     on_schema_change='append_new_columns',
     indexes=[
-      {'columns': ['as_of_date', 'kpi_id', 'entity_id', 'window_days'], 'unique': True},
       {'columns': ['kpi_id', 'entity_id', 'window_days', 'as_of_date']}
     ]
 ) }}

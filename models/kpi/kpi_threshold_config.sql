@@ -1,4 +1,4 @@
-{{ config(materialized='table', indexes=[{'columns': ['kpi_id'], 'unique': True}]) }}
+{{ config(materialized='table') }}
 
 {#- The resolved threshold settings (config/thresholds.yml, for this target), one row per KPI. -#}
 

@@ -4,7 +4,6 @@
     unique_key=['as_of_date', 'kpi_id', 'entity_id', 'window_days'],
     on_schema_change='fail',
     indexes=[
-      {'columns': ['as_of_date', 'kpi_id', 'entity_id', 'window_days'], 'unique': True},
       {'columns': ['kpi_id', 'entity_id', 'window_days', 'as_of_date']}
     ]
 ) }}

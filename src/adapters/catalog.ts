@@ -6,8 +6,8 @@
  * `CatalogQuery` (plain data), so templates ask the same ones through their replayed
  * `run_query`.
  *
- * kpi declares constraints and indexes from model config and reads neither back, so no
- * question about them is asked yet; when one is, it goes here.
+ * Constraints are read back where a table swap must name them (the new table's, the
+ * foreign keys of other tables on the one replaced) and where tests look for them.
  */
 import type { Connection } from './adapter.js';
 import type { CatalogRelation } from './catalog/catalog-query.js';
@@ -19,6 +19,16 @@ export { relationColumns, relationColumnsQuery, type CatalogColumn, type Columns
 export { describeRelations, relationsInSchemaQuery, schemasQuery, type CatalogRelationDescription } from './catalog/schema-relations.js';
 export { dependentViews, dependentViewsQuery, type DependentView } from './catalog/dependent-views.js';
 export { relationGrants, relationGrantsQuery, type CatalogGrant } from './catalog/relation-grants.js';
+export {
+  referencingForeignKeys,
+  referencingForeignKeysQuery,
+  relationConstraints,
+  relationConstraintsQuery,
+  type CatalogConstraint,
+  type ReferencingForeignKey,
+} from './catalog/relation-constraints.js';
+export { queryColumns, type QueryColumn } from './catalog/query-columns.js';
+export { relationIndexes, relationIndexesQuery, viewDefinition, viewDefinitionQuery } from './catalog/view-definition.js';
 
 /** What stands at a node's name when it runs: the kind of relation, or null. */
 export type ExistingType = RelationKind;

@@ -10,6 +10,8 @@ import { REGISTRY } from './executors.js';
 
 export interface RunOptions extends ProjectOptions, SelectionOptions, DatabaseOptions {
   fullRefresh?: boolean;
+  /** `--empty` (run, build): models read their refs and sources as `limit 0` subqueries. */
+  empty?: boolean;
   failFast?: boolean;
   /** `--store-failures`: every test keeps its failing rows in the audit schema. */
   storeFailures?: boolean;
@@ -74,6 +76,7 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
           emit({ type: 'run_started', command, counts, threads: parsed.loaded.target.threads, target: parsed.loaded.target.name, adapter: adapter.describe(), total });
           const session = compileSession(parsed, {
             fullRefresh: options.fullRefresh,
+            empty: options.empty,
             selected,
             flags: { WHICH: command, STORE_FAILURES: Boolean(options.storeFailures) },
             log: (message) => emit({ type: 'log', level: 'info', message }),

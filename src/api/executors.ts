@@ -1,5 +1,6 @@
 import type { ExecutorRegistry } from '../execution/run-context.js';
 import { materializeIncremental } from '../materializations/incremental/incremental.js';
+import { materializeMaterializedView } from '../materializations/materialized-view.js';
 import { materializeTable } from '../materializations/table.js';
 import { materializeView } from '../materializations/view.js';
 import { runModel } from '../runner/model/run-model.js';
@@ -11,5 +12,5 @@ import { runUnitTest } from '../runner/unit-test/run-unit-test.js';
 /** Every resource type kpi runs and every materialization it builds, in one place. */
 export const REGISTRY: ExecutorRegistry = {
   executors: { model: runModel, seed: runSeed, snapshot: runSnapshot, test: runTest, unit_test: runUnitTest },
-  materializations: { view: materializeView, table: materializeTable, incremental: materializeIncremental },
+  materializations: { view: materializeView, table: materializeTable, incremental: materializeIncremental, materialized_view: materializeMaterializedView },
 };

@@ -129,7 +129,7 @@ export function select(parsed: ParsedProject, selection: SelectionOptions, resou
   });
 }
 
-export function compileSession(parsed: ParsedProject, options: { fullRefresh?: boolean; selected?: string[]; flags?: Record<string, unknown>; log?: (message: string, info?: boolean) => void }): CompileSession {
+export function compileSession(parsed: ParsedProject, options: { fullRefresh?: boolean; empty?: boolean; selected?: string[]; flags?: Record<string, unknown>; log?: (message: string, info?: boolean) => void }): CompileSession {
   return {
     loaded: parsed.loaded,
     manifest: parsed.manifest,
@@ -138,8 +138,9 @@ export function compileSession(parsed: ParsedProject, options: { fullRefresh?: b
     target: targetContext(parsed.loaded.target),
     invocationId: parsed.invocationId,
     now: parsed.now,
-    flags: { FULL_REFRESH: Boolean(options.fullRefresh), ...options.flags },
+    flags: { FULL_REFRESH: Boolean(options.fullRefresh), EMPTY: Boolean(options.empty), ...options.flags },
     fullRefresh: Boolean(options.fullRefresh),
+    empty: Boolean(options.empty),
     selectedResources: options.selected ?? [],
     templateGlobals: parsed.templateGlobals,
     log: options.log ?? (() => undefined),

@@ -10,7 +10,7 @@ import type { ContextHost, TargetContext } from '../template/node-context.js';
 import { renderTemplate, renderText } from '../template/render-template.js';
 import { StatementError } from '../adapters/statement-error.js';
 import type { BatchWindow } from './event-time-relation.js';
-import { filterByEventTime, type EventTimeRelation } from './event-time-relation.js';
+import { EmptyRelation, filterByEventTime, type EventTimeRelation } from './event-time-relation.js';
 import { injectCtes } from './inject-ctes.js';
 import { type ResourceType } from '../manifest/types.js';
 import { sha256 } from '../project/checksum.js';
@@ -26,6 +26,8 @@ export interface CompileSession {
   now: Date;
   flags: Record<string, unknown>;
   fullRefresh: boolean;
+  /** `--empty`: models read every ref and source as an empty subquery (a schema-only build). */
+  empty?: boolean;
   selectedResources: string[];
   /** Names every template sees, from the project's config files (see project/template-globals.ts). */
   templateGlobals?: Record<string, unknown>;
@@ -94,12 +96,14 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
         });
       }
       if (target.config.materialized === 'ephemeral' && !ephemerals.includes(target)) ephemerals.push(target);
-      return filterByEventTime(nodeRelation(target, session.target.database), target.config.event_time, options.eventTimeFilter, filtered);
+      const relation = filterByEventTime(nodeRelation(target, session.target.database), target.config.event_time, options.eventTimeFilter, filtered);
+      return emptyIfAsked(session, node, relation);
     },
     source: (sourceName, tableName) => {
       const source = session.index.source(sourceName, tableName, node.package_name);
       if (!source) throw new KpiError('KPI_SOURCE_NOT_FOUND', `source('${sourceName}', '${tableName}') is not declared`, { location: { file: node.original_file_path } });
-      return filterByEventTime(Relation.create(source.schema, source.identifier, 'table', source.database), source.config.event_time, options.eventTimeFilter, filtered);
+      const relation = filterByEventTime(Relation.create(source.schema, source.identifier, 'table', source.database), source.config.event_time, options.eventTimeFilter, filtered);
+      return emptyIfAsked(session, node, relation);
     },
     thisRelation: nodeRelation(node, session.target.database),
     isIncremental: () => node.config.materialized === 'incremental' && Boolean(options.existingTable) && !fullRefresh,
@@ -152,4 +156,10 @@ export async function compileNode(session: CompileSession, node: ManifestNode, o
 /** Render a hook (pre/post, on-run-start/end) in a node's context, or the project's; `existingTable` as for the node itself. */
 export async function renderHookSql(session: CompileSession, node: ManifestNode, sql: string, connection?: Connection, options: Omit<NodeCompileOptions, 'connection'> = {}): Promise<string> {
   return renderText(session.runtime, sql, executeHost(session, node, { ...options, connection }, []), node.original_file_path);
+}
+
+/** Under `--empty`, a model's refs (ephemeral ones too) and sources read no rows, as dbt's `limit 0` relations. */
+function emptyIfAsked(session: CompileSession, node: ManifestNode, relation: Relation): Relation {
+  if (!session.empty || node.resource_type !== 'model') return relation;
+  return new EmptyRelation(relation);
 }

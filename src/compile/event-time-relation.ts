@@ -65,3 +65,19 @@ export function filterByEventTime(relation: Relation, eventTime: unknown, window
   filtered.push(relationInBatch);
   return relationInBatch;
 }
+
+/**
+ * A ref or source under `--empty`: dbt's `render_limited` with limit 0, a subquery that
+ * reads no rows under an alias of its own (`_dbt_limit_subq_<name>`), so the model's SQL
+ * runs and builds its relation with its columns and no rows. `{{ x.render() }}` names the
+ * relation itself, as in dbt.
+ */
+export class EmptyRelation extends Relation {
+  constructor(base: Relation) {
+    super({ database: base.database, schema: base.schema, identifier: base.identifier }, base.type);
+  }
+
+  override toString(): string {
+    return `(select * from ${this.render()} where false limit 0) ${quoteIdentifier(`_dbt_limit_subq_${this.identifier ?? ''}`)}`;
+  }
+}

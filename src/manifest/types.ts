@@ -45,6 +45,36 @@ export interface ColumnInfo {
   meta: Record<string, unknown>;
   tags: string[];
   quote?: boolean | null;
+  /** dbt's column-level constraints, applied when the model's contract is enforced. */
+  constraints?: ColumnConstraint[];
+}
+
+export type ConstraintType = 'check' | 'not_null' | 'unique' | 'primary_key' | 'foreign_key' | 'custom';
+
+/** A constraint as dbt's property YAML declares it on a column (`columns: [{constraints: [...]}]`). */
+export interface ColumnConstraint {
+  type: ConstraintType;
+  name?: string | null;
+  /** check: the condition; foreign_key (older form): `schema.table (column)`; custom: the whole clause. */
+  expression?: string | null;
+  /** foreign_key: `ref('model')` or `source('src', 'table')`, as written. */
+  to?: string | null;
+  to_columns?: string[];
+  /** foreign_key: the relation `to` names, as the manifest resolves it (`"schema"."table"`). */
+  to_relation?: string | null;
+  warn_unenforced?: boolean;
+  warn_unsupported?: boolean;
+}
+
+/** A model-level constraint (`constraints:` beside `columns:`): the columns it covers. */
+export interface ModelConstraint extends ColumnConstraint {
+  columns: string[];
+}
+
+/** dbt's `contract` config: with `enforced`, the columns and types the YAML declares are checked, and constraints created. */
+export interface ContractConfig {
+  enforced: boolean;
+  alias_types: boolean;
 }
 
 export interface NodeRef {
@@ -63,9 +93,6 @@ export interface ManifestNode {
   unique_id: string;
   resource_type: ResourceType;
   name: string;
-  /** A versioned model's version (dbt model versions), and its model's latest one. */
-  version?: string | null;
-  latest_version?: string | null;
   package_name: string;
   /** Path of the file inside its resource folder (`staging/stg_orders.sql`). */
   path: string;
@@ -99,6 +126,15 @@ export interface ManifestNode {
   seed_file_path?: string;
   /** Unit tests: the whole declaration, resolved at run time. */
   unit_test?: Record<string, unknown>;
+  /** Versioned models (`versions:` in YAML): this node's version, and the model's latest. */
+  version?: string | number | null;
+  latest_version?: string | number | null;
+  /** Versioned models: when this version is deprecated (YAML `deprecation_date`), as written. */
+  deprecation_date?: string | null;
+  /** Models: model-level constraints, applied when the contract is enforced. */
+  constraints?: ModelConstraint[];
+  /** Models: the contract, as dbt's manifest carries it beside the config. */
+  contract?: ContractConfig & { checksum: string | null };
   created_at: number;
 }
 

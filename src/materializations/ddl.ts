@@ -39,7 +39,7 @@ export function dropRelation(relation: RelationName, kind: 'table' | 'view' | 'm
   return `drop ${kind} if exists ${q(relation)}`;
 }
 
-export function renameRelation(relation: RelationName, kind: 'table' | 'view', newIdentifier: string): string {
+export function renameRelation(relation: RelationName, kind: 'table' | 'view' | 'materialized view', newIdentifier: string): string {
   return `alter ${kind} ${q(relation)} rename to ${quoteIdentifier(newIdentifier)}`;
 }
 

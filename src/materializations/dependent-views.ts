@@ -1,4 +1,4 @@
-import type { DependentView } from '../adapters/catalog.js';
+import type { DependentView, ReferencingForeignKey } from '../adapters/catalog.js';
 import { quoteIdentifier } from '../adapters/quote.js';
 import { KpiError } from '../errors.js';
 import type { MaterializationContext } from './materialization.js';
@@ -53,4 +53,14 @@ export async function restoreDependentViews(context: MaterializationContext, vie
   } catch (error) {
     throw brokenViewsError(context, views, error);
   }
+}
+
+/** A foreign key of another table that the new relation's rows no longer satisfy: the old relation stays. */
+export function brokenForeignKeysError(context: Pick<MaterializationContext, 'node' | 'target'>, keys: readonly ReferencingForeignKey[], error: unknown): KpiError {
+  const names = keys.map((key) => `${key.schema}.${key.table} (${key.name})`).join(', ');
+  return new KpiError('KPI_DATABASE_ERROR', `the new ${context.target.identifier} breaks foreign keys that reference it (${names}): ${(error as Error).message}`, {
+    node: context.node.unique_id,
+    cause: error,
+    hint: 'the old relation was kept; keep the keys those tables use, or rebuild them first',
+  });
 }

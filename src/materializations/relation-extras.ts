@@ -6,7 +6,7 @@ import type { MaterializationContext } from './materialization.js';
  * What makes an output friendly to BI tools: `persist_docs` descriptions as comments, and
  * `grants`. Column comments go only on columns the relation really has.
  */
-export function docsAndGrants(node: ManifestNode, relation: RelationName, kind: 'table' | 'view', columns: readonly string[]): string[] {
+export function docsAndGrants(node: ManifestNode, relation: RelationName, kind: 'table' | 'view' | 'materialized view', columns: readonly string[]): string[] {
   const statements: string[] = [];
   if (node.config.persist_docs.relation && node.description) statements.push(commentOnRelation(relation, kind, node.description));
   if (node.config.persist_docs.columns) {

@@ -1,10 +1,14 @@
-import type { CatalogColumn, ExistingType } from '../adapters/catalog.js';
+import type { CatalogColumn, ExistingType, ReferencingForeignKey } from '../adapters/catalog.js';
+import { addForeignKeys, dropForeignKeys } from './contract-ddl.js';
+import { createIndexIfMissing } from './incremental/incremental-ddl.js';
+import { planIndexes } from './table-swap-plan.js';
 import { KpiError } from '../errors.js';
 import type { ManifestNode } from '../manifest/types.js';
-import { createTable, q, truncateTable, type ColumnDefinition, type RelationName } from './ddl.js';
+import { quoteIdentifier } from '../adapters/quote.js';
+import { createTable, q, suffixed, truncateTable, type ColumnDefinition, type RelationName } from './ddl.js';
 import { analyzeStatement } from './planner-statistics.js';
 import { docsAndGrants } from './relation-extras.js';
-import { hookStep, statement, type Step, type TransactionPlan } from './step.js';
+import { hookStep, statement, statements, type Step, type TransactionPlan } from './step.js';
 
 export const SEED_SAVEPOINT = 'kpi_seed_load';
 
@@ -50,15 +54,21 @@ export function checkSeedColumns(facts: SeedFacts, current: readonly CatalogColu
  * dbt's reload (truncate and insert), here truncate and COPY in one transaction. The table
  * stays the same object, so its grants, indexes and the views on it are untouched; readers
  * wait for the transaction rather than see an empty table. `current` is the table's columns.
+ * Postgres truncates no table other tables' foreign keys reference: those keys (`referencing`)
+ * are dropped first and added again after the load, which checks their rows against it.
  */
-export function planSeedReload(facts: SeedFacts, current: readonly CatalogColumn[]): TransactionPlan {
+export function planSeedReload(facts: SeedFacts, current: readonly CatalogColumn[], referencing: readonly ReferencingForeignKey[] = []): TransactionPlan {
   const { node, target, header } = facts;
   return {
     before: hookStep(node, 'pre_hook', false),
     transaction: [
       ...hookStep(node, 'pre_hook', true),
+      ...statements(dropForeignKeys(referencing)),
       statement(truncateTable(target)),
       { kind: 'copy', table: q(target), columns: header },
+      // Indexes configured since the table was made (the key other tables' foreign keys need, say).
+      ...planIndexes(target, node.config.indexes).map((index) => statement(createIndexIfMissing(target, index.config, index.final))),
+      ...statements(addForeignKeys(referencing), 'restore-foreign-keys'),
       // As after a swap: the refilled table's statistics would describe the old rows.
       statement(
         analyzeStatement(
@@ -69,6 +79,63 @@ export function planSeedReload(facts: SeedFacts, current: readonly CatalogColumn
       ...docsAndGrants(node, target, 'table', header).map((sql) => statement(sql)),
       ...hookStep(node, 'post_hook', true),
     ],
+    after: hookStep(node, 'post_hook', false),
+  };
+}
+
+/** The steps of a reload of a seed other tables' foreign keys reference, around one comparison. */
+export interface ReferencedSeedReloadPlan {
+  before: Step[];
+  /** In the transaction: pre-hooks, the file's rows COPYed into a temporary table shaped like the seed's. */
+  stage: Step[];
+  /** A query of one row, `changed`: whether the staged rows differ from the table's (as multisets). */
+  compare: string;
+  /** When they differ: the keys off, truncate, the staged rows in, the keys back (which checks them). */
+  refill: Step[];
+  /** When they do not: nothing to load. */
+  unchanged: Step[];
+  after: Step[];
+}
+
+export const SEED_STAGING_SUFFIX = '__kpi_seed';
+
+/**
+ * A reload of a seed that other tables' foreign keys reference (a dimension), whose file
+ * mostly has not changed since the last run. Truncating it means dropping those keys and
+ * adding them again, which checks every row of the referencing tables (seconds for the
+ * KPI mart's facts, at every build); so the file's rows are staged first, and when they
+ * are the table's rows the table is left as it is. `current` is the table's columns.
+ */
+export function planReferencedSeedReload(facts: SeedFacts, current: readonly CatalogColumn[], referencing: readonly ReferencingForeignKey[]): ReferencedSeedReloadPlan {
+  const { node, target, header } = facts;
+  const staging = quoteIdentifier(suffixed(target.identifier, SEED_STAGING_SUFFIX));
+  const staged = `pg_temp.${staging}`;
+  const indexes = planIndexes(target, node.config.indexes).map((index) => statement(createIndexIfMissing(target, index.config, index.final)));
+  const finish = [...docsAndGrants(node, target, 'table', header).map((sql) => statement(sql)), ...hookStep(node, 'post_hook', true)];
+  return {
+    before: hookStep(node, 'pre_hook', false),
+    stage: [
+      ...hookStep(node, 'pre_hook', true),
+      statement(`create temporary table ${staging} (like ${q(target)}) on commit drop`),
+      { kind: 'copy', table: staged, columns: header },
+    ],
+    compare: `select exists (select * from ${staged} except all select * from ${q(target)})
+    or exists (select * from ${q(target)} except all select * from ${staged}) as changed`,
+    refill: [
+      ...statements(dropForeignKeys(referencing)),
+      statement(truncateTable(target)),
+      statement(`insert into ${q(target)} select * from ${staged}`),
+      ...indexes,
+      ...statements(addForeignKeys(referencing), 'restore-foreign-keys'),
+      statement(
+        analyzeStatement(
+          q(target),
+          current.map((column) => ({ name: column.name, type: column.dataType })),
+        ),
+      ),
+      ...finish,
+    ],
+    unchanged: [...indexes, ...finish],
     after: hookStep(node, 'post_hook', false),
   };
 }

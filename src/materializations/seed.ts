@@ -1,5 +1,6 @@
 import { inTransaction } from '../adapters/adapter.js';
-import { relationColumns } from '../adapters/catalog.js';
+import { referencingForeignKeys, relationColumns } from '../adapters/catalog.js';
+import { brokenForeignKeysError } from './dependent-views.js';
 import { quoteIdentifier } from '../adapters/quote.js';
 import { StatementError } from '../adapters/statement-error.js';
 import { KpiError } from '../errors.js';
@@ -7,7 +8,7 @@ import { seedCopyError } from '../seeds/copy-error.js';
 import { SeedTypesChanged, type SeedFile } from '../seeds/seed-file.js';
 import { type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { runSteps, type StepHandlers, type StepOutcome } from './run-steps.js';
-import { checkSeedColumns, checkSeedTarget, planSeedReload, seedFillSteps, seedRetrySteps, type SeedFacts } from './seed-plan.js';
+import { checkSeedColumns, checkSeedTarget, planReferencedSeedReload, planSeedReload, seedFillSteps, seedRetrySteps, type SeedFacts } from './seed-plan.js';
 import type { Step } from './step.js';
 import { swapInTable } from './table.js';
 import { swapNames } from './table-swap-plan.js';
@@ -32,8 +33,26 @@ export async function materializeSeed(context: MaterializationContext, seed: See
   if (existing === 'table' && !context.fullRefresh) {
     const current = await relationColumns(connection, target, { listing: 'standard' });
     checkSeedColumns(facts, current);
-    const plan = planSeedReload(facts, current);
-    const handlers = copyHandlers(context, seed, 'existing table');
+    const referencing = await referencingForeignKeys(connection, target);
+    const copying = copyHandlers(context, seed, 'existing table');
+    const handlers: StepHandlers = {
+      ...copying,
+      failure: (step, error) => (step.kind === 'sql' && step.role === 'restore-foreign-keys' ? brokenForeignKeysError(context, referencing, error) : copying.failure?.(step, error)),
+    };
+    // json has no equality, so such a seed cannot be compared: it is reloaded.
+    if (referencing.length > 0 && !current.some((column) => column.dataType === 'json')) {
+      const plan = planReferencedSeedReload(facts, current, referencing);
+      await runSteps(context, plan.before);
+      const { rows, changed } = await inTransaction(connection, async () => {
+        const staged = copiedRows(await runSteps(context, plan.stage, handlers));
+        const differs = Boolean((await context.run(plan.compare)).rows[0]?.changed);
+        await runSteps(context, differs ? plan.refill : plan.unchanged, handlers);
+        return { rows: staged, changed: differs };
+      });
+      await runSteps(context, plan.after);
+      return { message: `INSERT ${rows}`, rowsAffected: rows, detail: { load: changed ? 'reload' : 'unchanged', normalized: seed.normalized } };
+    }
+    const plan = planSeedReload(facts, current, referencing);
     await runSteps(context, plan.before);
     const outcomes = await inTransaction(connection, () => runSteps(context, plan.transaction, handlers));
     await runSteps(context, plan.after);

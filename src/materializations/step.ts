@@ -3,10 +3,11 @@ import { splitStatements } from './split-statements.js';
 
 /**
  * Why a statement runs, where its executor needs to know: the result of `build` and `apply`
- * statements is the node's response, and a failed `restore-views` or `seed-table` statement
- * is reported as what it means (a view the change breaks, a misspelt column type).
+ * statements is the node's response, and a failed `restore-views`, `restore-foreign-keys` or `seed-table` statement
+ * is reported as what it means (a view the change breaks, rows another table's foreign key
+ * no longer finds, a misspelt column type).
  */
-export type StepRole = 'build' | 'apply' | 'restore-views' | 'seed-table';
+export type StepRole = 'build' | 'apply' | 'restore-views' | 'restore-foreign-keys' | 'seed-table';
 
 /**
  * One step of a DDL plan. Plans are pure functions of catalog facts and node config; an

@@ -1,4 +1,6 @@
-import type { CatalogColumn, DependentView, ExistingType } from '../adapters/catalog.js';
+import type { CatalogColumn, CatalogConstraint, DependentView, ExistingType, ReferencingForeignKey } from '../adapters/catalog.js';
+import { addContractForeignKeys, addForeignKeys, dropForeignKeys, renameConstraints } from './contract-ddl.js';
+import { qualified, quoteIdentifier } from '../adapters/quote.js';
 import { KpiError } from '../errors.js';
 import type { IndexConfig, ManifestNode } from '../manifest/types.js';
 import { createIndex, dropRelation, indexName, q, renameIndex, renameRelation, suffixed, type RelationName } from './ddl.js';
@@ -37,6 +39,31 @@ export interface NewTableFacts {
   columns: readonly CatalogColumn[];
   /** The views on the relation being replaced (none when there is none). */
   dependents: readonly DependentView[];
+  /** The new table's constraints (read for a model with an enforced contract). */
+  constraints?: readonly CatalogConstraint[];
+  /** Other tables' foreign keys on the table being replaced. */
+  referencing?: readonly ReferencingForeignKey[];
+  /** The constraints of the table being replaced (read when it has foreign keys of its own, and when it is a table). */
+  oldConstraints?: readonly CatalogConstraint[];
+}
+
+/** The replaced table had foreign keys: it is dropped after the commit (`afterSwapSteps`). */
+export const keepsBackup = (facts: TableSwapFacts, built: Pick<NewTableFacts, 'oldConstraints'>): boolean =>
+  facts.existing === 'table' && (built.oldConstraints ?? []).some((constraint) => constraint.type === 'f');
+
+/**
+ * A backup that outlives the transaction keeps its names: its indexes' are schema-wide, and
+ * Postgres names a new constraint so that no other in the schema has its name. Those the new
+ * table takes (its keys', its foreign keys', the configured indexes') are moved aside first.
+ */
+function renameBackupIndexes(backup: RelationName, target: RelationName, built: NewTableFacts, indexes: readonly PlannedIndex[]): string[] {
+  const constraintIndexes = (built.oldConstraints ?? [])
+    .filter((constraint) => ['p', 'u', 'x', 'f'].includes(constraint.type))
+    .map((constraint) => `alter table ${q(backup)} rename constraint ${quoteIdentifier(constraint.name)} to ${quoteIdentifier(suffixed(constraint.name, BACKUP_SUFFIX))}`);
+  const configured = indexes.map(
+    (index) => `alter index if exists ${qualified(target.schema, index.final)} rename to ${quoteIdentifier(suffixed(index.final, BACKUP_SUFFIX))}`,
+  );
+  return [...constraintIndexes, ...configured];
 }
 
 export interface TableSwapPlan {
@@ -62,11 +89,11 @@ export function swapNames(target: RelationName): { temp: RelationName; backup: R
  * new table is built beside the old one and swapped in within ONE transaction, so any
  * failure (the SELECT, an index, a hook, a view the new table breaks) leaves the old one
  * as it was. `build` fills the new table (`CREATE TABLE AS`, or create and COPY for seeds).
- * A relation kpi did not make a table or a view of is refused before anything runs.
+ * A foreign table standing at the name is refused before anything runs.
  */
 export function planTableSwap(facts: TableSwapFacts, build: (temp: RelationName) => Step[]): TableSwapPlan {
   const { node, target, existing } = facts;
-  if (existing === 'foreign_table' || existing === 'materialized_view') {
+  if (existing === 'foreign_table') {
     throw new KpiError('KPI_UNSAFE_OPERATION', `${target.schema}.${target.identifier} is a ${existing.replace('_', ' ')} that kpi did not create; it will not replace it`, {
       node: node.unique_id,
       hint: 'drop or rename it yourself, or give the model another alias',
@@ -85,7 +112,9 @@ export function planTableSwap(facts: TableSwapFacts, build: (temp: RelationName)
  * The rest of the build's transaction: the configured indexes (under temporary names until
  * the swap), statistics, and the swap itself. Views on the old relation are dropped
  * (deepest first, never `cascade`) and recreated on the new table under the same names,
- * with their comments and grants.
+ * with their comments and grants; other tables' foreign keys on it likewise, which checks
+ * their rows against the new table. The new table's constraints get the names Postgres
+ * would have given them on the table's own name.
  */
 export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
   const { node, target, existing } = facts;
@@ -102,11 +131,15 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
       ),
     ),
     ...statements(dropDependentViews(built.dependents)),
+    ...statements(dropForeignKeys(built.referencing ?? [])),
     ...(existing === 'view' ? [statement(dropRelation(target, 'view'))] : []),
+    ...(existing === 'materialized_view' ? [statement(dropRelation(target, 'materialized view'))] : []),
     ...(existing === 'table' ? [statement(renameRelation(target, 'table', backup.identifier))] : []),
     statement(renameRelation(temp, 'table', target.identifier)),
-    ...(existing === 'table' ? [statement(dropRelation(backup, 'table'))] : []),
+    ...(existing === 'table' && !keepsBackup(facts, built) ? [statement(dropRelation(backup, 'table'))] : []),
+    ...(keepsBackup(facts, built) ? statements(renameBackupIndexes(backup, target, built, indexes)) : []),
     ...indexes.map((index) => statement(renameIndex(target.schema, index.temporary, index.final))),
+    ...statements(renameConstraints(target, temp.identifier, built.constraints ?? [])),
     ...statements(recreateDependentViews(built.dependents), 'restore-views'),
     ...statements(
       docsAndGrants(
@@ -117,5 +150,25 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
       ),
     ),
     ...hookStep(node, 'post_hook', true),
+    // Last, just before the commit: adding a foreign key locks the table it references
+    // against other foreign keys being added until the transaction ends.
+    ...statements(addContractForeignKeys(target, node)),
+    ...statements(addForeignKeys(built.referencing ?? []), 'restore-foreign-keys'),
   ];
+}
+
+/**
+ * After the commit: the replaced table, when it had foreign keys of its own. Dropping a
+ * foreign key takes an exclusive lock on the table it references, which waits for every
+ * transaction reading that table. In the swap's transaction, or several keys in one
+ * statement (`drop table`), that is a deadlock with models building in parallel that read
+ * one dimension and add their own key to another. So each key is dropped on its own (each
+ * statement its own transaction, holding nothing else while it waits), then the table.
+ * A run that dies first leaves the backup for the next run's `before` to clear.
+ */
+export function afterSwapSteps(facts: TableSwapFacts, built: Pick<NewTableFacts, 'oldConstraints'>): Step[] {
+  if (!keepsBackup(facts, built)) return [];
+  const { backup } = swapNames(facts.target);
+  const keys = (built.oldConstraints ?? []).filter((constraint) => constraint.type === 'f');
+  return [...keys.map((key) => statement(`alter table ${q(backup)} drop constraint ${quoteIdentifier(suffixed(key.name, BACKUP_SUFFIX))}`)), statement(dropRelation(backup, 'table'))];
 }

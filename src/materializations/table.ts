@@ -1,11 +1,13 @@
 import { inTransaction } from '../adapters/adapter.js';
-import { dependentViews, relationColumns } from '../adapters/catalog.js';
+import { dependentViews, referencingForeignKeys, relationColumns, relationConstraints } from '../adapters/catalog.js';
+import { checkContract } from './contract-check.js';
+import { createContractedTable } from './contract-ddl.js';
 import { createTableAs, type RelationName } from './ddl.js';
-import { brokenViewsError } from './dependent-views.js';
+import { brokenForeignKeysError, brokenViewsError } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { resultsOf, runSteps, type StepOutcome } from './run-steps.js';
 import { sqlHeaderSteps, statement, type Step } from './step.js';
-import { planTableSwap, swapSteps } from './table-swap-plan.js';
+import { afterSwapSteps, planTableSwap, swapSteps, type NewTableFacts } from './table-swap-plan.js';
 
 /** Runs the build steps of a swap (seeds add their own retry); `runSteps` unless given. */
 export type RunBuild = (steps: readonly Step[]) => Promise<StepOutcome[]>;
@@ -20,27 +22,52 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
   const facts = { node: context.node, target, existing };
   const plan = planTableSwap(facts, build);
   await runSteps(context, plan.before);
+  let newFacts: Pick<NewTableFacts, 'oldConstraints'> = {};
   const built = await inTransaction(connection, async () => {
     const outcomes = await (runBuild ?? ((steps) => runSteps(context, steps)))(plan.build);
     const columns = await relationColumns(connection, plan.temp);
     const dependents = existing ? await dependentViews(connection, target) : [];
-    await runSteps(context, swapSteps(facts, { columns, dependents }), {
-      failure: (step, error) => (step.kind === 'sql' && step.role === 'restore-views' ? brokenViewsError(context, dependents, error) : undefined),
+    const referencing = existing === 'table' ? await referencingForeignKeys(connection, target) : [];
+    const constraints = context.node.contract?.enforced ? await relationConstraints(connection, plan.temp) : [];
+    const oldConstraints = existing === 'table' ? await relationConstraints(connection, target) : [];
+    newFacts = { oldConstraints };
+    await runSteps(context, swapSteps(facts, { columns, dependents, referencing, constraints, oldConstraints }), {
+      failure: (step, error) =>
+        step.kind === 'sql' && step.role === 'restore-views'
+          ? brokenViewsError(context, dependents, error)
+          : step.kind === 'sql' && step.role === 'restore-foreign-keys'
+            ? brokenForeignKeysError(context, referencing, error)
+            : undefined,
     });
     return outcomes;
   });
+  await runSteps(context, afterSwapSteps(facts, newFacts));
   await runSteps(context, plan.after);
   return built;
 }
 
-/** `swapInTable` with a `CREATE TABLE AS`: the node's response is that statement's. */
-export async function buildTableWithSwap(context: MaterializationContext, buildSql: (temp: RelationName) => string): Promise<MaterializationResult> {
-  const outcomes = await swapInTable(context, (temp) => [...sqlHeaderSteps(context.node), statement(buildSql(temp), 'build')]);
+/**
+ * The steps that fill a model's new table: `CREATE TABLE AS` (the node's response), under
+ * an enforced contract in the contract's column order and followed by its constraints
+ * (`createContractedTable`; the foreign keys come at the end of the swap).
+ */
+export function modelTableBuild(context: Pick<MaterializationContext, 'node' | 'sql'>): (temp: RelationName) => Step[] {
+  const unlogged = Boolean(context.node.config.unlogged);
+  if (!context.node.contract?.enforced) return (temp) => [...sqlHeaderSteps(context.node), statement(createTableAs(temp, context.sql, { unlogged }), 'build')];
+  return (temp) => {
+    const { create, constraints } = createContractedTable(temp, context.node, context.sql, { unlogged });
+    return [...sqlHeaderSteps(context.node), statement(create, 'build'), ...(constraints ? [statement(constraints)] : [])];
+  };
+}
+
+/** `swapInTable` with the model's build (its contract checked first): the node's response is the build statement's. */
+export async function buildModelTable(context: MaterializationContext): Promise<MaterializationResult> {
+  await checkContract(context);
+  const outcomes = await swapInTable(context, modelTableBuild(context));
   const created = resultsOf(outcomes, 'build')[0];
   return { message: responseMessage(created, 'CREATE TABLE'), rowsAffected: created.rowCount };
 }
 
 export async function materializeTable(context: MaterializationContext): Promise<MaterializationResult> {
-  const unlogged = Boolean(context.node.config.unlogged);
-  return buildTableWithSwap(context, (temp) => createTableAs(temp, context.sql, { unlogged }));
+  return buildModelTable(context);
 }

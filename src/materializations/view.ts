@@ -1,6 +1,7 @@
 import { inTransaction } from '../adapters/adapter.js';
 import { dependentViews, relationColumns } from '../adapters/catalog.js';
 import { KpiError } from '../errors.js';
+import { checkContract } from './contract-check.js';
 import { createView, dropRelation } from './ddl.js';
 import { dropDependentViews, restoreDependentViews } from './dependent-views.js';
 import { type MaterializationContext, type MaterializationResult } from './materialization.js';
@@ -19,11 +20,12 @@ const INCOMPATIBLE_VIEW_CHANGE = new Set(['42P16', '42804', '42P17']);
  */
 export async function materializeView(context: MaterializationContext): Promise<MaterializationResult> {
   const { target, existing } = context;
-  if (existing && existing !== 'view' && existing !== 'table') {
+  if (existing === 'foreign_table') {
     throw new KpiError('KPI_UNSAFE_OPERATION', `${target.schema}.${target.identifier} is a ${existing.replace('_', ' ')} that kpi did not create; it will not replace it`, {
       node: context.node.unique_id,
     });
   }
+  await checkContract(context);
   await runHooks(context, 'pre_hook', false);
   await inTransaction(context.connection, async () => {
     await runHooks(context, 'pre_hook', true);
@@ -42,7 +44,7 @@ export async function materializeView(context: MaterializationContext): Promise<
     if (!replaced) {
       const dependents = existing ? await dependentViews(context.connection, target) : [];
       await runAll(context, dropDependentViews(dependents));
-      if (existing) await context.run(dropRelation(target, existing === 'view' ? 'view' : 'table'));
+      if (existing) await context.run(dropRelation(target, existing === 'view' ? 'view' : existing === 'materialized_view' ? 'materialized view' : 'table'));
       await context.run(createView(target, context.sql));
       await restoreDependentViews(context, dependents);
     }

@@ -3,7 +3,8 @@ import type { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { closestMatch, type SourceLocation } from '../errors.js';
 import type { PropertyFiles, SourceTablePatch } from './property-files.js';
-import { byVersion, pickByPackage } from './resolve-ref.js';
+import { pickByPackage, pickVersion } from './resolve-ref.js';
+import { parseConstraintTarget, type ConstraintTarget } from './read-constraints.js';
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 import { KPI_VERSION } from '../manifest/version.js';
 
@@ -80,7 +81,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       nodes[node.unique_id] = node;
       continue;
     }
-    const existing = byName.get(node.name)?.find((other) => other.package_name === node.package_name && (other.version ?? null) === (node.version ?? null));
+    const existing = byName.get(node.name)?.find((other) => other.package_name === node.package_name && String(other.version ?? '') === String(node.version ?? ''));
     if (existing) {
       diagnostics.error('KPI_DUPLICATE_NODE', `two resources are named '${node.name}': ${existing.original_file_path} and ${node.original_file_path}`, { file: node.original_file_path }, 'rename one of them; model, seed and snapshot names share one namespace');
       continue;
@@ -125,9 +126,16 @@ export function buildManifest(input: ManifestInput): Manifest {
   for (const node of Object.values(nodes)) {
     const parents: string[] = [];
     for (const ref of node.refs) {
-      const target = pickByPackage(byVersion(byName.get(ref.name), ref.version), ref.package, node.package_name, packageName);
+      const target = pickByPackage(pickVersion(byName.get(ref.name), ref.version), ref.package, node.package_name, packageName);
       if (target) {
         parents.push(target.unique_id);
+        if (target.deprecation_date && Date.parse(target.deprecation_date) < input.now.getTime()) {
+          diagnostics.warn('KPI_CONFIG_INVALID', `'${node.name}' refers to ${target.name}.v${target.version}, deprecated since ${target.deprecation_date}`, refLocation(node, ref.name));
+        }
+        continue;
+      }
+      if (ref.version !== null && ref.version !== undefined && byName.has(ref.name)) {
+        diagnostics.error('KPI_REF_NOT_FOUND', `'${node.name}' refers to version ${ref.version} of '${ref.name}', which has no such version`, refLocation(node, ref.name));
         continue;
       }
       if (disabledNames.has(ref.name)) {
@@ -157,6 +165,11 @@ export function buildManifest(input: ManifestInput): Manifest {
       );
     }
     node.depends_on.nodes = [...new Set([...node.depends_on.nodes, ...parents])];
+    resolveConstraintTargets(node, (target) =>
+      target.kind === 'ref'
+        ? pickByPackage(pickVersion(byName.get(target.name), target.version), target.package, node.package_name, packageName)?.relation_name
+        : pickByPackage(sourcesByName.get(`${target.source}.${target.table}`), null, node.package_name, packageName)?.relation_name,
+    );
   }
 
   const manifest: Manifest = {
@@ -202,4 +215,12 @@ export function computeMaps(manifest: Manifest): void {
   for (const list of [...Object.values(parentMap), ...Object.values(childMap)]) list.sort();
   manifest.parent_map = parentMap;
   manifest.child_map = childMap;
+}
+
+/** A foreign key's `to` as the relation it names, which the DDL references (unknown names were reported with the refs). */
+function resolveConstraintTargets(node: ManifestNode, relationOf: (target: ConstraintTarget) => string | null | undefined): void {
+  for (const constraint of [...(node.constraints ?? []), ...Object.values(node.columns).flatMap((column) => column.constraints ?? [])]) {
+    const target = constraint.to ? parseConstraintTarget(constraint.to) : null;
+    if (target) constraint.to_relation = relationOf(target) ?? null;
+  }
 }

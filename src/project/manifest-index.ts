@@ -1,4 +1,4 @@
-import { byVersion, pickByPackage } from './resolve-ref.js';
+import { pickByPackage, pickVersion } from './resolve-ref.js';
 import type { Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 
 const REFERABLE = new Set(['model', 'seed', 'snapshot']);
@@ -32,7 +32,7 @@ export class ManifestIndex {
    * `callingPackage` (the root project when not given), in dbt's package order.
    */
   ref(name: string, packageName: string | null, callingPackage: string = this.rootPackage, version: string | number | null = null): ManifestNode | undefined {
-    return pickByPackage(byVersion(this.byName.get(name), version), packageName, callingPackage, this.rootPackage);
+    return pickByPackage(pickVersion(this.byName.get(name), version), packageName, callingPackage, this.rootPackage);
   }
 
   source(sourceName: string, tableName: string, callingPackage: string = this.rootPackage): SourceDefinition | undefined {

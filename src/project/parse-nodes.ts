@@ -12,9 +12,10 @@ import type { DiscoveredFile } from './discover-files.js';
 import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
 import { sha256 } from './checksum.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
-import type { ModelVersion, NodePatch, PropertyFiles } from './property-files.js';
+import type { ModelVersionPatch, NodePatch, PropertyFiles } from './property-files.js';
 import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
 import { MODEL_MATERIALIZATIONS, NOT_YET_BUILT } from '../manifest/materializations.js';
+import { applyContract } from './model-contract.js';
 
 export interface ParseContext {
   loaded: LoadedProject;
@@ -191,34 +192,17 @@ function lineOf(text: string, pattern: RegExp): number | undefined {
   return text.slice(0, match.index).split('\n').length;
 }
 
-/** The versioned model a file is a version of (`<name>_v<v>.sql` or a version's `defined_in`), if any. */
-function findVersionOf(properties: PropertyFiles, fileName: string): { patch: NodePatch; version: ModelVersion } | undefined {
-  for (const patch of properties.nodes) {
-    if (patch.resourceType !== 'model' || !patch.versions) continue;
-    const version = patch.versions.find((candidate) => candidate.definedIn === fileName);
-    if (version) return { patch, version };
-  }
-  return undefined;
-}
-
 export async function parseModelFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): Promise<ManifestNode> {
   const raw = readFileSync(file.absolute, 'utf8');
-  const fileName = basename(file.path, '.sql');
-  const versioned = findVersionOf(properties, fileName);
-  // A version of a versioned model is named after the model, its version apart (dbt's model versions).
-  const name = versioned?.patch.name ?? fileName;
+  const versioned = findVersion(properties, basename(file.path, '.sql'));
+  const name = versioned?.patch.name ?? basename(file.path, '.sql');
   const checksum = sha256(raw);
   const node = baseNode('model', file, name, raw, checksum, context);
-  if (versioned) {
-    node.unique_id = `${node.unique_id}.v${versioned.version.v}`;
-    node.version = versioned.version.v;
-    node.latest_version = versioned.patch.latestVersion ?? null;
-    node.fqn = [...node.fqn, `v${versioned.version.v}`];
-  }
-  const patch = versioned?.patch ?? findPatch(properties, 'model', name);
+  const patch = versioned ? versionPatch(versioned.patch, versioned.version) : findPatch(properties, 'model', name);
+  if (versioned) applyVersion(node, versioned.patch, versioned.version, context);
   applyPatch(node, patch, context);
-  const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), fileName]);
-  let config = mergeConfig(mergeConfig(projectConfigs.own, patch?.config ?? {}), versioned?.version.config ?? {});
+  const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), name]);
+  let config = mergeConfig(projectConfigs.own, patch?.config ?? {});
   let inFile: Record<string, unknown> = {};
   node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
 
@@ -244,6 +228,9 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
     const what = NOT_YET_BUILT.includes(materialized) ? 'a dbt materialization kpi does not build yet' : `which kpi does not know.${match ? ` Did you mean '${match}'?` : ''}`;
     context.diagnostics.error('KPI_MATERIALIZATION_UNKNOWN', `model '${name}' has materialized='${materialized}', ${what}`, { file: file.path, line: configLine }, `use one of: ${known.join(', ')}`);
   }
+  applyContract(node, patch, context.diagnostics, { file: file.path, line: configLine });
+  node.refs = dedupeRefs(node.refs);
+  node.sources = dedupeSources(node.sources);
   return node;
 }
 
@@ -272,6 +259,47 @@ export async function parseAnalysisFile(file: DiscoveredFile, properties: Proper
   node.refs = dedupeRefs(calls.refs);
   node.sources = dedupeSources(calls.sources);
   return node;
+}
+
+/** The model version a file defines (`defined_in`, or `<model>_v<v>`), with its model's properties. */
+function findVersion(properties: PropertyFiles, fileName: string): { patch: NodePatch; version: ModelVersionPatch } | undefined {
+  for (const patch of properties.nodes) {
+    if (patch.resourceType !== 'model') continue;
+    const version = patch.versions.find((entry) => (entry.definedIn ?? `${patch.name}_v${entry.v}`) === fileName);
+    if (version) return { patch, version };
+  }
+  return undefined;
+}
+
+/** The latest version: `latest_version`, or the greatest `v` (numbers compared as numbers), as dbt. */
+export function latestVersion(patch: NodePatch): string | number | null {
+  if (patch.latestVersion !== null) return patch.latestVersion;
+  const versions = patch.versions.map((entry) => entry.v);
+  if (versions.length === 0) return null;
+  return versions.reduce((a, b) => (Number(a) >= Number(b) && !Number.isNaN(Number(a)) ? a : b));
+}
+
+/** A version's properties: the model's, its columns kept as `include`/`exclude` say and its own added, its config over the model's. */
+function versionPatch(patch: NodePatch, version: ModelVersionPatch): NodePatch {
+  const kept = Object.entries(patch.columns).filter(([name]) => (version.include === 'all' || version.include.includes(name)) && !version.exclude.includes(name));
+  return {
+    ...patch,
+    description: version.description ?? patch.description,
+    columns: { ...Object.fromEntries(kept), ...version.columns },
+    config: { ...patch.config, ...version.config },
+  };
+}
+
+/** A versioned model's identity: `model.pkg.m.v2`, its version and the latest; a past deprecation date warns. */
+function applyVersion(node: ManifestNode, patch: NodePatch, version: ModelVersionPatch, context: ParseContext): void {
+  node.unique_id = `${node.unique_id}.v${version.v}`;
+  node.fqn = [...node.fqn, `v${version.v}`];
+  node.version = version.v;
+  node.latest_version = latestVersion(patch);
+  node.deprecation_date = version.deprecationDate ?? patch.deprecationDate;
+  if (node.deprecation_date && Date.parse(node.deprecation_date) < context.now.getTime()) {
+    context.diagnostics.warn('KPI_CONFIG_INVALID', `model ${node.name}.v${version.v} is deprecated since ${node.deprecation_date}`, version.location, 'move its refs to a newer version');
+  }
 }
 
 export function parseSeedFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): ManifestNode {

@@ -7,7 +7,8 @@ import { YamlReader } from '../config/yaml-reader.js';
 import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { UNSUPPORTED_SECTIONS, warnUnsupportedSection } from './unsupported-resources.js';
-import type { ColumnInfo, FreshnessConfig, FreshnessRule } from '../manifest/types.js';
+import type { ColumnInfo, FreshnessConfig, FreshnessRule, ModelConstraint } from '../manifest/types.js';
+import { readConstraints } from './read-constraints.js';
 
 /** A generic test as declared in YAML, before it becomes a test node. */
 export interface TestDeclaration {
@@ -34,17 +35,27 @@ export interface NodePatch {
   relation?: string;
   /** Where `relation:` is written. */
   relationLocation?: SourceLocation;
-  /** A versioned model's `versions:` (dbt model versions): each version's file and config. */
-  versions?: ModelVersion[];
-  /** `latest_version:`, else the highest version (what `ref(name)` without `v=` means). */
-  latestVersion?: string;
+  /** Model-level constraints (`constraints:` beside `columns:`). */
+  constraints: ModelConstraint[];
+  /** Model versions (`versions:`), and `latest_version` as written (null: the greatest `v`). */
+  versions: ModelVersionPatch[];
+  latestVersion: string | number | null;
+  deprecationDate: string | null;
 }
 
-export interface ModelVersion {
-  v: string;
-  /** The file's name without `.sql`: `defined_in`, else `<name>_v<v>`. */
-  definedIn: string;
+/** One entry of a model's `versions:`. */
+export interface ModelVersionPatch {
+  v: string | number;
+  /** The file's name without `.sql` (default `<model>_v<v>`). */
+  definedIn: string | null;
+  /** The version's own columns (added to or replacing the model's), and which of the model's it keeps. */
+  columns: Record<string, ColumnInfo>;
+  include: 'all' | string[];
+  exclude: string[];
   config: Record<string, unknown>;
+  description: string | null;
+  deprecationDate: string | null;
+  location: SourceLocation;
 }
 
 export interface SourceTablePatch {
@@ -103,14 +114,14 @@ const TOP_KEYS: KeyPolicy = {
   unknown: 'warn',
 };
 const NODE_KEYS: KeyPolicy = {
-  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags'],
-  tolerated: ['constraints', 'versions', 'latest_version', 'access', 'group', 'deprecation_date', 'time_spine', 'relation'],
+  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'constraints', 'versions', 'latest_version', 'deprecation_date'],
+  tolerated: ['access', 'group', 'time_spine', 'relation'],
   unknown: 'warn',
   noun: 'property',
 };
 const COLUMN_KEYS: KeyPolicy = {
-  known: ['name', 'description', 'data_type', 'tests', 'data_tests', 'meta', 'tags', 'quote', 'config'],
-  tolerated: ['constraints', 'policy_tags', 'granularity'],
+  known: ['name', 'description', 'data_type', 'tests', 'data_tests', 'meta', 'tags', 'quote', 'config', 'constraints'],
+  tolerated: ['policy_tags', 'granularity'],
   unknown: 'warn',
   noun: 'property',
 };
@@ -130,6 +141,12 @@ const FRESHNESS_KEYS: KeyPolicy = { known: ['warn_after', 'error_after', 'filter
 const FRESHNESS_RULE_KEYS: KeyPolicy = { known: ['count', 'period'], unknown: 'warn' };
 const MACRO_KEYS: KeyPolicy = { known: ['name', 'description', 'arguments'], tolerated: ['docs', 'meta', 'config'], unknown: 'warn', noun: 'property' };
 const ARGUMENT_KEYS: KeyPolicy = { known: ['name', 'type', 'description'], unknown: 'warn', noun: 'property' };
+const VERSION_KEYS: KeyPolicy = {
+  known: ['v', 'defined_in', 'columns', 'config', 'description', 'deprecation_date', 'constraints', 'tests', 'data_tests'],
+  tolerated: ['docs', 'meta', 'access', 'group'],
+  unknown: 'warn',
+  noun: 'property',
+};
 const DOCS_KEYS: KeyPolicy = { known: ['show'], tolerated: ['node_color'], unknown: 'warn' };
 
 type Entry = Record<string, unknown>;
@@ -174,6 +191,8 @@ function readColumns(reader: YamlReader, value: unknown, path: YamlPath, onTests
       tags: stringList(column.tags ?? config.tags),
       quote: typeof column.quote === 'boolean' ? column.quote : null,
     };
+    const constraints = readConstraints(reader, column.constraints, [...columnPath, 'constraints'], 'column');
+    if (constraints.length > 0) columns[column.name].constraints = constraints;
     const tests = testList(reader, column, columnPath);
     onTests(column.name, tests.tests, tests.path);
   });
@@ -320,28 +339,13 @@ function readNodeSection(reader: YamlReader, value: unknown, section: 'models' |
       configLocation: (key) => reader.locate([...path, 'config', key]),
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       docs: { show: docs.show === undefined ? true : Boolean(docs.show) },
-      ...(resourceType === 'model' && Array.isArray(entry.versions) ? readVersions(reader, entry, path) : {}),
+      constraints: readConstraints(reader, entry.constraints, [...path, 'constraints'], 'model'),
+      versions: readVersions(reader, entry.versions, [...path, 'versions']),
+      latestVersion: typeof entry.latest_version === 'string' || typeof entry.latest_version === 'number' ? entry.latest_version : null,
+      deprecationDate: dateText(entry.deprecation_date),
       ...(typeof entry.relation === 'string' ? { relation: entry.relation, relationLocation: reader.locate([...path, 'relation']) } : {}),
     });
   });
-}
-
-/** dbt's model versions: `versions: [{v: 1, defined_in: ..., config: ...}]` and `latest_version`. */
-function readVersions(reader: YamlReader, entry: Record<string, unknown> & { name: string }, path: YamlPath): { versions: ModelVersion[]; latestVersion: string } {
-  const versions: ModelVersion[] = [];
-  (entry.versions as unknown[]).forEach((item, index) => {
-    if (!isPlainObject(item) || item.v === undefined || item.v === null) {
-      reader.fail([...path, 'versions', index], 'each version needs v: (its version number or name)');
-      return;
-    }
-    const v = String(item.v);
-    const definedIn = typeof item.defined_in === 'string' ? item.defined_in : `${entry.name}_v${v}`;
-    versions.push({ v, definedIn, config: isPlainObject(item.config) ? item.config : {} });
-  });
-  const numeric = versions.every((version) => /^-?\d+(\.\d+)?$/.test(version.v));
-  const highest = [...versions].sort((a, b) => (numeric ? Number(a.v) - Number(b.v) : a.v.localeCompare(b.v))).pop();
-  const latestVersion = entry.latest_version !== undefined && entry.latest_version !== null ? String(entry.latest_version) : (highest?.v ?? '');
-  return { versions, latestVersion };
 }
 
 function readSources(reader: YamlReader, value: unknown, result: PropertyFiles): void {
@@ -381,5 +385,45 @@ function readSources(reader: YamlReader, value: unknown, result: PropertyFiles):
         location: reader.locate(tablePath),
       });
     });
+  });
+}
+
+/** A YAML date (read as text or as a Date) as written: `2024-12-31`. */
+function dateText(value: unknown): string | null {
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return typeof value === 'string' && value.trim() ? value.trim() : null;
+}
+
+function readVersions(reader: YamlReader, value: unknown, path: YamlPath): ModelVersionPatch[] {
+  if (value === undefined || value === null) return [];
+  return reader.list(value, path, 'versions with a v').flatMap((item, index): ModelVersionPatch[] => {
+    const itemPath = [...path, index];
+    if (!isPlainObject(item) || (typeof item.v !== 'string' && typeof item.v !== 'number')) {
+      reader.fail(itemPath, 'must be a mapping with a version number v');
+      return [];
+    }
+    reader.checkKeys(item, VERSION_KEYS, itemPath);
+    let include: 'all' | string[] = 'all';
+    let exclude: string[] = [];
+    const named: unknown[] = [];
+    for (const column of reader.list(item.columns ?? [], [...itemPath, 'columns'], 'columns')) {
+      if (isPlainObject(column) && ('include' in column || 'exclude' in column)) {
+        include = column.include === 'all' || column.include === '*' || column.include === undefined ? 'all' : stringList(column.include);
+        exclude = stringList(column.exclude);
+      } else named.push(column);
+    }
+    return [
+      {
+        v: item.v,
+        definedIn: typeof item.defined_in === 'string' ? item.defined_in : null,
+        columns: readColumns(reader, named, [...itemPath, 'columns'], () => undefined),
+        include,
+        exclude,
+        config: isPlainObject(item.config) ? item.config : {},
+        description: typeof item.description === 'string' ? item.description : null,
+        deprecationDate: dateText(item.deprecation_date),
+        location: reader.locate(itemPath),
+      },
+    ];
   });
 }

@@ -20,11 +20,11 @@ export function pickByPackage<T extends { package_name: string }>(candidates: re
 }
 
 /**
- * The nodes a ref names among same-named ones, as dbt resolves model versions: `v=` picks
- * that version, no `v=` the latest version (or an unversioned node).
+ * Of the nodes sharing a name, those `ref(name, v=version)` may mean: the version asked
+ * for, or without one the latest version (an unversioned node is its own latest), as dbt.
  */
-export function byVersion<T extends { version?: string | null; latest_version?: string | null }>(candidates: readonly T[] | undefined, version: string | number | null | undefined): T[] | undefined {
+export function pickVersion<T extends { version?: string | number | null; latest_version?: string | number | null }>(candidates: readonly T[] | undefined, version: string | number | null | undefined): T[] | undefined {
   if (!candidates) return undefined;
-  if (version !== null && version !== undefined) return candidates.filter((candidate) => candidate.version !== null && candidate.version !== undefined && candidate.version === String(version));
-  return candidates.filter((candidate) => candidate.version === null || candidate.version === undefined || candidate.version === candidate.latest_version);
+  if (version !== null && version !== undefined) return candidates.filter((candidate) => candidate.version !== null && candidate.version !== undefined && String(candidate.version) === String(version));
+  return candidates.filter((candidate) => candidate.version === null || candidate.version === undefined || String(candidate.version) === String(candidate.latest_version));
 }

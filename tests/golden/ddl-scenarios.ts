@@ -4,14 +4,16 @@
  * incremental/incremental.ts) run them. `npm run goldens` writes each to
  * tests/golden/<name>.sql; tests/unit/ddl-goldens.test.ts checks the files still match.
  */
-import type { CatalogColumn, CatalogGrant, DependentView, ExistingType } from '../../src/adapters/catalog.js';
+import type { CatalogColumn, CatalogConstraint, CatalogGrant, DependentView, ExistingType, ReferencingForeignKey } from '../../src/adapters/catalog.js';
 import type { HookConfig, ManifestNode, NodeConfig } from '../../src/manifest/types.js';
-import { createTableAs, type RelationName } from '../../src/materializations/ddl.js';
+import type { RelationName } from '../../src/materializations/ddl.js';
 import { resolveIncrementalConfig } from '../../src/materializations/incremental/incremental-config.js';
 import { applySteps, changeTouchesViews, planColumns, planIncrement, type IncrementFacts } from '../../src/materializations/incremental/incremental-plan.js';
-import { checkSeedColumns, checkSeedTarget, planSeedReload, seedFillSteps, seedRetrySteps, type SeedFacts } from '../../src/materializations/seed-plan.js';
+import { checkSeedColumns, checkSeedTarget, planReferencedSeedReload, planSeedReload, seedFillSteps, seedRetrySteps, type SeedFacts } from '../../src/materializations/seed-plan.js';
 import { statement, type Step } from '../../src/materializations/step.js';
-import { planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
+import { afterSwapSteps, planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
+import { modelTableBuild } from '../../src/materializations/table.js';
+import { materializedViewAction, planMaterializedView, type MaterializedViewFacts } from '../../src/materializations/materialized-view-plan.js';
 import { begin, commit, failure, note, read, renderPlan, type Line } from './render-plan.js';
 import { SNAPSHOTS } from './snapshot-scenarios.js';
 
@@ -63,6 +65,12 @@ interface TableScenario {
   /** The new table's columns, read after the build. */
   built: CatalogColumn[];
   dependents?: DependentView[];
+  /** Other tables' foreign keys on the table replaced. */
+  referencing?: ReferencingForeignKey[];
+  /** The new table's constraints, read after the build. */
+  constraints?: CatalogConstraint[];
+  /** The constraints of the table replaced. */
+  oldConstraints?: CatalogConstraint[];
   /** The fill; `CREATE TABLE AS` of the node's SQL unless given. */
   build?: (temp: RelationName) => Step[];
   /** Where the build fails and what runs instead (a seed's retry): the build's steps after its COPY do not run. */
@@ -72,7 +80,7 @@ interface TableScenario {
 
 function tableLines(scenario: TableScenario): Line[] {
   const facts = { node: scenario.node, target: scenario.target, existing: scenario.existing };
-  const build = scenario.build ?? ((temp: RelationName) => [statement(createTableAs(temp, String(scenario.node.raw_code)), 'build')]);
+  const build = scenario.build ?? modelTableBuild({ node: scenario.node, sql: String(scenario.node.raw_code) });
   let plan;
   try {
     plan = planTableSwap(facts, build);
@@ -80,14 +88,21 @@ function tableLines(scenario: TableScenario): Line[] {
     return failure(error);
   }
   const dependents = scenario.dependents ?? [];
-  const what = [`the columns of ${describe(plan.temp)}`, ...(scenario.existing ? [`the views on ${describe(scenario.target)}`] : [])].join('; ');
+  const what = [
+    `the columns of ${describe(plan.temp)}`,
+    ...(scenario.existing ? [`the views on ${describe(scenario.target)}`] : []),
+    ...(scenario.existing === 'table' ? [`the foreign keys on ${describe(scenario.target)}`] : []),
+    ...(scenario.node.contract?.enforced ? [`the constraints of ${describe(plan.temp)}`] : []),
+    ...(scenario.existing === 'table' ? [`the constraints of ${describe(scenario.target)}`] : []),
+  ].join('; ');
   return [
     ...plan.before,
     begin,
     ...(scenario.afterBuild ? [...plan.build.slice(0, plan.build.findIndex((step) => step.kind === 'copy') + 1), ...scenario.afterBuild(plan.temp)] : plan.build),
     read(what),
-    ...swapSteps(facts, { columns: scenario.built, dependents }),
+    ...swapSteps(facts, { columns: scenario.built, dependents, referencing: scenario.referencing ?? [], constraints: scenario.constraints ?? [], oldConstraints: scenario.oldConstraints }),
     commit,
+    ...afterSwapSteps(facts, { oldConstraints: scenario.oldConstraints }),
     ...plan.after,
   ];
 }
@@ -96,6 +111,7 @@ function tableScenario(scenario: TableScenario): Scenario {
   const facts = [
     listFacts(scenario.existing, scenario.target),
     ...(scenario.dependents ?? []).map((dependent) => `view ${describe({ schema: dependent.schema, identifier: dependent.name })} (depth ${dependent.depth}) depends on it`),
+    ...(scenario.referencing ?? []).map((key) => `foreign key ${key.name} of ${describe({ schema: key.schema, identifier: key.table })} references it`),
     ...(scenario.facts ?? []),
   ];
   return { name: scenario.name, render: () => renderPlan(scenario.title, facts, tableLines(scenario), scenario.node) };
@@ -127,7 +143,57 @@ const ordersColumns = columns(['id', 'integer'], ['customer_id', 'integer'], ['a
 
 const plainOrders = node('orders', {}, { raw_code: orders.raw_code });
 
+const contracted = node(
+  'kpi_daily',
+  { contract: { enforced: true, alias_types: true } },
+  {
+    raw_code: 'select day, kpi_id, value\nfrom "analytics"."kpi_daily_source"',
+    contract: { enforced: true, alias_types: true, checksum: null },
+    constraints: [
+      { type: 'primary_key', columns: ['day', 'kpi_id'] },
+      { type: 'foreign_key', columns: ['kpi_id'], to: "ref('dim_kpi')", to_relation: '"analytics"."dim_kpi"', to_columns: ['kpi_id'] },
+    ],
+    columns: {
+      day: { name: 'day', description: '', data_type: 'date', meta: {}, tags: [], constraints: [{ type: 'not_null' }] },
+      kpi_id: { name: 'kpi_id', description: '', data_type: 'int', meta: {}, tags: [], constraints: [{ type: 'not_null' }] },
+      value: { name: 'value', description: '', data_type: 'numeric', meta: {}, tags: [], constraints: [{ type: 'check', name: 'value_known', expression: 'value is not null or kpi_id = 27' }] },
+    },
+  },
+);
+const contractedTarget = { schema: 'analytics', identifier: 'kpi_daily' };
+const contractedBuilt = columns(['day', 'date'], ['kpi_id', 'integer'], ['value', 'numeric']);
+const contractedConstraints: CatalogConstraint[] = [
+  { name: 'kpi_daily__kpi_tmp_pkey', type: 'p', definition: 'PRIMARY KEY (day, kpi_id)', columns: ['day', 'kpi_id'], references: null },
+  { name: 'value_known', type: 'c', definition: 'CHECK (((value IS NOT NULL) OR (kpi_id = 27)))', columns: ['value', 'kpi_id'], references: null },
+];
+const referencingKpiDaily: ReferencingForeignKey[] = [{ schema: 'marts', table: 'kpi_weekly', name: 'kpi_weekly_day_kpi_id_fkey', definition: 'FOREIGN KEY (day, kpi_id) REFERENCES analytics.kpi_daily(day, kpi_id)' }];
+
 const TABLE: Scenario[] = [
+  tableScenario({
+    name: 'table-contract-first-build',
+    title: 'table: the first build of a model with an enforced contract: created with its columns and constraints, then filled',
+    node: contracted,
+    target: contractedTarget,
+    existing: null,
+    built: contractedBuilt,
+    constraints: contractedConstraints,
+    facts: ['its contract matched the columns of its SELECT (checked before this plan)'],
+  }),
+  tableScenario({
+    name: 'table-contract-rebuild-referenced',
+    title: "table: a rebuild of a contracted table that another table's foreign key references: the key is taken off and put back",
+    node: contracted,
+    target: contractedTarget,
+    existing: 'table',
+    built: contractedBuilt,
+    constraints: contractedConstraints,
+    referencing: referencingKpiDaily,
+    oldConstraints: [
+      { name: 'kpi_daily_pkey', type: 'p', definition: 'PRIMARY KEY (day, kpi_id)', columns: ['day', 'kpi_id'], references: null },
+      { name: 'kpi_daily_kpi_id_fkey', type: 'f', definition: 'FOREIGN KEY (kpi_id) REFERENCES analytics.dim_kpi(kpi_id)', columns: ['kpi_id'], references: { schema: 'analytics', identifier: 'dim_kpi', columns: ['kpi_id'] } },
+    ],
+    facts: ['the table has a foreign key of its own (to "analytics"."dim_kpi"): it is dropped after the commit'],
+  }),
   tableScenario({
     name: 'table-first-build',
     title: 'table: the first build, with indexes, hooks, persist_docs and grants',
@@ -165,12 +231,12 @@ const TABLE: Scenario[] = [
     built: ordersColumns.slice(0, 4),
   }),
   tableScenario({
-    name: 'table-refuses-materialized-view',
-    title: 'table: a materialized view kpi did not create stands at the name',
+    name: 'table-replaces-materialized-view',
+    title: 'table: a materialized view the model built before is replaced by the table',
     node: plainOrders,
     target: ordersTarget,
     existing: 'materialized_view',
-    built: [],
+    built: ordersColumns.slice(0, 4),
   }),
 ];
 
@@ -345,7 +411,7 @@ function seedSwapScenario(name: string, title: string, existing: ExistingType | 
   });
 }
 
-function seedReloadScenario(name: string, title: string, current: CatalogColumn[]): Scenario {
+function seedReloadScenario(name: string, title: string, current: CatalogColumn[], referencing: ReferencingForeignKey[] = []): Scenario {
   const facts = seedFacts('table');
   const lines = (): Line[] => {
     const read0 = read(`the columns of ${describe(seedTarget)}`);
@@ -355,14 +421,38 @@ function seedReloadScenario(name: string, title: string, current: CatalogColumn[
     } catch (error) {
       return [read0, ...failure(error)];
     }
-    const plan = planSeedReload(facts, current);
+    if (referencing.length > 0) {
+      const plan = planReferencedSeedReload(facts, current, referencing);
+      return [
+        read0,
+        note(`read from the catalog: the foreign keys on ${describe(seedTarget)}`),
+        ...plan.before,
+        begin,
+        ...plan.stage,
+        statement(plan.compare),
+        note('when the staged rows differ from the table\'s:'),
+        ...plan.refill,
+        note('when they do not (the unchanged file of an ordinary build):'),
+        ...plan.unchanged,
+        commit,
+        ...plan.after,
+      ];
+    }
+    const plan = planSeedReload(facts, current, referencing);
     return [read0, ...plan.before, begin, ...plan.transaction, commit, ...plan.after];
   };
   const list = current.map((item) => `${item.name} ${item.dataType}`).join(', ');
-  return { name, render: () => renderPlan(title, [`${describe(seedTarget)} is a table: ${list}`, seedHeader], lines(), seedNode) };
+  const keys = referencing.map((key) => `foreign key ${key.name} of ${describe({ schema: key.schema, identifier: key.table })} references it`);
+  return { name, render: () => renderPlan(title, [`${describe(seedTarget)} is a table: ${list}`, seedHeader, ...keys], lines(), seedNode) };
 }
 
 const SEEDS: Scenario[] = [
+  seedReloadScenario(
+    'seed-reload-referenced',
+    "seed: a reload of a table another table's foreign key references: the file's rows staged and compared; only when they differ is the key taken off for the truncate and put back after the load",
+    seedColumns.map((item, at) => column(item.name, item.type, at + 1)),
+    [{ schema: 'analytics', table: 'kpi_daily', name: 'kpi_daily_kpi_id_fkey', definition: 'FOREIGN KEY (kpi_id) REFERENCES raw.dim_kpi(kpi_id)' }],
+  ),
   seedSwapScenario('seed-first-load', 'seed: the first load, the whole file read before COPY', null),
   seedSwapScenario('seed-first-load-streaming', 'seed: the first load of a large file, COPY starting while the file is read', null, { streaming: true }),
   seedSwapScenario('seed-first-load-types-change', 'seed: a large file whose end calls for other types: back to the savepoint, and load again', null, { streaming: true, typesChange: true }),
@@ -394,4 +484,47 @@ const SEEDS: Scenario[] = [
   },
 ];
 
-export const SCENARIOS: Scenario[] = [...TABLE, ...INCREMENTAL, ...SEEDS, ...SNAPSHOTS];
+// ---------------------------------------------------------------------------------------
+// materialized views
+
+const mvTarget = { schema: 'analytics', identifier: 'revenue_by_day' };
+const mvSql = 'select day, sum(amount) as revenue\nfrom "analytics"."orders"\ngroup by day';
+
+function mvScenario(name: string, title: string, config: Partial<NodeConfig>, facts: Partial<MaterializedViewFacts>, lines: string[]): Scenario {
+  const mvNode = node('revenue_by_day', { materialized: 'materialized_view', indexes: [{ columns: ['day'], unique: true }], grants: { select: ['reporting'] }, ...config });
+  const all: MaterializedViewFacts = { node: mvNode, target: mvTarget, existing: null, fullRefresh: false, sql: mvSql, definitionChanged: false, indexes: [], dependents: [], columns: ['day', 'revenue'], ...facts };
+  const render = (): string => {
+    let body: Line[];
+    try {
+      const action = materializedViewAction(all);
+      const plan = planMaterializedView(all, action);
+      body = [note(`action: ${action}`), ...plan.before, begin, ...plan.transaction, commit, ...plan.after];
+    } catch (error) {
+      body = failure(error);
+    }
+    return renderPlan(title, [listFacts(all.existing, mvTarget), ...lines], body, mvNode);
+  };
+  return { name, render };
+}
+
+const MATERIALIZED_VIEWS: Scenario[] = [
+  mvScenario('materialized-view-create', 'materialized view: the first run creates it with its index and grants', {}, {}, []),
+  mvScenario('materialized-view-refresh', 'materialized view: a later run with the same SELECT and indexes refreshes it', {}, { existing: 'materialized_view', indexes: ['revenue_by_day__0cab6baa7a_idx'] }, [
+    'its SELECT deparses as the model\'s; its index is the configured one',
+  ]),
+  mvScenario(
+    'materialized-view-rebuild-dependent-view',
+    'materialized view: a changed SELECT rebuilds it beside the old one and swaps it in, the view on it kept',
+    {},
+    { existing: 'materialized_view', definitionChanged: true, dependents: [view('bi', 'recent_revenue', 1, " SELECT revenue_by_day.day,\n    revenue_by_day.revenue\n   FROM analytics.revenue_by_day\n  WHERE revenue_by_day.day > (CURRENT_DATE - 7)")] },
+    ['its SELECT differs from the model\'s', 'view "bi"."recent_revenue" (depth 1) depends on it'],
+  ),
+  mvScenario('materialized-view-apply-indexes', 'materialized view: on_configuration_change apply alters its indexes, then refreshes it', {}, { existing: 'materialized_view', indexes: ['revenue_by_day__1111111111_idx'] }, [
+    'it has an index kpi made for a config that no longer lists it',
+  ]),
+  mvScenario('materialized-view-fail-indexes', 'materialized view: on_configuration_change fail refuses a change of its indexes', { on_configuration_change: 'fail' }, { existing: 'materialized_view', indexes: [] }, [
+    'the configured index is missing',
+  ]),
+];
+
+export const SCENARIOS: Scenario[] = [...TABLE, ...INCREMENTAL, ...SEEDS, ...MATERIALIZED_VIEWS, ...SNAPSHOTS];

@@ -18,7 +18,7 @@ create table "raw"."dim_kpi__kpi_tmp" (
 
 -- copy "raw"."dim_kpi__kpi_tmp" ("kpi_id", "kpi_code", "kpi_name", "format") from the seed file's records
 
--- read from the catalog: the columns of "raw"."dim_kpi__kpi_tmp"; the views on "raw"."dim_kpi"
+-- read from the catalog: the columns of "raw"."dim_kpi__kpi_tmp"; the views on "raw"."dim_kpi"; the foreign keys on "raw"."dim_kpi"; the constraints of "raw"."dim_kpi"
 
 analyze "raw"."dim_kpi__kpi_tmp";
 

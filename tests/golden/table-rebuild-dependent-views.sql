@@ -16,7 +16,7 @@ select id, customer_id, amount, ordered_at, payload
 from "raw"."orders"
 );
 
--- read from the catalog: the columns of "analytics"."orders__kpi_tmp"; the views on "analytics"."orders"
+-- read from the catalog: the columns of "analytics"."orders__kpi_tmp"; the views on "analytics"."orders"; the foreign keys on "analytics"."orders"; the constraints of "analytics"."orders"
 
 analyze "analytics"."orders__kpi_tmp" ("id", "customer_id", "amount", "ordered_at");
 

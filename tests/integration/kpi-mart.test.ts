@@ -93,6 +93,35 @@ for (const kind of databaseKinds()) {
       expect(tables.find((table) => table.name === 'agg_daily_revenue')?.schema).toBe(`${schema}_analytics`);
     });
 
+    it('declares primary keys on each table\'s grain and foreign keys to its dimensions, in the database catalog', async () => {
+      // What BI tools read to find the joins: information_schema's key constraints, as JDBC's getImportedKeys does.
+      const keys = await db.query<{ table_name: string; kind: string; columns: string; referenced: string | null }>(
+        `select tc.table_name, tc.constraint_type as kind,
+           (select string_agg(k.column_name, ',' order by k.ordinal_position) from information_schema.key_column_usage k
+             where k.constraint_schema = tc.constraint_schema and k.constraint_name = tc.constraint_name) as columns,
+           (select min(u.table_name || '.' || u.column_name) from information_schema.constraint_column_usage u
+             where tc.constraint_type = 'FOREIGN KEY' and u.constraint_schema = tc.constraint_schema and u.constraint_name = tc.constraint_name) as referenced
+         from information_schema.table_constraints tc
+         where tc.table_schema = $1 and tc.constraint_type in ('PRIMARY KEY', 'FOREIGN KEY')
+         order by 1, 2 desc, 3`,
+        [schema],
+      );
+      const dims = (date: string) => [
+        { kind: 'FOREIGN KEY', columns: date, referenced: 'dim_date.date_key' },
+        { kind: 'FOREIGN KEY', columns: 'entity_id', referenced: 'dim_entity.entity_id' },
+        { kind: 'FOREIGN KEY', columns: 'kpi_id', referenced: 'dim_kpi.kpi_id' },
+      ];
+      const pk = (columns: string) => ({ kind: 'PRIMARY KEY', columns, referenced: null });
+      const byTable = (name: string) => keys.filter((key) => key.table_name === name).map(({ kind, columns, referenced }) => ({ kind, columns, referenced }));
+      expect(byTable('dim_date')).toEqual([pk('date_key')]);
+      expect(byTable('fact_kpi_daily')).toEqual([pk('date_key,kpi_id,entity_id'), ...dims('date_key')]);
+      expect(byTable('agg_kpi_dashboard')).toEqual([pk('as_of_date,kpi_id,entity_id'), ...dims('as_of_date')]);
+      expect(byTable('kpi_thresholds')).toEqual([pk('as_of_date,kpi_id,entity_id,window_days'), ...dims('as_of_date')]);
+      expect(byTable('kpi_status_history')).toEqual([pk('as_of_date,kpi_id,entity_id,window_days'), ...dims('as_of_date')]);
+      expect(byTable('kpi_serving')).toEqual([pk('kpi_id,entity_id,window_days'), ...dims('as_of_date')]);
+      expect(byTable('kpi_threshold_config')).toEqual([pk('kpi_id'), { kind: 'FOREIGN KEY', columns: 'kpi_id', referenced: 'dim_kpi.kpi_id' }]);
+    });
+
     it('matches an independent computation, including leap days, year ends and every aggregation type', async () => {
       const dates = ['2024-02-29', '2025-02-28', '2025-03-31', '2024-12-31', '2025-01-01', '2024-03-01', '2023-01-01', '2023-01-28', END];
       await db.query(`create table "${schema}".sample_rows as

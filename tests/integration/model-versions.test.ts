@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build } from '../../src/api.js';
+import { run } from '../../src/api.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
-import { makeProject, removeDir } from '../helpers/fixtures.js';
+import { makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
 
+/** Model versions as dbt documents them: one node a version, `<model>_v<v>` relations, `ref(m)` the latest, `ref(m, v=N)` one. */
 for (const kind of databaseKinds()) {
   describe(`model versions on ${kind}`, () => {
     let db: TestDatabase;
@@ -13,31 +14,60 @@ for (const kind of databaseKinds()) {
       await db.close();
     });
 
-    it('build each version as <name>_v<v>, and refs read the version they name (the latest without v=)', async () => {
-      const dir = makeProject({
-        'dbt_project.yml': 'name: shop\nconfig-version: 2\nmodels:\n  shop:\n    +materialized: table\n',
-        'models/dim_customers_v1.sql': 'select 1 as id',
-        'models/dim_customers_v2.sql': 'select 2 as id',
-        'models/latest_user.sql': "select * from {{ ref('dim_customers') }}",
-        'models/pinned_user.sql': "select * from {{ ref('dim_customers', v=1) }}",
-        'models/schema.yml': 'version: 2\nmodels:\n  - name: dim_customers\n    versions:\n      - v: 1\n      - v: 2\n',
-      });
+    const schemaYml = (latest: string) => `models:
+  - name: dim
+    config: {materialized: table}
+    ${latest}
+    columns:
+      - {name: id, description: the id}
+      - {name: label}
+    versions:
+      - v: 1
+        columns: [{include: all, exclude: [label]}]
+      - v: 2
+        columns: [{include: all}, {name: active}]
+      - v: 3
+        defined_in: dim_newest
+`;
+
+    it('builds each version under its own name; ref() means the latest, ref(v=N) the version', async () => {
       const target = db.target();
-      const summary = await build({ projectDir: dir, targetConfig: target, adapter: db.adapter });
-      expect(summary.results.map((result) => [result.unique_id, result.status]).sort()).toEqual([
-        ['model.shop.dim_customers.v1', 'success'],
-        ['model.shop.dim_customers.v2', 'success'],
-        ['model.shop.latest_user', 'success'],
-        ['model.shop.pinned_user', 'success'],
-      ]);
-      const q = (sql: string) => db.query(sql.replace(/\$schema/g, `"${target.schema}"`));
-      expect(await q('select table_name from information_schema.tables where table_schema = $1 order by 1'.replace('$1', `'${target.schema}'`))).toEqual(
-        ['dim_customers_v1', 'dim_customers_v2', 'latest_user', 'pinned_user'].map((table_name) => ({ table_name })),
-      );
-      // No latest_version: the highest version is the latest.
-      expect(await q('select id from $schema.latest_user')).toEqual([{ id: 2 }]);
-      expect(await q('select id from $schema.pinned_user')).toEqual([{ id: 1 }]);
-      removeDir(dir);
+      const dir = makeProject({
+        'kpi_project.yml': 'name: ver\n',
+        'models/dim_v1.sql': 'select 1 as id',
+        'models/dim_v2.sql': "select 2 as id, 'two' as label, true as active",
+        'models/dim_newest.sql': "select 3 as id, 'three' as label",
+        'models/latest.sql': "select * from {{ ref('dim') }}",
+        'models/pinned.sql': "select * from {{ ref('dim', v=2) }}",
+        'models/schema.yml': schemaYml(''),
+      });
+      try {
+        const options = { projectDir: dir, targetConfig: target, adapter: db.adapter };
+        let summary = await run(options);
+        expect(summary.success).toBe(true);
+        const nodes = summary.manifest.nodes;
+        expect(Object.keys(nodes).sort()).toEqual(['model.ver.dim.v1', 'model.ver.dim.v2', 'model.ver.dim.v3', 'model.ver.latest', 'model.ver.pinned']);
+        expect([nodes['model.ver.dim.v1'].alias, nodes['model.ver.dim.v2'].alias, nodes['model.ver.dim.v3'].alias]).toEqual(['dim_v1', 'dim_v2', 'dim_v3']);
+        // With no latest_version, the greatest v is the latest.
+        expect(nodes['model.ver.dim.v1'].latest_version).toBe(3);
+        expect(Object.keys(nodes['model.ver.dim.v1'].columns)).toEqual(['id']);
+        expect(Object.keys(nodes['model.ver.dim.v2'].columns)).toEqual(['id', 'label', 'active']);
+        expect(nodes['model.ver.latest'].depends_on.nodes).toEqual(['model.ver.dim.v3']);
+        expect(nodes['model.ver.pinned'].depends_on.nodes).toEqual(['model.ver.dim.v2']);
+        expect(await db.query(`select * from "${target.schema}".latest`)).toEqual([{ id: 3, label: 'three' }]);
+        expect(await db.query(`select * from "${target.schema}".pinned`)).toEqual([{ id: 2, label: 'two', active: true }]);
+
+        // latest_version moves what ref('dim') means.
+        writeFile(dir, 'models/schema.yml', schemaYml('latest_version: 1'));
+        summary = await run(options);
+        expect(summary.manifest.nodes['model.ver.latest'].depends_on.nodes).toEqual(['model.ver.dim.v1']);
+        expect(await db.query(`select * from "${target.schema}".latest`)).toEqual([{ id: 1 }]);
+
+        writeFile(dir, 'models/pinned.sql', "select * from {{ ref('dim', v=7) }}");
+        await expect(run(options)).rejects.toMatchObject({ code: 'KPI_REF_NOT_FOUND', message: expect.stringMatching(/refers to version 7 of 'dim', which has no such version/) });
+      } finally {
+        removeDir(dir);
+      }
     });
   });
 }

@@ -6,7 +6,8 @@ export function registerCompile(program: Command, cli: CliContext): void {
   addSelectionOptions(program.command('compile').description('render models and tests to target/compiled/'))
     .option('--inline <sql>', 'compile this SQL instead and print it')
     .option('--full-refresh', 'compile incremental models as their full build')
-    .action((flags: SelectionFlags & { inline?: string; fullRefresh?: boolean }) =>
+    .option('--empty', "compile refs and sources as 'limit 0' subqueries")
+    .action((flags: SelectionFlags & { inline?: string; fullRefresh?: boolean; empty?: boolean }) =>
       cli.run(async () => {
         const { compile, show } = await api();
         if (flags.inline !== undefined) {
@@ -15,7 +16,7 @@ export function registerCompile(program: Command, cli: CliContext): void {
           return 0;
         }
         const selection = cli.selection(flags);
-        const compiled = await compile({ ...cli.projectOptions(), ...selection, fullRefresh: flags.fullRefresh });
+        const compiled = await compile({ ...cli.projectOptions(), ...selection, fullRefresh: flags.fullRefresh, empty: flags.empty });
         // As dbt 1.5+: a node selected by its name is printed (its tests, selected with it, are only written).
         const named = new Set((selection.select ?? []).map((selector) => selector.split('.').pop()));
         const shown = compiled.length === 1 ? compiled : compiled.filter((node) => named.has(node.name));

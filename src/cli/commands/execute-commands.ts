@@ -4,6 +4,7 @@ import { addSelectionOptions, untilInterrupted, type CliContext, type SelectionF
 
 interface ExecuteFlags extends SelectionFlags {
   fullRefresh?: boolean;
+  empty?: boolean;
   failFast?: boolean;
   wait?: boolean;
   storeFailures?: boolean;
@@ -34,7 +35,8 @@ export function registerExecuteCommands(program: Command, cli: CliContext): void
     if (name === 'run' || name === 'build') {
       command
         .option('--event-time-start <time>', 'microbatch models: build the batches from this time (UTC), with --event-time-end')
-        .option('--event-time-end <time>', 'microbatch models: build the batches up to this time (UTC)');
+        .option('--event-time-end <time>', 'microbatch models: build the batches up to this time (UTC)')
+        .option('--empty', "build models from no rows: refs and sources read as 'limit 0' subqueries (a schema-only build)");
     }
     command.action((flags: ExecuteFlags) =>
       cli.run(async () => {
@@ -46,6 +48,7 @@ export function registerExecuteCommands(program: Command, cli: CliContext): void
               signal,
               ...cli.selection(flags),
               fullRefresh: flags.fullRefresh,
+              empty: flags.empty,
               failFast: flags.failFast,
               noWait: flags.wait === false,
               lockTimeoutSeconds: cli.seconds('--lock-timeout', flags.lockTimeout),

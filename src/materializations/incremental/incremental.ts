@@ -1,11 +1,11 @@
 import { inTransaction } from '../../adapters/adapter.js';
 import { dependentViews, relationColumns, relationGrants } from '../../adapters/catalog.js';
 import { KpiError } from '../../errors.js';
-import { createTableAs } from '../ddl.js';
+import { checkContract } from '../contract-check.js';
 import { describeViews } from '../dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from '../materialization.js';
 import { resultsOf, runSteps } from '../run-steps.js';
-import { buildTableWithSwap } from '../table.js';
+import { buildModelTable } from '../table.js';
 import { hasSchemaChange, type ColumnDiff } from './diff-columns.js';
 import { resolveIncrementalConfig, shouldFullRefresh, type IncrementalConfig } from './incremental-config.js';
 import { applySteps, changeTouchesViews, planColumns, planIncrement, type IncrementFacts } from './incremental-plan.js';
@@ -21,10 +21,11 @@ export async function materializeIncremental(context: MaterializationContext): P
   const config = resolveIncrementalConfig(context.node);
   const fullRefresh = shouldFullRefresh(context.node, context.fullRefresh);
   if (context.existing !== 'table' || fullRefresh) {
-    const unlogged = Boolean(context.node.config.unlogged);
-    const built = await buildTableWithSwap(context, (temp) => createTableAs(temp, context.sql, { unlogged }));
+    const built = await buildModelTable(context);
     return { ...built, detail: { strategy: config.strategy, mode: context.existing === 'table' ? 'full_refresh' : 'create' } };
   }
+  // dbt checks the contract on every run: the new rows must have the contract's columns.
+  await checkContract(context);
   return applyIncrement(context, config);
 }
 
