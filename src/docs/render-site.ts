@@ -66,6 +66,13 @@ svg.lineage .lnode.type-snapshot rect { stroke: var(--snapshot); } svg.lineage .
 svg.lineage .lnode.ephemeral rect { stroke-dasharray: 5 3; }
 svg.lineage .lnode.focus rect { fill: #e8eefb; stroke-width: 2.5; } svg.lineage .lnode.focus text { font-weight: 600; }
 svg.lineage .lnode:hover rect { fill: #f1f5fd; }
+form.selector { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 14px; }
+form.selector label { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12.5px; }
+form.selector input[name] { width: 300px; max-width: 70vw; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--ink); }
+form.selector button { font: inherit; padding: 4px 12px; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 6px; cursor: pointer; }
+p.hint { color: var(--muted); font-size: 12px; margin: 6px 0; } p.selection { margin: 6px 0; } p.selection.error { color: #b91c1c; font-weight: 600; }
+section.readme .description { max-width: 900px; }
+.description table { width: auto; margin: 8px 0; } .description blockquote { margin: 8px 0; padding: 0 12px; border-left: 3px solid var(--line); color: var(--muted); }
 @media (max-width: 800px) { body { grid-template-columns: 1fr; } #sidebar { display: none; } .neighbours { grid-template-columns: 1fr; } }
 `;
 

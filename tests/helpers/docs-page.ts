@@ -62,6 +62,16 @@ export function openDocsPage(html: string) {
     showTests(checked: boolean) {
       fire(elements.main, 'change', { target: { checked, getAttribute: (name: string) => (name === 'data-toggle' ? 'tests' : null) } });
     },
+    /** Type into the landing graph's --select / --exclude boxes and press Enter. */
+    selectGraph(select: string, exclude = '') {
+      const values: Record<string, string> = { select, exclude };
+      const form = { getAttribute: (name: string) => (name === 'data-form' ? 'select' : null), elements: { namedItem: (name: string) => ({ value: values[name] }) } };
+      fire(elements.main, 'submit', { target: form, preventDefault() {} });
+    },
+    /** The ids of the boxes the lineage drawing shows now. */
+    get graphNodes(): string[] {
+      return [...elements.main.innerHTML.matchAll(/<a href="[^"]*" class="lnode[^"]*" data-id="([^"]+)"/g)].map((match) => match[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')).sort();
+    },
     showCode(which: 'compiled' | 'source') {
       const button = { getAttribute: () => which };
       fire(elements.main, 'click', { target: { closest: () => button } });

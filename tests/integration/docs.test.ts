@@ -1,15 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docsGenerate, run } from '../../src/api.js';
 import type { Catalog } from '../../src/artifacts/build-catalog.js';
-import type { Manifest } from '../../src/manifest/types.js';
+import type { Manifest, ResourceType } from '../../src/manifest/types.js';
 import { kpi } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, uniqueSchema, type TestDatabase } from '../helpers/databases.js';
 import { openDocsPage } from '../helpers/docs-page.js';
 import { copyFixture, REPO_ROOT, removeDir, writeFile } from '../helpers/fixtures.js';
+import { copyKpiProject } from '../helpers/kpi-project.js';
+import { DependencyGraph } from '../../src/graph/dependency-graph.js';
+import { selectNodes } from '../../src/graph/select-nodes.js';
 
 /** jaffle_shop_tested, plus a source, a seed and a model whose columns have every common type. */
 function docsProject(sourceSchema: string): string {
@@ -213,6 +216,129 @@ for (const kind of databaseKinds()) {
       offlinePage.open('model.jaffle_shop.typed');
       expect(offlinePage.main).toContain('<dt>in the database</dt><dd><em>not looked up (generated with --empty-catalog)</em></dd>');
       removeDir(dir);
+    });
+  });
+}
+
+/** The repository's KPI project with its README, and a tag on the demo models so `tag:` has something to find. */
+function kpiDocsProject(): string {
+  const dir = copyKpiProject();
+  copyFileSync(join(REPO_ROOT, 'README.md'), join(dir, 'README.md'));
+  const file = join(dir, 'kpi_project.yml');
+  const config = readFileSync(file, 'utf8');
+  const tagged = config.replace('      +schema: raw\n    analytics:', '      +schema: raw\n      +tags: [demo]\n    analytics:');
+  expect(tagged).not.toBe(config);
+  writeFileSync(file, tagged);
+  return dir;
+}
+
+const ALL_TYPES: ResourceType[] = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', 'analysis'];
+
+for (const kind of databaseKinds()) {
+  describe(`the docs site of the repository's KPI project on ${kind}`, () => {
+    let db: TestDatabase;
+    let dir: string;
+    let html: string;
+    let manifest: Manifest;
+    beforeAll(async () => {
+      db = await openTestDatabase(kind);
+      dir = kpiDocsProject();
+      await docsGenerate({ projectDir: dir, targetConfig: db.target(), adapter: db.adapter });
+      html = readFileSync(join(dir, 'target/index.html'), 'utf8');
+      manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as Manifest;
+    });
+    afterAll(async () => {
+      await db.close();
+      removeDir(dir);
+    });
+
+    it("lands on the project's README and its whole lineage, tests left out until asked for", () => {
+      const page = openDocsPage(html);
+      expect(page.main).toContain('<section class="readme"><h2>README.md</h2>');
+      // The README's first heading and a pipe table, rendered; its screenshots become links (the page loads nothing).
+      const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+      const title = /^# (.+)$/m.exec(readme)?.[1] as string;
+      expect(page.main).toContain(`<h3>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</h3>`);
+      expect(page.main).toMatch(/<table><thead><tr><th>/);
+      expect(page.main).toContain('<a class="image" href="docs/dashboard-board.png" rel="noopener">');
+      const withoutTests = [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)].filter((id) => !/^(test|unit_test)\./.test(id));
+      expect(page.graphNodes).toEqual(withoutTests.sort());
+      page.showTests(true);
+      expect(page.graphNodes).toEqual([...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)].sort());
+    });
+
+    it("selects in the page exactly the nodes kpi's selectNodes selects", () => {
+      const graph = new DependencyGraph(manifest);
+      const page = openDocsPage(html);
+      page.showTests(true);
+      const cases: Array<[string, string]> = [
+        ['+fact_kpi_daily', ''],
+        ['fact_kpi_daily+', ''],
+        ['2+kpi_serving', ''],
+        ['+kpi_thresholds+1', ''],
+        ['@kpi_thresholds', ''],
+        ['tag:demo', ''],
+        ['tag:dem*', ''],
+        ['path:models/kpi', ''],
+        ['path:models/kpi/fact_kpi_daily.sql', ''],
+        ['models/demo', ''],
+        ['file:dim_date', ''],
+        ['resource_type:seed', ''],
+        ['resource_type:test', ''],
+        ['resource_type:unit_test unit_test:*', ''],
+        ['test_type:generic', ''],
+        ['test_type:singular', ''],
+        ['test_name:not_null', ''],
+        ['test_name:accepted_*', ''],
+        ['config.materialized:table', ''],
+        ['config.materialized:view,path:models/kpi', ''],
+        ['config.persist_docs.relation:true', ''],
+        ['config.schema:raw', ''],
+        ['+fact_kpi_daily,resource_type:seed', ''],
+        ['+fact_kpi_daily,tag:demo resource_type:seed', ''],
+        ['kpi.kpi.*', ''],
+        ['kpi.demo', ''],
+        ['package:kpi', 'path:models/kpi'],
+        ['source:*', ''],
+        ['*', 'resource_type:test'],
+        ['', '+kpi_serving'],
+        ['exposure:anything', ''],
+        ['no_such_model', ''],
+      ];
+      const sizes: string[] = [];
+      for (const [select, exclude] of cases) {
+        const expected = selectNodes(graph, { select: select ? [select] : [], exclude: exclude ? [exclude] : [], resourceTypes: ALL_TYPES });
+        page.selectGraph(select, exclude);
+        expect(page.main, select).not.toContain('class="selection error"');
+        expect(page.graphNodes, `--select '${select}' --exclude '${exclude}'`).toEqual([...expected].sort());
+        expect(page.main).toContain(`data-selected="${expected.length}"`);
+        sizes.push(`${select}:${expected.length}`);
+      }
+      // The cases are not trivially empty: most select something, and differently.
+      expect(new Set(sizes.map((size) => size.split(':').pop())).size).toBeGreaterThan(10);
+      // Empty by the project: it has no singular tests and no sources; and two that match nothing anywhere.
+      expect(sizes.filter((size) => size.endsWith(':0'))).toEqual(['test_type:singular:0', 'source:*:0', 'exposure:anything:0', 'no_such_model:0']);
+    });
+
+    it('says which selectors the page cannot evaluate, and reads bad ones as the command line does', () => {
+      const page = openDocsPage(html);
+      for (const [select, message] of [
+        ['state:modified', /state: selectors need an earlier run's artifacts; the docs page does not support them/],
+        ['result:error', /result: selectors need an earlier run's artifacts/],
+        ['tagg:x', /'tagg' in 'tagg:x' is not a selector method/],
+        ['config:table', /needs the config key/],
+        ['@+a', /mixes '@' with '\+'/],
+        ['a,,b', /has an empty part around a comma/],
+      ] as const) {
+        page.selectGraph(select);
+        expect(page.main, select).toMatch(/<p class="selection error" role="alert">/);
+        expect(page.main.replace(/&#39;/g, "'"), select).toMatch(message);
+        expect(page.graphNodes).toEqual([]);
+      }
+      // And the selector text itself is escaped back into its box.
+      page.selectGraph('"><img src=x onerror=alert(1)>');
+      expect(page.main).not.toContain('<img');
+      expect(page.main).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
     });
   });
 }

@@ -13,6 +13,7 @@ function node(id: string, type: DocsNode['type'], extra: Partial<DocsNode> = {})
   return {
     id, type, name, label: name, folder: 'models', file: `models/${name}.sql`, description: '', relation: null, materialized: type === 'model' ? 'table' : null,
     tags: [], config: [], raw: `select 1 as ${name}`, compiled: null, columns: [], parents: [], children: [], relationType: null, owner: null, stats: [], testOf: null,
+    select: { fqn: ['p', name], package: 'p', tags: [], sourceName: null, testName: null, config: {} },
     ...extra,
   };
 }
@@ -20,7 +21,7 @@ function node(id: string, type: DocsNode['type'], extra: Partial<DocsNode> = {})
 function project(edges: Array<[string, string]>, types: Record<string, DocsNode['type']> = {}): DocsData {
   const ids = [...new Set(edges.flat())];
   const nodes = Object.fromEntries(ids.map((id) => [id, node(id, types[id] ?? 'model', { parents: edges.filter(([, to]) => to === id).map(([from]) => from), children: edges.filter(([from]) => from === id).map(([, to]) => to) })]));
-  return { project: 'p', generatedAt: '2025-03-31T00:00:00.000Z', target: 'dev', catalogRead: true, nodes, edges };
+  return { project: 'p', generatedAt: '2025-03-31T00:00:00.000Z', target: 'dev', catalogRead: true, nodes, edges, readme: null };
 }
 
 /** Pairs of edges between the same two layers whose ends are in opposite orders. */

@@ -7,6 +7,7 @@ import { renderNodePage } from './render-node-page.js';
 import { renderOverview } from './render-overview.js';
 import { renderSidebar } from './render-sidebar.js';
 import { searchNodes } from './search-nodes.js';
+import { selectInPage } from './select-in-page.js';
 import { startDocsApp } from './start-docs-app.js';
 
 /**
@@ -19,6 +20,7 @@ export const BROWSER_LIB = {
   escapeHtml,
   renderMarkdown,
   searchNodes,
+  selectInPage,
   lineageSubgraph,
   layoutLineage,
   lineageSvg,

@@ -21,5 +21,5 @@ export function lineageSvg(lib: { escapeHtml: typeof escapeHtml }, layout: Linea
       );
     })
     .join('');
-  return `<svg class="lineage" viewBox="0 0 ${layout.width} ${layout.height}" width="${layout.width}" height="${layout.height}" role="img" aria-label="lineage of ${lib.escapeHtml(focus)}"><g class="edges">${edges}</g><g class="nodes">${boxes}</g></svg>`;
+  return `<svg class="lineage" viewBox="0 0 ${layout.width} ${layout.height}" width="${layout.width}" height="${layout.height}" role="img" aria-label="${focus ? `lineage of ${lib.escapeHtml(focus)}` : 'project lineage'}"><g class="edges">${edges}</g><g class="nodes">${boxes}</g></svg>`;
 }

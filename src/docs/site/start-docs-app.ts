@@ -1,6 +1,6 @@
 import type { DocsData } from '../docs-data.js';
 import type { renderNodePage, PageState } from './render-node-page.js';
-import type { renderOverview } from './render-overview.js';
+import type { OverviewState, renderOverview } from './render-overview.js';
 import type { renderSidebar } from './render-sidebar.js';
 
 /** The page's functions the app calls, and those they call in turn through `lib`. */
@@ -18,7 +18,7 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
   const sidebar = doc.getElementById('sidebar') as HTMLElement;
   const main = doc.getElementById('main') as HTMLElement;
   const search = doc.getElementById('search') as HTMLInputElement;
-  const state: PageState & { query: string } = { query: '', showTests: false, code: 'compiled' };
+  const state: PageState & OverviewState = { query: '', select: '', exclude: '', showTests: false, code: 'compiled' };
   const current = (): string | null => {
     const hash = decodeURIComponent(win.location.hash);
     return hash.startsWith('#!/') && data.nodes[hash.slice(3)] ? hash.slice(3) : null;
@@ -26,7 +26,7 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
   const render = () => {
     const id = current();
     sidebar.innerHTML = lib.renderSidebar(lib, data, { query: state.query, current: id });
-    main.innerHTML = id && !state.query ? lib.renderNodePage(lib, data, id, state) : lib.renderOverview(lib, data, state.query);
+    main.innerHTML = id && !state.query ? lib.renderNodePage(lib, data, id, state) : lib.renderOverview(lib, data, state);
     doc.title = `${id ? `${data.nodes[id].label} · ` : ''}${data.project} docs`;
     const drawing = main.querySelector?.<HTMLElement>('.lineage-box');
     if (drawing) drawing.scrollLeft = Math.max(0, Number(drawing.getAttribute('data-focus-x')) - drawing.clientWidth / 2);
@@ -45,6 +45,15 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
     const button = (event.target as Element | null)?.closest?.('button[data-code]');
     if (!button) return;
     state.code = button.getAttribute('data-code') === 'source' ? 'source' : 'compiled';
+    render();
+  });
+  // The graph's selector box: applied on Enter or its button, as dbt docs' graph does.
+  main.addEventListener('submit', (event) => {
+    const form = event.target as HTMLFormElement | null;
+    if (form?.getAttribute?.('data-form') !== 'select') return;
+    event.preventDefault();
+    state.select = (form.elements.namedItem('select') as HTMLInputElement | null)?.value.trim() ?? '';
+    state.exclude = (form.elements.namedItem('exclude') as HTMLInputElement | null)?.value.trim() ?? '';
     render();
   });
   main.addEventListener('change', (event) => {
