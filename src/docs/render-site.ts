@@ -65,6 +65,7 @@ svg.lineage .lnode.type-source rect { stroke: var(--source); } svg.lineage .lnod
 svg.lineage .lnode.type-snapshot rect { stroke: var(--snapshot); } svg.lineage .lnode.type-test rect, svg.lineage .lnode.type-unit_test rect { stroke: var(--test); }
 svg.lineage .lnode.ephemeral rect { stroke-dasharray: 5 3; }
 svg.lineage .lnode.focus rect { fill: #e8eefb; stroke-width: 2.5; } svg.lineage .lnode.focus text { font-weight: 600; }
+svg.lineage .lnode.tested rect { fill: #fff4ec; stroke-width: 2.5; } svg.lineage .lnode.tested text { font-weight: 600; }
 svg.lineage .lnode:hover rect { fill: #f1f5fd; }
 form.selector { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 14px; }
 form.selector label { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12.5px; }

@@ -159,13 +159,22 @@ describe('the site page', () => {
     expect(page.sidebar).toMatch(/class="item type-model current" href="#!\/model\.p\.stg"/);
     expect(page.main).toContain('data-from="source.p.raw.a" data-to="model.p.stg"');
     // The drawing is scrolled to the focus: the middle of stg's box, in the second layer.
-    expect(page.main).toContain('<div class="lineage-box" data-focus-x="382">');
+    expect(page.main).toContain('<div class="lineage-box" data-focus-x="382" data-focus-y="');
     expect(page.main).not.toContain('data-to="test.p.t"');
     page.showTests(true);
     expect(page.main).toContain('data-from="model.p.stg" data-to="test.p.t"');
     expect(page.main).toContain('<code>select 1 as stg</code>');
     page.showCode('source');
     expect(page.main).toMatch(/<button data-code="source" class="on">/);
+
+    // A test's page draws the test (as dbt, its ancestors and descendants) with the node it tests marked, even with tests toggled off.
+    page.showTests(false);
+    page.open('test.p.t');
+    expect(page.graphNodes).toEqual(['model.p.stg', 'source.p.raw.a', 'test.p.t']);
+    expect(page.main).toMatch(/<a href="#!\/test\.p\.t" class="lnode type-test focus" /);
+    expect(page.main).toMatch(/<a href="#!\/model\.p\.stg" class="lnode type-model tested" /);
+    expect(page.main).toMatch(/<a href="#!\/source\.p\.raw\.a" class="lnode type-source" /);
+    expect(page.main).toContain('data-from="model.p.stg" data-to="test.p.t"');
 
     page.search('closing tags');
     expect(page.main).toMatch(/1 result for/);

@@ -57,8 +57,8 @@ export function renderNodePage(lib: { escapeHtml: typeof escapeHtml; layoutLinea
 
   const layout = lib.layoutLineage(lib.lineageSubgraph(data, id, state.showTests));
   const focus = layout.boxes.find((box) => box.id === id);
-  // The page scrolls the drawing to this point, so a node deep in a long lineage is in view.
-  const lineage = `<div class="lineage-box" data-focus-x="${focus ? focus.x + layout.boxWidth / 2 : 0}">${lib.lineageSvg(lib, layout, data, id)}</div>`;
+  // The page scrolls the drawing to centre this point, so a node deep in a wide or tall lineage opens in view.
+  const lineage = `<div class="lineage-box" data-focus-x="${focus ? focus.x + layout.boxWidth / 2 : 0}" data-focus-y="${focus ? focus.y + layout.boxHeight / 2 : 0}">${lib.lineageSvg(lib, layout, data, id)}</div>`;
   const list = (ids: string[]) => (ids.length === 0 ? '<p class="empty">none</p>' : `<ul class="links">${ids.map((other) => `<li>${link(other)}</li>`).join('')}</ul>`);
   const config =
     node.config.length === 0 ? '<p class="empty">defaults</p>' : `<table class="config"><tbody>${node.config.map(([key, value]) => `<tr><th>${e(key)}</th><td><code>${e(value)}</code></td></tr>`).join('')}</tbody></table>`;

@@ -29,7 +29,10 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
     main.innerHTML = id && !state.query ? lib.renderNodePage(lib, data, id, state) : lib.renderOverview(lib, data, state);
     doc.title = `${id ? `${data.nodes[id].label} · ` : ''}${data.project} docs`;
     const drawing = main.querySelector?.<HTMLElement>('.lineage-box');
-    if (drawing) drawing.scrollLeft = Math.max(0, Number(drawing.getAttribute('data-focus-x')) - drawing.clientWidth / 2);
+    if (drawing) {
+      drawing.scrollLeft = Math.max(0, Number(drawing.getAttribute('data-focus-x')) - drawing.clientWidth / 2);
+      drawing.scrollTop = Math.max(0, Number(drawing.getAttribute('data-focus-y')) - drawing.clientHeight / 2);
+    }
   };
   search.addEventListener('input', () => {
     state.query = search.value.trim();
