@@ -67,6 +67,8 @@ svg.lineage .lnode.ephemeral rect { stroke-dasharray: 5 3; }
 svg.lineage .lnode.focus rect { fill: #e8eefb; stroke-width: 2.5; } svg.lineage .lnode.focus text { font-weight: 600; }
 svg.lineage .lnode.tested rect { fill: #fff4ec; stroke-width: 2.5; } svg.lineage .lnode.tested text { font-weight: 600; }
 svg.lineage .lnode:hover rect { fill: #f1f5fd; }
+.sql-keyword { color: #1d4ed8; font-weight: 600; } .sql-string { color: #047857; } .sql-comment { color: #6b7280; font-style: italic; }
+.sql-jinja { color: #9333ea; background: #f5efff; border-radius: 3px; } .sql-number { color: #b45309; } .sql-ident { color: #0f766e; }
 form.selector { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 14px; }
 form.selector label { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12.5px; }
 form.selector input[name] { width: 300px; max-width: 70vw; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--ink); }

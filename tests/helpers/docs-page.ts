@@ -24,6 +24,17 @@ function element(id: string, textContent = ''): FakeElement {
   };
 }
 
+/** HTML text back to the text a reader sees: tags dropped, entities decoded. */
+export function htmlText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
 /**
  * Run a generated docs page's script against a minimal stand-in for the browser DOM
  * (the elements it looks up, the hash, events), so tests can drive it like a reader:
@@ -68,9 +79,14 @@ export function openDocsPage(html: string) {
       const form = { getAttribute: (name: string) => (name === 'data-form' ? 'select' : null), elements: { namedItem: (name: string) => ({ value: values[name] }) } };
       fire(elements.main, 'submit', { target: form, preventDefault() {} });
     },
+    /** The SQL the code section shows, as the reader reads it (highlighting dropped). */
+    get code(): string {
+      const match = /<pre class="sql"><code>([\s\S]*?)<\/code><\/pre>/.exec(elements.main.innerHTML);
+      return match ? htmlText(match[1]) : '';
+    },
     /** The ids of the boxes the lineage drawing shows now. */
     get graphNodes(): string[] {
-      return [...elements.main.innerHTML.matchAll(/<a href="[^"]*" class="lnode[^"]*" data-id="([^"]+)"/g)].map((match) => match[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')).sort();
+      return [...elements.main.innerHTML.matchAll(/<a href="[^"]*" class="lnode[^"]*" data-id="([^"]+)"/g)].map((match) => htmlText(match[1])).sort();
     },
     showCode(which: 'compiled' | 'source') {
       const button = { getAttribute: () => which };

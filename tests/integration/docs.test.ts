@@ -189,9 +189,11 @@ for (const kind of databaseKinds()) {
       page.showTests(true);
       expect(page.main).toMatch(/data-from="model\.jaffle_shop\.typed" data-to="test\.jaffle_shop\.not_null_typed_v\./);
       // Compiled SQL names the source's relation; the source tab shows the template.
-      expect(page.main).toContain(`from &quot;${sourceSchema}&quot;.&quot;events&quot;`);
+      expect(page.code).toContain(`from "${sourceSchema}"."events"`);
+      expect(page.main).toContain(`<span class="sql-keyword">from</span> <span class="sql-ident">&quot;${sourceSchema}&quot;</span>.<span class="sql-ident">&quot;events&quot;</span>`);
       page.showCode('source');
-      expect(page.main).toContain('from {{ source(&#39;shop_raw&#39;, &#39;events&#39;) }}');
+      expect(page.code).toBe(readFileSync(join(dir, 'models/marts/typed.sql'), 'utf8'));
+      expect(page.main).toContain('<span class="sql-keyword">from</span> <span class="sql-jinja">{{ source(&#39;shop_raw&#39;, &#39;events&#39;) }}</span>');
 
       page.open('model.jaffle_shop.customers');
       expect(page.main).toMatch(/<h2>Depends on<\/h2><ul class="links">(<li>.*?<\/li>){3}<\/ul>/);

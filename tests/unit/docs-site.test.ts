@@ -6,7 +6,8 @@ import { layoutLineage } from '../../src/docs/site/layout-lineage.js';
 import { lineageSubgraph } from '../../src/docs/site/lineage-subgraph.js';
 import { renderMarkdown } from '../../src/docs/site/render-markdown.js';
 import { searchNodes } from '../../src/docs/site/search-nodes.js';
-import { openDocsPage } from '../helpers/docs-page.js';
+import { highlightSql } from '../../src/docs/site/highlight-sql.js';
+import { htmlText, openDocsPage } from '../helpers/docs-page.js';
 
 function node(id: string, type: DocsNode['type'], extra: Partial<DocsNode> = {}): DocsNode {
   const name = id.split('.').pop() as string;
@@ -118,6 +119,47 @@ describe('descriptions as Markdown', () => {
   });
 });
 
+describe('SQL highlighting', () => {
+  const highlight = (sql: string) => highlightSql(BROWSER_LIB, sql);
+  const spans = (html: string) => [...html.matchAll(/<span class="sql-(\w+)">([^<]*)<\/span>/g)].map(([, kind, text]) => `${kind}:${htmlText(text)}`);
+
+  it('marks keywords, strings, comments, numbers, quoted names and Jinja', () => {
+    const sql = "select id, 'it''s' as \"Name\" -- why\nfrom {{ ref('orders') }} /* all */ where total > 1.5 {% if is_incremental() %}and x{% endif %}{# note #}";
+    expect(spans(highlight(sql))).toEqual([
+      'keyword:select',
+      "string:'it''s'",
+      'keyword:as',
+      'ident:"Name"',
+      'comment:-- why',
+      'keyword:from',
+      "jinja:{{ ref('orders') }}",
+      'comment:/* all */',
+      'keyword:where',
+      'number:1.5',
+      'jinja:{% if is_incremental() %}',
+      'keyword:and',
+      'jinja:{% endif %}',
+      'jinja:{# note #}',
+    ]);
+    // Words that only contain keywords, and keywords in any case.
+    expect(spans(highlight('SELECT selection, from_date FROM t'))).toEqual(['keyword:SELECT', 'keyword:FROM']);
+  });
+
+  it('shows exactly the SQL, and nothing in it becomes markup', () => {
+    const hostile = [
+      "select '</script><script>alert(1)</script>' as x",
+      '-- <img src=x onerror=alert(1)>\nselect 1',
+      "select \"<b>\" from {{ '<img onerror=alert(1)>' }} where a < b && c > 'unterminated <svg onload=alert(1)>",
+      '/* never closed <iframe>',
+    ];
+    for (const sql of hostile) {
+      const html = highlight(sql);
+      expect(htmlText(html)).toBe(sql);
+      expect(html.replace(/<\/?span( class="sql-\w+")?>/g, '')).not.toMatch(/[<>]/);
+    }
+  });
+});
+
 describe('search', () => {
   const data = project([['model.p.orders', 'model.p.customers']]);
   data.nodes['model.p.customers'].description = 'One row per customer, with lifetime value';
@@ -148,6 +190,34 @@ describe('the site page', () => {
     expect(page.data.nodes['model.p.mart']).toMatchObject({ description: data.nodes['model.p.mart'].description });
   });
 
+  it('keeps hostile descriptions, SQL, names and READMEs as text on every page', () => {
+    const hostile = project([['model.p.a', 'model.p.b']]);
+    const bad = '</script><script>alert(1)</script><img src=x onerror=alert(1)>';
+    hostile.nodes['model.p.a'].description = `Look ${bad}`;
+    hostile.nodes['model.p.a'].raw = `select '${bad}' as x -- ${bad}\n{{ '${bad}' }}`;
+    hostile.nodes['model.p.a'].compiled = `select '${bad}' as x`;
+    hostile.nodes['model.p.a'].columns = [{ name: `c${bad}`, description: bad, type: bad, index: 1, tests: [] }];
+    hostile.nodes['model.p.a'].label = `a${bad}`;
+    hostile.readme = { from: 'README.md', markdown: `# Hi ${bad}\n\n| ${bad} | b |\n|---|---|\n| ${bad} | [x](javascript:alert(1)) |\n\n> ${bad}\n\n![${bad}](x.png)` };
+    const html = renderSite(hostile);
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    const page = openDocsPage(html);
+    // Elements that run or load something, or any handler attribute (quoted attribute values, being text, set aside).
+    const markup = (text: string) => text.replace(/"[^"]*"/g, '""').match(/<(script|img|iframe|object|embed)\b[^>]*>|<[a-z]+\s[^>]*\bon\w+\s*=/gi) ?? [];
+    expect(markup(page.main)).toEqual([]);
+    expect(page.main).toContain('Hi &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
+    page.selectGraph(bad);
+    expect(markup(page.main)).toEqual([]);
+    page.open('model.p.a');
+    expect(markup(page.main)).toEqual([]);
+    expect(markup(page.sidebar)).toEqual([]);
+    expect(page.code).toBe(hostile.nodes['model.p.a'].compiled);
+    page.showCode('source');
+    expect(page.code).toBe(hostile.nodes['model.p.a'].raw);
+    expect(markup(page.main)).toEqual([]);
+    expect(page.main).not.toContain('href="javascript');
+  });
+
   it('runs in a page: overview, a node with its lineage, tests on demand, code tabs, search', () => {
     const page = openDocsPage(renderSite(data));
     expect(page.main).toMatch(/<h1>p<\/h1>/);
@@ -163,7 +233,7 @@ describe('the site page', () => {
     expect(page.main).not.toContain('data-to="test.p.t"');
     page.showTests(true);
     expect(page.main).toContain('data-from="model.p.stg" data-to="test.p.t"');
-    expect(page.main).toContain('<code>select 1 as stg</code>');
+    expect(page.main).toContain('<code><span class="sql-keyword">select</span> <span class="sql-number">1</span> <span class="sql-keyword">as</span> stg</code>');
     page.showCode('source');
     expect(page.main).toMatch(/<button data-code="source" class="on">/);
 

@@ -1,4 +1,5 @@
 import { escapeHtml } from './escape-html.js';
+import { highlightSql } from './highlight-sql.js';
 import { layoutLineage } from './layout-lineage.js';
 import { lineageSubgraph } from './lineage-subgraph.js';
 import { lineageSvg } from './lineage-svg.js';
@@ -18,6 +19,7 @@ import { startDocsApp } from './start-docs-app.js';
  */
 export const BROWSER_LIB = {
   escapeHtml,
+  highlightSql,
   renderMarkdown,
   searchNodes,
   selectInPage,
