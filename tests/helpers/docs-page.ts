@@ -7,7 +7,9 @@ interface FakeElement {
   value: string;
   scrollTop: number;
   listeners: Record<string, Array<(event: unknown) => void>>;
+  attributes: Record<string, string>;
   addEventListener(type: string, listener: (event: unknown) => void): void;
+  setAttribute(name: string, value: string): void;
 }
 
 function element(id: string, textContent = ''): FakeElement {
@@ -18,8 +20,12 @@ function element(id: string, textContent = ''): FakeElement {
     value: '',
     scrollTop: 0,
     listeners: {},
+    attributes: {},
     addEventListener(type, listener) {
       (this.listeners[type] ??= []).push(listener);
+    },
+    setAttribute(name, value) {
+      this.attributes[name] = value;
     },
   };
 }
@@ -44,9 +50,11 @@ export function openDocsPage(html: string) {
   const data = /<script type="application\/json" id="([^"]+)">([\s\S]*?)<\/script>/.exec(html);
   const script = /<script>\n([\s\S]*?)\n<\/script>/.exec(html);
   if (!data || !script) throw new Error('no data or script element in the page');
-  const elements: Record<string, FakeElement> = { sidebar: element('sidebar'), main: element('main'), search: element('search'), [data[1]]: element(data[1], data[2]) };
+  const elements: Record<string, FakeElement> = { sidebar: element('sidebar'), main: element('main'), search: element('search'), 'nav-toggle': element('nav-toggle'), [data[1]]: element(data[1], data[2]) };
   const listeners: Record<string, Array<() => void>> = {};
-  const document = { title: '', getElementById: (id: string) => elements[id] ?? null };
+  const classes = new Set<string>();
+  const classList = { toggle: (name: string, on: boolean) => (on ? classes.add(name) : classes.delete(name)), contains: (name: string) => classes.has(name) };
+  const document = { title: '', body: { classList }, getElementById: (id: string) => elements[id] ?? null };
   const window = { document, location: { hash: '' }, addEventListener: (type: string, listener: () => void) => (listeners[type] ??= []).push(listener) };
   // Only what a browser gives every script: no Node globals (require, process, Buffer) to lean on.
   vm.runInContext(script[1], vm.createContext({ window, document }));
@@ -72,6 +80,13 @@ export function openDocsPage(html: string) {
     },
     showTests(checked: boolean) {
       fire(elements.main, 'change', { target: { checked, getAttribute: (name: string) => (name === 'data-toggle' ? 'tests' : null) } });
+    },
+    /** Press the menu button narrow screens show; whether the sidebar drawer is open, as the body's class and the button's aria-expanded say. */
+    toggleNav() {
+      fire(elements['nav-toggle'], 'click');
+    },
+    get navOpen(): { bodyClass: boolean; ariaExpanded: string | undefined } {
+      return { bodyClass: classes.has('nav-open'), ariaExpanded: elements['nav-toggle'].attributes['aria-expanded'] };
     },
     /** Type into the landing graph's --select / --exclude boxes and press Enter. */
     selectGraph(select: string, exclude = '') {

@@ -246,6 +246,16 @@ describe('the site page', () => {
     expect(page.main).toMatch(/<a href="#!\/source\.p\.raw\.a" class="lnode type-source" /);
     expect(page.main).toContain('data-from="model.p.stg" data-to="test.p.t"');
 
+    // The narrow screens' menu button opens the sidebar drawer; following a link closes it.
+    expect(page.navOpen.bodyClass).toBe(false);
+    page.toggleNav();
+    expect(page.navOpen).toEqual({ bodyClass: true, ariaExpanded: 'true' });
+    page.open('model.p.mart');
+    expect(page.navOpen).toEqual({ bodyClass: false, ariaExpanded: 'false' });
+    page.toggleNav();
+    page.toggleNav();
+    expect(page.navOpen).toEqual({ bodyClass: false, ariaExpanded: 'false' });
+
     page.search('closing tags');
     expect(page.main).toMatch(/1 result for/);
     expect(page.main).toContain('href="#!/model.p.mart"');

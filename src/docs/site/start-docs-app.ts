@@ -34,15 +34,27 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
       drawing.scrollTop = Math.max(0, Number(drawing.getAttribute('data-focus-y')) - drawing.clientHeight / 2);
     }
   };
+  // Narrow screens: the menu button opens the sidebar as a drawer; following a link closes it.
+  const navToggle = doc.getElementById('nav-toggle');
+  const showNav = (open: boolean) => {
+    doc.body?.classList.toggle('nav-open', open);
+    navToggle?.setAttribute('aria-expanded', String(open));
+  };
+  navToggle?.addEventListener('click', () => showNav(!doc.body?.classList.contains('nav-open')));
+  win.addEventListener('keydown', (event) => {
+    if ((event as KeyboardEvent).key === 'Escape') showNav(false);
+  });
   search.addEventListener('input', () => {
     state.query = search.value.trim();
     render();
   });
   win.addEventListener('hashchange', () => {
+    showNav(false);
     state.query = '';
     search.value = '';
     render();
     main.scrollTop = 0;
+    win.scrollTo?.(0, 0);
   });
   main.addEventListener('click', (event) => {
     const button = (event.target as Element | null)?.closest?.('button[data-code]');
