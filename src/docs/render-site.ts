@@ -57,6 +57,7 @@ ul.results li { padding: 6px 0; border-bottom: 1px solid var(--line); } .where {
 ul.overview li { display: inline-block; margin-right: 16px; }
 .toggle { color: var(--muted); font-size: 12px; }
 .lineage-box { overflow: auto; border: 1px solid var(--line); border-radius: 6px; background: #fbfcfd; margin-top: 6px; max-height: 560px; }
+.lineage-box.project svg.lineage { display: block; max-width: 100%; height: auto; min-width: var(--fit); }
 svg.lineage path.edge { fill: none; stroke: #b6bdc8; stroke-width: 1.4; }
 svg.lineage path.edge.near { stroke: #6b7a90; stroke-width: 1.8; }
 svg.lineage .lnode rect { fill: #fff; stroke: var(--model); stroke-width: 1.5; }

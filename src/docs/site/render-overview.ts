@@ -60,9 +60,10 @@ export function renderOverview(lib: OverviewLib, data: DocsData, state: Overview
     const shown = selection.ids.filter((id) => state.showTests || !isTest(id));
     const hidden = selection.ids.length - shown.length;
     const inGraph = new Set(shown);
+    // The drawing shrinks to the page's width, down to 60% of its size (dbt docs zooms to fit); wider ones scroll.
     const layout = lib.layoutLineage({ nodes: shown, edges: data.edges.filter(([from, to]) => inGraph.has(from) && inGraph.has(to)) });
     status = `<p class="selection" data-selected="${selection.ids.length}">${selection.ids.length} node${selection.ids.length === 1 ? '' : 's'} selected${hidden > 0 ? `, ${hidden} test${hidden === 1 ? '' : 's'} among them hidden (tick <em>show tests</em>)` : ''}</p>`;
-    graph = shown.length === 0 ? '<p class="empty">Nothing to draw.</p>' : `<div class="lineage-box project" data-focus-x="0" data-focus-y="0">${lib.lineageSvg(lib, layout, data, '')}</div>`;
+    graph = shown.length === 0 ? '<p class="empty">Nothing to draw.</p>' : `<div class="lineage-box project" style="--fit: ${Math.round(layout.width * 0.6)}px">${lib.lineageSvg(lib, layout, data, '')}</div>`;
   }
   const form =
     `<form class="selector" data-form="select" autocomplete="off">` +
