@@ -190,6 +190,17 @@ describe('the site page', () => {
     expect(page.data.nodes['model.p.mart']).toMatchObject({ description: data.nodes['model.p.mart'].description });
   });
 
+  it('asks for a selection rather than draw a project of more than 500 nodes', () => {
+    const chain = Array.from({ length: 520 }, (_, at): [string, string] => [`model.p.m${at}`, `model.p.m${at + 1}`]);
+    const page = openDocsPage(renderSite(project(chain)));
+    expect(page.main).toContain('<p class="empty too-many">521 nodes are too many to draw legibly (at most 500)');
+    expect(page.graphNodes).toEqual([]);
+    page.selectGraph('+m10');
+    expect(page.graphNodes).toEqual(Array.from({ length: 11 }, (_, at) => `model.p.m${at}`).sort());
+    page.selectGraph('', 'm500+');
+    expect(page.graphNodes).toHaveLength(500);
+  });
+
   it('keeps hostile descriptions, SQL, names and READMEs as text on every page', () => {
     const hostile = project([['model.p.a', 'model.p.b']]);
     const bad = '</script><script>alert(1)</script><img src=x onerror=alert(1)>';

@@ -63,7 +63,14 @@ export function renderOverview(lib: OverviewLib, data: DocsData, state: Overview
     // The drawing shrinks to the page's width, down to 60% of its size (dbt docs zooms to fit); wider ones scroll.
     const layout = lib.layoutLineage({ nodes: shown, edges: data.edges.filter(([from, to]) => inGraph.has(from) && inGraph.has(to)) });
     status = `<p class="selection" data-selected="${selection.ids.length}">${selection.ids.length} node${selection.ids.length === 1 ? '' : 's'} selected${hidden > 0 ? `, ${hidden} test${hidden === 1 ? '' : 's'} among them hidden (tick <em>show tests</em>)` : ''}</p>`;
-    graph = shown.length === 0 ? '<p class="empty">Nothing to draw.</p>' : `<div class="lineage-box project" style="--fit: ${Math.round(layout.width * 0.6)}px">${lib.lineageSvg(lib, layout, data, '')}</div>`;
+    // Past a few hundred boxes a drawing is neither legible nor quick to lay out: ask for a selection instead.
+    const drawable = 500;
+    graph =
+      shown.length === 0
+        ? '<p class="empty">Nothing to draw.</p>'
+        : shown.length > drawable
+          ? `<p class="empty too-many">${shown.length} nodes are too many to draw legibly (at most ${drawable}): select part of the project, such as <code>+a_model</code> or <code>path:models/marts</code>.</p>`
+          : `<div class="lineage-box project" style="--fit: ${Math.round(layout.width * 0.6)}px">${lib.lineageSvg(lib, layout, data, '')}</div>`;
   }
   const form =
     `<form class="selector" data-form="select" autocomplete="off">` +
