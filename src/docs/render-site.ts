@@ -19,7 +19,7 @@ body > header .brand { font-weight: 600; text-decoration: none; color: var(--ink
 #sidebar details.section > summary { font-weight: 600; color: var(--ink); }
 .count { color: var(--muted); font-weight: normal; font-size: 12px; }
 a.item { display: block; padding: 1px 6px 1px 22px; color: var(--ink); text-decoration: none; border-radius: 4px; white-space: normal; overflow-wrap: anywhere; position: relative; }
-a.item::before { content: ""; position: absolute; left: 8px; top: 50%; width: 8px; height: 8px; margin-top: -4px; border-radius: 2px; background: var(--model); }
+a.item::before { content: ""; position: absolute; left: 8px; top: 8px; width: 8px; height: 8px; border-radius: 2px; background: var(--model); }
 #main a.item { display: inline-block; padding-right: 2px; }
 a.item:hover { background: #e8eefb; }
 a.item.current { background: #dbe6fb; font-weight: 600; }
@@ -69,7 +69,7 @@ svg.lineage .lnode.focus rect { fill: #e8eefb; stroke-width: 2.5; } svg.lineage 
 svg.lineage .lnode.tested rect { fill: #fff4ec; stroke-width: 2.5; } svg.lineage .lnode.tested text { font-weight: 600; }
 svg.lineage .lnode:hover rect { fill: #f1f5fd; }
 .sql-keyword { color: #1d4ed8; font-weight: 600; } .sql-string { color: #047857; } .sql-comment { color: #6b7280; font-style: italic; }
-.sql-jinja { color: #9333ea; background: #f5efff; border-radius: 3px; } .sql-number { color: #b45309; } .sql-ident { color: #0f766e; }
+.sql-jinja { color: #9333ea; } .sql-number { color: #b45309; } .sql-ident { color: #0f766e; }
 form.selector { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 14px; }
 form.selector label { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12.5px; }
 form.selector input[name] { width: 300px; max-width: 70vw; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--ink); }

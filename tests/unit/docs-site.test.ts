@@ -139,7 +139,7 @@ describe('SQL highlighting', () => {
       'jinja:{% if is_incremental() %}',
       'keyword:and',
       'jinja:{% endif %}',
-      'jinja:{# note #}',
+      'comment:{# note #}',
     ]);
     // Words that only contain keywords, and keywords in any case.
     expect(spans(highlight('SELECT selection, from_date FROM t'))).toEqual(['keyword:SELECT', 'keyword:FROM']);

@@ -2,7 +2,7 @@ import type { escapeHtml } from './escape-html.js';
 
 /**
  * SQL (and the Jinja in it) as HTML with classes for the page's colours: Jinja
- * (`{{ }}`, `{% %}`, `{# #}`), comments, strings, quoted identifiers, numbers and
+ * (`{{ }}`, `{% %}`), comments (SQL's and Jinja's `{# #}`), strings, quoted identifiers, numbers and
  * keywords. One left-to-right scan; every token is escaped on its own, so nothing in the
  * SQL can become markup, and the text the reader sees is exactly the SQL.
  */
@@ -17,7 +17,7 @@ export function highlightSql(lib: { escapeHtml: typeof escapeHtml }, sql: string
       'natural fetch next only for of'
     ).split(' '),
   );
-  const pattern = /(\{\{[\s\S]*?(?:\}\}|$)|\{%[\s\S]*?(?:%\}|$)|\{#[\s\S]*?(?:#\}|$))|(--[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|('(?:[^']|'')*(?:'|$))|("(?:[^"]|"")*(?:"|$))|(\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b)|([A-Za-z_][A-Za-z0-9_$]*)/gi;
+  const pattern = /(\{\{[\s\S]*?(?:\}\}|$)|\{%[\s\S]*?(?:%\}|$))|(\{#[\s\S]*?(?:#\}|$)|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|('(?:[^']|'')*(?:'|$))|("(?:[^"]|"")*(?:"|$))|(\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b)|([A-Za-z_][A-Za-z0-9_$]*)/gi;
   let html = '';
   let last = 0;
   for (let match = pattern.exec(sql); match !== null; match = pattern.exec(sql)) {
