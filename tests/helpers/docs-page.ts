@@ -70,6 +70,11 @@ export function openDocsPage(html: string) {
       return document.title;
     },
     data: JSON.parse(data[2]) as { nodes: Record<string, { id: string; type: string; label: string }>; edges: Array<[string, string]> },
+    /** Follow a link to this hash (`#select=...`, `#!/<id>`). */
+    navigate(hash: string) {
+      window.location.hash = hash;
+      listeners.hashchange?.forEach((listener) => listener());
+    },
     open(id: string) {
       window.location.hash = `#!/${encodeURIComponent(id)}`;
       listeners.hashchange?.forEach((listener) => listener());

@@ -362,6 +362,11 @@ for (const kind of databaseKinds()) {
         await page.waitForSelector(`p.selection[data-selected="${upstream.size}"]`);
         expect(await ids()).toEqual([...upstream].sort());
         expect(await page.inputValue('#graph-select')).toBe('+fact_kpi_daily');
+        // The selection is in the address, so a reload (or a shared link) keeps it.
+        expect(page.url()).toBe(`${url}#select=%2Bfact_kpi_daily`);
+        await page.reload();
+        await page.waitForSelector(`p.selection[data-selected="${upstream.size}"]`);
+        expect(await ids()).toEqual([...upstream].sort());
         await page.locator('section.project-lineage').scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(dir, 'landing.png') });
         keepDocsScreenshot(join(dir, 'landing.png'), 'docs-site-landing.png', kind);

@@ -199,6 +199,16 @@ describe('the site page', () => {
     expect(page.graphNodes).toEqual(Array.from({ length: 11 }, (_, at) => `model.p.m${at}`).sort());
     page.selectGraph('', 'm500+');
     expect(page.graphNodes).toHaveLength(500);
+    // A link holding a selection draws it; a node's page leaves it be; a mangled one selects everything.
+    page.navigate('#select=%2Bm3&exclude=m0');
+    expect(page.graphNodes).toEqual(['model.p.m1', 'model.p.m2', 'model.p.m3']);
+    page.open('model.p.m2');
+    page.navigate('#select=%2Bm3&exclude=m0');
+    expect(page.main).toContain('value="+m3"');
+    page.navigate('#select=%E0%A4%A&exclude=m3+');
+    expect(page.graphNodes).toEqual(Array.from({ length: 3 }, (_, at) => `model.p.m${at}`).sort());
+    page.navigate('#!/%E0%A4%A');
+    expect(page.main).toContain('<section class="project-lineage">');
   });
 
   it('keeps hostile descriptions, SQL, names and READMEs as text on every page', () => {

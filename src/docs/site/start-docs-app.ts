@@ -20,8 +20,29 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
   const search = doc.getElementById('search') as HTMLInputElement;
   const state: PageState & OverviewState = { query: '', select: '', exclude: '', showTests: false, code: 'compiled' };
   const current = (): string | null => {
-    const hash = decodeURIComponent(win.location.hash);
-    return hash.startsWith('#!/') && data.nodes[hash.slice(3)] ? hash.slice(3) : null;
+    if (!win.location.hash.startsWith('#!/')) return null;
+    try {
+      const id = decodeURIComponent(win.location.hash.slice(3));
+      return data.nodes[id] ? id : null;
+    } catch {
+      return null; // a mangled link: the landing page
+    }
+  };
+  // The landing graph's selection lives in the hash (`#select=+orders&exclude=tag:x`), so a reload or a shared link keeps it.
+  const readSelection = () => {
+    const hash = win.location.hash;
+    if (hash.startsWith('#!/')) return;
+    const fields: Record<string, string> = {};
+    for (const pair of hash.replace(/^#/, '').split('&')) {
+      const at = pair.indexOf('=');
+      try {
+        if (at > 0) fields[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1));
+      } catch {
+        // A mangled link: that field is left empty.
+      }
+    }
+    state.select = fields.select ?? '';
+    state.exclude = fields.exclude ?? '';
   };
   const render = () => {
     const id = current();
@@ -50,6 +71,7 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
   });
   win.addEventListener('hashchange', () => {
     showNav(false);
+    readSelection();
     state.query = '';
     search.value = '';
     render();
@@ -69,6 +91,9 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
     event.preventDefault();
     state.select = (form.elements.namedItem('select') as HTMLInputElement | null)?.value.trim() ?? '';
     state.exclude = (form.elements.namedItem('exclude') as HTMLInputElement | null)?.value.trim() ?? '';
+    const hash = [state.select ? `select=${encodeURIComponent(state.select)}` : '', state.exclude ? `exclude=${encodeURIComponent(state.exclude)}` : ''].filter(Boolean).join('&');
+    // replaceState: no hashchange event (which would clear the search and scroll to the top), no history entry per try.
+    win.history?.replaceState?.(null, '', hash ? `#${hash}` : win.location.pathname + win.location.search);
     render();
   });
   main.addEventListener('change', (event) => {
@@ -77,5 +102,6 @@ export function startDocsApp(lib: DocsAppLib, data: DocsData, win: Window): void
     state.showTests = toggle.checked;
     render();
   });
+  readSelection();
   render();
 }
