@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildCatalog, type Catalog } from '../artifacts/build-catalog.js';
 import { compiledPathOf } from '../compile/compiled-path.js';
@@ -9,6 +9,7 @@ import { renderSite } from '../docs/render-site.js';
 import { serveStatic, type StaticServer } from '../docs/serve-static.js';
 import { KpiError, errorMessage, formatError } from '../errors.js';
 import { existingRelation } from '../adapters/catalog.js';
+import type { Manifest } from '../manifest/types.js';
 import { compileSession, parse, targetDirOf, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
 import { load } from './features.js';
 
@@ -71,9 +72,19 @@ export async function docsGenerate(options: DocsGenerateOptions = {}): Promise<D
   const catalogFile = join(parsed.targetDir, 'catalog.json');
   const siteFile = join(parsed.targetDir, 'index.html');
   writeJson(catalogFile, catalog);
-  writeText(siteFile, renderSite(buildDocsData(manifest, catalog, compiled, { target: parsed.loaded.target.name, generatedAt: parsed.now, catalogRead: !options.emptyCatalog })));
   const projectDir = parsed.loaded.config.projectDir;
+  const readme = landingText(manifest, projectDir);
+  writeText(siteFile, renderSite(buildDocsData(manifest, catalog, compiled, { target: parsed.loaded.target.name, generatedAt: parsed.now, catalogRead: !options.emptyCatalog, readme })));
   return { catalogPath: relative(projectDir, catalogFile), sitePath: relative(projectDir, siteFile), catalog, compiled: Object.keys(compiled).length, compileErrors };
+}
+
+/** The landing page's text: as dbt, the root project's `{% docs __overview__ %}` block; else the project's README.md. */
+function landingText(manifest: Manifest, projectDir: string): { from: string; markdown: string } | null {
+  const root = manifest.metadata.project_name;
+  const overview = Object.values(manifest.docs).find((block) => block.name === '__overview__' && block.package_name === root);
+  if (overview) return { from: overview.original_file_path, markdown: overview.block_contents };
+  const file = join(projectDir, 'README.md');
+  return existsSync(file) ? { from: 'README.md', markdown: readFileSync(file, 'utf8') } : null;
 }
 
 export interface DocsServeOptions extends Pick<ProjectOptions, 'projectDir' | 'profilesDir' | 'target' | 'vars'> {

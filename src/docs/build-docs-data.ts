@@ -90,6 +90,7 @@ function nodeEntry(node: ManifestNode, manifest: Manifest, catalog: Catalog, com
     owner: table?.metadata.owner ?? null,
     stats: stats(table),
     testOf: node.resource_type === 'test' && node.attached_node ? { node: node.attached_node, column: node.column_name ?? null } : null,
+    select: { fqn: node.fqn, package: node.package_name, tags: node.config.tags, sourceName: null, testName: node.test_metadata?.name ?? null, config: { ...node.config } },
   };
 }
 
@@ -116,11 +117,12 @@ function sourceEntry(source: SourceDefinition, manifest: Manifest, catalog: Cata
     owner: table?.metadata.owner ?? null,
     stats: stats(table),
     testOf: null,
+    select: { fqn: source.fqn, package: source.package_name, tags: source.tags, sourceName: source.source_name, testName: null, config: source.config },
   };
 }
 
 /** The docs site's data: every shown node with its columns, config, code and neighbours, and every edge. */
-export function buildDocsData(manifest: Manifest, catalog: Catalog, compiled: Record<string, string>, meta: { target: string; generatedAt: Date; catalogRead: boolean }): DocsData {
+export function buildDocsData(manifest: Manifest, catalog: Catalog, compiled: Record<string, string>, meta: { target: string; generatedAt: Date; catalogRead: boolean; readme?: DocsData['readme'] }): DocsData {
   const tests = columnTests(manifest);
   const noTests = new Map<string, DocsColumn['tests']>();
   const nodes: Record<string, DocsNode> = {};
@@ -137,5 +139,5 @@ export function buildDocsData(manifest: Manifest, catalog: Catalog, compiled: Re
     node.parents = node.parents.filter((id) => nodes[id]);
     node.children = node.children.filter((id) => nodes[id]);
   }
-  return { project: manifest.metadata.project_name, generatedAt: meta.generatedAt.toISOString(), target: meta.target, catalogRead: meta.catalogRead, nodes, edges };
+  return { project: manifest.metadata.project_name, generatedAt: meta.generatedAt.toISOString(), target: meta.target, catalogRead: meta.catalogRead, nodes, edges, readme: meta.readme ?? null };
 }

@@ -51,6 +51,21 @@ export interface DocsNode {
   stats: DocsStat[];
   /** Tests: what they test. */
   testOf: { node: string; column: string | null } | null;
+  /** What the page's selector box matches on, read as graph/select-nodes.ts reads the manifest (site/select-in-page.ts). */
+  select: DocsSelectFacts;
+}
+
+export interface DocsSelectFacts {
+  fqn: string[];
+  package: string;
+  /** `config.tags` for nodes, `tags` for sources, as `tag:` reads them. */
+  tags: string[];
+  /** A source's source name (`source:`), else null. */
+  sourceName: string | null;
+  /** A generic test's test name (`test_name:`; `test_type:generic`), else null. */
+  testName: string | null;
+  /** The node's config as parsed (`config.<key>:`). */
+  config: Record<string, unknown>;
 }
 
 export interface DocsData {
@@ -62,4 +77,6 @@ export interface DocsData {
   nodes: Record<string, DocsNode>;
   /** parent → child, every edge of the project's graph (sources, seeds, models, tests). */
   edges: Array<[string, string]>;
+  /** The landing page's text: the root project's `__overview__` docs block (as dbt), else its README.md; null when neither exists. */
+  readme: { from: string; markdown: string } | null;
 }

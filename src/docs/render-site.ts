@@ -18,8 +18,8 @@ body > header .brand { font-weight: 600; text-decoration: none; color: var(--ink
 #sidebar summary { cursor: pointer; color: var(--muted); padding: 1px 0; }
 #sidebar details.section > summary { font-weight: 600; color: var(--ink); }
 .count { color: var(--muted); font-weight: normal; font-size: 12px; }
-a.item { display: block; padding: 1px 6px 1px 22px; color: var(--ink); text-decoration: none; border-radius: 4px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; position: relative; }
-a.item::before { content: ""; position: absolute; left: 8px; top: 50%; width: 8px; height: 8px; margin-top: -4px; border-radius: 2px; background: var(--model); }
+a.item { display: block; padding: 1px 6px 1px 22px; color: var(--ink); text-decoration: none; border-radius: 4px; white-space: normal; overflow-wrap: anywhere; position: relative; }
+a.item::before { content: ""; position: absolute; left: 8px; top: 8px; width: 8px; height: 8px; border-radius: 2px; background: var(--model); }
 #main a.item { display: inline-block; padding-right: 2px; }
 a.item:hover { background: #e8eefb; }
 a.item.current { background: #dbe6fb; font-weight: 600; }
@@ -57,6 +57,7 @@ ul.results li { padding: 6px 0; border-bottom: 1px solid var(--line); } .where {
 ul.overview li { display: inline-block; margin-right: 16px; }
 .toggle { color: var(--muted); font-size: 12px; }
 .lineage-box { overflow: auto; border: 1px solid var(--line); border-radius: 6px; background: #fbfcfd; margin-top: 6px; max-height: 560px; }
+.lineage-box.project svg.lineage { display: block; max-width: 100%; height: auto; min-width: var(--fit); }
 svg.lineage path.edge { fill: none; stroke: #b6bdc8; stroke-width: 1.4; }
 svg.lineage path.edge.near { stroke: #6b7a90; stroke-width: 1.8; }
 svg.lineage .lnode rect { fill: #fff; stroke: var(--model); stroke-width: 1.5; }
@@ -65,8 +66,32 @@ svg.lineage .lnode.type-source rect { stroke: var(--source); } svg.lineage .lnod
 svg.lineage .lnode.type-snapshot rect { stroke: var(--snapshot); } svg.lineage .lnode.type-test rect, svg.lineage .lnode.type-unit_test rect { stroke: var(--test); }
 svg.lineage .lnode.ephemeral rect { stroke-dasharray: 5 3; }
 svg.lineage .lnode.focus rect { fill: #e8eefb; stroke-width: 2.5; } svg.lineage .lnode.focus text { font-weight: 600; }
+svg.lineage .lnode.tested rect { fill: #fff4ec; stroke-width: 2.5; } svg.lineage .lnode.tested text { font-weight: 600; }
 svg.lineage .lnode:hover rect { fill: #f1f5fd; }
-@media (max-width: 800px) { body { grid-template-columns: 1fr; } #sidebar { display: none; } .neighbours { grid-template-columns: 1fr; } }
+.sql-keyword { color: #1d4ed8; font-weight: 600; } .sql-string { color: #047857; } .sql-comment { color: #6b7280; font-style: italic; }
+.sql-jinja { color: #9333ea; } .sql-number { color: #b45309; } .sql-ident { color: #0f766e; }
+form.selector { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 14px; }
+form.selector label { color: var(--muted); font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12.5px; }
+form.selector input[name] { width: 300px; max-width: 70vw; padding: 5px 8px; border: 1px solid var(--line); border-radius: 6px; font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; color: var(--ink); }
+form.selector button { font: inherit; padding: 4px 12px; border: 1px solid var(--accent); background: var(--accent); color: #fff; border-radius: 6px; cursor: pointer; }
+p.hint { color: var(--muted); font-size: 12px; margin: 6px 0; } p.selection { margin: 6px 0; } p.selection.error { color: #b91c1c; font-weight: 600; }
+section.readme .description { max-width: 900px; }
+.description table { width: auto; margin: 8px 0; } .description blockquote { margin: 8px 0; padding: 0 12px; border-left: 3px solid var(--line); color: var(--muted); }
+header.page h1, #sidebar summary, td code, dd code { overflow-wrap: anywhere; } header.page { flex-wrap: wrap; }
+#nav-toggle { display: none; font: inherit; border: 1px solid var(--line); background: #fff; border-radius: 6px; padding: 4px 10px; cursor: pointer; }
+/* Narrow screens: the sidebar is a drawer behind the menu button, over the page, under the header. */
+@media (max-width: 800px) {
+  body { display: block; height: auto; }
+  body > header { position: sticky; top: 0; z-index: 30; height: 52px; gap: 10px; padding: 8px 10px; }
+  body > header .brand { max-width: 30vw; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  #search { min-width: 0; }
+  #nav-toggle { display: inline-block; }
+  #sidebar { display: none; }
+  body.nav-open #sidebar { display: block; position: fixed; top: 52px; left: 0; bottom: 0; width: min(86vw, 340px); z-index: 20; box-shadow: 4px 0 16px rgba(0, 0, 0, .18); }
+  #main { overflow: visible; padding: 12px 14px 40px; }
+  .neighbours { grid-template-columns: 1fr; }
+  table.config th { width: auto; }
+}
 `;
 
 /**
@@ -86,7 +111,7 @@ export function renderSite(data: DocsData): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<header><a class="brand" href="#">${title}</a><input id="search" type="search" placeholder="Search models, sources, columns, SQL…" autocomplete="off"></header>
+<header><button id="nav-toggle" type="button" aria-controls="sidebar" aria-expanded="false">&#9776; Menu</button><a class="brand" href="#">${title}</a><input id="search" type="search" placeholder="Search models, sources, columns, SQL…" autocomplete="off"></header>
 <nav id="sidebar"></nav>
 <main id="main"><noscript>This page needs JavaScript to show the project.</noscript></main>
 <script type="application/json" id="${DATA_ELEMENT}">${json}</script>

@@ -1,15 +1,22 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docsGenerate, run } from '../../src/api.js';
 import type { Catalog } from '../../src/artifacts/build-catalog.js';
-import type { Manifest } from '../../src/manifest/types.js';
+import type { Manifest, ResourceType } from '../../src/manifest/types.js';
+import { launchBrowser } from '../helpers/browser.js';
 import { kpi } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, uniqueSchema, type TestDatabase } from '../helpers/databases.js';
 import { openDocsPage } from '../helpers/docs-page.js';
 import { copyFixture, REPO_ROOT, removeDir, writeFile } from '../helpers/fixtures.js';
+import { copyKpiProject } from '../helpers/kpi-project.js';
+import { DependencyGraph } from '../../src/graph/dependency-graph.js';
+import { selectNodes } from '../../src/graph/select-nodes.js';
+import type { DocsData } from '../../src/docs/docs-data.js';
+import { renderSite } from '../../src/docs/render-site.js';
 
 /** jaffle_shop_tested, plus a source, a seed and a model whose columns have every common type. */
 function docsProject(sourceSchema: string): string {
@@ -186,9 +193,11 @@ for (const kind of databaseKinds()) {
       page.showTests(true);
       expect(page.main).toMatch(/data-from="model\.jaffle_shop\.typed" data-to="test\.jaffle_shop\.not_null_typed_v\./);
       // Compiled SQL names the source's relation; the source tab shows the template.
-      expect(page.main).toContain(`from &quot;${sourceSchema}&quot;.&quot;events&quot;`);
+      expect(page.code).toContain(`from "${sourceSchema}"."events"`);
+      expect(page.main).toContain(`<span class="sql-keyword">from</span> <span class="sql-ident">&quot;${sourceSchema}&quot;</span>.<span class="sql-ident">&quot;events&quot;</span>`);
       page.showCode('source');
-      expect(page.main).toContain('from {{ source(&#39;shop_raw&#39;, &#39;events&#39;) }}');
+      expect(page.code).toBe(readFileSync(join(dir, 'models/marts/typed.sql'), 'utf8'));
+      expect(page.main).toContain('<span class="sql-keyword">from</span> <span class="sql-jinja">{{ source(&#39;shop_raw&#39;, &#39;events&#39;) }}</span>');
 
       page.open('model.jaffle_shop.customers');
       expect(page.main).toMatch(/<h2>Depends on<\/h2><ul class="links">(<li>.*?<\/li>){3}<\/ul>/);
@@ -213,6 +222,271 @@ for (const kind of databaseKinds()) {
       offlinePage.open('model.jaffle_shop.typed');
       expect(offlinePage.main).toContain('<dt>in the database</dt><dd><em>not looked up (generated with --empty-catalog)</em></dd>');
       removeDir(dir);
+    });
+  });
+}
+
+/** KPI_DOCS_SCREENSHOTS=docs writes the README's screenshots of the docs site (from the last database's run); they are always taken. */
+function keepDocsScreenshot(file: string, name: string, kind: string): void {
+  expect(statSync(file).size).toBeGreaterThan(20_000);
+  if (process.env.KPI_DOCS_SCREENSHOTS === 'docs' && kind === databaseKinds().at(-1)) copyFileSync(file, join(REPO_ROOT, 'docs', name));
+}
+
+/** The repository's KPI project with its README, and a tag on the demo models so `tag:` has something to find. */
+function kpiDocsProject(): string {
+  const dir = copyKpiProject();
+  copyFileSync(join(REPO_ROOT, 'README.md'), join(dir, 'README.md'));
+  const file = join(dir, 'kpi_project.yml');
+  const config = readFileSync(file, 'utf8');
+  const tagged = config.replace('      +schema: raw\n    analytics:', '      +schema: raw\n      +tags: [demo]\n    analytics:');
+  expect(tagged).not.toBe(config);
+  writeFileSync(file, tagged);
+  return dir;
+}
+
+const ALL_TYPES: ResourceType[] = ['model', 'seed', 'snapshot', 'source', 'test', 'unit_test', 'analysis'];
+
+for (const kind of databaseKinds()) {
+  describe(`the docs site of the repository's KPI project on ${kind}`, () => {
+    let db: TestDatabase;
+    let dir: string;
+    let html: string;
+    let manifest: Manifest;
+    beforeAll(async () => {
+      db = await openTestDatabase(kind);
+      dir = kpiDocsProject();
+      await docsGenerate({ projectDir: dir, targetConfig: db.target(), adapter: db.adapter });
+      html = readFileSync(join(dir, 'target/index.html'), 'utf8');
+      manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as Manifest;
+    });
+    afterAll(async () => {
+      await db.close();
+      removeDir(dir);
+    });
+
+    it("lands on the project's README and its whole lineage, tests left out until asked for", () => {
+      const page = openDocsPage(html);
+      expect(page.main).toContain('<section class="readme"><h2>README.md</h2>');
+      // The README's first heading and a pipe table, rendered; its screenshots become links (the page loads nothing).
+      const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+      const title = /^# (.+)$/m.exec(readme)?.[1] as string;
+      expect(page.main).toContain(`<h3>${title.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</h3>`);
+      expect(page.main).toMatch(/<table><thead><tr><th>/);
+      expect(page.main).toContain('<a class="image" href="docs/dashboard-board.png" rel="noopener">');
+      const withoutTests = [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)].filter((id) => !/^(test|unit_test)\./.test(id));
+      expect(page.graphNodes).toEqual(withoutTests.sort());
+      page.showTests(true);
+      expect(page.graphNodes).toEqual([...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)].sort());
+    });
+
+    it("selects in the page exactly the nodes kpi's selectNodes selects", () => {
+      const graph = new DependencyGraph(manifest);
+      const page = openDocsPage(html);
+      page.showTests(true);
+      const cases: Array<[string, string]> = [
+        ['+fact_kpi_daily', ''],
+        ['fact_kpi_daily+', ''],
+        ['2+kpi_serving', ''],
+        ['+kpi_thresholds+1', ''],
+        ['@kpi_thresholds', ''],
+        ['tag:demo', ''],
+        ['tag:dem*', ''],
+        ['path:models/kpi', ''],
+        ['path:models/kpi/fact_kpi_daily.sql', ''],
+        ['models/demo', ''],
+        ['file:dim_date', ''],
+        ['resource_type:seed', ''],
+        ['resource_type:test', ''],
+        ['resource_type:unit_test unit_test:*', ''],
+        ['test_type:generic', ''],
+        ['test_type:singular', ''],
+        ['test_name:not_null', ''],
+        ['test_name:accepted_*', ''],
+        ['config.materialized:table', ''],
+        ['config.materialized:view,path:models/kpi', ''],
+        ['config.persist_docs.relation:true', ''],
+        ['config.schema:raw', ''],
+        ['+fact_kpi_daily,resource_type:seed', ''],
+        ['+fact_kpi_daily,tag:demo resource_type:seed', ''],
+        ['kpi.kpi.*', ''],
+        ['kpi.demo', ''],
+        ['package:kpi', 'path:models/kpi'],
+        ['source:*', ''],
+        ['*', 'resource_type:test'],
+        ['', '+kpi_serving'],
+        ['exposure:anything', ''],
+        ['no_such_model', ''],
+      ];
+      const sizes: string[] = [];
+      for (const [select, exclude] of cases) {
+        const expected = selectNodes(graph, { select: select ? [select] : [], exclude: exclude ? [exclude] : [], resourceTypes: ALL_TYPES });
+        page.selectGraph(select, exclude);
+        expect(page.main, select).not.toContain('class="selection error"');
+        expect(page.graphNodes, `--select '${select}' --exclude '${exclude}'`).toEqual([...expected].sort());
+        expect(page.main).toContain(`data-selected="${expected.length}"`);
+        sizes.push(`${select}:${expected.length}`);
+      }
+      // The cases are not trivially empty: most select something, and differently.
+      expect(new Set(sizes.map((size) => size.split(':').pop())).size).toBeGreaterThan(10);
+      // Empty by the project: it has no singular tests and no sources; and two that match nothing anywhere.
+      expect(sizes.filter((size) => size.endsWith(':0'))).toEqual(['test_type:singular:0', 'source:*:0', 'exposure:anything:0', 'no_such_model:0']);
+    });
+
+    it('works in Chromium from file://: README, lineage, the selector box, a test page, SQL, the narrow sidebar; nothing fetched', async () => {
+      const browser = await launchBrowser();
+      const errors: string[] = [];
+      const requests: string[] = [];
+      try {
+        const page = await browser.context.newPage();
+        page.on('pageerror', (error) => errors.push(error.message));
+        page.on('console', (message) => {
+          if (message.type() === 'error') errors.push(message.text());
+        });
+        page.on('request', (request) => requests.push(request.url()));
+        const url = pathToFileURL(join(dir, 'target/index.html')).href;
+        await page.goto(url);
+        await page.waitForSelector('#main section.readme');
+        const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+        expect(await page.locator('section.readme h3').first().textContent()).toBe(/^# (.+)$/m.exec(readme)?.[1]);
+        const ids = async () => (await page.locator('.project-lineage svg.lineage a.lnode').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('data-id') ?? ''))).sort();
+        const all = [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)];
+        expect(await ids()).toEqual(all.filter((id) => !/^(test|unit_test)\./.test(id)).sort());
+
+        // The selector box: +fact_kpi_daily is the model and everything upstream of it (walked here over manifest.parent_map).
+        const fact = 'model.kpi.fact_kpi_daily';
+        const upstream = new Set([fact]);
+        for (const id of upstream) for (const parent of manifest.parent_map[id] ?? []) upstream.add(parent);
+        expect(upstream.size).toBeGreaterThan(5);
+        await page.fill('#graph-select', '+fact_kpi_daily');
+        await page.press('#graph-select', 'Enter');
+        await page.waitForSelector(`p.selection[data-selected="${upstream.size}"]`);
+        expect(await ids()).toEqual([...upstream].sort());
+        expect(await page.inputValue('#graph-select')).toBe('+fact_kpi_daily');
+        // The selection is in the address, so a reload (or a shared link) keeps it.
+        expect(page.url()).toBe(`${url}#select=%2Bfact_kpi_daily`);
+        await page.reload();
+        await page.waitForSelector(`p.selection[data-selected="${upstream.size}"]`);
+        expect(await ids()).toEqual([...upstream].sort());
+        await page.locator('section.project-lineage').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(dir, 'landing.png') });
+        keepDocsScreenshot(join(dir, 'landing.png'), 'docs-site-landing.png', kind);
+        await page.fill('#graph-select', 'state:modified');
+        await page.press('#graph-select', 'Enter');
+        await expect.poll(() => page.locator('p.selection.error').textContent()).toMatch(/the docs page does not support them/);
+
+        // A test's page: the test, and the node it tests marked.
+        const test = Object.values(manifest.nodes).find((node) => node.resource_type === 'test' && node.attached_node === fact);
+        if (!test) throw new Error('no test on fact_kpi_daily');
+        await page.goto(`${url}#!/${encodeURIComponent(test.unique_id)}`);
+        await page.waitForSelector('.lineage-box svg.lineage');
+        expect(await page.locator('a.lnode.focus').getAttribute('data-id')).toBe(test.unique_id);
+        expect(await page.locator('a.lnode.tested').evaluateAll((boxes) => boxes.map((box) => box.getAttribute('data-id')))).toEqual(test.depends_on.nodes);
+
+        // A model deep in a wide lineage opens with its box in the middle of the drawing's frame (or as near as the edges allow).
+        await page.goto(`${url}#!/${encodeURIComponent('model.kpi.kpi_thresholds')}`);
+        await page.waitForSelector('.lineage-box a.lnode.focus');
+        const frame = await page.evaluate(() => {
+          const box = document.querySelector('.lineage-box') as HTMLElement;
+          const focus = (document.querySelector('.lineage-box a.lnode.focus rect') as SVGRectElement).getBoundingClientRect();
+          const outer = box.getBoundingClientRect();
+          return {
+            dx: focus.x + focus.width / 2 - (outer.x + box.clientWidth / 2),
+            dy: focus.y + focus.height / 2 - (outer.y + box.clientHeight / 2),
+            left: box.scrollLeft,
+            maxLeft: box.scrollWidth - box.clientWidth,
+            top: box.scrollTop,
+            maxTop: box.scrollHeight - box.clientHeight,
+          };
+        });
+        expect(frame.maxLeft).toBeGreaterThan(0);
+        expect(frame.left).toBeGreaterThan(0);
+        if (frame.left < frame.maxLeft) expect(Math.abs(frame.dx)).toBeLessThan(2);
+        if (frame.top > 0 && frame.top < frame.maxTop) expect(Math.abs(frame.dy)).toBeLessThan(2);
+
+        // Its SQL highlighted: the source tab reads exactly the model's file.
+        await page.click('button[data-code="source"]');
+        expect(await page.locator('pre.sql').textContent()).toBe(manifest.nodes['model.kpi.kpi_thresholds'].raw_code);
+        expect(await page.locator('pre.sql .sql-keyword').count()).toBeGreaterThan(10);
+        expect(await page.locator('pre.sql .sql-jinja').count()).toBeGreaterThan(0);
+        const keywordColour = await page.locator('pre.sql .sql-keyword').first().evaluate((element) => getComputedStyle(element).color);
+        expect(keywordColour).not.toBe(await page.locator('pre.sql').evaluate((element) => getComputedStyle(element).color));
+
+        // 600 px: the sidebar hides behind the menu button, opens as a drawer, and long names wrap inside it.
+        await page.setViewportSize({ width: 600, height: 900 });
+        await page.goto(url);
+        await page.waitForSelector('#main section.readme');
+        expect(await page.locator('#sidebar').isVisible()).toBe(false);
+        await page.click('#nav-toggle');
+        expect(await page.locator('#sidebar').isVisible()).toBe(true);
+        expect(await page.getAttribute('#nav-toggle', 'aria-expanded')).toBe('true');
+        const drawer = await page.locator('#sidebar').boundingBox();
+        expect(drawer?.x).toBe(0);
+        expect((drawer?.x ?? 0) + (drawer?.width ?? 0)).toBeLessThanOrEqual(600);
+        const cut = await page.locator('#sidebar a.item').evaluateAll((items) => items.filter((item) => item.scrollWidth > item.clientWidth + 1).map((item) => item.textContent));
+        expect(cut).toEqual([]);
+        const tallest = await page.locator('#sidebar a.item').evaluateAll((items) => Math.max(...items.map((item) => item.getBoundingClientRect().height)));
+        const line = await page.locator('#sidebar a.item').first().evaluate((item) => item.getBoundingClientRect().height);
+        // agg_kpi_dashboard_unit_tests' long unit-test names need more than one line at this width.
+        expect(tallest).toBeGreaterThan(line * 1.5);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(600);
+        await page.screenshot({ path: join(dir, 'narrow.png') });
+        keepDocsScreenshot(join(dir, 'narrow.png'), 'docs-site-narrow.png', kind);
+        await page.click('#sidebar a.item[href="#!/model.kpi.fact_kpi_daily"]');
+        await page.waitForSelector('header.page h1:text("fact_kpi_daily")');
+        expect(await page.locator('#sidebar').isVisible()).toBe(false);
+        await page.close();
+
+        // A page whose texts are hostile runs nothing they hold.
+        const hostile = join(dir, 'hostile.html');
+        const bad = '</script><script>window.injected = 1</script><img src=x onerror="window.injected = 2">';
+        const data = JSON.parse(/<script type="application\/json" id="[^"]+">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '{}') as DocsData;
+        data.nodes[fact].description = `Hostile ${bad}`;
+        data.nodes[fact].raw = `select '${bad}' -- ${bad}`;
+        data.nodes[fact].compiled = null;
+        data.readme = { from: 'README.md', markdown: `# ${bad}\n\n| ${bad} |\n|---|\n| ${bad} |` };
+        writeFileSync(hostile, renderSite(data));
+        const attacked = await browser.context.newPage();
+        const dialogs: string[] = [];
+        attacked.on('dialog', (dialog) => dialogs.push(dialog.message()));
+        attacked.on('pageerror', (error) => errors.push(error.message));
+        attacked.on('request', (request) => requests.push(request.url()));
+        await attacked.goto(pathToFileURL(hostile).href);
+        await attacked.waitForSelector('#main section.readme');
+        await attacked.goto(`${pathToFileURL(hostile).href}#!/${encodeURIComponent(fact)}`);
+        await attacked.waitForSelector('pre.sql');
+        expect(await attacked.locator('section.description').textContent()).toBe(`Hostile ${bad}`);
+        expect(await attacked.locator('pre.sql').textContent()).toBe(`select '${bad}' -- ${bad}`);
+        expect(await attacked.locator('img, #main script').count()).toBe(0);
+        expect(await attacked.evaluate(() => (window as unknown as { injected?: number }).injected)).toBeUndefined();
+        expect(dialogs).toEqual([]);
+        await attacked.close();
+      } finally {
+        await browser.close();
+      }
+      expect(errors).toEqual([]);
+      expect(requests.length).toBeGreaterThan(0);
+      expect(requests.filter((request) => !request.startsWith('file://'))).toEqual([]);
+    }, 120_000);
+
+    it('says which selectors the page cannot evaluate, and reads bad ones as the command line does', () => {
+      const page = openDocsPage(html);
+      for (const [select, message] of [
+        ['state:modified', /state: selectors need an earlier run's artifacts; the docs page does not support them/],
+        ['result:error', /result: selectors need an earlier run's artifacts/],
+        ['tagg:x', /'tagg' in 'tagg:x' is not a selector method/],
+        ['config:table', /needs the config key/],
+        ['@+a', /mixes '@' with '\+'/],
+        ['a,,b', /has an empty part around a comma/],
+      ] as const) {
+        page.selectGraph(select);
+        expect(page.main, select).toMatch(/<p class="selection error" role="alert">/);
+        expect(page.main.replace(/&#39;/g, "'"), select).toMatch(message);
+        expect(page.graphNodes).toEqual([]);
+      }
+      // And the selector text itself is escaped back into its box.
+      page.selectGraph('"><img src=x onerror=alert(1)>');
+      expect(page.main).not.toContain('<img');
+      expect(page.main).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"');
     });
   });
 }

@@ -6,13 +6,15 @@ import { layoutLineage } from '../../src/docs/site/layout-lineage.js';
 import { lineageSubgraph } from '../../src/docs/site/lineage-subgraph.js';
 import { renderMarkdown } from '../../src/docs/site/render-markdown.js';
 import { searchNodes } from '../../src/docs/site/search-nodes.js';
-import { openDocsPage } from '../helpers/docs-page.js';
+import { highlightSql } from '../../src/docs/site/highlight-sql.js';
+import { htmlText, openDocsPage } from '../helpers/docs-page.js';
 
 function node(id: string, type: DocsNode['type'], extra: Partial<DocsNode> = {}): DocsNode {
   const name = id.split('.').pop() as string;
   return {
     id, type, name, label: name, folder: 'models', file: `models/${name}.sql`, description: '', relation: null, materialized: type === 'model' ? 'table' : null,
     tags: [], config: [], raw: `select 1 as ${name}`, compiled: null, columns: [], parents: [], children: [], relationType: null, owner: null, stats: [], testOf: null,
+    select: { fqn: ['p', name], package: 'p', tags: [], sourceName: null, testName: null, config: {} },
     ...extra,
   };
 }
@@ -20,7 +22,7 @@ function node(id: string, type: DocsNode['type'], extra: Partial<DocsNode> = {})
 function project(edges: Array<[string, string]>, types: Record<string, DocsNode['type']> = {}): DocsData {
   const ids = [...new Set(edges.flat())];
   const nodes = Object.fromEntries(ids.map((id) => [id, node(id, types[id] ?? 'model', { parents: edges.filter(([, to]) => to === id).map(([from]) => from), children: edges.filter(([from]) => from === id).map(([, to]) => to) })]));
-  return { project: 'p', generatedAt: '2025-03-31T00:00:00.000Z', target: 'dev', catalogRead: true, nodes, edges };
+  return { project: 'p', generatedAt: '2025-03-31T00:00:00.000Z', target: 'dev', catalogRead: true, nodes, edges, readme: null };
 }
 
 /** Pairs of edges between the same two layers whose ends are in opposite orders. */
@@ -117,6 +119,47 @@ describe('descriptions as Markdown', () => {
   });
 });
 
+describe('SQL highlighting', () => {
+  const highlight = (sql: string) => highlightSql(BROWSER_LIB, sql);
+  const spans = (html: string) => [...html.matchAll(/<span class="sql-(\w+)">([^<]*)<\/span>/g)].map(([, kind, text]) => `${kind}:${htmlText(text)}`);
+
+  it('marks keywords, strings, comments, numbers, quoted names and Jinja', () => {
+    const sql = "select id, 'it''s' as \"Name\" -- why\nfrom {{ ref('orders') }} /* all */ where total > 1.5 {% if is_incremental() %}and x{% endif %}{# note #}";
+    expect(spans(highlight(sql))).toEqual([
+      'keyword:select',
+      "string:'it''s'",
+      'keyword:as',
+      'ident:"Name"',
+      'comment:-- why',
+      'keyword:from',
+      "jinja:{{ ref('orders') }}",
+      'comment:/* all */',
+      'keyword:where',
+      'number:1.5',
+      'jinja:{% if is_incremental() %}',
+      'keyword:and',
+      'jinja:{% endif %}',
+      'comment:{# note #}',
+    ]);
+    // Words that only contain keywords, and keywords in any case.
+    expect(spans(highlight('SELECT selection, from_date FROM t'))).toEqual(['keyword:SELECT', 'keyword:FROM']);
+  });
+
+  it('shows exactly the SQL, and nothing in it becomes markup', () => {
+    const hostile = [
+      "select '</script><script>alert(1)</script>' as x",
+      '-- <img src=x onerror=alert(1)>\nselect 1',
+      "select \"<b>\" from {{ '<img onerror=alert(1)>' }} where a < b && c > 'unterminated <svg onload=alert(1)>",
+      '/* never closed <iframe>',
+    ];
+    for (const sql of hostile) {
+      const html = highlight(sql);
+      expect(htmlText(html)).toBe(sql);
+      expect(html.replace(/<\/?span( class="sql-\w+")?>/g, '')).not.toMatch(/[<>]/);
+    }
+  });
+});
+
 describe('search', () => {
   const data = project([['model.p.orders', 'model.p.customers']]);
   data.nodes['model.p.customers'].description = 'One row per customer, with lifetime value';
@@ -147,6 +190,55 @@ describe('the site page', () => {
     expect(page.data.nodes['model.p.mart']).toMatchObject({ description: data.nodes['model.p.mart'].description });
   });
 
+  it('asks for a selection rather than draw a project of more than 500 nodes', () => {
+    const chain = Array.from({ length: 520 }, (_, at): [string, string] => [`model.p.m${at}`, `model.p.m${at + 1}`]);
+    const page = openDocsPage(renderSite(project(chain)));
+    expect(page.main).toContain('<p class="empty too-many">521 nodes are too many to draw legibly (at most 500)');
+    expect(page.graphNodes).toEqual([]);
+    page.selectGraph('+m10');
+    expect(page.graphNodes).toEqual(Array.from({ length: 11 }, (_, at) => `model.p.m${at}`).sort());
+    page.selectGraph('', 'm500+');
+    expect(page.graphNodes).toHaveLength(500);
+    // A link holding a selection draws it; a node's page leaves it be; a mangled one selects everything.
+    page.navigate('#select=%2Bm3&exclude=m0');
+    expect(page.graphNodes).toEqual(['model.p.m1', 'model.p.m2', 'model.p.m3']);
+    page.open('model.p.m2');
+    page.navigate('#select=%2Bm3&exclude=m0');
+    expect(page.main).toContain('value="+m3"');
+    page.navigate('#select=%E0%A4%A&exclude=m3+');
+    expect(page.graphNodes).toEqual(Array.from({ length: 3 }, (_, at) => `model.p.m${at}`).sort());
+    page.navigate('#!/%E0%A4%A');
+    expect(page.main).toContain('<section class="project-lineage">');
+  });
+
+  it('keeps hostile descriptions, SQL, names and READMEs as text on every page', () => {
+    const hostile = project([['model.p.a', 'model.p.b']]);
+    const bad = '</script><script>alert(1)</script><img src=x onerror=alert(1)>';
+    hostile.nodes['model.p.a'].description = `Look ${bad}`;
+    hostile.nodes['model.p.a'].raw = `select '${bad}' as x -- ${bad}\n{{ '${bad}' }}`;
+    hostile.nodes['model.p.a'].compiled = `select '${bad}' as x`;
+    hostile.nodes['model.p.a'].columns = [{ name: `c${bad}`, description: bad, type: bad, index: 1, tests: [] }];
+    hostile.nodes['model.p.a'].label = `a${bad}`;
+    hostile.readme = { from: 'README.md', markdown: `# Hi ${bad}\n\n| ${bad} | b |\n|---|---|\n| ${bad} | [x](javascript:alert(1)) |\n\n> ${bad}\n\n![${bad}](x.png)` };
+    const html = renderSite(hostile);
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    const page = openDocsPage(html);
+    // Elements that run or load something, or any handler attribute (quoted attribute values, being text, set aside).
+    const markup = (text: string) => text.replace(/"[^"]*"/g, '""').match(/<(script|img|iframe|object|embed)\b[^>]*>|<[a-z]+\s[^>]*\bon\w+\s*=/gi) ?? [];
+    expect(markup(page.main)).toEqual([]);
+    expect(page.main).toContain('Hi &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;');
+    page.selectGraph(bad);
+    expect(markup(page.main)).toEqual([]);
+    page.open('model.p.a');
+    expect(markup(page.main)).toEqual([]);
+    expect(markup(page.sidebar)).toEqual([]);
+    expect(page.code).toBe(hostile.nodes['model.p.a'].compiled);
+    page.showCode('source');
+    expect(page.code).toBe(hostile.nodes['model.p.a'].raw);
+    expect(markup(page.main)).toEqual([]);
+    expect(page.main).not.toContain('href="javascript');
+  });
+
   it('runs in a page: overview, a node with its lineage, tests on demand, code tabs, search', () => {
     const page = openDocsPage(renderSite(data));
     expect(page.main).toMatch(/<h1>p<\/h1>/);
@@ -158,13 +250,32 @@ describe('the site page', () => {
     expect(page.sidebar).toMatch(/class="item type-model current" href="#!\/model\.p\.stg"/);
     expect(page.main).toContain('data-from="source.p.raw.a" data-to="model.p.stg"');
     // The drawing is scrolled to the focus: the middle of stg's box, in the second layer.
-    expect(page.main).toContain('<div class="lineage-box" data-focus-x="382">');
+    expect(page.main).toContain('<div class="lineage-box" data-focus-x="382" data-focus-y="');
     expect(page.main).not.toContain('data-to="test.p.t"');
     page.showTests(true);
     expect(page.main).toContain('data-from="model.p.stg" data-to="test.p.t"');
-    expect(page.main).toContain('<code>select 1 as stg</code>');
+    expect(page.main).toContain('<code><span class="sql-keyword">select</span> <span class="sql-number">1</span> <span class="sql-keyword">as</span> stg</code>');
     page.showCode('source');
     expect(page.main).toMatch(/<button data-code="source" class="on">/);
+
+    // A test's page draws the test (as dbt, its ancestors and descendants) with the node it tests marked, even with tests toggled off.
+    page.showTests(false);
+    page.open('test.p.t');
+    expect(page.graphNodes).toEqual(['model.p.stg', 'source.p.raw.a', 'test.p.t']);
+    expect(page.main).toMatch(/<a href="#!\/test\.p\.t" class="lnode type-test focus" /);
+    expect(page.main).toMatch(/<a href="#!\/model\.p\.stg" class="lnode type-model tested" /);
+    expect(page.main).toMatch(/<a href="#!\/source\.p\.raw\.a" class="lnode type-source" /);
+    expect(page.main).toContain('data-from="model.p.stg" data-to="test.p.t"');
+
+    // The narrow screens' menu button opens the sidebar drawer; following a link closes it.
+    expect(page.navOpen.bodyClass).toBe(false);
+    page.toggleNav();
+    expect(page.navOpen).toEqual({ bodyClass: true, ariaExpanded: 'true' });
+    page.open('model.p.mart');
+    expect(page.navOpen).toEqual({ bodyClass: false, ariaExpanded: 'false' });
+    page.toggleNav();
+    page.toggleNav();
+    expect(page.navOpen).toEqual({ bodyClass: false, ariaExpanded: 'false' });
 
     page.search('closing tags');
     expect(page.main).toMatch(/1 result for/);

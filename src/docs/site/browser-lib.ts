@@ -1,4 +1,5 @@
 import { escapeHtml } from './escape-html.js';
+import { highlightSql } from './highlight-sql.js';
 import { layoutLineage } from './layout-lineage.js';
 import { lineageSubgraph } from './lineage-subgraph.js';
 import { lineageSvg } from './lineage-svg.js';
@@ -7,6 +8,7 @@ import { renderNodePage } from './render-node-page.js';
 import { renderOverview } from './render-overview.js';
 import { renderSidebar } from './render-sidebar.js';
 import { searchNodes } from './search-nodes.js';
+import { selectInPage } from './select-in-page.js';
 import { startDocsApp } from './start-docs-app.js';
 
 /**
@@ -17,8 +19,10 @@ import { startDocsApp } from './start-docs-app.js';
  */
 export const BROWSER_LIB = {
   escapeHtml,
+  highlightSql,
   renderMarkdown,
   searchNodes,
+  selectInPage,
   lineageSubgraph,
   layoutLineage,
   lineageSvg,

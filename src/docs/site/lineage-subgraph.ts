@@ -7,11 +7,12 @@ export interface LineageGraph {
 
 /**
  * The lineage around one node, as dbt's docs draw it (`+node+`): every ancestor and
- * every descendant, and the edges among them. Tests are left out unless asked for: they
- * are leaves hanging off nearly every node and would crowd the picture.
+ * every descendant, and the edges among them. Tests are left out unless asked for (they
+ * are leaves hanging off nearly every node and would crowd the picture), except the focus.
  */
 export function lineageSubgraph(data: DocsData, focus: string, includeTests: boolean): LineageGraph {
-  const shown = (id: string) => Boolean(data.nodes[id]) && (includeTests || (data.nodes[id].type !== 'test' && data.nodes[id].type !== 'unit_test'));
+  // The focus is always drawn, so a test's own page shows it with the nodes it tests and their lineage.
+  const shown = (id: string) => Boolean(data.nodes[id]) && (id === focus || includeTests || (data.nodes[id].type !== 'test' && data.nodes[id].type !== 'unit_test'));
   const parents = new Map<string, string[]>();
   const children = new Map<string, string[]>();
   for (const [from, to] of data.edges) {

@@ -2,7 +2,8 @@ import type { escapeHtml } from './escape-html.js';
 
 /**
  * The Markdown dbt users write in descriptions, as HTML: paragraphs, headings, lists,
- * fenced code, `code`, **bold**, *italic* and [links](...). Everything is escaped first,
+ * fenced code, `code`, **bold**, *italic*, [links](...), pipe tables and quotes (a
+ * README's too; images become links). Everything is escaped first,
  * so a description can never inject markup; links keep only http(s), mailto and
  * in-page or relative targets.
  */
@@ -17,9 +18,11 @@ export function renderMarkdown(lib: { escapeHtml: typeof escapeHtml }, text: str
       .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
       .replace(/(^|[^*\w])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
       .replace(/(^|\W)_([^_\s][^_]*)_(?=\W|$)/g, '$1<em>$2</em>')
-      .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (match, label: string, href: string) => {
+      // An image becomes a link to it: the page loads nothing (it must work offline and from file://).
+      .replace(/(!?)\[([^\]]+)\]\(([^)\s]+)\)/g, (match, bang: string, label: string, href: string) => {
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(href);
-        return !scheme || ['http', 'https', 'mailto'].includes(scheme[1].toLowerCase()) ? `<a href="${href}" rel="noopener">${label}</a>` : match;
+        if (scheme && !['http', 'https', 'mailto'].includes(scheme[1].toLowerCase())) return match;
+        return bang ? `<a class="image" href="${href}" rel="noopener">image: ${label}</a>` : `<a href="${href}" rel="noopener">${label}</a>`;
       });
     return html.replace(/\u0000(\d+)\u0000/g, (_match, index: string) => codes[Number(index)]);
   };
@@ -40,6 +43,30 @@ export function renderMarkdown(lib: { escapeHtml: typeof escapeHtml }, text: str
       const code: string[] = [];
       while (++index < lines.length && !/^\s*```/.test(lines[index])) code.push(lines[index]);
       blocks.push(`<pre><code>${lib.escapeHtml(code.join('\n'))}</code></pre>`);
+      continue;
+    }
+    const cells = (row: string) =>
+      row
+        .trim()
+        .replace(/^\|/, '')
+        .replace(/\|$/, '')
+        .split('|')
+        .map((cell) => cell.trim());
+    if (/^\s*\|/.test(line) && index + 1 < lines.length && /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/.test(lines[index + 1])) {
+      flush();
+      const head = cells(line);
+      const rows: string[][] = [];
+      index++;
+      while (index + 1 < lines.length && /^\s*\|/.test(lines[index + 1])) rows.push(cells(lines[++index]));
+      blocks.push(
+        `<table><thead><tr>${head.map((cell) => `<th>${inline(cell)}</th>`).join('')}</tr></thead><tbody>${rows.map((row) => `<tr>${row.map((cell) => `<td>${inline(cell)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+      );
+      continue;
+    }
+    const quote = /^\s*>\s?(.*)$/.exec(line);
+    if (quote) {
+      flush();
+      blocks.push(`<blockquote><p>${inline(quote[1])}</p></blockquote>`);
       continue;
     }
     const heading = /^(#{1,4})\s+(.*)$/.exec(line);

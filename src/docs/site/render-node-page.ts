@@ -1,5 +1,6 @@
 import type { DocsData } from '../docs-data.js';
 import type { escapeHtml } from './escape-html.js';
+import type { highlightSql } from './highlight-sql.js';
 import type { layoutLineage } from './layout-lineage.js';
 import type { lineageSubgraph } from './lineage-subgraph.js';
 import type { lineageSvg } from './lineage-svg.js';
@@ -13,7 +14,7 @@ export interface PageState {
 }
 
 /** One node's page: description, details, columns, lineage, neighbours, config and SQL. */
-export function renderNodePage(lib: { escapeHtml: typeof escapeHtml; layoutLineage: typeof layoutLineage; lineageSubgraph: typeof lineageSubgraph; lineageSvg: typeof lineageSvg; renderMarkdown: typeof renderMarkdown }, data: DocsData, id: string, state: PageState): string {
+export function renderNodePage(lib: { escapeHtml: typeof escapeHtml; highlightSql: typeof highlightSql; layoutLineage: typeof layoutLineage; lineageSubgraph: typeof lineageSubgraph; lineageSvg: typeof lineageSvg; renderMarkdown: typeof renderMarkdown }, data: DocsData, id: string, state: PageState): string {
   const node = data.nodes[id];
   const e = lib.escapeHtml;
   const link = (target: string) => {
@@ -57,8 +58,8 @@ export function renderNodePage(lib: { escapeHtml: typeof escapeHtml; layoutLinea
 
   const layout = lib.layoutLineage(lib.lineageSubgraph(data, id, state.showTests));
   const focus = layout.boxes.find((box) => box.id === id);
-  // The page scrolls the drawing to this point, so a node deep in a long lineage is in view.
-  const lineage = `<div class="lineage-box" data-focus-x="${focus ? focus.x + layout.boxWidth / 2 : 0}">${lib.lineageSvg(lib, layout, data, id)}</div>`;
+  // The page scrolls the drawing to centre this point, so a node deep in a wide or tall lineage opens in view.
+  const lineage = `<div class="lineage-box" data-focus-x="${focus ? focus.x + layout.boxWidth / 2 : 0}" data-focus-y="${focus ? focus.y + layout.boxHeight / 2 : 0}">${lib.lineageSvg(lib, layout, data, id)}</div>`;
   const list = (ids: string[]) => (ids.length === 0 ? '<p class="empty">none</p>' : `<ul class="links">${ids.map((other) => `<li>${link(other)}</li>`).join('')}</ul>`);
   const config =
     node.config.length === 0 ? '<p class="empty">defaults</p>' : `<table class="config"><tbody>${node.config.map(([key, value]) => `<tr><th>${e(key)}</th><td><code>${e(value)}</code></td></tr>`).join('')}</tbody></table>`;
@@ -66,7 +67,7 @@ export function renderNodePage(lib: { escapeHtml: typeof escapeHtml; layoutLinea
   const shown = state.code === 'compiled' && node.compiled !== null ? node.compiled : node.raw;
   const code = hasCode
     ? `<div class="tabs"><button data-code="compiled" class="${state.code === 'compiled' && node.compiled !== null ? 'on' : ''}"${node.compiled === null ? ' disabled title="not compiled: run kpi docs generate with a database"' : ''}>compiled</button>` +
-      `<button data-code="source" class="${state.code === 'source' || node.compiled === null ? 'on' : ''}">source</button></div><pre class="sql"><code>${e(shown)}</code></pre>`
+      `<button data-code="source" class="${state.code === 'source' || node.compiled === null ? 'on' : ''}">source</button></div><pre class="sql"><code>${lib.highlightSql(lib, shown)}</code></pre>`
     : '';
 
   return [

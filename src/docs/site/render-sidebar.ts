@@ -34,6 +34,7 @@ export function renderSidebar(lib: { escapeHtml: typeof escapeHtml; searchNodes:
     }
     return root;
   };
+  // Long names (generic tests' especially) wrap after an underscore or dot where they can.
   const draw = (folder: Folder): string => {
     const folders = [...folder.folders.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -41,7 +42,7 @@ export function renderSidebar(lib: { escapeHtml: typeof escapeHtml; searchNodes:
       .join('');
     const nodes = folder.nodes
       .sort((a, b) => a.label.localeCompare(b.label))
-      .map((node) => `<a class="item type-${node.type}${node.id === state.current ? ' current' : ''}" href="#!/${encodeURIComponent(node.id)}" title="${lib.escapeHtml(node.id)}">${lib.escapeHtml(node.label)}</a>`)
+      .map((node) => `<a class="item type-${node.type}${node.id === state.current ? ' current' : ''}" href="#!/${encodeURIComponent(node.id)}" title="${lib.escapeHtml(node.id)}">${lib.escapeHtml(node.label).replace(/([_.])/g, '$1<wbr>')}</a>`)
       .join('');
     return folders + nodes;
   };
