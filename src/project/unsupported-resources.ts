@@ -14,12 +14,9 @@ export const UNSUPPORTED_SECTIONS: Readonly<Record<string, string>> = {
 
 /**
  * Nothing in a project is skipped silently: files of resource types kpi does not support
- * yet (analyses, Python models) are each a warning that names them.
+ * yet (Python models) are each a warning that names them. (Analyses are compiled, as dbt.)
  */
 export function warnUnsupportedFiles(projectDir: string, config: ProjectConfig, diagnostics: Diagnostics): void {
-  for (const file of discoverFiles(projectDir, config.analysisPaths, ['.sql'])) {
-    diagnostics.warn('KPI_RESOURCE_UNSUPPORTED', `analysis ${file.path}: kpi does not compile analyses yet; it is skipped`, { file: file.path });
-  }
   for (const file of discoverFiles(projectDir, config.modelPaths, ['.py'])) {
     diagnostics.warn('KPI_RESOURCE_UNSUPPORTED', `Python model ${file.path}: kpi builds SQL models only; it is skipped`, { file: file.path });
   }
