@@ -33,9 +33,10 @@ models:
     const { manifest } = await parse({ projectDir: dir, targetConfig: target });
     const versions = Object.values(manifest.nodes).filter((node) => node.name === 'dim_customers');
     expect(versions.map((node) => [node.unique_id, node.version, node.latest_version, node.relation_name, node.config.materialized, node.description]).sort()).toEqual([
-      ['model.shop.dim_customers.v1', '1', '2', '"sandbox"."dim_customers_v1"', 'table', 'Customers'],
-      ['model.shop.dim_customers.v2', '2', '2', '"sandbox"."dim_customers_v2"', 'table', 'Customers'],
-      ['model.shop.dim_customers.v3', '3', '2', '"sandbox"."dim_customers_v3"', 'table', 'Customers'],
+      // Versions as YAML writes them (numbers stay numbers, as in dbt's manifest).
+      ['model.shop.dim_customers.v1', 1, 2, '"sandbox"."dim_customers_v1"', 'table', 'Customers'],
+      ['model.shop.dim_customers.v2', 2, 2, '"sandbox"."dim_customers_v2"', 'table', 'Customers'],
+      ['model.shop.dim_customers.v3', 3, 2, '"sandbox"."dim_customers_v3"', 'table', 'Customers'],
     ]);
     expect(manifest.nodes['model.shop.dim_customers.v2'].tags).toEqual(['current']);
     expect(manifest.nodes['model.shop.dim_customers.v3'].original_file_path).toBe('models/customers_next.sql');
