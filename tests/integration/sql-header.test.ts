@@ -22,8 +22,8 @@ for (const kind of databaseKinds()) {
         'dbt_project.yml': 'name: hdr\nconfig-version: 2\n',
         'models/settings_table.sql': `{{ config(materialized='table') }}${HEADER}\nselect current_setting('work_mem') as work_mem, current_setting('application_name') as app`,
         'models/helper.sql': "{{ config(materialized='table') }}select 1 as id",
-        // The view names helper without a schema: only the header's search_path lets Postgres find it (the ref in a comment orders the build).
-        'models/settings_view.sql': `{{ config(materialized='view') }}{% call set_sql_header(config) %}set local search_path = "{{ target.schema }}";{% endcall %}\n-- depends on {{ ref('helper') }}\nselect id from helper`,
+        // The view names helper without a schema: only the header's search_path lets Postgres find it.
+        'models/settings_view.sql': `{{ config(materialized='view') }}{% call set_sql_header(config) %}set local search_path = "{{ target.schema }}";{% endcall %}\nselect id from helper`,
         'models/settings_incremental.sql': `{{ config(materialized='incremental') }}${HEADER}\nselect current_setting('work_mem') as work_mem, {{ '2' if is_incremental() else '1' }} as run_number`,
       });
       for (let run = 0; run < 2; run++) {
