@@ -10,7 +10,8 @@
  *   npx tsx scripts/check-dbt-packages.ts [--pg-url URL] [--only NAME] [--write] [--keep]
  *       [--source NAME=PATH[#COMMIT] ...]   a checkout (or .tar.gz) to use instead of the pinned
  *                                           tarball; packages with none (dbt-audit-helper,
- *                                           dbt-codegen) run only when given one
+ *                                           dbt-codegen, dbt-project-evaluator) run only when
+ *                                           given one
  *
  * KPI_TEST_PG_URL is used when --pg-url is not given. Nothing from the packages is written
  * into this repository; the schemas made on the server are dropped afterwards.
@@ -26,7 +27,7 @@ import type { Adapter } from '../src/adapters/adapter.js';
 import { PgliteAdapter } from '../src/adapters/pglite/pglite-adapter.js';
 import { PostgresAdapter } from '../src/adapters/postgres/postgres-adapter.js';
 import { quoteIdentifier } from '../src/adapters/quote.js';
-import { build, deps, runOperation } from '../src/api.js';
+import { deps, execute, runOperation } from '../src/api.js';
 import { targetFromUrl, type TargetConfig } from '../src/config/profiles.js';
 import { formatError, KpiError } from '../src/errors.js';
 import type { NodeResult, RunEvent } from '../src/execution/types.js';
@@ -43,6 +44,8 @@ interface PackageProject {
   operations?: string[];
   /** The CI's --exclude selectors. */
   exclude?: string[];
+  /** The commands its CI runs after deps, in order (default: build); a test with no ref runs only after `seed` and `run` this way, as there. */
+  commands?: Array<'seed' | 'run' | 'test' | 'build'>;
   /** Other packages (by their names here) copied into integration_tests/dbt_packages/<folder>. */
   vendor: Array<{ from: string; folder: string }>;
   /** What dbt's own Postgres CI runs there. */
@@ -57,7 +60,7 @@ const PROJECTS: PackageProject[] = [
     vendor: [{ from: 'dbt-date-calogica', folder: 'dbt_date' }],
     ci: '`dbt deps`, `dbt build -t postgres` (.circleci/config.yml)',
   },
-  { name: 'dbt-date', tarball: 'dbt-date-godatadriven-e706de96.tar.gz', vendor: [], ci: '`dbt deps`, `dbt run`, `dbt test` with `--target postgres` (mise.toml `test:postgres`)' },
+  { name: 'dbt-date', tarball: 'dbt-date-godatadriven-e706de96.tar.gz', vendor: [], commands: ['run', 'test'], ci: '`dbt deps`, `dbt run`, `dbt test` with `--target postgres` (mise.toml `test:postgres`)' },
   { name: 'dbt-date-calogica', tarball: 'dbt-date-calogica-3580a09d.tar.gz', vendor: [], ci: '`dbt deps`, `dbt build -t postgres` (.circleci/config.yml)' },
   // Other public packages, with no pinned tarball: run when a checkout is given (--source NAME=PATH#COMMIT).
   {
@@ -65,6 +68,7 @@ const PROJECTS: PackageProject[] = [
     tarball: null,
     vendor: [{ from: 'dbt-utils', folder: 'dbt_utils' }],
     exclude: ['tag:skip+'],
+    commands: ['seed', 'run', 'test'],
     ci: '`dbt deps`, `dbt seed`, `dbt run`, `dbt test` with `--exclude tag:skip+ tag:temporary_skip+` (.circleci/config.yml; kpi refuses an --exclude naming a tag no node has, so `tag:temporary_skip+` is left out)',
   },
   {
@@ -72,7 +76,14 @@ const PROJECTS: PackageProject[] = [
     tarball: null,
     vendor: [{ from: 'dbt-utils', folder: 'dbt_utils' }],
     operations: ['create_source_table'],
+    commands: ['seed', 'run', 'test'],
     ci: '`dbt deps`, `dbt run-operation create_source_table`, `dbt seed`, `dbt run`, `dbt test` (tox.ini)',
+  },
+  {
+    name: 'dbt-project-evaluator',
+    tarball: null,
+    vendor: [{ from: 'dbt-utils', folder: 'dbt_utils' }],
+    ci: '`dbt deps`, `dbt build --full-refresh` (run_tox_tests.sh, its first project)',
   },
 ];
 
@@ -170,12 +181,24 @@ async function openDatabase(kind: Database['name'], pgUrl: string | null): Promi
   };
 }
 
+/** Why a node is known not to pass: a deliberate difference of kpi's (docs/dbt-differences.md). */
+const KNOWN: Array<{ node: RegExp; why: string }> = [
+  {
+    node: /^test\.codegen_integration_tests\.test_generate_source_all_args$/,
+    why: "the seed data__campaign_analytics has a column with no values, which kpi loads as text and dbt as integer (dbt-differences.md, Seeds), so codegen's generated YAML says `text` where the test expects `integer`",
+  },
+  {
+    node: /^test\.dbt_project_evaluator_integration_tests\./,
+    why: "dbt-project-evaluator's models read dbt's `graph` context (every node, source and exposure with its paths and configs) and compare what they find with seeds; kpi's `graph` holds less (no exposures, fewer fields): not yet analysed test by test",
+  },
+];
+
 type Kind = 'seed' | 'model' | 'test';
 interface Outcome {
   /** Per resource kind: passed of run. */
   counts: Record<Kind, { passed: number; total: number }>;
   problems: string[];
-  /** Tests that warned: a pass for the project's CI (`dbt build` exits 0), listed apart. */
+  /** Tests that warned: a pass for the project's CI (its dbt commands exit 0), listed apart. */
   warned: string[];
   /** Parse warnings (a resource kpi skips would say so here). */
   warnings: string[];
@@ -207,8 +230,10 @@ async function runProject(project: PackageProject, database: Database, options: 
     const onEvent = (event: RunEvent) => {
       if (event.type === 'diagnostic' && event.diagnostic.severity === 'warning') outcome.warnings.push(formatError(new KpiError(event.diagnostic.code, event.diagnostic.message, { location: event.diagnostic.location })));
     };
-    const summary = await build({ projectDir: integration, targetConfig: database.target, adapter: database.adapter, partialParse: false, exclude: project.exclude, onEvent });
-    tally(summary.results, outcome);
+    for (const command of project.commands ?? ['build']) {
+      const summary = await execute(command, { projectDir: integration, targetConfig: database.target, adapter: database.adapter, partialParse: false, exclude: project.exclude, onEvent });
+      tally(summary.results, outcome);
+    }
     const manifest = JSON.parse(readFileSync(join(integration, 'target/manifest.json'), 'utf8')) as { disabled?: Record<string, unknown> };
     outcome.disabled = Object.keys(manifest.disabled ?? {}).length;
   } catch (error) {
@@ -254,9 +279,10 @@ function report(results: Array<{ project: PackageProject; database: Database['na
     "`../shared/third-party/` (or copied from a checkout given with `--source`, for packages with",
     'no pinned tarball) to a temporary folder; the packages it installs from the hub are',
     'vendored into its `dbt_packages/` (kpi cannot download); then `kpi deps`, the operations its',
-    'CI runs first (`kpi run-operation`), and `kpi build` (with its CI\'s `--exclude`) run there.',
+    'CI runs first (`kpi run-operation`), and `kpi build` (or the `seed`, `run`, `test` its CI runs',
+    'one after the other, with its CI\'s `--exclude`) run there.',
     'Nodes the project disables for Postgres (its own `enabled:` config on `target.type`) are',
-    'not built, as in dbt. "Passing" is what passes the project\'s CI (`dbt build` exits 0):',
+    'not built, as in dbt. "Passing" is what passes the project\'s CI (its dbt commands exit 0):',
     '`success` for seeds and models, `pass` for tests, and `warn` for a test the project gives',
     '`severity: warn` (listed below: dbt-expectations\' moving-standard-deviation tests read',
     'data made with `random()`, so they may warn on any run, in dbt as in kpi).',
@@ -276,7 +302,10 @@ function report(results: Array<{ project: PackageProject; database: Database['na
   for (const { project, database, outcome } of failing) {
     lines.push(`- ${project.name} on ${database}:`);
     if (outcome.error) lines.push(`  - did not build: ${outcome.error.split('\n')[0]}`);
-    for (const problem of outcome.problems) lines.push(`  - ${problem}`);
+    for (const problem of outcome.problems) {
+      const known = KNOWN.find((entry) => entry.node.test(problem.split(' ')[1]?.replace(/:$/, '') ?? ''));
+      lines.push(`  - ${problem}${known ? ` — ${known.why}` : ''}`);
+    }
   }
   const warnedTests = results.filter(({ outcome }) => outcome.warned.length > 0);
   lines.push('', '## Tests that warned (severity: warn)', '');

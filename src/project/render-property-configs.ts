@@ -36,14 +36,40 @@ function renderConfig(config: Record<string, unknown>, context: ConfigRenderCont
   return rendered;
 }
 
+/** What dbt leaves for later in a column: its description (docs) and tests (rendered when built). */
+const COLUMN_NOT_RENDERED = new Set(['name', 'description', 'tests', 'data_tests']);
+
+/** A column's properties rendered (`data_type: "{{ 'integer' if ... }}"`, which a contract builds with). */
+function renderColumn<T extends object>(column: T, context: ConfigRenderContext, file: string, locate: () => SourceLocation, diagnostics: Diagnostics): T {
+  const rendered: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(column)) {
+    if (COLUMN_NOT_RENDERED.has(key)) {
+      rendered[key] = value;
+      continue;
+    }
+    try {
+      rendered[key] = renderTree(value, (text) => renderConfigString(text, context, file, ['columns', key]));
+    } catch (error) {
+      if (!(error instanceof KpiError)) throw error;
+      diagnostics.error(error.code, error.message, locate(), error.hint);
+      rendered[key] = value;
+    }
+  }
+  return rendered as T;
+}
+
 /**
  * dbt renders Jinja in property YAML (its schema YAML renderer: everything but descriptions
  * and tests, which are rendered later, and hooks, rendered when they run), with `target`, `var` and `env_var` in scope: a seed's
  * `config: column_types: {x: "{{ ... }}"}` or a unit test's `config: tags: "{{ ... }}"`.
- * This renders the `config:` of models, seeds, snapshots, analyses and unit tests in place.
+ * This renders the `config:` of models, seeds, snapshots, analyses and unit tests, and the
+ * properties of their columns (a contract's `data_type`), in place.
  */
 export function renderPropertyConfigs(properties: PropertyFiles, context: ConfigRenderContext, diagnostics: Diagnostics): void {
-  for (const patch of properties.nodes) patch.config = renderConfig(patch.config, context, patch.file, patch.configLocation, diagnostics);
+  for (const patch of properties.nodes) {
+    patch.config = renderConfig(patch.config, context, patch.file, patch.configLocation, diagnostics);
+    for (const [name, column] of Object.entries(patch.columns)) patch.columns[name] = renderColumn(column, context, patch.file, () => patch.location, diagnostics);
+  }
   for (const unitTest of properties.unitTests) {
     const config = unitTest.spec.config;
     if (!isPlainObject(config)) continue;

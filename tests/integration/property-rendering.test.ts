@@ -40,6 +40,10 @@ models:
       post_hook: "select '{{ this }}'"
       meta:
         owner: "{{ target.name ~ '-team' }}"
+    columns:
+      - name: id
+        description: "Rendered later, as docs: {{ '{{' }}"
+        data_type: "{{ 'UInt8' if target.type in ['clickhouse'] else 'integer' }}"
   - name: legacy
     config:
       enabled: "{{ target.type not in ['bigquery', 'postgres'] }}"
@@ -61,6 +65,8 @@ unit_tests:
     const orders = parsed.manifest.nodes['model.p.orders'];
     expect(orders.config.meta).toEqual({ owner: 'dev-team' });
     expect(orders.config.post_hook).toEqual([{ sql: "select '{{ this }}'", transaction: true }]);
+    // A column's data_type is rendered (a contract builds with it, as dbt-project-evaluator's report_2 declares); its description is not.
+    expect(orders.columns.id).toMatchObject({ data_type: 'integer', description: "Rendered later, as docs: {{ '{{' }}" });
     // "False" from the template is a false enabled: the model is disabled, as in dbt.
     expect(parsed.manifest.nodes['model.p.legacy']).toBeUndefined();
     expect(Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'unit_test').map((test) => [test.name, test.config.tags])).toEqual([['orders_has_one', ['pg']]]);
