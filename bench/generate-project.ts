@@ -14,17 +14,7 @@ export function generateProject(models: number, options: { trivial?: boolean; ma
   };
   write(
     'kpi_project.yml',
-    [
-      'name: bench',
-      'vars:',
-      '  multiplier: 3',
-      'models:',
-      '  bench:',
-      `    +materialized: ${options.materialized ?? 'view'}`,
-      '    marts:',
-      '      +tags: [marts]',
-      '',
-    ].join('\n'),
+    ['name: bench', 'vars:', '  multiplier: 3', 'models:', '  bench:', `    +materialized: ${options.materialized ?? 'view'}`, '    marts:', '      +tags: [marts]', ''].join('\n'),
   );
   write(
     'macros/helpers.sql',

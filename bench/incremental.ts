@@ -81,9 +81,7 @@ async function dailyIncrement(): Promise<void> {
     `update "${raw}".events set amount = amount + 1, status = 'updated', updated_at = nextval('"${raw}".clock')
      where id in (select 1 + (random() * ${max - 1})::bigint from generate_series(1, ${UPDATED_ROWS}))`,
   );
-  await client.query(
-    `insert into "${raw}".events select g, current_date, (g % 50)::int, 1, 'new', nextval('"${raw}".clock') from generate_series(${max + 1}::bigint, ${max + NEW_ROWS}::bigint) g`,
-  );
+  await client.query(`insert into "${raw}".events select g, current_date, (g % 50)::int, 1, 'new', nextval('"${raw}".clock') from generate_series(${max + 1}::bigint, ${max + NEW_ROWS}::bigint) g`);
 }
 
 async function kpiRun(models: string[], fullRefresh = false): Promise<void> {
@@ -101,7 +99,14 @@ async function bareSql(strategy: ApplyMethod): Promise<void> {
   await client.query(createStagingTable(staging, select));
   // The events have no json columns: kpi analyzes every column, as here.
   await client.query(analyzeStatement(stagingRelation(staging), []));
-  for (const statement of strategySql(strategy, { target: { schema, identifier: table }, staging, columns: COLUMNS, uniqueKey: ['id'], predicates: [], updateColumns: COLUMNS.filter((column) => column !== 'id') })) {
+  for (const statement of strategySql(strategy, {
+    target: { schema, identifier: table },
+    staging,
+    columns: COLUMNS,
+    uniqueKey: ['id'],
+    predicates: [],
+    updateColumns: COLUMNS.filter((column) => column !== 'id'),
+  })) {
     await client.query(statement);
   }
   await client.query('commit');

@@ -112,7 +112,11 @@ async function measure(label: string, adapter: Adapter, target: TargetConfig, lo
       console.log(`  daily increment ${index + 1}${index === 0 ? ' (right after the full build)' : ''}: ${increment.total.toFixed(2)} s (all models)`);
       for (const model of HEAVY) console.log(`    ${model.padEnd(18)} kpi ${seconds(increment.results, model).toFixed(3)} s | its SQL alone ${increment.bare[model].toFixed(3)} s`);
     }
-    console.log(`  BI queries (median of 25): ${Object.entries(bi).map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(' | ')}`);
+    console.log(
+      `  BI queries (median of 25): ${Object.entries(bi)
+        .map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`)
+        .join(' | ')}`,
+    );
   } finally {
     await adapter.withConnection(async (connection) => {
       for (const suffix of ['', '_raw', '_analytics']) await connection.query(`drop schema if exists "${target.schema}${suffix}" cascade`);

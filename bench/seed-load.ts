@@ -146,9 +146,21 @@ async function main(): Promise<void> {
       '| load | best s | median s | rows/s (best) | vs \\copy (best) | vs \\copy (median) |',
       '|---|---:|---:|---:|---:|---:|',
       row('psql \\copy into an existing table (server)', copy, true),
-      row('kpi seed, new table (server, whole command)', kpiCreate.map((run) => run.wall), true),
-      row('kpi seed, new table (server, the seed node alone)', kpiCreate.map((run) => run.load), true),
-      row('kpi seed, reload into the same table (server, whole command)', kpiReload.map((run) => run.wall), true),
+      row(
+        'kpi seed, new table (server, whole command)',
+        kpiCreate.map((run) => run.wall),
+        true,
+      ),
+      row(
+        'kpi seed, new table (server, the seed node alone)',
+        kpiCreate.map((run) => run.load),
+        true,
+      ),
+      row(
+        'kpi seed, reload into the same table (server, whole command)',
+        kpiReload.map((run) => run.wall),
+        true,
+      ),
       row('kpi seed, new table (PGlite, first open of the database)', [pgliteCold.wall], false),
       row('kpi seed, new table (PGlite, whole command)', [pgliteWarm.wall], false),
     ];

@@ -29,8 +29,10 @@ async function bench(name: string, adapter: Adapter, target: TargetConfig): Prom
   const dir = makeProject({
     'kpi_project.yml': 'name: bench\n',
     'models/sources.yml': `sources:\n  - name: raw\n    schema: ${raw}\n    tables:\n      - name: items\n`,
-    'snapshots/ts.sql': "{% snapshot by_timestamp %}{{ config(strategy='timestamp', unique_key='id', updated_at='updated_at', hard_deletes='invalidate') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
-    'snapshots/chk.sql': "{% snapshot by_check %}{{ config(strategy='check', unique_key='id', check_cols='all', hard_deletes='invalidate') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
+    'snapshots/ts.sql':
+      "{% snapshot by_timestamp %}{{ config(strategy='timestamp', unique_key='id', updated_at='updated_at', hard_deletes='invalidate') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
+    'snapshots/chk.sql':
+      "{% snapshot by_check %}{{ config(strategy='check', unique_key='id', check_cols='all', hard_deletes='invalidate') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
   });
   const time = async (label: string) => {
     for (const select of ['by_timestamp', 'by_check']) {

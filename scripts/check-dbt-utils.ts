@@ -109,7 +109,8 @@ async function judge(check: Check, results: NodeResult[], query: (sql: string) =
   for (const expected of check.nodes) {
     const result = results.find((candidate) => candidate.unique_id === expected.id || (expected.id.endsWith('.') && candidate.unique_id.startsWith(expected.id)));
     if (!result) return `${expected.id} was not built`;
-    if (result.status !== expected.status) return `${result.unique_id.split('.').slice(0, 3).join('.')}: ${result.status}${result.message ? ` (${result.message.split('\n')[0]})` : ''}, expected ${expected.status}`;
+    if (result.status !== expected.status)
+      return `${result.unique_id.split('.').slice(0, 3).join('.')}: ${result.status}${result.message ? ` (${result.message.split('\n')[0]})` : ''}, expected ${expected.status}`;
     if (expected.failures !== undefined && result.failures !== expected.failures) return `${result.unique_id.split('.')[2]}: ${result.failures} failures, expected ${expected.failures}`;
     if (expected.message && !expected.message.test(result.message ?? '')) return `${result.unique_id}: message ${JSON.stringify(result.message)} does not match ${expected.message}`;
   }
@@ -220,7 +221,11 @@ function printIntegration(name: string, outcome: Awaited<ReturnType<typeof runIn
     return;
   }
   const total = Object.values(outcome.counts).reduce((sum, count) => sum + count, 0);
-  console.log(`${bullet}${name}: ${total} nodes: ${Object.entries(outcome.counts).map(([status, count]) => `${count} ${status}`).join(', ')}`);
+  console.log(
+    `${bullet}${name}: ${total} nodes: ${Object.entries(outcome.counts)
+      .map(([status, count]) => `${count} ${status}`)
+      .join(', ')}`,
+  );
   for (const problem of outcome.problems) console.log(`${markdown ? '  - ' : '    '}${problem}`);
 }
 
@@ -229,7 +234,11 @@ async function main(): Promise<void> {
   const checks = [...MACRO_CHECKS, ...genericTestChecks()];
   const dir = mkdtempSync(join(tmpdir(), 'kpi-utils-check-'));
   try {
-    writeProject(dir, options.utilsPath, checks.filter((check) => !check.parseError));
+    writeProject(
+      dir,
+      options.utilsPath,
+      checks.filter((check) => !check.parseError),
+    );
     const installed = deps({ projectDir: dir });
     console.error(`scratch project ${dir}: ${installed.map((report) => `${report.name} ${report.action}`).join(', ')}`);
     const columns: Array<{ name: string; outcome: Map<string, string | null> }> = [];

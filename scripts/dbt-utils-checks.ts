@@ -68,8 +68,14 @@ export const MACRO_CHECKS: Check[] = [
       { id: id('model', 'check_star_prefix'), status: 'success' },
     ],
     verify: async (query) =>
-      rowsEqual(await query('select * from $schema.check_star order by 1'), [{ field_1: 'a', field_2: 'b' }, { field_1: 'd', field_2: 'e' }]) ??
-      rowsEqual(await query('select * from $schema.check_star_prefix order by 1'), [{ p_field_1: 'a', p_field_3: 'c' }, { p_field_1: 'd', p_field_3: 'f' }]),
+      rowsEqual(await query('select * from $schema.check_star order by 1'), [
+        { field_1: 'a', field_2: 'b' },
+        { field_1: 'd', field_2: 'e' },
+      ]) ??
+      rowsEqual(await query('select * from $schema.check_star_prefix order by 1'), [
+        { p_field_1: 'a', p_field_3: 'c' },
+        { p_field_1: 'd', p_field_3: 'f' },
+      ]),
   },
   {
     name: 'star (unquoted, rename, unquote_aliases)',
@@ -78,7 +84,11 @@ export const MACRO_CHECKS: Check[] = [
       "select {{ dbt_utils.star(ref('data_star'), quote_identifiers=False, except=['field_2'], rename={'FIELD_1': 'first'}) }}, {{ dbt_utils.star(ref('data_star'), except=['field_1', 'field_3'], suffix='_x', unquote_aliases=True) }} from {{ ref('data_star') }}",
     ),
     nodes: [{ id: id('model', 'check_star_options'), status: 'success' }],
-    verify: async (query) => rowsEqual(await query('select * from $schema.check_star_options order by 1'), [{ first: 'a', field_3: 'c', field_2_x: 'b' }, { first: 'd', field_3: 'f', field_2_x: 'e' }]),
+    verify: async (query) =>
+      rowsEqual(await query('select * from $schema.check_star_options order by 1'), [
+        { first: 'a', field_3: 'c', field_2_x: 'b' },
+        { first: 'd', field_3: 'f', field_2_x: 'e' },
+      ]),
   },
   {
     name: 'generate_surrogate_key',
@@ -101,7 +111,10 @@ export const MACRO_CHECKS: Check[] = [
     files: model('check_date_spine', `{{ dbt_utils.date_spine(datepart="day", start_date="cast('2024-02-25' as date)", end_date="cast('2024-03-02' as date)") }}`),
     nodes: [{ id: id('model', 'check_date_spine'), status: 'success' }],
     verify: async (query) =>
-      rowsEqual(await query("select to_char(date_day, 'MM-DD') as day from $schema.check_date_spine order by 1"), ['02-25', '02-26', '02-27', '02-28', '02-29', '03-01'].map((day) => ({ day }))),
+      rowsEqual(
+        await query("select to_char(date_day, 'MM-DD') as day from $schema.check_date_spine order by 1"),
+        ['02-25', '02-26', '02-27', '02-28', '02-29', '03-01'].map((day) => ({ day })),
+      ),
   },
   {
     // A week spine has as many rows as dbt's datediff counts week boundaries: 4 from Mon Jan 1 to Thu Feb 1.
@@ -115,8 +128,14 @@ export const MACRO_CHECKS: Check[] = [
       { id: id('model', 'check_date_spine_month'), status: 'success' },
     ],
     verify: async (query) =>
-      rowsEqual(await query("select to_char(date_week, 'MM-DD') as d from $schema.check_date_spine_week order by 1"), ['01-01', '01-08', '01-15', '01-22'].map((d) => ({ d }))) ??
-      rowsEqual(await query("select to_char(date_month, 'MM-DD') as d from $schema.check_date_spine_month order by 1"), ['01-31', '02-29', '03-31', '04-30', '05-31'].map((d) => ({ d }))),
+      rowsEqual(
+        await query("select to_char(date_week, 'MM-DD') as d from $schema.check_date_spine_week order by 1"),
+        ['01-01', '01-08', '01-15', '01-22'].map((d) => ({ d })),
+      ) ??
+      rowsEqual(
+        await query("select to_char(date_month, 'MM-DD') as d from $schema.check_date_spine_month order by 1"),
+        ['01-31', '02-29', '03-31', '04-30', '05-31'].map((d) => ({ d })),
+      ),
   },
   {
     name: 'get_column_values',
@@ -138,10 +157,7 @@ export const MACRO_CHECKS: Check[] = [
   },
   {
     name: 'pivot',
-    files: model(
-      'check_pivot',
-      "select size, {{ dbt_utils.pivot('color', dbt_utils.get_column_values(ref('data_pivot'), 'color', order_by='color')) }}\nfrom {{ ref('data_pivot') }}\ngroup by size",
-    ),
+    files: model('check_pivot', "select size, {{ dbt_utils.pivot('color', dbt_utils.get_column_values(ref('data_pivot'), 'color', order_by='color')) }}\nfrom {{ ref('data_pivot') }}\ngroup by size"),
     nodes: [{ id: id('model', 'check_pivot'), status: 'success' }],
     verify: async (query) =>
       rowsEqual(await query('select size, blue, "o\'range" as orange, red from $schema.check_pivot order by size'), [
@@ -189,8 +205,10 @@ export const MACRO_CHECKS: Check[] = [
     ),
     nodes: [{ id: id('model', 'check_union_options'), status: 'success' }],
     verify: async (query) =>
-      rowsEqual(await query('select * from $schema.check_union_options order by id'), [{ id: 2, extra: null }, { id: 3, extra: 'x' }]) ??
-      rowsEqual(await query("select data_type from information_schema.columns where table_schema = (select current_schema()) and false"), []),
+      rowsEqual(await query('select * from $schema.check_union_options order by id'), [
+        { id: 2, extra: null },
+        { id: 3, extra: 'x' },
+      ]) ?? rowsEqual(await query('select data_type from information_schema.columns where table_schema = (select current_schema()) and false'), []),
   },
   {
     name: 'get_relations_by_pattern',
@@ -214,7 +232,12 @@ export const MACRO_CHECKS: Check[] = [
     name: 'group_by',
     files: model('check_group_by', "select kind, count(*)::int as n from {{ ref('data_events') }} {{ dbt_utils.group_by(1) }}"),
     nodes: [{ id: id('model', 'check_group_by'), status: 'success' }],
-    verify: async (query) => rowsEqual(await query('select * from $schema.check_group_by order by kind'), [{ kind: 'buy', n: 2 }, { kind: 'click', n: 2 }, { kind: 'view', n: 2 }]),
+    verify: async (query) =>
+      rowsEqual(await query('select * from $schema.check_group_by order by kind'), [
+        { kind: 'buy', n: 2 },
+        { kind: 'click', n: 2 },
+        { kind: 'view', n: 2 },
+      ]),
   },
   {
     name: 'safe_add / safe_subtract / safe_divide',
@@ -223,13 +246,20 @@ export const MACRO_CHECKS: Check[] = [
       "select {{ dbt_utils.safe_add(['a', 'b']) }} as added, {{ dbt_utils.safe_subtract(['a', 'b', 'c']) }} as subtracted, {{ dbt_utils.safe_divide('a', 'c') }} as divided, {{ dbt_utils.safe_divide('a', 'b') }} as by_null\nfrom (values (7.0, null::numeric, 2.0)) as t(a, b, c)",
     ),
     nodes: [{ id: id('model', 'check_safe_math'), status: 'success' }],
-    verify: async (query) => rowsEqual(await query('select added::text, subtracted::text, divided::float as divided, by_null from $schema.check_safe_math'), [{ added: '7.0', subtracted: '5.0', divided: 3.5, by_null: null }]),
+    verify: async (query) =>
+      rowsEqual(await query('select added::text, subtracted::text, divided::float as divided, by_null from $schema.check_safe_math'), [
+        { added: '7.0', subtracted: '5.0', divided: 3.5, by_null: null },
+      ]),
   },
   {
     name: 'deduplicate',
     files: model('check_deduplicate', "{{ dbt_utils.deduplicate(relation=ref('data_dedup'), partition_by='user_id', order_by='version desc') }}"),
     nodes: [{ id: id('model', 'check_deduplicate'), status: 'success' }],
-    verify: async (query) => rowsEqual(await query('select user_id, value from $schema.check_deduplicate order by 1'), [{ user_id: 1, value: 'new' }, { user_id: 2, value: 'only' }]),
+    verify: async (query) =>
+      rowsEqual(await query('select user_id, value from $schema.check_deduplicate order by 1'), [
+        { user_id: 1, value: 'new' },
+        { user_id: 2, value: 'only' },
+      ]),
   },
   {
     name: 'haversine_distance',
@@ -249,7 +279,7 @@ export const MACRO_CHECKS: Check[] = [
   },
   {
     name: 'width_bucket',
-        // On an integer column Postgres would divide in integers (10 / 25 = 0), in dbt as here: use numbers with a fraction.
+    // On an integer column Postgres would divide in integers (10 / 25 = 0), in dbt as here: use numbers with a fraction.
     files: model('check_width_bucket', "select amount, {{ dbt_utils.width_bucket('cast(amount as numeric)', 0, 100, 4) }} as bucket from {{ ref('data_events') }}"),
     nodes: [{ id: id('model', 'check_width_bucket'), status: 'success' }],
     // dbt-utils' own definition: ceil((x - min) / width), capped at buckets + 1, plus one on an exact edge.
@@ -267,7 +297,8 @@ export const MACRO_CHECKS: Check[] = [
     name: 'generate_series',
     files: model('check_generate_series', '{{ dbt_utils.generate_series(upper_bound=20) }}'),
     nodes: [{ id: id('model', 'check_generate_series'), status: 'success' }],
-    verify: async (query) => rowsEqual(await query('select count(*)::int as n, min(generated_number)::int as lo, max(generated_number)::int as hi from $schema.check_generate_series'), [{ n: 20, lo: 1, hi: 20 }]),
+    verify: async (query) =>
+      rowsEqual(await query('select count(*)::int as n, min(generated_number)::int as lo, max(generated_number)::int as hi from $schema.check_generate_series'), [{ n: 20, lo: 1, hi: 20 }]),
   },
   {
     name: 'get_filtered_columns_in_relation',
@@ -282,7 +313,11 @@ export const MACRO_CHECKS: Check[] = [
       ...model('check_nullcheck', "{{ dbt_utils.nullcheck_table(ref('data_blanks')) }}"),
     },
     nodes: [{ id: id('model', 'check_nullcheck'), status: 'success' }],
-    verify: async (query) => rowsEqual(await query('select id, label from $schema.check_nullcheck order by id'), [{ id: 1, label: null }, { id: 2, label: 'x' }]),
+    verify: async (query) =>
+      rowsEqual(await query('select id, label from $schema.check_nullcheck order by id'), [
+        { id: 1, label: null },
+        { id: 2, label: 'x' },
+      ]),
   },
   {
     name: 'get_single_value / get_query_results_as_dict',
@@ -323,7 +358,8 @@ function yamlTests(tests: Array<{ model: string; column?: string; name: string; 
     const modelLevel = entries.filter((entry) => !entry.column);
     if (modelLevel.length) {
       lines.push('    data_tests:');
-      for (const entry of modelLevel) lines.push(`      - ${entry.test}:`, `          name: ${entry.name}`, ...Object.entries(entry.args ?? {}).map(([key, value]) => `          ${key}: ${JSON.stringify(value)}`));
+      for (const entry of modelLevel)
+        lines.push(`      - ${entry.test}:`, `          name: ${entry.name}`, ...Object.entries(entry.args ?? {}).map(([key, value]) => `          ${key}: ${JSON.stringify(value)}`));
     }
     const columns = [...new Set(entries.filter((entry) => entry.column).map((entry) => entry.column as string))];
     if (columns.length) lines.push('    columns:');
@@ -348,18 +384,34 @@ interface GenericCase {
 const GENERIC_CASES: GenericCase[] = [
   { test: 'not_constant', pass: { model: 'data_events', column: 'kind' }, fail: { model: 'data_union_b', column: 'name', failures: 1 } },
   { test: 'expression_is_true', pass: { model: 'data_events', args: { expression: 'amount >= 0' } }, fail: { model: 'data_events', args: { expression: 'amount < 100' }, failures: 2 } },
-  { test: 'equal_rowcount', pass: { model: 'data_union_a', args: { compare_model: "ref('data_unpivot')" } }, fail: { model: 'data_events', args: { compare_model: "ref('data_dedup')" }, failures: 3 } },
+  {
+    test: 'equal_rowcount',
+    pass: { model: 'data_union_a', args: { compare_model: "ref('data_unpivot')" } },
+    fail: { model: 'data_events', args: { compare_model: "ref('data_dedup')" }, failures: 3 },
+  },
   { test: 'fewer_rows_than', pass: { model: 'data_dedup', args: { compare_model: "ref('data_events')" } }, fail: { model: 'data_events', args: { compare_model: "ref('data_dedup')" }, failures: 3 } },
-  { test: 'equality', pass: { model: 'data_union_a', args: { compare_model: "ref('data_union_a')" } }, fail: { model: 'data_union_a', args: { compare_model: "ref('data_parents')", compare_columns: ['id'] }, failures: 2 } },
+  {
+    test: 'equality',
+    pass: { model: 'data_union_a', args: { compare_model: "ref('data_union_a')" } },
+    fail: { model: 'data_union_a', args: { compare_model: "ref('data_parents')", compare_columns: ['id'] }, failures: 2 },
+  },
   {
     test: 'unique_combination_of_columns',
     pass: { model: 'data_dedup', args: { combination_of_columns: ['user_id', 'version'] } },
     fail: { model: 'data_sequence', args: { combination_of_columns: ['n'] }, failures: 2 },
   },
-  { test: 'accepted_range', pass: { model: 'data_events', column: 'amount', args: { min_value: 0, max_value: 150 } }, fail: { model: 'data_events', column: 'amount', args: { max_value: 99, inclusive: false }, failures: 3 } },
+  {
+    test: 'accepted_range',
+    pass: { model: 'data_events', column: 'amount', args: { min_value: 0, max_value: 150 } },
+    fail: { model: 'data_events', column: 'amount', args: { max_value: 99, inclusive: false }, failures: 3 },
+  },
   { test: 'at_least_one', pass: { model: 'data_keys', column: 'b' }, fail: { model: 'data_blanks_null', column: 'label', failures: 1 } },
   { test: 'not_null_proportion', pass: { model: 'data_keys', column: 'a', args: { at_least: 0.6 } }, fail: { model: 'data_keys', column: 'b', args: { at_least: 0.9 }, failures: 1 } },
-  { test: 'recency', pass: { model: 'data_fresh', args: { datepart: 'day', field: 'loaded_at', interval: 1 } }, fail: { model: 'data_old', args: { datepart: 'day', field: 'loaded_at', interval: 1 }, failures: 1 } },
+  {
+    test: 'recency',
+    pass: { model: 'data_fresh', args: { datepart: 'day', field: 'loaded_at', interval: 1 } },
+    fail: { model: 'data_old', args: { datepart: 'day', field: 'loaded_at', interval: 1 }, failures: 1 },
+  },
   {
     test: 'relationships_where',
     pass: { model: 'data_children', column: 'parent_id', args: { to: "ref('data_parents')", field: 'id', from_condition: 'id <> 13' } },
@@ -376,27 +428,76 @@ const GENERIC_CASES: GenericCase[] = [
     pass: { model: 'data_union_a', column: 'id', args: { to: "ref('data_union_a')", field: 'id' } },
     fail: { model: 'data_children', column: 'parent_id', args: { to: "ref('data_parents')", field: 'id' }, failures: 1 },
   },
-  { test: 'not_accepted_values', pass: { model: 'data_events', column: 'kind', args: { values: ['refund'] } }, fail: { model: 'data_events', column: 'kind', args: { values: ['buy', 'view'] }, failures: 2 } },
+  {
+    test: 'not_accepted_values',
+    pass: { model: 'data_events', column: 'kind', args: { values: ['refund'] } },
+    fail: { model: 'data_events', column: 'kind', args: { values: ['buy', 'view'] }, failures: 2 },
+  },
   { test: 'not_empty_string', pass: { model: 'data_union_a', column: 'name' }, fail: { model: 'data_blanks', column: 'label', failures: 1 } },
 ];
 
 /** The same tests with their options: group_by_columns, where, precision, partitions, dateparts. */
 const GENERIC_VARIANTS: Array<GenericCase & { label: string }> = [
-  { label: 'not_constant (group_by_columns)', test: 'not_constant', pass: { model: 'data_sequence', column: 'n', args: { group_by_columns: ['grp'] } }, fail: { model: 'data_dedup', column: 'value', args: { group_by_columns: ['user_id'] }, failures: 1 } },
-  { label: 'expression_is_true (column_name, where)', test: 'expression_is_true', pass: { model: 'data_events', column: 'amount', args: { expression: '< 100', config: { where: "kind <> 'buy' and id <> 5" } } }, fail: { model: 'data_events', column: 'amount', args: { expression: '> 0' }, failures: 1 } },
-  { label: 'equal_rowcount (group_by_columns)', test: 'equal_rowcount', pass: { model: 'data_dedup', args: { compare_model: "ref('data_dedup')", group_by_columns: ['user_id'] } }, fail: { model: 'data_sequence', args: { compare_model: "ref('data_sequence_gap')", group_by_columns: ['n'] }, failures: 2 } },
-  { label: 'equality (exclude_columns, precision)', test: 'equality', pass: { model: 'data_union_b', args: { compare_model: "ref('data_union_b')", exclude_columns: ['extra'], precision: 2 } }, fail: { model: 'data_union_a', args: { compare_model: "ref('data_union_b')", exclude_columns: ['extra'] }, failures: 4 } },
-  { label: 'at_least_one (group_by_columns)', test: 'at_least_one', pass: { model: 'data_dedup', column: 'value', args: { group_by_columns: ['user_id'] } }, fail: { model: 'data_keys', column: 'a', args: { group_by_columns: ['b'] }, failures: 1 } },
-  { label: 'not_null_proportion (group_by_columns)', test: 'not_null_proportion', pass: { model: 'data_keys', column: 'id', args: { at_least: 1, group_by_columns: ['b'] } }, fail: { model: 'data_keys', column: 'b', args: { at_least: 0.5, group_by_columns: ['a'] }, failures: 1 } },
-  { label: 'recency (group_by_columns, ignore_time_component)', test: 'recency', pass: { model: 'data_fresh', args: { datepart: 'hour', field: 'loaded_at', interval: 2, group_by_columns: ['id'], ignore_time_component: true } }, fail: { model: 'data_old', args: { datepart: 'year', field: 'loaded_at', interval: 1, group_by_columns: ['id'] }, failures: 1 } },
-  { label: 'sequential_values (datepart)', test: 'sequential_values', pass: { model: 'data_days', column: 'day', args: { datepart: 'day' } }, fail: { model: 'data_days', column: 'day', args: { datepart: 'day', interval: 2 }, failures: 3 } },
+  {
+    label: 'not_constant (group_by_columns)',
+    test: 'not_constant',
+    pass: { model: 'data_sequence', column: 'n', args: { group_by_columns: ['grp'] } },
+    fail: { model: 'data_dedup', column: 'value', args: { group_by_columns: ['user_id'] }, failures: 1 },
+  },
+  {
+    label: 'expression_is_true (column_name, where)',
+    test: 'expression_is_true',
+    pass: { model: 'data_events', column: 'amount', args: { expression: '< 100', config: { where: "kind <> 'buy' and id <> 5" } } },
+    fail: { model: 'data_events', column: 'amount', args: { expression: '> 0' }, failures: 1 },
+  },
+  {
+    label: 'equal_rowcount (group_by_columns)',
+    test: 'equal_rowcount',
+    pass: { model: 'data_dedup', args: { compare_model: "ref('data_dedup')", group_by_columns: ['user_id'] } },
+    fail: { model: 'data_sequence', args: { compare_model: "ref('data_sequence_gap')", group_by_columns: ['n'] }, failures: 2 },
+  },
+  {
+    label: 'equality (exclude_columns, precision)',
+    test: 'equality',
+    pass: { model: 'data_union_b', args: { compare_model: "ref('data_union_b')", exclude_columns: ['extra'], precision: 2 } },
+    fail: { model: 'data_union_a', args: { compare_model: "ref('data_union_b')", exclude_columns: ['extra'] }, failures: 4 },
+  },
+  {
+    label: 'at_least_one (group_by_columns)',
+    test: 'at_least_one',
+    pass: { model: 'data_dedup', column: 'value', args: { group_by_columns: ['user_id'] } },
+    fail: { model: 'data_keys', column: 'a', args: { group_by_columns: ['b'] }, failures: 1 },
+  },
+  {
+    label: 'not_null_proportion (group_by_columns)',
+    test: 'not_null_proportion',
+    pass: { model: 'data_keys', column: 'id', args: { at_least: 1, group_by_columns: ['b'] } },
+    fail: { model: 'data_keys', column: 'b', args: { at_least: 0.5, group_by_columns: ['a'] }, failures: 1 },
+  },
+  {
+    label: 'recency (group_by_columns, ignore_time_component)',
+    test: 'recency',
+    pass: { model: 'data_fresh', args: { datepart: 'hour', field: 'loaded_at', interval: 2, group_by_columns: ['id'], ignore_time_component: true } },
+    fail: { model: 'data_old', args: { datepart: 'year', field: 'loaded_at', interval: 1, group_by_columns: ['id'] }, failures: 1 },
+  },
+  {
+    label: 'sequential_values (datepart)',
+    test: 'sequential_values',
+    pass: { model: 'data_days', column: 'day', args: { datepart: 'day' } },
+    fail: { model: 'data_days', column: 'day', args: { datepart: 'day', interval: 2 }, failures: 3 },
+  },
   {
     label: 'mutually_exclusive_ranges (partition_by, gaps)',
     test: 'mutually_exclusive_ranges',
     pass: { model: 'data_ranges', args: { lower_bound_column: 'lo', upper_bound_column: 'hi', gaps: 'not_allowed' } },
     fail: { model: 'data_ranges_overlap', args: { lower_bound_column: 'lo', upper_bound_column: 'hi', partition_by: 'lo < 3', gaps: 'required', zero_length_range_allowed: true }, failures: 0 },
   },
-  { label: 'accepted_range (where)', test: 'accepted_range', pass: { model: 'data_events', column: 'amount', args: { max_value: 99, config: { where: "kind <> 'buy' and amount < 100" } } }, fail: { model: 'data_events', column: 'amount', args: { min_value: 10, config: { where: "kind = 'view'" } }, failures: 1 } },
+  {
+    label: 'accepted_range (where)',
+    test: 'accepted_range',
+    pass: { model: 'data_events', column: 'amount', args: { max_value: 99, config: { where: "kind <> 'buy' and amount < 100" } } },
+    fail: { model: 'data_events', column: 'amount', args: { min_value: 10, config: { where: "kind = 'view'" } }, failures: 1 },
+  },
 ];
 
 /** The generic tests as checks: one YAML file declaring them all, two test nodes a check. */
@@ -407,7 +508,10 @@ export function genericTestChecks(): Check[] {
     const passName = `${entry.key}_keeps`;
     const failName = `${entry.key}_breaks`;
     // The breaking case warns rather than errors, so that `build` does not skip the models downstream of its data.
-    declared.push({ ...entry.pass, name: passName, test: `dbt_utils.${entry.test}` }, { ...entry.fail, args: { ...entry.fail.args, config: { severity: 'warn' } }, name: failName, test: `dbt_utils.${entry.test}` });
+    declared.push(
+      { ...entry.pass, name: passName, test: `dbt_utils.${entry.test}` },
+      { ...entry.fail, args: { ...entry.fail.args, config: { severity: 'warn' } }, name: failName, test: `dbt_utils.${entry.test}` },
+    );
     const breaks = entry.fail.failures === 0 ? test(failName, 'pass', 0) : test(failName, 'warn', entry.fail.failures);
     return { name: entry.label, files: {}, nodes: [test(passName, 'pass', 0), breaks] } satisfies Check;
   });

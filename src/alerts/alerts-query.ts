@@ -41,7 +41,10 @@ function isDate(text: string): boolean {
 }
 
 function list(values: string[] | undefined): string[] | null {
-  const items = (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  const items = (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
   return items.length > 0 ? items : null;
 }
 

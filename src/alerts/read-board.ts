@@ -57,7 +57,9 @@ export function toBoardRow(raw: Record<string, unknown>): BoardRow {
     row[column] = NUMBERS.has(column) ? toNumber(value) : column === 'kpi_id' || column === 'entity_id' ? (value ?? null) : toText(value);
   }
   row.window_days = toNumber(raw.window_days);
-  row.status = String(raw.status ?? '').trim().toLowerCase();
+  row.status = String(raw.status ?? '')
+    .trim()
+    .toLowerCase();
   return row as unknown as BoardRow;
 }
 

@@ -21,5 +21,15 @@ where as_of_date < $1::date and window_days = $2
 order by kpi_id, entity_id, as_of_date desc`,
     [date, window],
   );
-  return new Map(result.rows.map((row) => [seriesKey(row.kpi_id, row.entity_id), { as_of_date: row.as_of_date, status: String(row.status ?? '').trim().toLowerCase() }]));
+  return new Map(
+    result.rows.map((row) => [
+      seriesKey(row.kpi_id, row.entity_id),
+      {
+        as_of_date: row.as_of_date,
+        status: String(row.status ?? '')
+          .trim()
+          .toLowerCase(),
+      },
+    ]),
+  );
 }

@@ -42,7 +42,9 @@ function transition(change: StatusChange): string {
 
 function changeText(change: StatusChange): string {
   const { row } = change;
-  const lines = [`${EMOJI[row.status] ?? ':white_circle:'} *${escapeMrkdwn(kpiLabel(row))}* · ${escapeMrkdwn(entityLabel(row))}: ${escapeMrkdwn(change.previous?.status ?? 'new')} → *${escapeMrkdwn(row.status)}*`];
+  const lines = [
+    `${EMOJI[row.status] ?? ':white_circle:'} *${escapeMrkdwn(kpiLabel(row))}* · ${escapeMrkdwn(entityLabel(row))}: ${escapeMrkdwn(change.previous?.status ?? 'new')} → *${escapeMrkdwn(row.status)}*`,
+  ];
   const facts: string[] = [];
   if (row.value_text) facts.push(`${escapeMrkdwn(row.value_text)}${row.day_change_pct === null ? '' : ` (${onLastYear(row.day_change_pct)})`}`);
   if (row.expected_text) facts.push(`expected ${escapeMrkdwn(row.expected_text)}`);
@@ -58,14 +60,19 @@ function changeText(change: StatusChange): string {
 export function slackMessage(changes: readonly StatusChange[], context: { date: string; window: number; source: string; counts: StatusCounts }): SlackMessage {
   const title = `KPI status changes · ${context.date} · ${context.window}-day window`;
   const listed = changes.slice(0, MAX_CHANGES);
-  const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: title } },
-    ...listed.map((change) => ({ type: 'section', text: { type: 'mrkdwn', text: changeText(change) } })),
-  ];
+  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: title } }, ...listed.map((change) => ({ type: 'section', text: { type: 'mrkdwn', text: changeText(change) } }))];
   if (changes.length > listed.length) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `…and ${changes.length - listed.length} more changes: run \`kpi alerts\` for the whole board` } });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${changes.length} status ${changes.length === 1 ? 'change' : 'changes'} since the previous as-of date · board: ${countsText(context.counts)} · ${escapeMrkdwn(context.source)}` }] });
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `${changes.length} status ${changes.length === 1 ? 'change' : 'changes'} since the previous as-of date · board: ${countsText(context.counts)} · ${escapeMrkdwn(context.source)}`,
+      },
+    ],
+  });
   const summary = changes.slice(0, 20).map((change) => `${kpiLabel(change.row)} (${entityLabel(change.row)}) ${transition(change)}`);
   const more = changes.length > summary.length ? `; and ${changes.length - summary.length} more` : '';
   return { text: `${title}: ${summary.join('; ')}${more}`, blocks };

@@ -11,10 +11,6 @@ function compareIds(a: number | string, b: number | string): number {
 export function sortBoard<Row extends BoardRow>(rows: readonly Row[], sortOrders: ReadonlyMap<string, number>): Row[] {
   const order = (row: Row) => sortOrders.get(String(row.kpi_id)) ?? Number.POSITIVE_INFINITY;
   return [...rows].sort(
-    (a, b) =>
-      boardRank(a.status) - boardRank(b.status) ||
-      (order(a) === order(b) ? 0 : order(a) < order(b) ? -1 : 1) ||
-      compareIds(a.kpi_id, b.kpi_id) ||
-      compareIds(a.entity_id, b.entity_id),
+    (a, b) => boardRank(a.status) - boardRank(b.status) || (order(a) === order(b) ? 0 : order(a) < order(b) ? -1 : 1) || compareIds(a.kpi_id, b.kpi_id) || compareIds(a.entity_id, b.entity_id),
   );
 }

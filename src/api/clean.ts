@@ -21,4 +21,3 @@ export function clean(options: LoadOptions = {}): string[] {
   }
   return removed;
 }
-

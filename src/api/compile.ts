@@ -24,7 +24,13 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
   const parsed = await parse(options);
   const selected = select(parsed, options, ['model', 'snapshot', 'test', 'analysis'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
   const emit = parsed.emit;
-  const session = compileSession(parsed, { fullRefresh: options.fullRefresh, empty: options.empty, selected, flags: { WHICH: 'compile' }, log: (message) => emit({ type: 'log', level: 'info', message }) });
+  const session = compileSession(parsed, {
+    fullRefresh: options.fullRefresh,
+    empty: options.empty,
+    selected,
+    flags: { WHICH: 'compile' },
+    log: (message) => emit({ type: 'log', level: 'info', message }),
+  });
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
     adapter.withConnection(async (connection) => {
       // What exists, asked once for all: is_incremental() needs it for every node.

@@ -29,7 +29,6 @@ export interface DashboardOptions extends ProjectOptions, DatabaseOptions {
 
 export type DashboardOutcome = { kind: 'served'; server: DashboardServer } | { kind: 'report'; path: string; bytes: number; date: string; window: number; entity: string; kpis: number };
 
-
 /**
  * `kpi dashboard`: the KPI mart in a browser, read-only, on this machine (or, with `out`,
  * as one self-contained HTML report). Reads the target's mart tables; takes no run lock.

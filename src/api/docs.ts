@@ -62,7 +62,15 @@ export async function docsGenerate(options: DocsGenerateOptions = {}): Promise<D
           } catch (error) {
             const message = error instanceof KpiError ? formatError(error).split('\n')[0] : errorMessage(error);
             compileErrors.push({ unique_id: node.unique_id, message });
-            emit({ type: 'diagnostic', diagnostic: { severity: 'warning', code: error instanceof KpiError ? error.code : 'KPI_COMPILER_ERROR', message: `${node.name} could not be compiled; its page shows the source SQL: ${message}`, location: { file: node.original_file_path } } });
+            emit({
+              type: 'diagnostic',
+              diagnostic: {
+                severity: 'warning',
+                code: error instanceof KpiError ? error.code : 'KPI_COMPILER_ERROR',
+                message: `${node.name} could not be compiled; its page shows the source SQL: ${message}`,
+                location: { file: node.original_file_path },
+              },
+            });
           }
         }
       }

@@ -25,9 +25,7 @@ export async function list(options: ListOptions = {}): Promise<string[]> {
         return member.original_file_path;
       case 'json': {
         const full = member as unknown as Record<string, unknown>;
-        const keys = options.outputKeys?.length
-          ? options.outputKeys
-          : ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on'];
+        const keys = options.outputKeys?.length ? options.outputKeys : ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on'];
         return JSON.stringify(Object.fromEntries(keys.filter((key) => key in full).map((key) => [key, full[key]])));
       }
       default:

@@ -129,7 +129,10 @@ export function select(parsed: ParsedProject, selection: SelectionOptions, resou
   });
 }
 
-export function compileSession(parsed: ParsedProject, options: { fullRefresh?: boolean; empty?: boolean; selected?: string[]; flags?: Record<string, unknown>; log?: (message: string, info?: boolean) => void }): CompileSession {
+export function compileSession(
+  parsed: ParsedProject,
+  options: { fullRefresh?: boolean; empty?: boolean; selected?: string[]; flags?: Record<string, unknown>; log?: (message: string, info?: boolean) => void },
+): CompileSession {
   return {
     loaded: parsed.loaded,
     manifest: parsed.manifest,
@@ -167,4 +170,3 @@ export async function usingDatabase<T>(loaded: LoadedProject, options: DatabaseO
     if (!options.adapter) await adapter.close();
   }
 }
-

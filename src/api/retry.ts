@@ -26,7 +26,9 @@ interface PreviousRun {
 function readPreviousRun(dir: string): PreviousRun {
   const path = join(dir, 'run_results.json');
   if (!existsSync(path)) {
-    throw new KpiError('KPI_STATE_NOT_FOUND', `no run_results.json in ${dir}: there is no earlier run to retry`, { hint: 'run `kpi run` or `kpi build` first, or point --state at the target/ folder of an earlier run' });
+    throw new KpiError('KPI_STATE_NOT_FOUND', `no run_results.json in ${dir}: there is no earlier run to retry`, {
+      hint: 'run `kpi run` or `kpi build` first, or point --state at the target/ folder of an earlier run',
+    });
   }
   return JSON.parse(readFileSync(path, 'utf8')) as PreviousRun;
 }

@@ -33,7 +33,8 @@ export function parseOperationArgs(args: RunOperationOptions['args']): Record<st
   } catch (error) {
     throw new KpiError('KPI_USAGE', `--args is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { hint: `give a YAML mapping: --args '{name: value}'` });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new KpiError('KPI_USAGE', '--args must be a YAML mapping of argument names to values', { hint: `--args '{name: value}'` });
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new KpiError('KPI_USAGE', '--args must be a YAML mapping of argument names to values', { hint: `--args '{name: value}'` });
   return value as Record<string, unknown>;
 }
 

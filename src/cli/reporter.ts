@@ -177,10 +177,10 @@ export class Reporter {
         this.tagged(batchText(event.batch, 'START', event.node), '[RUN]');
         break;
       case 'batch_finished':
-      {
-        const { text, tag } = batchFinishLine(event);
-        this.tagged(text, tag);
-      }
+        {
+          const { text, tag } = batchFinishLine(event);
+          this.tagged(text, tag);
+        }
         break;
       case 'log':
         this.line(event.level === 'warn' ? `[WARNING] ${event.message}` : event.message);

@@ -68,7 +68,6 @@ export function nodeRelation(node: ManifestNode, database: string): Relation {
   return Relation.create(node.schema, node.alias, type, database);
 }
 
-
 export function wrapQuery(connection: Connection, node: ManifestNode): (sql: string, params?: unknown[]) => Promise<QueryResult> {
   return async (sql, params) => {
     try {
@@ -133,7 +132,11 @@ export async function compileNode(session: CompileSession, node: ManifestNode, o
   // Inputs read through a microbatch batch's window become CTEs too (they reference real relations, so they go first).
   const filtered: EventTimeRelation[] = [];
   const sql = await renderNode(session, node, options, direct, filtered);
-  if (direct.length === 0) return injectCtes(sql, filtered.map((relation) => relation.cte()));
+  if (direct.length === 0)
+    return injectCtes(
+      sql,
+      filtered.map((relation) => relation.cte()),
+    );
   const ctes: Array<{ name: string; sql: string }> = [];
   const done = new Set<string>();
   const visiting = new Set<string>();

@@ -89,7 +89,12 @@ export function loadInstalledPackages(root: ProjectConfig, diagnostics: Diagnost
     for (const item of own.items) if (item.severity === 'error') diagnostics.error(item.code, item.message, rebase(item.location, dir), item.hint);
     const clash = config.name === root.name ? 'the root project' : packages.find((other) => other.name === config.name)?.dir;
     if (clash) {
-      diagnostics.error('KPI_PACKAGE_INVALID', `the package in ${dir} is named '${config.name}', as ${clash} is`, { file: posix.join(dir, config.projectFile) }, 'each package needs its own project name; remove the stale copy from the install path');
+      diagnostics.error(
+        'KPI_PACKAGE_INVALID',
+        `the package in ${dir} is named '${config.name}', as ${clash} is`,
+        { file: posix.join(dir, config.projectFile) },
+        'each package needs its own project name; remove the stale copy from the install path',
+      );
       continue;
     }
     packages.push({ name: config.name, dir, config: rebaseConfig(config, dir, root.projectDir) });
@@ -130,6 +135,7 @@ function checkListedPackages(root: ProjectConfig, packages: readonly InstalledPa
 /** How to make a git, hub or tarball package available without a download. */
 export function vendoringHint(root: ProjectConfig, spec: PackageSpec): string {
   const name = expectedName(spec) ?? '<package>';
-  const source = spec.kind === 'git' ? `a checkout of ${spec.url}${spec.revision ? ` at ${spec.revision}` : ''}` : spec.kind === 'hub' ? `the ${spec.package} package's source` : 'the unpacked tarball';
+  const source =
+    spec.kind === 'git' ? `a checkout of ${spec.url}${spec.revision ? ` at ${spec.revision}` : ''}` : spec.kind === 'hub' ? `the ${spec.package} package's source` : 'the unpacked tarball';
   return `vendor it: copy ${source} into ${root.packagesInstallPath}/${name.replace(/-/g, '_')}/ (the folder holding its dbt_project.yml), or list it as {local: <path to a copy>} and run kpi deps`;
 }

@@ -82,7 +82,12 @@ export interface VendoredPackage {
 }
 
 function sameRemote(a: string, b: string): boolean {
-  const normalize = (url: string) => url.toLowerCase().replace(/^[a-z+]+:\/\/(?:[^@/]*@)?|^[^@]+@/, '').replace(':', '/').replace(/\.git\/?$|\/+$/, '');
+  const normalize = (url: string) =>
+    url
+      .toLowerCase()
+      .replace(/^[a-z+]+:\/\/(?:[^@/]*@)?|^[^@]+@/, '')
+      .replace(':', '/')
+      .replace(/\.git\/?$|\/+$/, '');
   return normalize(a) === normalize(b);
 }
 
@@ -135,7 +140,12 @@ export function readPackageSpecs(projectDir: string, diagnostics: Diagnostics, c
     if (data.packages !== undefined && data.packages !== null) withPackages.push({ reader, entries: renderConfigStrings(data.packages, context, reader.yaml, new Set(), ['packages']) });
   }
   if (withPackages.length > 1) {
-    diagnostics.error('KPI_PACKAGE_INVALID', 'packages are listed in both packages.yml and dependencies.yml', { file: withPackages[1].reader.file }, 'keep the packages: list in one of them, as dbt requires');
+    diagnostics.error(
+      'KPI_PACKAGE_INVALID',
+      'packages are listed in both packages.yml and dependencies.yml',
+      { file: withPackages[1].reader.file },
+      'keep the packages: list in one of them, as dbt requires',
+    );
     return [];
   }
   const [listing] = withPackages;

@@ -131,7 +131,12 @@ function targetFromProfile(reader: YamlReader, lookup: ProfileLookup, context: C
   const raw = outputs[targetName];
   if (raw === undefined) {
     const targets = Object.keys(outputs);
-    reader.failAt(reader.locate([profileName, 'outputs']), `target '${targetName}' is not in profile '${profileName}'.${didYouMean(targetName, targets)}`, `targets there: ${targets.join(', ') || 'none'}`, 'KPI_TARGET_NOT_FOUND');
+    reader.failAt(
+      reader.locate([profileName, 'outputs']),
+      `target '${targetName}' is not in profile '${profileName}'.${didYouMean(targetName, targets)}`,
+      `targets there: ${targets.join(', ') || 'none'}`,
+      'KPI_TARGET_NOT_FOUND',
+    );
     return unusable(targetName, profileName);
   }
   if (!isPlainObject(raw)) {
@@ -208,5 +213,22 @@ function positiveInteger(reader: YamlReader, value: unknown, fallback: number, p
 
 /** The target for a URL (`postgres://…`), as tests and `--target-url` use it. */
 export function targetFromUrl(url: string, schema: string, threads = 4): PostgresTarget {
-  return { type: 'postgres', name: 'dev', profileName: 'url', schema, threads, url, host: null, port: 5432, user: null, password: null, dbname: null, sslmode: null, sslrootcert: null, sslcert: null, sslkey: null, connectTimeout: null };
+  return {
+    type: 'postgres',
+    name: 'dev',
+    profileName: 'url',
+    schema,
+    threads,
+    url,
+    host: null,
+    port: 5432,
+    user: null,
+    password: null,
+    dbname: null,
+    sslmode: null,
+    sslrootcert: null,
+    sslcert: null,
+    sslkey: null,
+    connectTimeout: null,
+  };
 }

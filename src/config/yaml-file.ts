@@ -55,7 +55,5 @@ function locateIn(document: Document, lineCounter: LineCounter, file: string, pa
 }
 
 export function formatYamlPath(path: YamlPath): string {
-  return path
-    .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`))
-    .join('');
+  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
 }

@@ -122,7 +122,12 @@ function sourceEntry(source: SourceDefinition, manifest: Manifest, catalog: Cata
 }
 
 /** The docs site's data: every shown node with its columns, config, code and neighbours, and every edge. */
-export function buildDocsData(manifest: Manifest, catalog: Catalog, compiled: Record<string, string>, meta: { target: string; generatedAt: Date; catalogRead: boolean; readme?: DocsData['readme'] }): DocsData {
+export function buildDocsData(
+  manifest: Manifest,
+  catalog: Catalog,
+  compiled: Record<string, string>,
+  meta: { target: string; generatedAt: Date; catalogRead: boolean; readme?: DocsData['readme'] },
+): DocsData {
   const tests = columnTests(manifest);
   const noTests = new Map<string, DocsColumn['tests']>();
   const nodes: Record<string, DocsNode> = {};

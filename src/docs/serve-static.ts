@@ -53,4 +53,3 @@ export async function serveStatic(root: string, options: ListenOptions): Promise
   });
   return listenUntilAborted(server, options);
 }
-

@@ -57,9 +57,13 @@ export async function checkFreshness(source: SourceDefinition, loadedAtField: st
     watch.end();
     const row = queried.rows[0];
     if (!row || row.max_loaded_at === null || row.age_seconds === null) {
-      throw new KpiError('KPI_SOURCE_FRESHNESS', `${source.source_name}.${source.name} has no ${loadedAtField} to measure: the table is empty${freshness.filter ? ' (after the filter)' : ''} or the column is all null`, {
-        location: { file: source.original_file_path },
-      });
+      throw new KpiError(
+        'KPI_SOURCE_FRESHNESS',
+        `${source.source_name}.${source.name} has no ${loadedAtField} to measure: the table is empty${freshness.filter ? ' (after the filter)' : ''} or the column is all null`,
+        {
+          location: { file: source.original_file_path },
+        },
+      );
     }
     const status = freshnessStatus(freshness, row.age_seconds);
     const message = responseMessage(queried, 'SELECT');

@@ -25,8 +25,7 @@ export function isModified(current: GraphMember, previous: GraphMember, kind: Mo
     field(current, 'alias') !== field(previous, 'alias') ||
     field(current, 'identifier') !== field(previous, 'identifier') ||
     field(current, 'database') !== field(previous, 'database');
-  const descriptions = () =>
-    current.description !== previous.description || JSON.stringify(current.columns) !== JSON.stringify(previous.columns);
+  const descriptions = () => current.description !== previous.description || JSON.stringify(current.columns) !== JSON.stringify(previous.columns);
   switch (kind) {
     case 'body':
       return body();

@@ -72,7 +72,10 @@ function candidates(atom: SelectorAtom, members: readonly GraphMember[]): string
 export function assertSelectorsMatch(graph: DependencyGraph, args: readonly string[] | undefined, flag: string): void {
   const words = args?.filter((arg) => arg.trim().length > 0) ?? [];
   if (words.length === 0) return;
-  const members = graph.ids().map((id) => graph.member(id)).filter((member): member is GraphMember => member !== undefined);
+  const members = graph
+    .ids()
+    .map((id) => graph.member(id))
+    .filter((member): member is GraphMember => member !== undefined);
   for (const atom of parseSelector(words).flat()) {
     if (!NAMING_METHODS.has(atom.method)) continue;
     if (members.some((member) => methodMatches(atom, member, { resourceTypes: [] }))) continue;

@@ -84,7 +84,10 @@ export function planMaterializedView(facts: MaterializedViewFacts, action: Mater
   const refresh = statement(`refresh materialized view ${q(target)}`, 'build');
   switch (action) {
     case 'create':
-      return plan([statement(`create materialized view ${q(target)} as (\n${sql}\n)`, 'build'), ...planIndexes(target, node.config.indexes).map((index) => statement(createIndex(target, index.config, index.final)))]);
+      return plan([
+        statement(`create materialized view ${q(target)} as (\n${sql}\n)`, 'build'),
+        ...planIndexes(target, node.config.indexes).map((index) => statement(createIndex(target, index.config, index.final))),
+      ]);
     case 'refresh':
     case 'continue':
       return plan([refresh]);

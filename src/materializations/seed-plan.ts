@@ -114,11 +114,7 @@ export function planReferencedSeedReload(facts: SeedFacts, current: readonly Cat
   const finish = [...docsAndGrants(node, target, 'table', header).map((sql) => statement(sql)), ...hookStep(node, 'post_hook', true)];
   return {
     before: hookStep(node, 'pre_hook', false),
-    stage: [
-      ...hookStep(node, 'pre_hook', true),
-      statement(`create temporary table ${staging} (like ${q(target)}) on commit drop`),
-      { kind: 'copy', table: staged, columns: header },
-    ],
+    stage: [...hookStep(node, 'pre_hook', true), statement(`create temporary table ${staging} (like ${q(target)}) on commit drop`), { kind: 'copy', table: staged, columns: header }],
     compare: `select exists (select * from ${staged} except all select * from ${q(target)})
     or exists (select * from ${q(target)} except all select * from ${staged}) as changed`,
     refill: [

@@ -60,9 +60,7 @@ function renameBackupIndexes(backup: RelationName, target: RelationName, built: 
   const constraintIndexes = (built.oldConstraints ?? [])
     .filter((constraint) => ['p', 'u', 'x', 'f'].includes(constraint.type))
     .map((constraint) => `alter table ${q(backup)} rename constraint ${quoteIdentifier(constraint.name)} to ${quoteIdentifier(suffixed(constraint.name, BACKUP_SUFFIX))}`);
-  const configured = indexes.map(
-    (index) => `alter index if exists ${qualified(target.schema, index.final)} rename to ${quoteIdentifier(suffixed(index.final, BACKUP_SUFFIX))}`,
-  );
+  const configured = indexes.map((index) => `alter index if exists ${qualified(target.schema, index.final)} rename to ${quoteIdentifier(suffixed(index.final, BACKUP_SUFFIX))}`);
   return [...constraintIndexes, ...configured];
 }
 

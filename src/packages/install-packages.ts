@@ -39,7 +39,10 @@ export function installPackages(root: ProjectConfig, context: Omit<ConfigRenderC
   const diagnostics = new Diagnostics();
   const installDir = resolve(root.projectDir, root.packagesInstallPath);
   const reports: InstallReport[] = [];
-  const queue: Array<{ spec: PackageSpec; baseDir: string }> = readPackageSpecs(root.projectDir, diagnostics, { ...context, projectVars: root.vars }).map((spec) => ({ spec, baseDir: root.projectDir }));
+  const queue: Array<{ spec: PackageSpec; baseDir: string }> = readPackageSpecs(root.projectDir, diagnostics, { ...context, projectVars: root.vars }).map((spec) => ({
+    spec,
+    baseDir: root.projectDir,
+  }));
   diagnostics.throwIfErrors();
   const done = new Set<string>();
   const installedNames = () => (existsSync(installDir) ? readdirSync(installDir).map((entry) => ({ entry, name: projectNameIn(join(installDir, entry), context) })) : []);

@@ -30,10 +30,20 @@ export function applyContract(node: ManifestNode, patch: NodePatch | undefined, 
 
   if (contract.enforced) {
     if (materialized === 'ephemeral') {
-      diagnostics.error('KPI_CONTRACT_INVALID', `model '${node.name}' is ephemeral and has an enforced contract; ephemeral models build no relation to hold it to`, at, 'materialize it as a table, view or incremental model, or drop the contract');
+      diagnostics.error(
+        'KPI_CONTRACT_INVALID',
+        `model '${node.name}' is ephemeral and has an enforced contract; ephemeral models build no relation to hold it to`,
+        at,
+        'materialize it as a table, view or incremental model, or drop the contract',
+      );
     }
     if (columns.length === 0) {
-      diagnostics.error('KPI_CONTRACT_INVALID', `model '${node.name}' has an enforced contract and declares no columns`, at, 'list its columns, each with a data_type, under columns: in its property file');
+      diagnostics.error(
+        'KPI_CONTRACT_INVALID',
+        `model '${node.name}' has an enforced contract and declares no columns`,
+        at,
+        'list its columns, each with a data_type, under columns: in its property file',
+      );
     }
     const untyped = columns.filter((column) => !column.data_type);
     if (untyped.length > 0) {
@@ -45,7 +55,12 @@ export function applyContract(node: ManifestNode, patch: NodePatch | undefined, 
     }
   }
   if (constrained && !contract.enforced) {
-    diagnostics.warn('KPI_CONTRACT_INVALID', `constraints of model '${node.name}' are not applied: they are only created under an enforced contract`, at, 'add config: {contract: {enforced: true}} to the model');
+    diagnostics.warn(
+      'KPI_CONTRACT_INVALID',
+      `constraints of model '${node.name}' are not applied: they are only created under an enforced contract`,
+      at,
+      'add config: {contract: {enforced: true}} to the model',
+    );
   } else if (constrained && materialized === 'view') {
     diagnostics.warn('KPI_CONTRACT_INVALID', `constraints of model '${node.name}' are not applied: a view holds no constraints (its contract's columns and types are checked)`, at);
   }

@@ -176,9 +176,7 @@ function applyPatch(node: ManifestNode, patch: NodePatch | undefined, context: P
   if (!patch) return;
   node.patch_path = `${node.package_name}://${patch.file}`;
   node.description = renderDescription(patch.description, context);
-  node.columns = Object.fromEntries(
-    Object.entries(patch.columns).map(([name, column]) => [name, { ...column, description: renderDescription(column.description, context) }]),
-  );
+  node.columns = Object.fromEntries(Object.entries(patch.columns).map(([name, column]) => [name, { ...column, description: renderDescription(column.description, context) }]));
   node.meta = patch.meta;
   node.docs = patch.docs;
   for (const key of Object.keys(patch.config)) {

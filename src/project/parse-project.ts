@@ -103,7 +103,16 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     }),
     loaded.env,
   );
-  const parseContext: ParseContext = { loaded: { ...loaded, env: cache.trackingEnv() }, runtime, target, docs, diagnostics, invocationId: options.invocationId, now: options.now, flags: options.flags ?? {} };
+  const parseContext: ParseContext = {
+    loaded: { ...loaded, env: cache.trackingEnv() },
+    runtime,
+    target,
+    docs,
+    diagnostics,
+    invocationId: options.invocationId,
+    now: options.now,
+    flags: options.flags ?? {},
+  };
 
   const fresh: Array<{ file: DiscoveredFile; node: ManifestNode; diagnostics: Diagnostics }> = [];
   const parseFile = async (file: DiscoveredFile, parse: (file: DiscoveredFile, context: ParseContext) => ManifestNode | Promise<ManifestNode>) => {

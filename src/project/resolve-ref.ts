@@ -23,8 +23,12 @@ export function pickByPackage<T extends { package_name: string }>(candidates: re
  * Of the nodes sharing a name, those `ref(name, v=version)` may mean: the version asked
  * for, or without one the latest version (an unversioned node is its own latest), as dbt.
  */
-export function pickVersion<T extends { version?: string | number | null; latest_version?: string | number | null }>(candidates: readonly T[] | undefined, version: string | number | null | undefined): T[] | undefined {
+export function pickVersion<T extends { version?: string | number | null; latest_version?: string | number | null }>(
+  candidates: readonly T[] | undefined,
+  version: string | number | null | undefined,
+): T[] | undefined {
   if (!candidates) return undefined;
-  if (version !== null && version !== undefined) return candidates.filter((candidate) => candidate.version !== null && candidate.version !== undefined && String(candidate.version) === String(version));
+  if (version !== null && version !== undefined)
+    return candidates.filter((candidate) => candidate.version !== null && candidate.version !== undefined && String(candidate.version) === String(version));
   return candidates.filter((candidate) => candidate.version === null || candidate.version === undefined || String(candidate.version) === String(candidate.latest_version));
 }

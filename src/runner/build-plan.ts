@@ -54,7 +54,10 @@ export function buildPlan(graph: DependencyGraph, selected: readonly string[], o
       if (node.resource_type !== 'unit_test') continue;
       const model = node.depends_on.nodes.find((parent) => inPlan.has(parent));
       if (!model) continue;
-      dependencies.set(id, (dependencies.get(model) ?? []).filter((dependency) => manifest.nodes[dependency]?.resource_type !== 'test'));
+      dependencies.set(
+        id,
+        (dependencies.get(model) ?? []).filter((dependency) => manifest.nodes[dependency]?.resource_type !== 'test'),
+      );
       dependencies.set(model, [...new Set([...(dependencies.get(model) ?? []), id])]);
     }
   }

@@ -167,7 +167,8 @@ export class SeedScanner {
     let header: SeedColumn[] | null = null;
     let next = { position: bytes.length, line: 1 };
     tokenizeCsv(bytes, { delimiter: this.delimiter, start, file }, (record) => {
-      if (record.blank) throw new KpiError('KPI_SEED_INVALID', 'the first line is empty; a seed starts with a header row', { location: { file, line: record.line }, hint: 'put the column names on the first line' });
+      if (record.blank)
+        throw new KpiError('KPI_SEED_INVALID', 'the first line is empty; a seed starts with a header row', { location: { file, line: record.line }, hint: 'put the column names on the first line' });
       header = headerColumns(bytes, record, file, options);
       next = { position: record.end, line: record.lastLine + 1 };
       return false;

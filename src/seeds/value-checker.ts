@@ -61,7 +61,13 @@ function lengthChecker(type: string, limit: number): ValueChecker {
 
 /** The checker for a `column_types` type, or null when COPY alone will judge the values. */
 export function valueChecker(type: string): ValueChecker | null {
-  const normalized = type.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/, '(').replace(/\s*,\s*/, ',').replace(/\s*\)/, ')');
+  const normalized = type
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\(\s*/, '(')
+    .replace(/\s*,\s*/, ',')
+    .replace(/\s*\)/, ')');
   if (normalized.endsWith(']')) return null;
   const range = INTEGER_RANGES[normalized];
   if (range) return integerChecker(normalized, range);

@@ -28,10 +28,14 @@ export async function listenUntilAborted(server: Server, options: ListenOptions)
     await once(server, 'listening');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new KpiError('KPI_SERVE_FAILED', code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : `could not listen on ${options.host}:${options.port}: ${errorMessage(error)}`, {
-      cause: error,
-      hint: 'pick another with --port (0 lets the system choose one)',
-    });
+    throw new KpiError(
+      'KPI_SERVE_FAILED',
+      code === 'EADDRINUSE' ? `port ${options.port} on ${options.host} is already in use` : `could not listen on ${options.host}:${options.port}: ${errorMessage(error)}`,
+      {
+        cause: error,
+        hint: 'pick another with --port (0 lets the system choose one)',
+      },
+    );
   }
   const { port } = server.address() as AddressInfo;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

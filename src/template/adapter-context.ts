@@ -30,7 +30,8 @@ const BEHAVIOR = new Proxy(
 );
 
 function relationArg(value: unknown, method: string): Relation {
-  if (!(value instanceof Relation)) throw new KpiError('KPI_COMPILER_ERROR', `adapter.${method}() needs a relation (from ref(), source(), api.Relation.create() or adapter.get_relation()), got ${String(value)}`);
+  if (!(value instanceof Relation))
+    throw new KpiError('KPI_COMPILER_ERROR', `adapter.${method}() needs a relation (from ref(), source(), api.Relation.create() or adapter.get_relation()), got ${String(value)}`);
   return value;
 }
 
@@ -50,7 +51,10 @@ const MUTATIONS: Record<string, (...args: unknown[]) => string> = {
   drop_schema: (relation) => `drop schema if exists ${schemaOf(relationArg(relation, 'drop_schema'), 'drop_schema')} cascade`,
   drop_relation: (value) => {
     const relation = relationArg(value, 'drop_relation');
-    if (relation.type === null) throw new KpiError('KPI_COMPILER_ERROR', `Tried to drop relation ${relation.render()}, but its type is null.`, { hint: 'drop what adapter.get_relation() or load_relation() found: it knows its type' });
+    if (relation.type === null)
+      throw new KpiError('KPI_COMPILER_ERROR', `Tried to drop relation ${relation.render()}, but its type is null.`, {
+        hint: 'drop what adapter.get_relation() or load_relation() found: it knows its type',
+      });
     const kind = relation.type === 'materialized_view' ? 'materialized view' : relation.type;
     return `drop ${kind} if exists ${relation.render()} cascade`;
   },

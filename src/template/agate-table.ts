@@ -92,9 +92,21 @@ export class AgateTable {
   constructor(result: Pick<QueryResult, 'rows' | 'fields'>) {
     this.column_names = result.fields.map((field) => field.name);
     const types = result.fields.map((field) => (field as { dataTypeID?: number }).dataTypeID);
-    const rows = result.rows.map((row) => new MappedSequence(this.column_names, this.column_names.map((name, index) => queryValue(row[name], types[index]))));
+    const rows = result.rows.map(
+      (row) =>
+        new MappedSequence(
+          this.column_names,
+          this.column_names.map((name, index) => queryValue(row[name], types[index])),
+        ),
+    );
     this.rows = new MappedSequence([], rows);
-    const columns = this.column_names.map((name, index) => new AgateColumn(name, rows.map((row) => row.get(index))));
+    const columns = this.column_names.map(
+      (name, index) =>
+        new AgateColumn(
+          name,
+          rows.map((row) => row.get(index)),
+        ),
+    );
     this.columns = new MappedSequence(this.column_names, columns);
   }
 

@@ -24,7 +24,8 @@ export function installBraceBalance({ lexer }: NunjucksInternals): void {
     if (!token) return token;
     if (token.type === lexer.TOKEN_LEFT_CURLY) this.kpiBraceDepth = depth + 1;
     else if (token.type === lexer.TOKEN_RIGHT_CURLY) this.kpiBraceDepth = Math.max(0, depth - 1);
-    else if (token.type === lexer.TOKEN_VARIABLE_END || token.type === lexer.TOKEN_BLOCK_END || token.type === lexer.TOKEN_VARIABLE_START || token.type === lexer.TOKEN_BLOCK_START) this.kpiBraceDepth = 0;
+    else if (token.type === lexer.TOKEN_VARIABLE_END || token.type === lexer.TOKEN_BLOCK_END || token.type === lexer.TOKEN_VARIABLE_START || token.type === lexer.TOKEN_BLOCK_START)
+      this.kpiBraceDepth = 0;
     return token;
   };
 }

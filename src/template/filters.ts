@@ -152,9 +152,7 @@ export function installFilters(env: nunjucks.Environment): void {
   add('tojson', (value, indent) => new nunjucks.runtime.SafeString(toJson(value, indent as number | undefined)));
   add('min', (items, caseSensitive, attribute) => pick(items, caseSensitive, attribute, -1));
   add('max', (items, caseSensitive, attribute) => pick(items, caseSensitive, attribute, 1));
-  add('sum', (items, attribute, start) =>
-    toList(items).reduce((total, item) => pythonAdd(total, attribute === undefined || attribute === null ? item : attributeOf(item, attribute)), start ?? 0),
-  );
+  add('sum', (items, attribute, start) => toList(items).reduce((total, item) => pythonAdd(total, attribute === undefined || attribute === null ? item : attributeOf(item, attribute)), start ?? 0));
   add('join', (items, separator, attribute) =>
     toList(items)
       .map((item) => pythonStr(attribute === undefined || attribute === null ? item : attributeOf(item, attribute)))
@@ -175,7 +173,9 @@ export function installFilters(env: nunjucks.Environment): void {
   add('groupby', (items, attribute, fallback, caseSensitive) => groupBy(items, attribute, fallback, caseSensitive));
   add('dictsort', (value, caseSensitive, by, reverse) => {
     const index = by === 'value' ? 1 : 0;
-    const entries = (isPlainObject(value) ? Object.entries(value).filter(([key]) => key !== '__keywords') : []).sort((a, b) => compare(foldCase(a[index], caseSensitive), foldCase(b[index], caseSensitive)));
+    const entries = (isPlainObject(value) ? Object.entries(value).filter(([key]) => key !== '__keywords') : []).sort((a, b) =>
+      compare(foldCase(a[index], caseSensitive), foldCase(b[index], caseSensitive)),
+    );
     return reverse ? entries.reverse() : entries;
   });
   add('as_text', (value) => (value === null || value === undefined ? '' : String(value)));

@@ -156,8 +156,7 @@ function patchMacros({ runtime, compiler, lib }: NunjucksInternals): void {
       }
     };
   };
-  runtime.kpiMacroExtra = (kwargs: { __kpi_extra?: { kwargs: unknown; varargs: unknown } }, key: 'kwargs' | 'varargs') =>
-    kwargs.__kpi_extra?.[key] ?? (key === 'kwargs' ? {} : []);
+  runtime.kpiMacroExtra = (kwargs: { __kpi_extra?: { kwargs: unknown; varargs: unknown } }, key: 'kwargs' | 'varargs') => kwargs.__kpi_extra?.[key] ?? (key === 'kwargs' ? {} : []);
 
   // An error inside a macro is marked with the macro's file and line as it passes out of the
   // macro; nunjucks would only name the template that called it.
@@ -190,12 +189,7 @@ function patchMacros({ runtime, compiler, lib }: NunjucksInternals): void {
   proto._emitLines = function emitLines(this: unknown, ...lines: string[]) {
     const at = lines.indexOf('kwargs = kwargs || {};');
     if (at >= 0) {
-      lines.splice(
-        at + 1,
-        0,
-        'frame.set("kwargs", runtime.kpiMacroExtra(kwargs, "kwargs"));',
-        'frame.set("varargs", runtime.kpiMacroExtra(kwargs, "varargs"));',
-      );
+      lines.splice(at + 1, 0, 'frame.set("kwargs", runtime.kpiMacroExtra(kwargs, "kwargs"));', 'frame.set("varargs", runtime.kpiMacroExtra(kwargs, "varargs"));');
     }
     return originalEmitLines.apply(this, lines);
   };

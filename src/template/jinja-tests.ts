@@ -39,7 +39,8 @@ const TESTS: Record<string, Test> = {
   number: (value) => typeof value === 'number' || typeof value === 'boolean' || value instanceof PyDecimal,
   integer: (value) => isInteger(value),
   float: (value) => typeof value === 'number' && !Number.isInteger(value),
-  mapping: (value) => typeof value === 'object' && value !== null && !Array.isArray(value) && !isSafeString(value) && !(value instanceof Set) && !(typeof (value as { length?: unknown }).length === 'number'),
+  mapping: (value) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !isSafeString(value) && !(value instanceof Set) && !(typeof (value as { length?: unknown }).length === 'number'),
   iterable: (value) => isText(value) || Array.isArray(value) || isPlainObject(value) || (typeof value === 'object' && value !== null && Symbol.iterator in value),
   sequence: (value) => isText(value) || Array.isArray(value) || isPlainObject(value) || (typeof value === 'object' && value !== null && typeof (value as { length?: unknown }).length === 'number'),
   callable: (value) => typeof value === 'function' || (typeof value === 'object' && value !== null && typeof (value as { __call__?: unknown }).__call__ === 'function'),

@@ -43,7 +43,10 @@ export function installLoopExtras({ runtime, compiler, nodes }: NunjucksInternal
   runtime.kpiLoopFilter = loopFilter;
   runtime.kpiLoopState = () => new LoopState();
   runtime.kpiLoopIterable = loopIterable;
-  runtime.kpiLoopCycle = (index: number) => (...values: unknown[]) => values[index % values.length];
+  runtime.kpiLoopCycle =
+    (index: number) =>
+    (...values: unknown[]) =>
+      values[index % values.length];
   const proto = compiler.Compiler.prototype;
 
   const originalBindings = proto._emitLoopBindings as (node: any, arr: string, i: string, len: string) => void;

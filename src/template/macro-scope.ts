@@ -188,9 +188,7 @@ export class MacroScope implements LookupScope {
             // dbt's own namespace also holds what kpi implements in JavaScript (run_query, statement, is_incremental...).
             if (!macro && pkg === INTERNAL_PACKAGE && typeof this.values[property] === 'function') return this.values[property];
             if (!macro) {
-              throw this.session.raise(
-                new KpiError('KPI_COMPILER_ERROR', `package '${pkg}' has no macro '${property}'.${didYouMean(property, this.registry.names())}`),
-              );
+              throw this.session.raise(new KpiError('KPI_COMPILER_ERROR', `package '${pkg}' has no macro '${property}'.${didYouMean(property, this.registry.names())}`));
             }
             return this.instantiate(macro);
           },
@@ -213,7 +211,9 @@ export class MacroScope implements LookupScope {
       );
     }
     if (packages !== undefined && packages !== null) {
-      throw this.session.raise(new KpiError('KPI_COMPILER_ERROR', `adapter.dispatch('${name}'): the packages argument is no longer supported`, { hint: 'use macro_namespace and a dispatch: entry in the project file' }));
+      throw this.session.raise(
+        new KpiError('KPI_COMPILER_ERROR', `adapter.dispatch('${name}'): the packages argument is no longer supported`, { hint: 'use macro_namespace and a dispatch: entry in the project file' }),
+      );
     }
     const { found, searched } = this.registry.dispatchCandidates(name, namespace, this.packageName);
     if (!found) {

@@ -55,7 +55,9 @@ function convert(value: unknown, conversion: string, flags: string, precision: n
     case 'E': {
       const number = toNumber(value, conversion);
       // Python always writes at least two exponent digits (1.5e+00); JavaScript writes one.
-      let text = Math.abs(number).toExponential(precision ?? 6).replace(/e([+-])(\d)$/, 'e$10$2');
+      let text = Math.abs(number)
+        .toExponential(precision ?? 6)
+        .replace(/e([+-])(\d)$/, 'e$10$2');
       if (conversion === 'E') text = text.toUpperCase();
       return { text: signed(text, number < 0, flags), numeric: true };
     }

@@ -173,7 +173,7 @@ export class PyDecimal {
   /** Python's Decimal division: exact when the quotient ends (at the ideal exponent), else 28 digits. */
   __truediv__(other: unknown): PyDecimal {
     return this.arithmetic(other, '/', (a, b) => {
-      if (b.coefficient === 0n) throw new Error(a.coefficient === 0n ? '[<class \'decimal.DivisionUndefined\'>]' : '[<class \'decimal.DivisionByZero\'>]');
+      if (b.coefficient === 0n) throw new Error(a.coefficient === 0n ? "[<class 'decimal.DivisionUndefined'>]" : "[<class 'decimal.DivisionByZero'>]");
       const negative = a.coefficient < 0n !== b.coefficient < 0n;
       const idealExponent = a.exponent - b.exponent;
       if (a.coefficient === 0n) return new PyDecimal(0n, idealExponent);

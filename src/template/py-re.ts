@@ -144,7 +144,9 @@ export class PyPattern {
   }
 
   findall(text: unknown): unknown[] {
-    return [...String(plainValue(text)).matchAll(this.regex(true))].map((match) => (match.length === 1 ? match[0] : match.length === 2 ? (match[1] ?? '') : match.slice(1).map((group) => group ?? '')));
+    return [...String(plainValue(text)).matchAll(this.regex(true))].map((match) =>
+      match.length === 1 ? match[0] : match.length === 2 ? (match[1] ?? '') : match.slice(1).map((group) => group ?? ''),
+    );
   }
 
   finditer(text: unknown): PyMatch[] {

@@ -26,7 +26,10 @@ export function canonicalZone(name: string): string | null {
 
 /** Seconds east of UTC in `zone` at the instant `epochMs`, as the database has it (local mean time has seconds). */
 export function exactOffsetSeconds(zone: string, epochMs: number): number {
-  const text = offsetFormat(zone).formatToParts(new Date(epochMs)).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  const text =
+    offsetFormat(zone)
+      .formatToParts(new Date(epochMs))
+      .find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
   const match = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$/.exec(text);
   if (!match || !match[1]) return 0;
   const seconds = Number(match[2]) * 3600 + Number(match[3] ?? 0) * 60 + Number(match[4] ?? 0);
@@ -55,7 +58,8 @@ function numericAbbreviation(offsetSeconds: number): string {
 export function zoneAbbreviation(zone: string, epochMs: number): string {
   for (const locale of LOCALES_FOR_NAMES) {
     const name = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }).formatToParts(new Date(epochMs)).find((part) => part.type === 'timeZoneName')?.value;
-    if (name && !/^(GMT|UTC)[+-]/.test(name)) return name === 'GMT' && zone !== 'Etc/GMT' && zone !== 'GMT' && zoneOffsetSeconds(zone, epochMs) !== 0 ? numericAbbreviation(zoneOffsetSeconds(zone, epochMs)) : name;
+    if (name && !/^(GMT|UTC)[+-]/.test(name))
+      return name === 'GMT' && zone !== 'Etc/GMT' && zone !== 'GMT' && zoneOffsetSeconds(zone, epochMs) !== 0 ? numericAbbreviation(zoneOffsetSeconds(zone, epochMs)) : name;
   }
   return numericAbbreviation(zoneOffsetSeconds(zone, epochMs));
 }

@@ -68,7 +68,10 @@ export const PYTHON_BUILTINS: Readonly<Record<string, unknown>> = Object.freeze(
     }
   },
   toyaml: (value: unknown) => stringifyYaml(plainValue(value)),
-  local_md5: (text: unknown) => createHash('md5').update(String(plainValue(text))).digest('hex'),
+  local_md5: (text: unknown) =>
+    createHash('md5')
+      .update(String(plainValue(text)))
+      .digest('hex'),
   /** dbt's diff_of_two_dicts(a, b): the keys of a whose values b lacks. */
   diff_of_two_dicts: (left: Record<string, unknown[]>, right: Record<string, unknown[]>) => {
     const difference: Record<string, unknown[]> = {};

@@ -13,7 +13,10 @@ function strip(text: string, chars: string | undefined, side: 'both' | 'left' | 
 
 function split(text: string, separator?: string | null, maxSplit = -1): string[] {
   if (separator === undefined || separator === null) {
-    const parts = text.trim().split(/\s+/).filter((part) => part.length > 0);
+    const parts = text
+      .trim()
+      .split(/\s+/)
+      .filter((part) => part.length > 0);
     return maxSplit < 0 || parts.length <= maxSplit ? parts : [...parts.slice(0, maxSplit), parts.slice(maxSplit).join(' ')];
   }
   const parts = text.split(separator);

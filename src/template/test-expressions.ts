@@ -28,7 +28,17 @@ export function installTestExpressions({ parser, lexer, nodes }: NunjucksInterna
     return this.parseCompare();
   };
 
-  const argumentStarts = new Set([lexer.TOKEN_SYMBOL, lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_NONE, lexer.TOKEN_BOOLEAN, lexer.TOKEN_LEFT_PAREN, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY]);
+  const argumentStarts = new Set([
+    lexer.TOKEN_SYMBOL,
+    lexer.TOKEN_STRING,
+    lexer.TOKEN_INT,
+    lexer.TOKEN_FLOAT,
+    lexer.TOKEN_NONE,
+    lexer.TOKEN_BOOLEAN,
+    lexer.TOKEN_LEFT_PAREN,
+    lexer.TOKEN_LEFT_BRACKET,
+    lexer.TOKEN_LEFT_CURLY,
+  ]);
 
   function parseTest(this: any, target: any): any {
     const is = this.nextToken();

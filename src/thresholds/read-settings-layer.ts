@@ -4,18 +4,7 @@ import { closestMatch, type SourceLocation } from '../errors.js';
 import { describeValue } from '../support/describe-value.js';
 import { isPlainObject } from '../support/is-plain-object.js';
 import type { KeyPolicy } from '../support/key-policy.js';
-import {
-  BOUND_KEYS,
-  MODES,
-  PCT_CHANGE_REFERENCES,
-  POLICY_KEYS,
-  SEASONALITIES,
-  SETTING_KEYS,
-  SIGNAL_COUNT,
-  type StaticBound,
-  type StatusPolicy,
-  type ThresholdSettings,
-} from './threshold-settings.js';
+import { BOUND_KEYS, MODES, PCT_CHANGE_REFERENCES, POLICY_KEYS, SEASONALITIES, SETTING_KEYS, SIGNAL_COUNT, type StaticBound, type StatusPolicy, type ThresholdSettings } from './threshold-settings.js';
 
 /** Where a setting was written, for errors found only once layers are merged. */
 export interface SettingOrigin {
@@ -36,14 +25,27 @@ type Check = (value: unknown) => string | null;
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-const above = (min: number): Check => (value) => (isNumber(value) && value > min ? null : `must be a number above ${min}`);
-const atLeast = (min: number): Check => (value) => (isNumber(value) && value >= min ? null : `must be a number, at least ${min}`);
-const wholeAtLeast = (min: number, unit: string): Check => (value) =>
-  isNumber(value) && Number.isInteger(value) && value >= min ? null : `must be a whole number of ${unit}, at least ${min}`;
+const above =
+  (min: number): Check =>
+  (value) =>
+    isNumber(value) && value > min ? null : `must be a number above ${min}`;
+const atLeast =
+  (min: number): Check =>
+  (value) =>
+    isNumber(value) && value >= min ? null : `must be a number, at least ${min}`;
+const wholeAtLeast =
+  (min: number, unit: string): Check =>
+  (value) =>
+    isNumber(value) && Number.isInteger(value) && value >= min ? null : `must be a whole number of ${unit}, at least ${min}`;
 /** Fractions are written as fractions: 0.5 for 50 %, so 50 is a mistake worth naming. */
-const fraction = (allowZero: boolean): Check => (value) =>
-  isNumber(value) && (allowZero ? value >= 0 : value > 0) && value <= 1 ? null : `must be a fraction ${allowZero ? 'from 0' : 'above 0'} to 1 (0.5 for 50%)`;
-const oneOf = (choices: readonly string[]): Check => (value) => (typeof value === 'string' && choices.includes(value) ? null : `must be one of ${choices.join(', ')}`);
+const fraction =
+  (allowZero: boolean): Check =>
+  (value) =>
+    isNumber(value) && (allowZero ? value >= 0 : value > 0) && value <= 1 ? null : `must be a fraction ${allowZero ? 'from 0' : 'above 0'} to 1 (0.5 for 50%)`;
+const oneOf =
+  (choices: readonly string[]): Check =>
+  (value) =>
+    typeof value === 'string' && choices.includes(value) ? null : `must be one of ${choices.join(', ')}`;
 const boolean: Check = (value) => (typeof value === 'boolean' ? null : 'must be true or false');
 
 const SCALAR_CHECKS: Record<Exclude<keyof ThresholdSettings, 'warning' | 'critical' | 'policy'>, Check> = {

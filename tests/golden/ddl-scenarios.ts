@@ -166,7 +166,9 @@ const contractedConstraints: CatalogConstraint[] = [
   { name: 'kpi_daily__kpi_tmp_pkey', type: 'p', definition: 'PRIMARY KEY (day, kpi_id)', columns: ['day', 'kpi_id'], references: null },
   { name: 'value_known', type: 'c', definition: 'CHECK (((value IS NOT NULL) OR (kpi_id = 27)))', columns: ['value', 'kpi_id'], references: null },
 ];
-const referencingKpiDaily: ReferencingForeignKey[] = [{ schema: 'marts', table: 'kpi_weekly', name: 'kpi_weekly_day_kpi_id_fkey', definition: 'FOREIGN KEY (day, kpi_id) REFERENCES analytics.kpi_daily(day, kpi_id)' }];
+const referencingKpiDaily: ReferencingForeignKey[] = [
+  { schema: 'marts', table: 'kpi_weekly', name: 'kpi_weekly_day_kpi_id_fkey', definition: 'FOREIGN KEY (day, kpi_id) REFERENCES analytics.kpi_daily(day, kpi_id)' },
+];
 
 const TABLE: Scenario[] = [
   tableScenario({
@@ -190,7 +192,13 @@ const TABLE: Scenario[] = [
     referencing: referencingKpiDaily,
     oldConstraints: [
       { name: 'kpi_daily_pkey', type: 'p', definition: 'PRIMARY KEY (day, kpi_id)', columns: ['day', 'kpi_id'], references: null },
-      { name: 'kpi_daily_kpi_id_fkey', type: 'f', definition: 'FOREIGN KEY (kpi_id) REFERENCES analytics.dim_kpi(kpi_id)', columns: ['kpi_id'], references: { schema: 'analytics', identifier: 'dim_kpi', columns: ['kpi_id'] } },
+      {
+        name: 'kpi_daily_kpi_id_fkey',
+        type: 'f',
+        definition: 'FOREIGN KEY (kpi_id) REFERENCES analytics.dim_kpi(kpi_id)',
+        columns: ['kpi_id'],
+        references: { schema: 'analytics', identifier: 'dim_kpi', columns: ['kpi_id'] },
+      },
     ],
     facts: ['the table has a foreign key of its own (to "analytics"."dim_kpi"): it is dropped after the commit'],
   }),
@@ -430,7 +438,7 @@ function seedReloadScenario(name: string, title: string, current: CatalogColumn[
         begin,
         ...plan.stage,
         statement(plan.compare),
-        note('when the staged rows differ from the table\'s:'),
+        note("when the staged rows differ from the table's:"),
         ...plan.refill,
         note('when they do not (the unchanged file of an ordinary build):'),
         ...plan.unchanged,
@@ -492,7 +500,18 @@ const mvSql = 'select day, sum(amount) as revenue\nfrom "analytics"."orders"\ngr
 
 function mvScenario(name: string, title: string, config: Partial<NodeConfig>, facts: Partial<MaterializedViewFacts>, lines: string[]): Scenario {
   const mvNode = node('revenue_by_day', { materialized: 'materialized_view', indexes: [{ columns: ['day'], unique: true }], grants: { select: ['reporting'] }, ...config });
-  const all: MaterializedViewFacts = { node: mvNode, target: mvTarget, existing: null, fullRefresh: false, sql: mvSql, definitionChanged: false, indexes: [], dependents: [], columns: ['day', 'revenue'], ...facts };
+  const all: MaterializedViewFacts = {
+    node: mvNode,
+    target: mvTarget,
+    existing: null,
+    fullRefresh: false,
+    sql: mvSql,
+    definitionChanged: false,
+    indexes: [],
+    dependents: [],
+    columns: ['day', 'revenue'],
+    ...facts,
+  };
   const render = (): string => {
     let body: Line[];
     try {
@@ -509,22 +528,38 @@ function mvScenario(name: string, title: string, config: Partial<NodeConfig>, fa
 
 const MATERIALIZED_VIEWS: Scenario[] = [
   mvScenario('materialized-view-create', 'materialized view: the first run creates it with its index and grants', {}, {}, []),
-  mvScenario('materialized-view-refresh', 'materialized view: a later run with the same SELECT and indexes refreshes it', {}, { existing: 'materialized_view', indexes: ['revenue_by_day__0cab6baa7a_idx'] }, [
-    'its SELECT deparses as the model\'s; its index is the configured one',
-  ]),
+  mvScenario(
+    'materialized-view-refresh',
+    'materialized view: a later run with the same SELECT and indexes refreshes it',
+    {},
+    { existing: 'materialized_view', indexes: ['revenue_by_day__0cab6baa7a_idx'] },
+    ["its SELECT deparses as the model's; its index is the configured one"],
+  ),
   mvScenario(
     'materialized-view-rebuild-dependent-view',
     'materialized view: a changed SELECT rebuilds it beside the old one and swaps it in, the view on it kept',
     {},
-    { existing: 'materialized_view', definitionChanged: true, dependents: [view('bi', 'recent_revenue', 1, " SELECT revenue_by_day.day,\n    revenue_by_day.revenue\n   FROM analytics.revenue_by_day\n  WHERE revenue_by_day.day > (CURRENT_DATE - 7)")] },
-    ['its SELECT differs from the model\'s', 'view "bi"."recent_revenue" (depth 1) depends on it'],
+    {
+      existing: 'materialized_view',
+      definitionChanged: true,
+      dependents: [view('bi', 'recent_revenue', 1, ' SELECT revenue_by_day.day,\n    revenue_by_day.revenue\n   FROM analytics.revenue_by_day\n  WHERE revenue_by_day.day > (CURRENT_DATE - 7)')],
+    },
+    ["its SELECT differs from the model's", 'view "bi"."recent_revenue" (depth 1) depends on it'],
   ),
-  mvScenario('materialized-view-apply-indexes', 'materialized view: on_configuration_change apply alters its indexes, then refreshes it', {}, { existing: 'materialized_view', indexes: ['revenue_by_day__1111111111_idx'] }, [
-    'it has an index kpi made for a config that no longer lists it',
-  ]),
-  mvScenario('materialized-view-fail-indexes', 'materialized view: on_configuration_change fail refuses a change of its indexes', { on_configuration_change: 'fail' }, { existing: 'materialized_view', indexes: [] }, [
-    'the configured index is missing',
-  ]),
+  mvScenario(
+    'materialized-view-apply-indexes',
+    'materialized view: on_configuration_change apply alters its indexes, then refreshes it',
+    {},
+    { existing: 'materialized_view', indexes: ['revenue_by_day__1111111111_idx'] },
+    ['it has an index kpi made for a config that no longer lists it'],
+  ),
+  mvScenario(
+    'materialized-view-fail-indexes',
+    'materialized view: on_configuration_change fail refuses a change of its indexes',
+    { on_configuration_change: 'fail' },
+    { existing: 'materialized_view', indexes: [] },
+    ['the configured index is missing'],
+  ),
 ];
 
 export const SCENARIOS: Scenario[] = [...TABLE, ...INCREMENTAL, ...SEEDS, ...MATERIALIZED_VIEWS, ...SNAPSHOTS];

@@ -65,7 +65,10 @@ function lines(scenario: SnapshotScenario, node: ManifestNode): Line[] {
   } catch (error) {
     return [...out, ...failure(error), note('the transaction rolls back: the table is as it was'), { kind: 'sql', sql: 'rollback' }];
   }
-  out.push(note('every key once and not null, else KPI_SNAPSHOT_DUPLICATE_KEY and the transaction rolls back:'), { kind: 'sql', sql: duplicateKeyQuery(stagingRelation(plan.staging), resolved.config) });
+  out.push(note('every key once and not null, else KPI_SNAPSHOT_DUPLICATE_KEY and the transaction rolls back:'), {
+    kind: 'sql',
+    sql: duplicateKeyQuery(stagingRelation(plan.staging), resolved.config),
+  });
   return [...out, ...(staged.existing ? laterSnapshotSteps(facts, staged) : firstSnapshotSteps(facts, staged)), commit, ...plan.after];
 }
 
@@ -73,7 +76,9 @@ function scenario(spec: SnapshotScenario): Scenario {
   const node = snapshotNode(spec.config);
   const list = (items: CatalogColumn[]) => items.map((item) => `${item.name} ${item.dataType}`).join(', ');
   const facts = [
-    spec.existing ? `"${target.schema}"."${target.identifier}" is a ${spec.existing}${spec.existing === 'table' ? `: ${list(spec.table ?? snapshotted)}` : ''}` : `nothing stands at "${target.schema}"."${target.identifier}"`,
+    spec.existing
+      ? `"${target.schema}"."${target.identifier}" is a ${spec.existing}${spec.existing === 'table' ? `: ${list(spec.table ?? snapshotted)}` : ''}`
+      : `nothing stands at "${target.schema}"."${target.identifier}"`,
     `the query returns: ${list(spec.source)}`,
     `config: ${JSON.stringify(spec.config)}`,
   ];
@@ -83,7 +88,13 @@ function scenario(spec: SnapshotScenario): Scenario {
 const timestamp = { strategy: 'timestamp', unique_key: 'id', updated_at: 'updated_at' };
 
 export const SNAPSHOTS: Scenario[] = [
-  scenario({ name: 'snapshot-first-run', title: 'snapshot: the first run makes the table, each row its first version', config: { ...timestamp, indexes: [{ columns: ['id'] }] }, existing: null, source: orders }),
+  scenario({
+    name: 'snapshot-first-run',
+    title: 'snapshot: the first run makes the table, each row its first version',
+    config: { ...timestamp, indexes: [{ columns: ['id'] }] },
+    existing: null,
+    source: orders,
+  }),
   scenario({ name: 'snapshot-timestamp', title: 'snapshot: a later run of the timestamp strategy (hard deletes ignored)', config: timestamp, existing: 'table', source: orders }),
   scenario({
     name: 'snapshot-check-new-record-new-column',

@@ -2,7 +2,26 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { qualified, quoteIdentifier, sqlLiteral } from '../../src/adapters/quote.js';
 
-type Row = [string, number, string, string, number, number | null, number, string, number | null, number | null, number | null, number | null, number | null, number | null, string | null, string, string | null, string | null];
+type Row = [
+  string,
+  number,
+  string,
+  string,
+  number,
+  number | null,
+  number,
+  string,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+  string,
+  string | null,
+  string | null,
+];
 
 const SERVING_COLUMNS =
   'metric_key, kpi_id, section, subcategory, entity_id, value, window_days, as_of_date, rolling_mean, rolling_std, lower_threshold, upper_threshold, seasonal_zscore, pct_change, signals, status, link, reason';
@@ -14,7 +33,26 @@ const SERVING_COLUMNS =
  * row on 03-30 and was Yellow on 03-29, as it is now.
  */
 export const SERVING: Row[] = [
-  ['tr_total', 3, 'Revenue', 'Total', 0, 1500, 7, '2025-03-31', 2400, 150, 2100, 2700, -2.5, -0.4, 'L,P', 'red', 'https://bi.example/kpi/3?entity=0', 'below the lower bound; down 40% on the previous day'],
+  [
+    'tr_total',
+    3,
+    'Revenue',
+    'Total',
+    0,
+    1500,
+    7,
+    '2025-03-31',
+    2400,
+    150,
+    2100,
+    2700,
+    -2.5,
+    -0.4,
+    'L,P',
+    'red',
+    'https://bi.example/kpi/3?entity=0',
+    'below the lower bound; down 40% on the previous day',
+  ],
   ['tr_wine', 1, 'Revenue', 'Tasting room', 0, 812.5, 7, '2025-03-31', 1000, 50, 900, 1100, -3.1, -0.1, 'L,Z', 'red', null, 'below the lower bound & a seasonal low'],
   ['tr_wine', 1, 'Revenue', 'Tasting room', 1, 95.25, 7, '2025-03-31', 90, 5, 80, 100, 0.2, 0.05, null, 'green', null, null],
   ['tr_fees', 2, 'Revenue', 'Fees', 0, 40, 7, '2025-03-31', 30, 2, 26, 34, 1.1, 0.2, 'U', 'yellow', null, 'above the upper bound, | a pipe'],

@@ -50,7 +50,13 @@ export function openDocsPage(html: string) {
   const data = /<script type="application\/json" id="([^"]+)">([\s\S]*?)<\/script>/.exec(html);
   const script = /<script>\n([\s\S]*?)\n<\/script>/.exec(html);
   if (!data || !script) throw new Error('no data or script element in the page');
-  const elements: Record<string, FakeElement> = { sidebar: element('sidebar'), main: element('main'), search: element('search'), 'nav-toggle': element('nav-toggle'), [data[1]]: element(data[1], data[2]) };
+  const elements: Record<string, FakeElement> = {
+    sidebar: element('sidebar'),
+    main: element('main'),
+    search: element('search'),
+    'nav-toggle': element('nav-toggle'),
+    [data[1]]: element(data[1], data[2]),
+  };
   const listeners: Record<string, Array<() => void>> = {};
   const classes = new Set<string>();
   const classList = { toggle: (name: string, on: boolean) => (on ? classes.add(name) : classes.delete(name)), contains: (name: string) => classes.has(name) };

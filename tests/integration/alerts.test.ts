@@ -51,16 +51,39 @@ for (const kind of databaseKinds()) {
         [2, 1, 'green'],
       ]);
       // numeric values arrive as numbers, missing statistics as null.
-      expect(board.rows[1]).toMatchObject({ metric_key: 'tr_wine', section: 'Revenue', value: 812.5, lower_threshold: 900, upper_threshold: 1100, signals: 'L,Z', window_days: 7, as_of_date: '2025-03-31' });
+      expect(board.rows[1]).toMatchObject({
+        metric_key: 'tr_wine',
+        section: 'Revenue',
+        value: 812.5,
+        lower_threshold: 900,
+        upper_threshold: 1100,
+        signals: 'L,Z',
+        window_days: 7,
+        as_of_date: '2025-03-31',
+      });
       expect(board.rows[4]).toMatchObject({ metric_key: 'leads', value: 12, rolling_mean: null, lower_threshold: null, reason: 'only 3 days of history (needs 7)' });
 
       expect(board.counts).toEqual({ red: 2, yellow: 2, green: 2, grey: 1 });
       const table = formatBoard(board, 'table').split('\n');
       expect(table[0]).toBe(`KPI board 2025-03-31, 7-day window: 7 KPIs, 2 red · 2 yellow · 2 green · 1 grey (${options.targetConfig?.schema}.kpi_serving)`);
       expect(table[1].split('|').map((cell) => cell.trim())).toEqual(['', 'status', 'kpi', 'entity', 'value', 'expected', 'vs last year', 'month to date', 'MTD vs last year', 'why', '']);
-      const cells = (line: string) => line.split('|').map((cell) => cell.trim()).slice(1, -1);
+      const cells = (line: string) =>
+        line
+          .split('|')
+          .map((cell) => cell.trim())
+          .slice(1, -1);
       // Names for codes, dim_kpi's formats (currency in USD, whole units from 1,000), plain words for signals.
-      expect(cells(table[3])).toEqual(['red', 'Total revenue', 'All locations', '$1,500', '$2,100 – $2,700', '', '', '', 'Below the expected range ($1,500; expected at least $2,100) and down 40% on the reference day.']);
+      expect(cells(table[3])).toEqual([
+        'red',
+        'Total revenue',
+        'All locations',
+        '$1,500',
+        '$2,100 – $2,700',
+        '',
+        '',
+        '',
+        'Below the expected range ($1,500; expected at least $2,100) and down 40% on the reference day.',
+      ]);
       expect(cells(table[4])).toEqual([
         'red',
         'Tasting room wine',
@@ -82,9 +105,39 @@ for (const kind of databaseKinds()) {
       const csv = parseCsv(formatBoard(board, 'csv'), { columns: true }) as Array<Record<string, string>>;
       expect(csv).toHaveLength(7);
       expect(Object.keys(csv[0])).toEqual([
-        'as_of_date', 'window_days', 'status', 'kpi_id', 'kpi_code', 'kpi_name', 'metric_key', 'section', 'subcategory', 'entity_id', 'entity_code', 'entity_name',
-        'value', 'value_text', 'rolling_mean', 'rolling_std', 'lower_threshold', 'upper_threshold', 'expected_text', 'seasonal_zscore', 'pct_change', 'pct_change_vs',
-        'signals', 'counted_signals', 'reason', 'description', 'day_prior', 'day_change_pct', 'mtd_value', 'mtd_text', 'mtd_prior', 'mtd_change_pct', 'link',
+        'as_of_date',
+        'window_days',
+        'status',
+        'kpi_id',
+        'kpi_code',
+        'kpi_name',
+        'metric_key',
+        'section',
+        'subcategory',
+        'entity_id',
+        'entity_code',
+        'entity_name',
+        'value',
+        'value_text',
+        'rolling_mean',
+        'rolling_std',
+        'lower_threshold',
+        'upper_threshold',
+        'expected_text',
+        'seasonal_zscore',
+        'pct_change',
+        'pct_change_vs',
+        'signals',
+        'counted_signals',
+        'reason',
+        'description',
+        'day_prior',
+        'day_change_pct',
+        'mtd_value',
+        'mtd_text',
+        'mtd_prior',
+        'mtd_change_pct',
+        'link',
       ]);
       expect(csv[0]).toMatchObject({ status: 'red', kpi_id: '3', signals: 'L,P', link: 'https://bi.example/kpi/3?entity=0' });
       expect(csv[4]).toMatchObject({ status: 'grey', value: '12', rolling_mean: '' });
@@ -92,7 +145,9 @@ for (const kind of databaseKinds()) {
       const markdown = formatBoard(board, 'markdown').split('\n');
       expect(markdown[0]).toBe(`### KPI board 2025-03-31, 7-day window: 7 KPIs, 2 red · 2 yellow · 2 green · 1 grey (${options.targetConfig?.schema}.kpi_serving)`);
       expect(markdown[2]).toBe('| status | kpi | entity | value | expected | vs last year | month to date | MTD vs last year | why |');
-      expect(markdown[4]).toBe('| 🔴 red | Total revenue | All locations | $1,500 | $2,100 – $2,700 |  |  |  | Below the expected range ($1,500; expected at least $2,100) and down 40% on the reference day. |');
+      expect(markdown[4]).toBe(
+        '| 🔴 red | Total revenue | All locations | $1,500 | $2,100 – $2,700 |  |  |  | Below the expected range ($1,500; expected at least $2,100) and down 40% on the reference day. |',
+      );
       expect(markdown[6]).toBe('| 🟡 yellow | Tasting fees | All locations | $40.00 | $26.00 – $34.00 |  |  |  | Above the expected range ($40.00; expected at most $34.00). |');
     });
 
@@ -187,7 +242,9 @@ for (const kind of databaseKinds()) {
             '<http://127.0.0.1:8180/kpi/TR_WINE?entity=ALL&window=7&date=2025-03-31|open in the dashboard>',
         );
         expect(message.blocks[4].elements[0].text).toBe(`3 status changes since the previous as-of date · board: 2 red · 2 yellow · 2 green · 1 grey · ${options.targetConfig?.schema}.kpi_serving`);
-        expect(message.text).toBe('KPI status changes · 2025-03-31 · 7-day window: Tasting room wine (All locations) yellow → red; Tasting fees (All locations) green → yellow; Tasting room wine (Napa) red → green');
+        expect(message.text).toBe(
+          'KPI status changes · 2025-03-31 · 7-day window: Tasting room wine (All locations) yellow → red; Tasting fees (All locations) green → yellow; Tasting room wine (Napa) red → green',
+        );
         expect(result.webhook).toMatchObject({ endpoint: `${new URL(endpoint.url).origin}/services/***`, dryRun: false, delivery: { attempts: 1, status: 200 }, error: null });
         expect(result.webhook?.changes.map((change) => change.previous?.as_of_date)).toEqual(['2025-03-30', '2025-03-30', '2025-03-30']);
 

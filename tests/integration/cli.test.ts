@@ -28,9 +28,7 @@ export function kpi(args: string[], options: { cwd?: string; env?: Record<string
 
 function profile(kind: DatabaseKind, schema: string): string {
   const output =
-    kind === 'pglite'
-      ? `      type: pglite\n      path: .kpi/pglite\n      schema: ${schema}\n`
-      : `      type: postgres\n      url: "{{ env_var('KPI_TEST_PG_URL') }}"\n      schema: ${schema}\n`;
+    kind === 'pglite' ? `      type: pglite\n      path: .kpi/pglite\n      schema: ${schema}\n` : `      type: postgres\n      url: "{{ env_var('KPI_TEST_PG_URL') }}"\n      schema: ${schema}\n`;
   return `jaffle_shop:\n  target: dev\n  outputs:\n    dev:\n${output}      threads: 4\n`;
 }
 

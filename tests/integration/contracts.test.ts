@@ -95,10 +95,9 @@ for (const kind of databaseKinds()) {
           { name: 'child_parent_id_fkey', definition: `FOREIGN KEY (parent_id) REFERENCES "${f.target.schema}".parent(id)`.replace(`"${f.target.schema}"`, f.target.schema) },
           { name: 'child_pkey', definition: 'PRIMARY KEY (id)' },
         ]);
-        const notNull = await db.query<{ attname: string }>(
-          `select attname from pg_attribute where attrelid = to_regclass($1) and attnotnull and attnum > 0 order by attnum`,
-          [`"${f.target.schema}"."parent"`],
-        );
+        const notNull = await db.query<{ attname: string }>(`select attname from pg_attribute where attrelid = to_regclass($1) and attnotnull and attnum > 0 order by attnum`, [
+          `"${f.target.schema}"."parent"`,
+        ]);
         expect(notNull.map((row) => row.attname)).toEqual(['id', 'label']);
         // The foreign key orders the DAG: ref('parent') in the YAML makes parent a parent of child.
         const summary = await f.run();
@@ -109,7 +108,7 @@ for (const kind of databaseKinds()) {
       }
     });
 
-    it('fails a model whose columns differ from its contract with dbt\'s table of differences, building nothing', async () => {
+    it("fails a model whose columns differ from its contract with dbt's table of differences, building nothing", async () => {
       const f = fixture({ ...parentChild, 'models/child.sql': "{{ config(materialized='table') }}\nselect '10'::text as id, 1 as parent, 'blue'::text as color" });
       try {
         const summary = await f.run();
@@ -119,7 +118,12 @@ for (const kind of databaseKinds()) {
         const rows = messageOf(summary, 'child')
           .split('\n')
           .filter((line) => line.startsWith('| ') && !line.includes('column_name') && !line.startsWith('| -'))
-          .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+          .map((line) =>
+            line
+              .split('|')
+              .slice(1, -1)
+              .map((cell) => cell.trim()),
+          );
         expect(rows).toEqual([
           ['id', 'text', 'integer', 'data type mismatch'],
           ['parent', 'integer', '', 'missing in contract'],

@@ -82,7 +82,11 @@ for (const kind of databaseKinds()) {
           { name: 'orders', package: null },
         ],
         depends_on: { nodes: ['model.jaffle_shop.customers', 'model.jaffle_shop.orders'], macros: ['macro.dbt.test_relationships', 'macro.dbt.get_where_subquery'] },
-        test_metadata: { name: 'relationships', namespace: null, kwargs: { to: "ref('customers')", field: 'customer_id', column_name: 'customer_id', model: "{{ get_where_subquery(ref('orders')) }}" } },
+        test_metadata: {
+          name: 'relationships',
+          namespace: null,
+          kwargs: { to: "ref('customers')", field: 'customer_id', column_name: 'customer_id', model: "{{ get_where_subquery(ref('orders')) }}" },
+        },
         schema: `${target.schema}_dbt_test__audit`,
         relation_name: null,
         tags: ['jaffle'],

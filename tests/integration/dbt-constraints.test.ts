@@ -56,7 +56,11 @@ for (const kind of databaseKinds()) {
         done: () => removeDir(dir),
       };
     }
-    const message = (summary: RunSummary) => summary.results.filter((result) => result.status === 'error').map((result) => result.message ?? '').join('\n');
+    const message = (summary: RunSummary) =>
+      summary.results
+        .filter((result) => result.status === 'error')
+        .map((result) => result.message ?? '')
+        .join('\n');
 
     for (const [materialization, wrongOrder, wrongName] of [
       ['table', 'my_model_wrong_order_sql', 'my_model_wrong_name_sql'],
@@ -114,7 +118,9 @@ for (const kind of databaseKinds()) {
           // dbt's expected messages are `null value in column "id"` and `violates not-null constraint`
           // (its insert); kpi's table build reports the same violation as Postgres words it for
           // the constraint added after the rows (table) or for the insert (incremental).
-          expect(message(failing)).toMatch(materialization === 'table' ? /column "id" of relation "my_model__kpi_tmp" contains null values/ : /null value in column "id".*violates not-null constraint/);
+          expect(message(failing)).toMatch(
+            materialization === 'table' ? /column "id" of relation "my_model__kpi_tmp" contains null values/ : /null value in column "id".*violates not-null constraint/,
+          );
           const rows = await db.query<{ id: number; color: string }>(`select * from "${p.target.schema}".my_model`);
           expect(rows).toHaveLength(1);
           expect(rows[0].color).toBe('blue');

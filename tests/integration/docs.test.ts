@@ -111,15 +111,24 @@ for (const kind of databaseKinds()) {
 
       for (const table of [...Object.values(catalog.nodes), ...Object.values(catalog.sources)]) {
         const { schema, name } = table.metadata;
-        const columns = await db.query<{ column_name: string; ordinal_position: number; data_type: string; character_maximum_length: number | null; numeric_precision: number | null; numeric_scale: number | null; udt_name: string }>(
+        const columns = await db.query<{
+          column_name: string;
+          ordinal_position: number;
+          data_type: string;
+          character_maximum_length: number | null;
+          numeric_precision: number | null;
+          numeric_scale: number | null;
+          udt_name: string;
+        }>(
           `select column_name, ordinal_position::int as ordinal_position, data_type, character_maximum_length::int as character_maximum_length,
                   numeric_precision::int as numeric_precision, numeric_scale::int as numeric_scale, udt_name
              from information_schema.columns where table_schema = $1 and table_name = $2 order by ordinal_position`,
           [schema, name],
         );
-        expect(Object.values(table.columns).map((column) => [column.name, column.index, column.type]), `${schema}.${name}`).toEqual(
-          columns.map((column) => [column.column_name, column.ordinal_position, expectedType(column)]),
-        );
+        expect(
+          Object.values(table.columns).map((column) => [column.name, column.index, column.type]),
+          `${schema}.${name}`,
+        ).toEqual(columns.map((column) => [column.column_name, column.ordinal_position, expectedType(column)]));
         const [info] = await db.query<{ table_type: string }>('select table_type from information_schema.tables where table_schema = $1 and table_name = $2', [schema, name]);
         expect(table.metadata.type).toBe(info.table_type);
         if (info.table_type === 'BASE TABLE') {
@@ -175,14 +184,20 @@ for (const kind of databaseKinds()) {
       expect(Object.keys(page.data.nodes).sort()).toEqual(expected);
       const edges = Object.entries(manifest.parent_map).flatMap(([child, parents]) => parents.map((parent) => `${parent} -> ${child}`));
       expect(page.data.edges.map(([from, to]) => `${from} -> ${to}`).sort()).toEqual(edges.sort());
-      for (const type of ['model', 'seed', 'test', 'source']) expect(Object.values(page.data.nodes).some((node) => node.type === type), type).toBe(true);
+      for (const type of ['model', 'seed', 'test', 'source'])
+        expect(
+          Object.values(page.data.nodes).some((node) => node.type === type),
+          type,
+        ).toBe(true);
       for (const id of Object.keys(page.data.nodes)) expect(page.sidebar, id).toContain(`href="#!/${encodeURIComponent(id)}"`);
 
       page.open('model.jaffle_shop.typed');
       expect(page.main).toMatch(/<h1>typed<\/h1>/);
       expect(page.main).toContain('<p>Every type a BI tool meets</p>');
       // Columns: types from the database, descriptions from YAML, a documented column the table lacks at the end.
-      expect(page.main).toMatch(/<td class="index">4<\/td><td><code>v<\/code><\/td><td class="type">character varying\(20\)<\/td><td><p>A short code<\/p><\/td><td><a class="test" href="#!\/test\.jaffle_shop\.not_null_typed_v\.[0-9a-f]+"/);
+      expect(page.main).toMatch(
+        /<td class="index">4<\/td><td><code>v<\/code><\/td><td class="type">character varying\(20\)<\/td><td><p>A short code<\/p><\/td><td><a class="test" href="#!\/test\.jaffle_shop\.not_null_typed_v\.[0-9a-f]+"/,
+      );
       expect(page.main).toMatch(/<td class="index"><\/td><td><code>ghost<\/code><\/td><td class="type">text<\/td><td><p>Documented, but not in the table<\/p><\/td>/);
       expect(page.main).toMatch(/<dt>row count<\/dt><dd><span [^>]*>0<\/span><\/dd>/);
       expect(page.main).toMatch(/<tr><th>tags<\/th><td><code>typed<\/code><\/td><\/tr>/);
@@ -408,7 +423,10 @@ for (const kind of databaseKinds()) {
         expect(await page.locator('pre.sql').textContent()).toBe(manifest.nodes['model.kpi.kpi_thresholds'].raw_code);
         expect(await page.locator('pre.sql .sql-keyword').count()).toBeGreaterThan(10);
         expect(await page.locator('pre.sql .sql-jinja').count()).toBeGreaterThan(0);
-        const keywordColour = await page.locator('pre.sql .sql-keyword').first().evaluate((element) => getComputedStyle(element).color);
+        const keywordColour = await page
+          .locator('pre.sql .sql-keyword')
+          .first()
+          .evaluate((element) => getComputedStyle(element).color);
         expect(keywordColour).not.toBe(await page.locator('pre.sql').evaluate((element) => getComputedStyle(element).color));
 
         // 600 px: the sidebar hides behind the menu button, opens as a drawer, and long names wrap inside it.
@@ -425,7 +443,10 @@ for (const kind of databaseKinds()) {
         const cut = await page.locator('#sidebar a.item').evaluateAll((items) => items.filter((item) => item.scrollWidth > item.clientWidth + 1).map((item) => item.textContent));
         expect(cut).toEqual([]);
         const tallest = await page.locator('#sidebar a.item').evaluateAll((items) => Math.max(...items.map((item) => item.getBoundingClientRect().height)));
-        const line = await page.locator('#sidebar a.item').first().evaluate((item) => item.getBoundingClientRect().height);
+        const line = await page
+          .locator('#sidebar a.item')
+          .first()
+          .evaluate((item) => item.getBoundingClientRect().height);
         // agg_kpi_dashboard_unit_tests' long unit-test names need more than one line at this width.
         expect(tallest).toBeGreaterThan(line * 1.5);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(600);
@@ -558,7 +579,10 @@ describe('kpi docs with the binary', () => {
     expect((await kpi(['docs', 'generate', '--empty-catalog'], { cwd: dir })).code).toBe(0);
     expect(existsSync(join(dir, 'target/index.html'))).toBe(true);
     if (chromium) {
-      const dom = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(dir, 'target/index.html')}#!/model.jaffle_shop.customers`], { encoding: 'utf8', timeout: 60_000 });
+      const dom = spawnSync(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${join(dir, 'target/index.html')}#!/model.jaffle_shop.customers`], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(dom.stdout).toMatch(/<h1>customers<\/h1>/);
       expect(dom.stdout).toMatch(/<svg class="lineage"[^>]*>.*data-from="model\.jaffle_shop\.stg_orders" data-to="model\.jaffle_shop\.customers"/s);
       expect(dom.stdout).toMatch(/class="item type-model current" href="#!\/model\.jaffle_shop\.customers"/);

@@ -50,10 +50,14 @@ for (const kind of databaseKinds()) {
       ]);
 
       // The for-loop over var('payment_methods') made one column per method; amounts are cents/100 via the macro.
-      const orders = await db.query<Record<string, string>>(`select order_id, credit_card_amount, coupon_amount, bank_transfer_amount, gift_card_amount, amount from "${target.schema}".orders where order_id = 9`);
+      const orders = await db.query<Record<string, string>>(
+        `select order_id, credit_card_amount, coupon_amount, bank_transfer_amount, gift_card_amount, amount from "${target.schema}".orders where order_id = 9`,
+      );
       // (Postgres keeps numeric scale: a sum of integer zeros prints as 0, a sum with 0.00 as 0.00.)
       expect(orders).toEqual([{ order_id: 9, credit_card_amount: '0', coupon_amount: '0', bank_transfer_amount: '0.00', gift_card_amount: '23.00', amount: '23.00' }]);
-      const lifetime = await db.query<{ customer_id: number; value: string | null }>(`select customer_id, customer_lifetime_value::text as value from "${target.schema}".customers order by customer_id`);
+      const lifetime = await db.query<{ customer_id: number; value: string | null }>(
+        `select customer_id, customer_lifetime_value::text as value from "${target.schema}".customers order by customer_id`,
+      );
       expect(lifetime.find((row) => row.customer_id === 53)?.value).toBe('23.00');
       expect(lifetime.find((row) => row.customer_id === 99)?.value).toBeNull();
 
@@ -98,7 +102,11 @@ for (const kind of databaseKinds()) {
       expect(await db.query(`select total::int from "${target.schema}".bi_view`)).toEqual([{ total: 1000 }]);
       expect(await db.query(`select obj_description('"${target.schema}".bi_view'::regclass, 'pg_class') as comment`)).toEqual([{ comment: 'made by hand' }]);
       // An ACL entry with an empty grantee is PUBLIC's: `=r/owner` grants SELECT to everyone.
-      expect(await db.query(`select exists (select from pg_class c, aclexplode(c.relacl) a where c.oid = '"${target.schema}".bi_view'::regclass and a.grantee = 0 and a.privilege_type = 'SELECT') as public_select`)).toEqual([{ public_select: true }]);
+      expect(
+        await db.query(
+          `select exists (select from pg_class c, aclexplode(c.relacl) a where c.oid = '"${target.schema}".bi_view'::regclass and a.grantee = 0 and a.privilege_type = 'SELECT') as public_select`,
+        ),
+      ).toEqual([{ public_select: true }]);
       expect(await db.query(`select count(*)::int as n from "${target.schema}".downstream`)).toEqual([{ n: 4 }]);
 
       // A broken model: the run reports the error with the compiled file and line; the old table stays readable and unchanged.
@@ -153,10 +161,7 @@ for (const kind of databaseKinds()) {
       const target = db.target();
       expect((await run({ projectDir: dir, targetConfig: target, adapter: db.adapter })).success).toBe(true);
       // Under autovacuum's threshold (50 changed rows), so only kpi's analyze can have run.
-      const stats = await db.query<{ table: string; column: string }>(
-        `select tablename as table, attname as column from pg_stats where schemaname = $1 order by tablename, attname`,
-        [target.schema],
-      );
+      const stats = await db.query<{ table: string; column: string }>(`select tablename as table, attname as column from pg_stats where schemaname = $1 order by tablename, attname`, [target.schema]);
       expect(stats).toEqual([
         { table: 'plain', column: 'id' },
         { table: 'wide', column: 'id' },

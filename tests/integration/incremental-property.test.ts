@@ -112,7 +112,9 @@ for (const kind of databaseKinds()) {
         const reference = db.target();
         const source: Source = { schema: `${incremental.schema}_raw`, clock: 0, seq: 0, nextId: 1, ids: [] };
         await db.query(`create schema "${source.schema}"`);
-        await db.query(`create table "${source.schema}".events (id int primary key, grp text not null, event_day date not null, amount numeric(12,2) not null, status text not null, updated_at bigint not null)`);
+        await db.query(
+          `create table "${source.schema}".events (id int primary key, grp text not null, event_day date not null, amount numeric(12,2) not null, status text not null, updated_at bigint not null)`,
+        );
         await db.query(`create table "${source.schema}".event_log (seq bigint primary key, id int not null, event_day date not null, amount numeric(12,2) not null, status text not null)`);
         const dir = makeProject({
           'kpi_project.yml': 'name: property\nmodels:\n  property:\n    +materialized: incremental\n',

@@ -53,9 +53,10 @@ for (const kind of databaseKinds()) {
     }
 
     const sql = (statement: string, f: Fixture) => db.query(statement.replaceAll('raw.', `"${f.raw}".`).replaceAll('this.', `"${f.schema}".`));
-    const ok = (summary: RunSummary) => expect(summary.results.map((result) => [result.unique_id, result.status, result.status === 'error' ? result.message : null])).toEqual(
-      summary.results.map((result) => [result.unique_id, 'success', null]),
-    );
+    const ok = (summary: RunSummary) =>
+      expect(summary.results.map((result) => [result.unique_id, result.status, result.status === 'error' ? result.message : null])).toEqual(
+        summary.results.map((result) => [result.unique_id, 'success', null]),
+      );
 
     it('builds like a table first, then applies increments; --full-refresh and the full_refresh config rebuild it', async () => {
       const f = await fixture(
@@ -131,10 +132,7 @@ select id, amount, updated_at from {{ source('raw', 'orders') }}
 select day, shop, revenue, orders, note from {{ source('raw', 'daily') }}`;
       const f = await fixture(
         { daily: model("merge_update_columns=['revenue']") },
-        [
-          'create table raw.daily (day date, shop text, revenue numeric, orders int, note text)',
-          "insert into raw.daily values ('2024-01-01', 'a', 10, 1, 'x'), ('2024-01-01', 'b', 20, 2, 'x')",
-        ],
+        ['create table raw.daily (day date, shop text, revenue numeric, orders int, note text)', "insert into raw.daily values ('2024-01-01', 'a', 10, 1, 'x'), ('2024-01-01', 'b', 20, 2, 'x')"],
         ['daily'],
       );
       ok(await f.run());
@@ -214,10 +212,7 @@ select k1, k2, v from {{ source('raw', 'keyed') }}`;
         `{{ config(materialized='incremental', unique_key='id'${mode ? `, on_schema_change='${mode}'` : ''}) }}
 select ${columns} from {{ source('raw', 'wide') }}
 {% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}`;
-      const setup = [
-        'create table raw.wide (id int, a int, b text, c varchar(5), d int)',
-        "insert into raw.wide values (1, 1, 'one', 'x', 10), (2, 2, 'two', 'y', 20)",
-      ];
+      const setup = ['create table raw.wide (id int, a int, b text, c varchar(5), d int)', "insert into raw.wide values (1, 1, 'one', 'x', 10), (2, 2, 'two', 'y', 20)"];
       const original = 'id, a, b, c';
       // The model drops b, adds d, makes c longer and a text.
       const changed = "id, a::text as a, c || '-long' as c, d";

@@ -26,7 +26,17 @@ for (const kind of databaseKinds()) {
       expect(built.stdout).toMatch(/OK loaded seed file \S+\.raw_payments \.+ \[INSERT 11 in/);
       expect(built.stdout).toMatch(/Done\. PASS=29 WARN=0 ERROR=0 SKIP=0 TOTAL=29/);
 
-      const shown = await kpi(['show', '--inline', "select count(*) as customers, sum(number_of_orders)::int as orders from {{ ref('customers') }}", '--output', 'json', '--project-dir', dir, '--profiles-dir', dir]);
+      const shown = await kpi([
+        'show',
+        '--inline',
+        "select count(*) as customers, sum(number_of_orders)::int as orders from {{ ref('customers') }}",
+        '--output',
+        'json',
+        '--project-dir',
+        dir,
+        '--profiles-dir',
+        dir,
+      ]);
       expect(shown.code).toBe(0);
       expect(JSON.parse(shown.stdout)).toEqual([{ customers: 8, orders: 10 }]);
 

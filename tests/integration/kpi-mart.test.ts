@@ -85,15 +85,14 @@ for (const kind of databaseKinds()) {
       // 27 KPIs, two locations and ALL, every day.
       expect(counts[0]).toEqual({ facts: days * 27 * 3, dashboard: days * 27 * 3, kpis: 27 });
       // Sources and the wide mart live in their own schemas, never in the sandbox.
-      const tables = await db.query<{ schema: string; name: string }>(
-        `select table_schema as schema, table_name as name from information_schema.tables where table_schema like $1 order by 1, 2`,
-        [`${schema}%`],
-      );
+      const tables = await db.query<{ schema: string; name: string }>(`select table_schema as schema, table_name as name from information_schema.tables where table_schema like $1 order by 1, 2`, [
+        `${schema}%`,
+      ]);
       expect(tables.filter((table) => table.name.startsWith('raw_')).every((table) => table.schema === `${schema}_raw`)).toBe(true);
       expect(tables.find((table) => table.name === 'agg_daily_revenue')?.schema).toBe(`${schema}_analytics`);
     });
 
-    it('declares primary keys on each table\'s grain and foreign keys to its dimensions, in the database catalog', async () => {
+    it("declares primary keys on each table's grain and foreign keys to its dimensions, in the database catalog", async () => {
       // What BI tools read to find the joins: information_schema's key constraints, as JDBC's getImportedKeys does.
       const keys = await db.query<{ table_name: string; kind: string; columns: string; referenced: string | null }>(
         `select tc.table_name, tc.constraint_type as kind,
@@ -124,13 +123,14 @@ for (const kind of databaseKinds()) {
 
     it('matches an independent computation, including leap days, year ends and every aggregation type', async () => {
       const dates = ['2024-02-29', '2025-02-28', '2025-03-31', '2024-12-31', '2025-01-01', '2024-03-01', '2023-01-01', '2023-01-28', END];
-      await db.query(`create table "${schema}".sample_rows as
+      await db.query(
+        `create table "${schema}".sample_rows as
         select d::date as as_of_date, k.kpi_id, e.entity_id
-        from unnest($1::date[]) d, "${schema}".dim_kpi k, (values (0), (1), (2)) e(entity_id)`, [dates]);
-      const expected = await db.query<{ as_of_date: string; kpi_id: number; entity_id: number; figure: string; value: string | null }>(independentFigures(schema));
-      const actual = await db.query<Record<string, string | number | null>>(
-        `select d.* from "${schema}".agg_kpi_dashboard d join "${schema}".sample_rows s using (as_of_date, kpi_id, entity_id)`,
+        from unnest($1::date[]) d, "${schema}".dim_kpi k, (values (0), (1), (2)) e(entity_id)`,
+        [dates],
       );
+      const expected = await db.query<{ as_of_date: string; kpi_id: number; entity_id: number; figure: string; value: string | null }>(independentFigures(schema));
+      const actual = await db.query<Record<string, string | number | null>>(`select d.* from "${schema}".agg_kpi_dashboard d join "${schema}".sample_rows s using (as_of_date, kpi_id, entity_id)`);
       expect(actual.length).toBe(dates.length * 27 * 3);
       const byKey = new Map(actual.map((row) => [`${row.as_of_date}|${row.kpi_id}|${row.entity_id}`, row]));
       const mismatches: string[] = [];
@@ -238,10 +238,7 @@ for (const kind of databaseKinds()) {
       expect(incremental.length).toBe(refreshed.length);
       expect(await snapshot(`"${schema}".fact_kpi_daily`, 'date_key, kpi_id, entity_id')).toEqual(incrementalFacts);
       expect(incremental).toEqual(refreshed);
-      const corrected = await db.query<{ value: string }>(
-        `select value::text from "${schema}".fact_kpi_daily where kpi_id = 1 and entity_id = 1 and date_key = $1`,
-        [addDays(END, 2)],
-      );
+      const corrected = await db.query<{ value: string }>(`select value::text from "${schema}".fact_kpi_daily where kpi_id = 1 and entity_id = 1 and date_key = $1`, [addDays(END, 2)]);
       const raw = await db.query<{ value: string }>(`select wine_revenue::text as value from "${schema}_raw".raw_tasting_room_daily where location_id = 1 and date_key = $1`, [addDays(END, 2)]);
       expect(corrected).toEqual(raw);
     });

@@ -221,7 +221,10 @@ for (const kind of databaseKinds()) {
       }
 
       // The real binary: JSON out, and --fail-on red decides the exit code from what is on the board.
-      writeFileSync(join(dir, 'profiles.yml'), kind === 'pglite' ? '' : `kpi:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      url: "{{ env_var('KPI_TEST_PG_URL') }}"\n      schema: ${schema}\n`);
+      writeFileSync(
+        join(dir, 'profiles.yml'),
+        kind === 'pglite' ? '' : `kpi:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      url: "{{ env_var('KPI_TEST_PG_URL') }}"\n      schema: ${schema}\n`,
+      );
       if (kind === 'postgres') {
         const json = await kpi(['alerts', '--format', 'json', '--window', '7', '--project-dir', dir, '--profiles-dir', dir]);
         expect(json.code).toBe(0);
@@ -236,8 +239,7 @@ for (const kind of databaseKinds()) {
     });
 
     it('keeps the statuses it published when the thresholds are recomputed with other settings', async () => {
-      const history = () =>
-        db.query<{ config_hash: string }>(`select as_of_date::text, kpi_id, entity_id, window_days, status, config_hash from "${schema}".kpi_status_history order by 1, 2, 3, 4`);
+      const history = () => db.query<{ config_hash: string }>(`select as_of_date::text, kpi_id, entity_id, window_days, status, config_hash from "${schema}".kpi_status_history order by 1, 2, 3, 4`);
       const before = await history();
       const file = join(dir, 'config/thresholds.yml');
       const original = readFileSync(file, 'utf8');

@@ -33,7 +33,10 @@ for (const kind of databaseKinds()) {
         write: (sql: string) => writeFile(dir, 'models/mv.sql', sql),
         rows: (relation: string) => db.query(`select * from "${target.schema}".${relation} order by 1`),
         kind: async () => (await db.query<{ relkind: string }>(`select relkind from pg_class where oid = to_regclass($1)`, [`"${target.schema}".mv`]))[0]?.relkind,
-        indexes: async () => (await db.query<{ def: string }>(`select pg_get_indexdef(indexrelid) as def from pg_index where indrelid = to_regclass($1) order by 1`, [`"${target.schema}".mv`])).map((row) => row.def.replace(/^.* USING /, '')),
+        indexes: async () =>
+          (await db.query<{ def: string }>(`select pg_get_indexdef(indexrelid) as def from pg_index where indrelid = to_regclass($1) order by 1`, [`"${target.schema}".mv`])).map((row) =>
+            row.def.replace(/^.* USING /, ''),
+          ),
         done: () => removeDir(dir),
       };
     }

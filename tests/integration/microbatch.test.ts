@@ -68,9 +68,13 @@ for (const kind of databaseKinds()) {
       const r = runner(dir);
       // A source that declares event_time is filtered the same way (here the events table, read as a source).
       writeFile(dir, 'models/sources.yml', `sources:\n  - name: landed\n    schema: ${r.target.schema}\n    tables:\n      - name: events\n        config:\n          event_time: occurred_at\n`);
-      writeFile(dir, 'models/from_source.sql', `{{ config(materialized='incremental', incremental_strategy='microbatch', unique_key='id', event_time='occurred_at', batch_size='month', begin='2024-03-01') }}
+      writeFile(
+        dir,
+        'models/from_source.sql',
+        `{{ config(materialized='incremental', incremental_strategy='microbatch', unique_key='id', event_time='occurred_at', batch_size='month', begin='2024-03-01') }}
 -- depends_on: {{ ref('events').render() }} (the source is that model's table: build it first)
-select id, '{{ model.batch.event_time_start }}' as batch_start from {{ source('landed', 'events') }} as landed`);
+select id, '{{ model.batch.event_time_start }}' as batch_start from {{ source('landed', 'events') }} as landed`,
+      );
       const first = await r.exec();
       expect(statuses(first.summary)).toEqual({ events: 'success', shops: 'success', daily: 'success', from_source: 'success', downstream: 'success' });
       expect(await r.rows('from_source')).toHaveLength(12);
@@ -84,10 +88,18 @@ select id, '{{ model.batch.event_time_start }}' as batch_start from {{ source('l
       const rows = await r.rows('daily');
       // Events 1..12 fall on 2024-03-01..2024-03-04; each row was built by the batch of its own day.
       expect(rows.map((row) => [row.id, row.batch_id])).toEqual([
-        [1, '20240301'], [2, '20240301'], [3, '20240301'],
-        [4, '20240302'], [5, '20240302'], [6, '20240302'],
-        [7, '20240303'], [8, '20240303'], [9, '20240303'], [10, '20240303'],
-        [11, '20240304'], [12, '20240304'],
+        [1, '20240301'],
+        [2, '20240301'],
+        [3, '20240301'],
+        [4, '20240302'],
+        [5, '20240302'],
+        [6, '20240302'],
+        [7, '20240303'],
+        [8, '20240303'],
+        [9, '20240303'],
+        [10, '20240303'],
+        [11, '20240304'],
+        [12, '20240304'],
       ]);
       // ref('events') was filtered to the batch; ref('events').render() and ref('shops') (no event_time) were not.
       expect(new Set(rows.map((row) => row.all_events))).toEqual(new Set([12]));
@@ -195,7 +207,6 @@ select id, '{{ model.batch.event_time_start }}' as batch_start from {{ source('l
     });
   });
 }
-
 
 for (const kind of databaseKinds()) {
   describe(`microbatch from the kpi binary on ${kind}`, () => {

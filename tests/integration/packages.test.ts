@@ -42,7 +42,12 @@ for (const kind of databaseKinds()) {
       // The package's nodes belong to it, take the project's configs over their own, and build in the project's target.
       const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
       const calendar = manifest.nodes['model.kpi_utils.pkg_calendar'];
-      expect(calendar).toMatchObject({ package_name: 'kpi_utils', fqn: ['kpi_utils', 'pkg_calendar'], schema: `${target.schema}_utils`, original_file_path: 'dbt_packages/kpi_utils/models/pkg_calendar.sql' });
+      expect(calendar).toMatchObject({
+        package_name: 'kpi_utils',
+        fqn: ['kpi_utils', 'pkg_calendar'],
+        schema: `${target.schema}_utils`,
+        original_file_path: 'dbt_packages/kpi_utils/models/pkg_calendar.sql',
+      });
       expect(calendar.config.materialized).toBe('table');
       expect(manifest.nodes['model.kpi_utils.pkg_status_summary'].depends_on.nodes).toEqual(['seed.kpi_utils.pkg_status', 'seed.pkg_shop.orders']);
       expect(manifest.nodes['model.kpi_utils.pkg_status_summary'].tags).toEqual(['kpi_utils_marts']);
@@ -181,7 +186,10 @@ describe('installing packages', () => {
 
   it('cannot download git or hub packages: it says how to vendor them, and uses a vendored copy as installed', () => {
     const dir = copyFixture('pkg_shop');
-    writeFileSync(join(dir, 'packages.yml'), 'packages:\n  - local: packages/kpi_utils\n  - git: "https://github.com/example/kpi-extras.git"\n    revision: 1.2.0\n  - package: example/kpi_more\n    version: [">=1.0.0"]\n');
+    writeFileSync(
+      join(dir, 'packages.yml'),
+      'packages:\n  - local: packages/kpi_utils\n  - git: "https://github.com/example/kpi-extras.git"\n    revision: 1.2.0\n  - package: example/kpi_more\n    version: [">=1.0.0"]\n',
+    );
     const error = (() => {
       try {
         deps({ projectDir: dir });
@@ -236,7 +244,8 @@ describe('installing packages', () => {
       'integration_tests/dbt_packages/audit_helper/macros/marker.sql': "{% macro marker() %}'audit'{% endmacro %}",
       'integration_tests/dbt_packages/macros_checkout/dbt_project.yml': 'name: acme_macros\nconfig-version: 2\n',
       'integration_tests/dbt_packages/macros_checkout/macros/marker.sql': "{% macro marker() %}'acme'{% endmacro %}",
-      'integration_tests/dbt_packages/macros_checkout/.git/config': '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/acme/analytics-macros\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n',
+      'integration_tests/dbt_packages/macros_checkout/.git/config':
+        '[core]\n\tbare = false\n[remote "origin"]\n\turl = https://github.com/acme/analytics-macros\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n',
     });
     const project = join(repo, 'integration_tests');
     for (let run = 0; run < 2; run++) {
@@ -270,7 +279,9 @@ describe('installing packages', () => {
       return undefined;
     })() as KpiError;
     expect(error.code).toBe('KPI_PACKAGE_INVALID');
-    expect(error.message).toBe('packages[0] must have exactly one of local, package, git, tarball, private\nKPI_PACKAGE_INVALID: packages.yml:4:5: packages[1] must be a mapping such as {local: ../my_package}');
+    expect(error.message).toBe(
+      'packages[0] must have exactly one of local, package, git, tarball, private\nKPI_PACKAGE_INVALID: packages.yml:4:5: packages[1] must be a mapping such as {local: ../my_package}',
+    );
     expect(error.location).toEqual({ file: 'packages.yml', line: 2, column: 5 });
     removeDir(dir);
   });

@@ -21,7 +21,7 @@ sources:
     removeDir(dir);
   });
 
-  it('render Jinja in models\', seeds\' and unit tests\' config:, as dbt renders property YAML, and leave hooks for when they run', async () => {
+  it("render Jinja in models', seeds' and unit tests' config:, as dbt renders property YAML, and leave hooks for when they run", async () => {
     const dir = makeProject({
       'kpi_project.yml': 'name: p\nvars:\n  amount_type: numeric(10,2)\n',
       'seeds/payments.csv': 'id,amount\n1,2.50\n',
@@ -69,7 +69,11 @@ unit_tests:
     expect(orders.columns.id).toMatchObject({ data_type: 'integer', description: "Rendered later, as docs: {{ '{{' }}" });
     // "False" from the template is a false enabled: the model is disabled, as in dbt.
     expect(parsed.manifest.nodes['model.p.legacy']).toBeUndefined();
-    expect(Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'unit_test').map((test) => [test.name, test.config.tags])).toEqual([['orders_has_one', ['pg']]]);
+    expect(
+      Object.values(parsed.manifest.nodes)
+        .filter((node) => node.resource_type === 'unit_test')
+        .map((test) => [test.name, test.config.tags]),
+    ).toEqual([['orders_has_one', ['pg']]]);
     removeDir(dir);
   });
 });

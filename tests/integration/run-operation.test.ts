@@ -38,7 +38,7 @@ for (const kind of databaseKinds()) {
       await db.close();
     });
 
-    it("calls a macro with --args as YAML keyword arguments: its statements run and stay, its info log lines are printed", async () => {
+    it('calls a macro with --args as YAML keyword arguments: its statements run and stay, its info log lines are printed', async () => {
       const dir = makeProject({ 'kpi_project.yml': 'name: ops\n', ...MACROS });
       const target = db.target();
       const log = eventLog();

@@ -116,4 +116,3 @@ for (const kind of databaseKinds()) {
     }
   });
 }
-

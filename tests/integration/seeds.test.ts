@@ -58,9 +58,7 @@ for (const kind of databaseKinds()) {
         { name: 'at_utc', type: 'timestamp with time zone' },
         { name: 'note', type: 'text' },
       ]);
-      const orders = await db.query(
-        `select id, code, amount, big, paid, day, at, extract(epoch from at_utc)::bigint as at_utc, note from "${target.schema}".orders order by id`,
-      );
+      const orders = await db.query(`select id, code, amount, big, paid, day, at, extract(epoch from at_utc)::bigint as at_utc, note from "${target.schema}".orders order by id`);
       expect(orders).toEqual([
         { id: 1, code: '007', amount: '12.50', big: 3000000000, paid: true, day: '2024-02-29', at: '2024-02-29 23:59:59', at_utc: 1709200800, note: 'Smith, Jones' },
         { id: 2, code: '010', amount: '-3', big: 1, paid: false, day: '2024-03-01', at: '2024-03-01 08:00:00', at_utc: 1709280000, note: 'two\r\nlines' },
@@ -166,7 +164,10 @@ for (const kind of databaseKinds()) {
           message: /^seeds\/people\.csv:3: value "2\.5" in column "id" is not an integer, so it cannot be loaded as integer \(column_types\)/,
         },
         // A reload keeps the table's types: a value that no longer fits them stops it, and says how to rebuild.
-        { csv: 'id,name,born\n1,Ada,1815-12-10\n2,Alan,1912-06-23\nthree,Grace,1906-12-09\n', message: /^seeds\/people\.csv:4: column "id": invalid input syntax for type integer: "three".*--full-refresh/ },
+        {
+          csv: 'id,name,born\n1,Ada,1815-12-10\n2,Alan,1912-06-23\nthree,Grace,1906-12-09\n',
+          message: /^seeds\/people\.csv:4: column "id": invalid input syntax for type integer: "three".*--full-refresh/,
+        },
       ];
       for (const testCase of cases) {
         writeFile(dir, 'seeds/people.csv', testCase.csv as string);
@@ -267,9 +268,9 @@ for (const kind of databaseKinds()) {
         { event: 'codes 3' },
         { event: 'empty 0' },
       ]);
-      expect(
-        await db.query(`select obj_description('"${target.schema}".codes'::regclass, 'pg_class') as relation, col_description('"${target.schema}".codes'::regclass, 1) as code`),
-      ).toEqual([{ relation: 'Status codes', code: 'The code' }]);
+      expect(await db.query(`select obj_description('"${target.schema}".codes'::regclass, 'pg_class') as relation, col_description('"${target.schema}".codes'::regclass, 1) as code`)).toEqual([
+        { relation: 'Status codes', code: 'The code' },
+      ]);
       expect(await columnsOf(`"${target.schema}".empty`)).toEqual([
         { name: 'code', type: 'text' },
         { name: 'label', type: 'text' },
@@ -321,7 +322,10 @@ for (const kind of databaseKinds()) {
     it('streams a clean file to COPY as it is, and rewrites one that needs it, with the same result', async () => {
       const rows = 20_000;
       const tenths = (value: number) => `${Math.floor(value / 10)}.${value % 10}`;
-      const lines = Array.from({ length: rows }, (_, i) => `${i + 1},C${String(i % 997).padStart(4, '0')},${(i % 1000) / 10},${i % 2 === 0},2024-01-${String((i % 28) + 1).padStart(2, '0')},"note ${i}, ""quoted"""`);
+      const lines = Array.from(
+        { length: rows },
+        (_, i) => `${i + 1},C${String(i % 997).padStart(4, '0')},${(i % 1000) / 10},${i % 2 === 0},2024-01-${String((i % 28) + 1).padStart(2, '0')},"note ${i}, ""quoted"""`,
+      );
       const clean = `id,code,amount,flag,day,note\n${lines.join('\n')}\n`;
       const dir = makeProject({ 'kpi_project.yml': 'name: bulk\n', 'seeds/bulk.csv': clean });
       const target = db.target();

@@ -209,14 +209,27 @@ for (const kind of databaseKinds()) {
 
     it('BaseSnapshotInvalidColumnNames: changing snapshot_meta_column_names afterwards is refused', async () => {
       const f = fixtures();
-      const p = project('test', { 'snapshots/snapshot.sql': f.snapshot_actual_sql, 'models/snapshots.yml': f.snapshots_no_column_names_yml, 'models/ref_snapshot.sql': f.ref_snapshot_sql }, `snapshots:\n  test:\n${renamed.replace(/^/gm, '  ').trimEnd()}\n`);
+      const p = project(
+        'test',
+        { 'snapshots/snapshot.sql': f.snapshot_actual_sql, 'models/snapshots.yml': f.snapshots_no_column_names_yml, 'models/ref_snapshot.sql': f.ref_snapshot_sql },
+        `snapshots:\n  test:\n${renamed.replace(/^/gm, '  ').trimEnd()}\n`,
+      );
       for (const name of ['create_seed_sql', 'create_snapshot_expected_sql', 'seed_insert_sql', 'populate_snapshot_expected_sql']) await p.sql(p.format(f[name]));
       expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
       const manifest = JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { config: Record<string, unknown> }> };
-      expect(manifest.nodes['snapshot.test.snapshot_actual'].config.snapshot_meta_column_names).toEqual({ dbt_valid_to: 'test_valid_to', dbt_valid_from: 'test_valid_from', dbt_scd_id: 'test_scd_id', dbt_updated_at: 'test_updated_at' });
+      expect(manifest.nodes['snapshot.test.snapshot_actual'].config.snapshot_meta_column_names).toEqual({
+        dbt_valid_to: 'test_valid_to',
+        dbt_valid_from: 'test_valid_from',
+        dbt_scd_id: 'test_scd_id',
+        dbt_updated_at: 'test_updated_at',
+      });
       await p.sql(p.format(f.invalidate_sql));
       await p.sql(p.format(f.update_sql));
-      writeFile(p.dir, 'dbt_project.yml', 'name: test\nprofile: test\nconfig-version: 2\nsnapshots:\n  test:\n    +snapshot_meta_column_names:\n      dbt_valid_to: test_valid_to\n      dbt_updated_at: test_updated_at\n');
+      writeFile(
+        p.dir,
+        'dbt_project.yml',
+        'name: test\nprofile: test\nconfig-version: 2\nsnapshots:\n  test:\n    +snapshot_meta_column_names:\n      dbt_valid_to: test_valid_to\n      dbt_updated_at: test_updated_at\n',
+      );
       const failed = await p.invoke(['snapshot']);
       expect(failed.code).toBe(1);
       // dbt: "Snapshot target is missing configured columns"
@@ -250,7 +263,8 @@ for (const kind of databaseKinds()) {
     it('BaseSnapshotMultiUniqueKey: a YAML snapshot with relation: and a composite key', async () => {
       const f = fixtures();
       const p = project('test', { 'models/seed.sql': f.model_seed_sql, 'models/snapshots.yml': f.snapshots_multi_key_yml, 'models/ref_snapshot.sql': f.ref_snapshot_sql });
-      for (const name of ['create_multi_key_seed_sql', 'create_multi_key_snapshot_expected_sql', 'seed_multi_key_insert_sql', 'populate_multi_key_snapshot_expected_sql']) await p.sql(p.format(f[name]));
+      for (const name of ['create_multi_key_seed_sql', 'create_multi_key_snapshot_expected_sql', 'seed_multi_key_insert_sql', 'populate_multi_key_snapshot_expected_sql'])
+        await p.sql(p.format(f[name]));
       // ref('seed') names the table the fixture made (the model `seed` is never run, as in dbt's test).
       expect((await p.run('snapshot')).stdout).toMatch(/TOTAL=1/);
       await p.sql(p.format(f.invalidate_multi_key_sql));
@@ -275,8 +289,20 @@ for (const kind of databaseKinds()) {
     // simple_snapshot/test_snapshot.py: BaseSimpleSnapshot and BaseSnapshotCheck, their common.py helpers as the SQL they issue.
     const MODEL_FACT_SQL = '{{ config(materialized="table") }}\nselect * from {{ ref(\'seed\') }}\nwhere id between 1 and 20\n';
     const CASES: Array<{ snapshot: 'SNAPSHOT_TIMESTAMP_SQL' | 'SNAPSHOT_CHECK_SQL'; name: string; steps: string[]; runs?: number; current: number[]; closed: number[]; between?: string[] }> = [
-      { snapshot: 'SNAPSHOT_TIMESTAMP_SQL', name: 'test_updates_are_captured_by_snapshot', steps: ["update {fact} set updated_at = updated_at + interval '1 day' where id between 16 and 20"], current: range(1, 21), closed: range(16, 21) },
-      { snapshot: 'SNAPSHOT_TIMESTAMP_SQL', name: 'test_inserts_are_captured_by_snapshot', steps: ['insert into {fact} select * from {seed} where id between 21 and 30'], current: range(1, 31), closed: [] },
+      {
+        snapshot: 'SNAPSHOT_TIMESTAMP_SQL',
+        name: 'test_updates_are_captured_by_snapshot',
+        steps: ["update {fact} set updated_at = updated_at + interval '1 day' where id between 16 and 20"],
+        current: range(1, 21),
+        closed: range(16, 21),
+      },
+      {
+        snapshot: 'SNAPSHOT_TIMESTAMP_SQL',
+        name: 'test_inserts_are_captured_by_snapshot',
+        steps: ['insert into {fact} select * from {seed} where id between 21 and 30'],
+        current: range(1, 31),
+        closed: [],
+      },
       { snapshot: 'SNAPSHOT_TIMESTAMP_SQL', name: 'test_deletes_are_captured_by_snapshot', steps: ['delete from {fact} where id between 16 and 20'], current: range(1, 16), closed: range(16, 21) },
       {
         snapshot: 'SNAPSHOT_TIMESTAMP_SQL',
@@ -289,17 +315,28 @@ for (const kind of databaseKinds()) {
       {
         snapshot: 'SNAPSHOT_TIMESTAMP_SQL',
         name: 'test_new_column_captured_by_snapshot',
-        steps: ['alter table {fact} add column full_name varchar(200) default null', "update {fact} set full_name = first_name || ' ' || last_name, updated_at = updated_at + interval '1 day' where id between 11 and 20"],
+        steps: [
+          'alter table {fact} add column full_name varchar(200) default null',
+          "update {fact} set full_name = first_name || ' ' || last_name, updated_at = updated_at + interval '1 day' where id between 11 and 20",
+        ],
         current: range(1, 21),
         closed: range(11, 21),
       },
-      { snapshot: 'SNAPSHOT_CHECK_SQL', name: 'test_column_selection_is_reflected_in_snapshot', steps: ['update {fact} set last_name = left(last_name, 3) where id between 1 and 10', 'update {fact} set email = left(email, 3) where id between 6 and 15'], current: range(1, 21), closed: range(6, 16) },
+      {
+        snapshot: 'SNAPSHOT_CHECK_SQL',
+        name: 'test_column_selection_is_reflected_in_snapshot',
+        steps: ['update {fact} set last_name = left(last_name, 3) where id between 1 and 10', 'update {fact} set email = left(email, 3) where id between 6 and 15'],
+        current: range(1, 21),
+        closed: range(6, 16),
+      },
     ];
     function range(from: number, to: number): number[] {
       return Array.from({ length: to - from }, (_, index) => from + index);
     }
     for (const base of ['SNAPSHOT_TIMESTAMP_SQL', 'SNAPSHOT_CHECK_SQL'] as const) {
-      it(`${base === 'SNAPSHOT_TIMESTAMP_SQL' ? 'BaseSimpleSnapshot' : 'BaseSnapshotCheck'}: ${CASES.filter((c) => c.snapshot === base).map((c) => c.name).join(', ')}`, async () => {
+      it(`${base === 'SNAPSHOT_TIMESTAMP_SQL' ? 'BaseSimpleSnapshot' : 'BaseSnapshotCheck'}: ${CASES.filter((c) => c.snapshot === base)
+        .map((c) => c.name)
+        .join(', ')}`, async () => {
         const p = project('test', {
           'seeds/seed.csv': pythonStrings(`${SIMPLE}/seeds.py`).SEED_CSV,
           'models/fact.sql': MODEL_FACT_SQL,

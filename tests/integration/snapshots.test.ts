@@ -43,7 +43,8 @@ for (const kind of databaseKinds()) {
     it('a duplicate unique_key fails with a coded error naming the key and leaves the table as it was', async () => {
       const p = await project({
         'snapshots/orders.sql': "{% snapshot orders %}\n{{ config(strategy='check', check_cols='all', unique_key='id') }}\nselect * from {{ source('raw', 'items') }}\n{% endsnapshot %}\n",
-        'snapshots/pairs.sql': "{% snapshot pairs %}\n{{ config(strategy='timestamp', updated_at='updated_at', unique_key=['id', 'grp']) }}\nselect * from {{ source('raw', 'items') }}\n{% endsnapshot %}\n",
+        'snapshots/pairs.sql':
+          "{% snapshot pairs %}\n{{ config(strategy='timestamp', updated_at='updated_at', unique_key=['id', 'grp']) }}\nselect * from {{ source('raw', 'items') }}\n{% endsnapshot %}\n",
       });
       await db.query(`insert into "${p.raw}".items values (1, 1, 'a', '2024-01-01'), (2, 1, 'b', '2024-01-01'), (2, 1, 'c', '2024-01-02')`);
       let summary = await snapshot(p.options);
@@ -70,7 +71,9 @@ for (const kind of databaseKinds()) {
     });
 
     it('a null key is refused as well: every run would add its row again', async () => {
-      const p = await project({ 'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='check', check_cols=['name'], unique_key='id') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}" });
+      const p = await project({
+        'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='check', check_cols=['name'], unique_key='id') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
+      });
       await db.query(`insert into "${p.raw}".items values (null, 1, 'a', '2024-01-01')`);
       const summary = await snapshot(p.options);
       expect(summary.results[0].error_code).toBe('KPI_SNAPSHOT_DUPLICATE_KEY');
@@ -100,7 +103,8 @@ for (const kind of databaseKinds()) {
           '{% endsnapshot %}',
         ].join('\n'),
         'snapshots/other_db.sql': "{% snapshot other_db %}{{ config(strategy='check', check_cols='all', unique_key='id', target_database='warehouse') }} select 1 as id {% endsnapshot %}",
-        'snapshots/props.yml': "snapshots:\n  - name: from_yaml\n    relation: source('raw', 'items')\n    config:\n      unique_key: id\n      strategy: timestamp\n      updated_at: updated_at\n      hard_deletes: invalidate\n      invalidate_hard_deletes: true\n",
+        'snapshots/props.yml':
+          "snapshots:\n  - name: from_yaml\n    relation: source('raw', 'items')\n    config:\n      unique_key: id\n      strategy: timestamp\n      updated_at: updated_at\n      hard_deletes: invalidate\n      invalidate_hard_deletes: true\n",
       });
       const errors = await parseErrors(() => snapshot(p.options));
       expect(errors).toEqual(
@@ -119,7 +123,9 @@ for (const kind of databaseKinds()) {
     });
 
     it('a template error in a block is reported at its line in the file', async () => {
-      const p = await project({ 'snapshots/s.sql': "-- history of items\n\n{% snapshot s %}\n{{ config(strategy='check', check_cols='all', unique_key='id') }}\nselect * from {{ source('raw', 'items') }\n{% endsnapshot %}\n" });
+      const p = await project({
+        'snapshots/s.sql': "-- history of items\n\n{% snapshot s %}\n{{ config(strategy='check', check_cols='all', unique_key='id') }}\nselect * from {{ source('raw', 'items') }\n{% endsnapshot %}\n",
+      });
       const errors = await parseErrors(() => snapshot(p.options));
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/^KPI_TEMPLATE_ERROR snapshots\/s\.sql:5 /);
@@ -127,7 +133,9 @@ for (const kind of databaseKinds()) {
     });
 
     it('a column the query does not have is named before anything is written', async () => {
-      const p = await project({ 'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='timestamp', updated_at='changed_at', unique_key='id') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}" });
+      const p = await project({
+        'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='timestamp', updated_at='changed_at', unique_key='id') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
+      });
       const summary = await snapshot(p.options);
       expect(summary.results[0].error_code).toBe('KPI_SNAPSHOT_INVALID');
       expect(summary.results[0].message).toMatch(/updated_at names 'changed_at', which is not a column of the snapshot's query \(id, grp, name, updated_at\)/);
@@ -146,7 +154,7 @@ for (const kind of databaseKinds()) {
           '      updated_at: updated_at',
           '      alias: items_scd',
           '      snapshot_meta_column_names: {dbt_valid_from: valid_from, dbt_valid_to: valid_to, dbt_scd_id: scd_id, dbt_updated_at: changed_at}',
-          "      dbt_valid_to_current: \"'9999-12-31'::timestamp\"",
+          '      dbt_valid_to_current: "\'9999-12-31\'::timestamp"',
         ].join('\n'),
       });
       const history = `${p.target.schema}_history`;
@@ -182,7 +190,8 @@ for (const kind of databaseKinds()) {
 
     it('a varchar column the query makes longer is widened', async () => {
       const p = await project({
-        'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='check', check_cols='all', unique_key='id') }} select id, name::varchar({{ var('width', 3) }}) as name from {{ source('raw', 'items') }} {% endsnapshot %}",
+        'snapshots/s.sql':
+          "{% snapshot s %}{{ config(strategy='check', check_cols='all', unique_key='id') }} select id, name::varchar({{ var('width', 3) }}) as name from {{ source('raw', 'items') }} {% endsnapshot %}",
       });
       await db.query(`insert into "${p.raw}".items values (1, 1, 'ann', '2024-01-01')`);
       expect((await snapshot(p.options)).success).toBe(true);
@@ -195,7 +204,8 @@ for (const kind of databaseKinds()) {
 
     it('a failure inside the run leaves the table as it was; a view at the name is refused', async () => {
       const p = await project({
-        'snapshots/s.sql': "{% snapshot s %}{{ config(strategy='check', check_cols='all', unique_key='id', post_hook=\"{% if var('fail', false) %}select 1/0{% endif %}\") }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
+        'snapshots/s.sql':
+          "{% snapshot s %}{{ config(strategy='check', check_cols='all', unique_key='id', post_hook=\"{% if var('fail', false) %}select 1/0{% endif %}\") }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
         'snapshots/v.sql': "{% snapshot v %}{{ config(strategy='check', check_cols='all', unique_key='id') }} select * from {{ source('raw', 'items') }} {% endsnapshot %}",
       });
       await db.query(`create view "${p.target.schema}".v as select 1 as id`).catch(async () => {
@@ -246,7 +256,9 @@ for (const kind of databaseKinds()) {
       );
       // Analyses are compiled, never run, as dbt: no warning, not in the results.
       expect(warnings.some((warning) => warning.includes('adhoc'))).toBe(false);
-      const manifest = JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, { resource_type: string; config: Record<string, unknown>; description: string; relation_name: string }> };
+      const manifest = JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8')) as {
+        nodes: Record<string, { resource_type: string; config: Record<string, unknown>; description: string; relation_name: string }>;
+      };
       const node = manifest.nodes['snapshot.snaps.people_history'];
       expect(node).toMatchObject({ resource_type: 'snapshot', description: 'every version of a person', relation_name: `"${p.target.schema}"."people_history"` });
       expect(node.config).toMatchObject({ materialized: 'snapshot', strategy: 'check', check_cols: 'all', unique_key: 'id' });

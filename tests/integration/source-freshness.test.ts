@@ -24,9 +24,7 @@ for (const kind of databaseKinds()) {
       await db.query(`create table "${raw}".late as select now() - interval '3 hours' as loaded_at union all select now() - interval '30 hours'`);
       // A timestamp without time zone is read as UTC, as dbt reads it.
       await db.query(`create table "${raw}".stale as select (now() at time zone 'UTC') - interval '2 days' as loaded_at`);
-      await db.query(
-        `create table "${raw}".filtered as select now() - interval '5 minutes' as loaded_at, 'test' as kind union all select now() - interval '2 hours', 'real'`,
-      );
+      await db.query(`create table "${raw}".filtered as select now() - interval '5 minutes' as loaded_at, 'test' as kind union all select now() - interval '2 hours', 'real'`);
       await db.query(`create table "${raw}".empty (loaded_at timestamptz)`);
       await db.query(`create table "${raw}".unchecked as select now() - interval '9 days' as loaded_at`);
       const dir = makeProject({
@@ -71,7 +69,11 @@ sources:
       ]);
       const byId = Object.fromEntries(summary.results.map((result) => [result.unique_id.split('.').pop(), result]));
       // The age kpi reports agrees with one computed here, to within the seconds between the two queries.
-      for (const [table, where] of [['fresh', ''], ['late', ''], ['filtered', "where kind = 'real'"]]) {
+      for (const [table, where] of [
+        ['fresh', ''],
+        ['late', ''],
+        ['filtered', "where kind = 'real'"],
+      ]) {
         const [expected] = await db.query<{ age: number }>(`select extract(epoch from now() - max(loaded_at))::float8 as age from "${raw}".${table} ${where}`);
         const reported = byId[table];
         expect(reported.status !== 'runtime error' && reported.max_loaded_at_time_ago_in_s).toBeCloseTo(expected.age, -1);
@@ -113,7 +115,11 @@ describe('freshness configuration', () => {
     const error = await sourceFreshness({ projectDir: dir, targetConfig: { type: 'pglite', name: 'dev', profileName: 'test', schema: 's', threads: 1, path: null } }).catch(
       (caught: unknown) => caught,
     );
-    expect(error).toMatchObject({ code: 'KPI_CONFIG_INVALID', message: expect.stringMatching(/period must be minute, hour or day, not "hours"\. Did you mean 'hour'\?/), location: { file: 'models/sources.yml', line: 6 } });
+    expect(error).toMatchObject({
+      code: 'KPI_CONFIG_INVALID',
+      message: expect.stringMatching(/period must be minute, hour or day, not "hours"\. Did you mean 'hour'\?/),
+      location: { file: 'models/sources.yml', line: 6 },
+    });
     removeDir(dir);
   });
 });

@@ -11,11 +11,7 @@ import { copyFixture, removeDir, writeFile } from '../helpers/fixtures.js';
 /** The unit_shop fixture with its sources in a schema of this test's own. */
 function shopProject(target: TargetConfig): string {
   const dir = copyFixture('unit_shop');
-  writeFile(
-    dir,
-    'models/sources.yml',
-    `version: 2\nsources:\n  - name: shop\n    schema: ${target.schema}_raw\n    tables:\n      - name: orders\n      - name: customers\n`,
-  );
+  writeFile(dir, 'models/sources.yml', `version: 2\nsources:\n  - name: shop\n    schema: ${target.schema}_raw\n    tables:\n      - name: orders\n      - name: customers\n`);
   return dir;
 }
 
@@ -95,7 +91,15 @@ for (const kind of databaseKinds()) {
       writeFile(
         dir,
         'models/more_tests.yml',
-        ['unit_tests:', '  - name: labels_without_status', '    model: order_labels', '    given:', "      - input: ref('stg_orders')", '        rows: [{order_id: 1, code: a}]', '    expect: {rows: []}'].join('\n'),
+        [
+          'unit_tests:',
+          '  - name: labels_without_status',
+          '    model: order_labels',
+          '    given:',
+          "      - input: ref('stg_orders')",
+          '        rows: [{order_id: 1, code: a}]',
+          '    expect: {rows: []}',
+        ].join('\n'),
       );
       const missing = await execute('test', { projectDir: dir, targetConfig: target, adapter: db.adapter, select: ['labels_without_status'] });
       expect(missing.results[0]).toMatchObject({ status: 'error', error_code: 'KPI_DATABASE_ERROR' });
@@ -111,9 +115,7 @@ for (const kind of databaseKinds()) {
       const target = db.target();
       const dir = shopProject(target);
       await db.query(`create schema "${target.schema}_raw"`);
-      await db.query(
-        `create table "${target.schema}_raw".orders (id integer, customer_id integer, amount numeric(10,2), status text, ordered_on date, code text)`,
-      );
+      await db.query(`create table "${target.schema}_raw".orders (id integer, customer_id integer, amount numeric(10,2), status text, ordered_on date, code text)`);
       await db.query(`insert into "${target.schema}_raw".orders values (1, 1, 9.99, 'paid', '2024-01-01', '042')`);
       expect((await run({ projectDir: dir, targetConfig: target, adapter: db.adapter, select: ['stg_orders'] })).success).toBe(true);
       const before = await schemaState(target.schema);
@@ -168,7 +170,9 @@ for (const kind of databaseKinds()) {
         `models/more_tests.yml:5:9: unit test 'labels_with_a_colour', input ref('stg_orders') has a column 'colour', which is not one of its columns: order_id, customer_id, amount, status, ordered_on, code` +
           ` (hint: the columns are those of "${target.schema}"."stg_orders" as it is in the database now; rebuild it if its model changed)`,
       );
-      expect(byName.labels_with_a_bad_number.message).toMatch(/^models\/more_tests\.yml:12:9: unit test 'labels_with_a_bad_number', input ref\('stg_orders'\): invalid input syntax for type integer: "one"/);
+      expect(byName.labels_with_a_bad_number.message).toMatch(
+        /^models\/more_tests\.yml:12:9: unit test 'labels_with_a_bad_number', input ref\('stg_orders'\): invalid input syntax for type integer: "one"/,
+      );
       expect(byName.labels_expecting_a_missing_column.message).toBe(
         `models/more_tests.yml:21:5: expect names a column 'lable', which model 'order_labels' does not return (it returns order_id, label)`,
       );
@@ -228,7 +232,16 @@ for (const kind of databaseKinds()) {
       const lines = output.split('\n').map((line) => line.replace(/^\d\d:\d\d:\d\d {2}/, ''));
       expect(lines).toContain('Failure in unit_test totals_wrong_expectation');
       const at = lines.indexOf('Failure in unit_test totals_wrong_expectation');
-      expect(lines.slice(at + 1, at + 8).map((line) => line.trimEnd()).join('\n')).toBe(TOTALS_DIFF.split('\n').map((line) => `  ${line}`.trimEnd()).join('\n'));
+      expect(
+        lines
+          .slice(at + 1, at + 8)
+          .map((line) => line.trimEnd())
+          .join('\n'),
+      ).toBe(
+        TOTALS_DIFF.split('\n')
+          .map((line) => `  ${line}`.trimEnd())
+          .join('\n'),
+      );
       expect(output).toMatch(/START unit_test totals_wrong_expectation/);
       expect(output).toMatch(/FAIL 3 totals_wrong_expectation/);
       removeDir(dir);
@@ -293,7 +306,16 @@ for (const kind of databaseKinds()) {
           column: 9,
         },
         {
-          yaml: ['  - name: bad', '    model: order_labels', '    given:', "      - input: ref('stg_orders')", '        rows:', '          - {order_id: 1}', '          - [1, paid]', '    expect: {rows: []}'],
+          yaml: [
+            '  - name: bad',
+            '    model: order_labels',
+            '    given:',
+            "      - input: ref('stg_orders')",
+            '        rows:',
+            '          - {order_id: 1}',
+            '          - [1, paid]',
+            '    expect: {rows: []}',
+          ],
           message: /input ref\('stg_orders'\): row 2 must be a mapping of column to value/,
           line: 8,
           column: 13,
@@ -339,7 +361,16 @@ for (const kind of databaseKinds()) {
           column: 5,
         },
         {
-          yaml: ['  - name: bad', '    model: order_events', '    overrides:', '      macros: {is_incremental: true}', '    given:', "      - input: ref('stg_orders')", '        rows: []', '    expect: {rows: []}'],
+          yaml: [
+            '  - name: bad',
+            '    model: order_events',
+            '    overrides:',
+            '      macros: {is_incremental: true}',
+            '    given:',
+            "      - input: ref('stg_orders')",
+            '        rows: []',
+            '    expect: {rows: []}',
+          ],
           message: /is tested with is_incremental true, so it needs an input for `this`/,
           line: 6,
           column: 5,

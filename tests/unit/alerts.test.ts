@@ -110,7 +110,12 @@ describe('kpi alerts, pure parts', () => {
     // No link in the table: the dashboard's KPI page for this entity, window and day.
     expect(conversion.link).toBe('https://kpi.example/kpi/CONV?entity=NAPA&window=7&date=2025-03-31');
     // A KPI dim_kpi does not describe keeps its figures as they are.
-    expect(describeRow(boardRow(9, 0, 'grey', { value: 12.345, link: 'https://bi.example/k/9' }), DESCRIPTIONS, options)).toMatchObject({ kpi_name: 'kpi_9', value_text: '12.35', link: 'https://bi.example/k/9', entity_name: 'All locations' });
+    expect(describeRow(boardRow(9, 0, 'grey', { value: 12.345, link: 'https://bi.example/k/9' }), DESCRIPTIONS, options)).toMatchObject({
+      kpi_name: 'kpi_9',
+      value_text: '12.35',
+      link: 'https://bi.example/k/9',
+      entity_name: 'All locations',
+    });
   });
 
   it('takes --entity as a code, a name or an id, in any case, and lists the entities for one it does not know', () => {
@@ -124,7 +129,11 @@ describe('kpi alerts, pure parts', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(KpiError);
-    expect(error).toMatchObject({ code: 'KPI_USAGE', message: "--entity 'NAPPA' is not an entity of the KPI mart. Did you mean 'NAPA'?", hint: 'entities with a status: ALL (All locations), NAPA (Napa tasting room)' });
+    expect(error).toMatchObject({
+      code: 'KPI_USAGE',
+      message: "--entity 'NAPPA' is not an entity of the KPI mart. Did you mean 'NAPA'?",
+      hint: 'entities with a status: ALL (All locations), NAPA (Napa tasting room)',
+    });
     // In dim_entity but not on this board: said, not shown as an empty (all-clear) board.
     expect(() => resolveEntities(new Set(['napa']), DESCRIPTIONS.entities, ['0'])).toThrow("--entity 'napa' (Napa tasting room) has no KPI status on this board");
   });
@@ -142,7 +151,10 @@ describe('kpi alerts, pure parts', () => {
       ['5', 1],
       ['2', 2],
     ]);
-    const sorted = sortBoard([boardRow(9, 0, 'green'), boardRow(2, 1, 'red'), boardRow(3, 0, 'purple'), boardRow(2, 0, 'red'), boardRow(5, 0, 'red'), boardRow(1, 0, 'grey'), boardRow(4, 0, 'yellow')], orders);
+    const sorted = sortBoard(
+      [boardRow(9, 0, 'green'), boardRow(2, 1, 'red'), boardRow(3, 0, 'purple'), boardRow(2, 0, 'red'), boardRow(5, 0, 'red'), boardRow(1, 0, 'grey'), boardRow(4, 0, 'yellow')],
+      orders,
+    );
     expect(sorted.map((entry) => `${entry.kpi_id}/${entry.entity_id}:${entry.status}`)).toEqual(['5/0:red', '2/0:red', '2/1:red', '4/0:yellow', '1/0:grey', '9/0:green', '3/0:purple']);
   });
 
@@ -175,7 +187,9 @@ describe('kpi alerts, pure parts', () => {
         kpi_name: index === 0 ? 'a<b>&c' : null,
         entity_name: index === 0 ? 'All locations' : null,
         link: index === 0 ? 'https://bi.example/x?a=1|2>3' : 'javascript:alert(1)',
-        ...(index === 0 ? { value_text: '$812.50', day_change_pct: -0.1875, expected_text: '$900.00 – $1,100.00', mtd_value: 25000, mtd_change_pct: 0.25, description: 'Below the expected range.' } : {}),
+        ...(index === 0
+          ? { value_text: '$812.50', day_change_pct: -0.1875, expected_text: '$900.00 – $1,100.00', mtd_value: 25000, mtd_change_pct: 0.25, description: 'Below the expected range.' }
+          : {}),
       }),
       previous: index === 0 ? null : { as_of_date: '2025-03-30', status: 'green' },
     }));
@@ -191,7 +205,10 @@ describe('kpi alerts, pure parts', () => {
     // Only web links become links; without names, the metric key and the entity id.
     expect(message.blocks[2]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ':red_circle: *kpi_2* · entity 0: green → *red*' } });
     expect(message.blocks[46]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '…and 15 more changes: run `kpi alerts` for the whole board' } });
-    expect(message.blocks[47]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: '60 status changes since the previous as-of date · board: 60 red · 2 yellow · 20 green · 1 grey · s.kpi_serving' }] });
+    expect(message.blocks[47]).toEqual({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: '60 status changes since the previous as-of date · board: 60 red · 2 yellow · 20 green · 1 grey · s.kpi_serving' }],
+    });
     expect(message.text).toMatch(/^KPI status changes · 2025-03-31 · 30-day window: a<b>&c \(All locations\) new → red; kpi_2 \(entity 0\) .*; and 40 more$/);
   });
 });

@@ -12,8 +12,26 @@ import { htmlText, openDocsPage } from '../helpers/docs-page.js';
 function node(id: string, type: DocsNode['type'], extra: Partial<DocsNode> = {}): DocsNode {
   const name = id.split('.').pop() as string;
   return {
-    id, type, name, label: name, folder: 'models', file: `models/${name}.sql`, description: '', relation: null, materialized: type === 'model' ? 'table' : null,
-    tags: [], config: [], raw: `select 1 as ${name}`, compiled: null, columns: [], parents: [], children: [], relationType: null, owner: null, stats: [], testOf: null,
+    id,
+    type,
+    name,
+    label: name,
+    folder: 'models',
+    file: `models/${name}.sql`,
+    description: '',
+    relation: null,
+    materialized: type === 'model' ? 'table' : null,
+    tags: [],
+    config: [],
+    raw: `select 1 as ${name}`,
+    compiled: null,
+    columns: [],
+    parents: [],
+    children: [],
+    relationType: null,
+    owner: null,
+    stats: [],
+    testOf: null,
     select: { fqn: ['p', name], package: 'p', tags: [], sourceName: null, testName: null, config: {} },
     ...extra,
   };
@@ -21,7 +39,9 @@ function node(id: string, type: DocsNode['type'], extra: Partial<DocsNode> = {})
 
 function project(edges: Array<[string, string]>, types: Record<string, DocsNode['type']> = {}): DocsData {
   const ids = [...new Set(edges.flat())];
-  const nodes = Object.fromEntries(ids.map((id) => [id, node(id, types[id] ?? 'model', { parents: edges.filter(([, to]) => to === id).map(([from]) => from), children: edges.filter(([from]) => from === id).map(([, to]) => to) })]));
+  const nodes = Object.fromEntries(
+    ids.map((id) => [id, node(id, types[id] ?? 'model', { parents: edges.filter(([, to]) => to === id).map(([from]) => from), children: edges.filter(([from]) => from === id).map(([, to]) => to) })]),
+  );
   return { project: 'p', generatedAt: '2025-03-31T00:00:00.000Z', target: 'dev', catalogRead: true, nodes, edges, readme: null };
 }
 
@@ -42,7 +62,17 @@ function crossings(layout: ReturnType<typeof layoutLineage>): number {
 describe('the lineage layout', () => {
   it('puts every node right of all its parents, boxes apart, inside the drawing', () => {
     // A diamond with a long edge across it (a -> d skips two layers).
-    const layout = layoutLineage({ nodes: ['a', 'b', 'c', 'd', 'e'], edges: [['a', 'b'], ['b', 'c'], ['c', 'd'], ['a', 'd'], ['b', 'e'], ['e', 'd']] });
+    const layout = layoutLineage({
+      nodes: ['a', 'b', 'c', 'd', 'e'],
+      edges: [
+        ['a', 'b'],
+        ['b', 'c'],
+        ['c', 'd'],
+        ['a', 'd'],
+        ['b', 'e'],
+        ['e', 'd'],
+      ],
+    });
     const at = new Map(layout.boxes.map((box) => [box.id, box]));
     expect(Object.fromEntries(layout.boxes.map((box) => [box.id, box.layer]))).toEqual({ a: 0, b: 1, c: 2, e: 2, d: 3 });
     for (const edge of layout.edges) expect((at.get(edge.from)?.x ?? 0) + layout.boxWidth).toBeLessThan(at.get(edge.to)?.x ?? 0);
@@ -58,7 +88,17 @@ describe('the lineage layout', () => {
 
   it('orders each layer by its neighbours, so crossings that can be avoided are', () => {
     // Given in an order that crosses every edge: x1 feeds y2 and x2 feeds y1, by name.
-    const graph = { nodes: ['s', 'x1', 'x2', 'y1', 'y2', 'z1', 'z2'], edges: [['s', 'x1'], ['s', 'x2'], ['x1', 'y2'], ['x2', 'y1'], ['y2', 'z1'], ['y1', 'z2']] as Array<[string, string]> };
+    const graph = {
+      nodes: ['s', 'x1', 'x2', 'y1', 'y2', 'z1', 'z2'],
+      edges: [
+        ['s', 'x1'],
+        ['s', 'x2'],
+        ['x1', 'y2'],
+        ['x2', 'y1'],
+        ['y2', 'z1'],
+        ['y1', 'z2'],
+      ] as Array<[string, string]>,
+    };
     expect(crossings(layoutLineage(graph))).toBe(0);
   });
 
@@ -178,7 +218,14 @@ describe('search', () => {
 });
 
 describe('the site page', () => {
-  const data = project([['source.p.raw.a', 'model.p.stg'], ['model.p.stg', 'model.p.mart'], ['model.p.stg', 'test.p.t']], { 'source.p.raw.a': 'source', 'test.p.t': 'test' });
+  const data = project(
+    [
+      ['source.p.raw.a', 'model.p.stg'],
+      ['model.p.stg', 'model.p.mart'],
+      ['model.p.stg', 'test.p.t'],
+    ],
+    { 'source.p.raw.a': 'source', 'test.p.t': 'test' },
+  );
   data.nodes['model.p.mart'].description = 'Closing </script><script>alert(1)</script> tags stay text';
 
   it('is one file with nothing to fetch, and its data cannot break out of its element', () => {

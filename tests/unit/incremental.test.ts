@@ -123,7 +123,7 @@ describe('microbatch batches', () => {
     expect(batchId(t, 'day')).toBe('20240229');
   });
 
-  it("plans a first run from begin, an incremental run as the current batch plus lookback, and a backfill from its flags", () => {
+  it('plans a first run from begin, an incremental run as the current batch plus lookback, and a backfill from its flags', () => {
     const config = { eventTime: 'ts', batchSize: 'day' as const, begin: utc('2024-02-27T12:00:00'), lookback: 1 };
     const now = utc('2024-03-01T10:00:00');
     expect(windows(planBatches(config, { incremental: false, now }))).toEqual([

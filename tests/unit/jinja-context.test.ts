@@ -8,7 +8,7 @@ describe("dbt's template context, as packages use it", () => {
   it('has modules.datetime with dates, times, deltas, strftime and strptime', async () => {
     const sql = await renderForTest(
       "{% set d = modules.datetime.date(2024, 2, 28) %}{{ d + modules.datetime.timedelta(days=1) }}|{{ (d + modules.datetime.timedelta(weeks=1)).strftime('%Y/%m/%d %a') }}" +
-        "|{{ (modules.datetime.date(2025, 3, 1) - d).days }}|{{ modules.datetime.datetime(2024, 1, 2, 3, 4, 5).isoformat() }}" +
+        '|{{ (modules.datetime.date(2025, 3, 1) - d).days }}|{{ modules.datetime.datetime(2024, 1, 2, 3, 4, 5).isoformat() }}' +
         "|{{ modules.datetime.datetime.strptime('2024-05-06 07:08', '%Y-%m-%d %H:%M').hour }}|{{ modules.datetime.date(2024, 1, 1) < modules.datetime.date(2024, 1, 2) }}" +
         "|{{ modules.datetime.datetime.now().strftime('%Y') | length }}|{{ modules.datetime.datetime.fromisoformat('2024-01-01T10:00:00+02:00').hour }}",
     );
@@ -133,7 +133,9 @@ describe("dbt's template context, as packages use it", () => {
     const logged: string[] = [];
     expect(await renderForTest("{% do exceptions.warn('careful') %}ok", { host: { log: (message) => logged.push(message) } })).toBe('ok');
     expect(logged).toEqual(['warning: careful']);
-    const error = await renderForTest("{{ exceptions.raise_compiler_error('In ' ~ this ~ ': bad') }}", { host: { thisRelation: Relation.create('s', 'm', 'view') } }).catch((caught: unknown) => caught);
+    const error = await renderForTest("{{ exceptions.raise_compiler_error('In ' ~ this ~ ': bad') }}", { host: { thisRelation: Relation.create('s', 'm', 'view') } }).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as KpiError).message).toBe('In "s"."m": bad');
   });
 });

@@ -7,15 +7,19 @@ describe('modules.datetime and modules.pytz, as Python prints and computes them'
   const dt = '{% set dt = modules.datetime %}';
 
   it('prints dates, datetimes, times and timedeltas as str() and repr() do', async () => {
-    expect(await renderForTest(`${dt}{{ 'd=' ~ dt.date(2024, 1, 2) }}|{{ dt.datetime(2024, 1, 2, 3, 4, 5) }}|{{ dt.datetime(2024, 1, 2, 3, 4, 5, 123456) }}|{{ dt.time(3, 4) }}|{{ dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc) }}`)).toBe(
-      'd=2024-01-02|2024-01-02 03:04:05|2024-01-02 03:04:05.123456|03:04:00|2024-01-02 00:00:00+00:00',
-    );
+    expect(
+      await renderForTest(
+        `${dt}{{ 'd=' ~ dt.date(2024, 1, 2) }}|{{ dt.datetime(2024, 1, 2, 3, 4, 5) }}|{{ dt.datetime(2024, 1, 2, 3, 4, 5, 123456) }}|{{ dt.time(3, 4) }}|{{ dt.datetime(2024, 1, 2, tzinfo=dt.timezone.utc) }}`,
+      ),
+    ).toBe('d=2024-01-02|2024-01-02 03:04:05|2024-01-02 03:04:05.123456|03:04:00|2024-01-02 00:00:00+00:00');
     expect(await renderForTest(`${dt}{{ [dt.date(2024, 1, 2), dt.datetime(2024, 1, 2), dt.datetime(2024, 1, 2, 3, 4, 5, 6), dt.time(3, 4), dt.timedelta(hours=36)] | string }}`)).toBe(
       '[datetime.date(2024, 1, 2), datetime.datetime(2024, 1, 2, 0, 0), datetime.datetime(2024, 1, 2, 3, 4, 5, 6), datetime.time(3, 4), datetime.timedelta(days=1, seconds=43200)]',
     );
-    expect(await renderForTest(`${dt}{{ dt.timedelta(days=-1, hours=1) }}|{{ dt.timedelta(0) }}|{{ dt.timedelta(days=2, microseconds=5) }}|{{ dt.timedelta(0) | pprint }}|{{ [dt.timezone.utc, dt.timezone(dt.timedelta(hours=2))] | string }}|{{ dt.timezone(dt.timedelta(hours=-3)) }}`)).toBe(
-      '-1 day, 1:00:00|0:00:00|2 days, 0:00:00.000005|datetime.timedelta(0)|[datetime.timezone.utc, datetime.timezone(datetime.timedelta(seconds=7200))]|UTC-03:00',
-    );
+    expect(
+      await renderForTest(
+        `${dt}{{ dt.timedelta(days=-1, hours=1) }}|{{ dt.timedelta(0) }}|{{ dt.timedelta(days=2, microseconds=5) }}|{{ dt.timedelta(0) | pprint }}|{{ [dt.timezone.utc, dt.timezone(dt.timedelta(hours=2))] | string }}|{{ dt.timezone(dt.timedelta(hours=-3)) }}`,
+      ),
+    ).toBe('-1 day, 1:00:00|0:00:00|2 days, 0:00:00.000005|datetime.timedelta(0)|[datetime.timezone.utc, datetime.timezone(datetime.timedelta(seconds=7200))]|UTC-03:00');
   });
 
   it('adds, subtracts and compares as Python does', async () => {

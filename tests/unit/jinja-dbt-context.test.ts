@@ -3,18 +3,20 @@ import type { QueryResult } from '../../src/adapters/adapter.js';
 import { Relation } from '../../src/adapters/relation.js';
 import { renderForTest } from '../helpers/render.js';
 
-describe("dbt context names kpi lacked", () => {
+describe('dbt context names kpi lacked', () => {
   it("renders relation.information_schema(view) as dbt-adapters' InformationSchema does", async () => {
     const host = { thisRelation: Relation.create('sandbox', 'this_model', 'table', 'analytics') };
-    expect(await renderForTest("{{ this.information_schema('columns') }}|{{ this.information_schema() }}|{{ api.Relation.create(schema='s', identifier='t').information_schema('tables') }}", { host })).toBe(
-      '"analytics".INFORMATION_SCHEMA.columns|"analytics".INFORMATION_SCHEMA|INFORMATION_SCHEMA.tables',
-    );
+    expect(
+      await renderForTest("{{ this.information_schema('columns') }}|{{ this.information_schema() }}|{{ api.Relation.create(schema='s', identifier='t').information_schema('tables') }}", { host }),
+    ).toBe('"analytics".INFORMATION_SCHEMA.columns|"analytics".INFORMATION_SCHEMA|INFORMATION_SCHEMA.tables');
   });
 
   it('renders a relation with only some parts as dbt does: the parts it has, dotted (the database left out, as kpi always does)', async () => {
     // dbt-codegen builds `api.Relation.create(database=..., schema=...)` and writes `{{ relation }}.table_name`.
     expect(
-      await renderForTest("{{ api.Relation.create(database='db', schema='raw') }}.t|{{ api.Relation.create(identifier='only_t') }}|{{ api.Relation.create(schema='s', identifier='t') }}|{{ api.Relation.create(database='db') }}|"),
+      await renderForTest(
+        "{{ api.Relation.create(database='db', schema='raw') }}.t|{{ api.Relation.create(identifier='only_t') }}|{{ api.Relation.create(schema='s', identifier='t') }}|{{ api.Relation.create(database='db') }}|",
+      ),
     ).toBe('"raw".t|"only_t"|"s"."t"||');
   });
 
@@ -41,7 +43,9 @@ describe("dbt context names kpi lacked", () => {
     const query = async (_sql: string, values?: unknown[]) => {
       params.push(values ?? []);
       // The row as the catalog's columns query returns it (adapters/catalog/relation-columns.ts).
-      const rows = [{ column_name: 'id', column_position: 1, column_type: 'integer', column_comment: null, standard_type: 'integer', character_maximum_length: null, numeric_precision: 32, numeric_scale: 0 }];
+      const rows = [
+        { column_name: 'id', column_position: 1, column_type: 'integer', column_comment: null, standard_type: 'integer', character_maximum_length: null, numeric_precision: 32, numeric_scale: 0 },
+      ];
       return { rows, fields: Object.keys(rows[0]).map((name) => ({ name })), rowCount: 1, command: 'SELECT' } as unknown as QueryResult;
     };
     const macros = { 'm.sql': '{% macro scratch_schema() %}{{ target.schema }}_scratch{% endmacro %}' };

@@ -9,8 +9,16 @@ import { renderForTest } from '../helpers/render.js';
 describe('Jinja expressions', () => {
   it('chains conditional expressions, also in parentheses, macro arguments and filter arguments', async () => {
     const macros = { 'm.sql': '{% macro echo(x) %}<{{ x }}>{% endmacro %}' };
-    expect(await renderForTest("{{ 1 if false else 2 if true else 3 }}|{{ 1 if false else 2 if false else 3 }}|{% set x = 'y' %}{{ 'none' if x is none else 'str' if x is string else 'other' }}", { macros })).toBe('2|3|str');
-    expect(await renderForTest("{{ ((1 if false else 2) if true else 3) + 1 }}|{{ echo('a' if false else 'b' if true else 'c') }}|{{ 'abc' | replace('a', 'x' if false else 'y' if true else 'z') }}", { macros })).toBe('3|<b>|ybc');
+    expect(
+      await renderForTest("{{ 1 if false else 2 if true else 3 }}|{{ 1 if false else 2 if false else 3 }}|{% set x = 'y' %}{{ 'none' if x is none else 'str' if x is string else 'other' }}", {
+        macros,
+      }),
+    ).toBe('2|3|str');
+    expect(
+      await renderForTest("{{ ((1 if false else 2) if true else 3) + 1 }}|{{ echo('a' if false else 'b' if true else 'c') }}|{{ 'abc' | replace('a', 'x' if false else 'y' if true else 'z') }}", {
+        macros,
+      }),
+    ).toBe('3|<b>|ybc');
     // Without else, the value is undefined and renders as nothing; `a if b if c` nests to the left.
     expect(await renderForTest("[{{ 'a' if false }}]|{{ 'a' if true if true else 'b' }}|{{ 'a' if false if false else 'b' }}")).toBe('[]|a|b');
   });
@@ -58,16 +66,18 @@ describe('Jinja expressions', () => {
 
   it('binds tests as tightly as filters, and filters with operator names select by comparison', async () => {
     // Jinja parses `1 + 2 is odd` as `1 + (2 is odd)`, and `'ab' | length is even` tests the length.
-    expect(await renderForTest("{{ 'y' if ('ab' | length is even) else 'n' }}|{{ 'y' if not 3 is even else 'n' }}|{{ [1, 2, 3] | select('>', 1) | join(',') }}|{{ [{'n': 1}, {'n': 2}] | selectattr('n', '==', 2) | map(attribute='n') | join }}|{{ [1, 2, 3, 4] | reject('divisibleby', 2) | join(',') }}")).toBe(
-      'y|y|2,3|2|1,3',
-    );
+    expect(
+      await renderForTest(
+        "{{ 'y' if ('ab' | length is even) else 'n' }}|{{ 'y' if not 3 is even else 'n' }}|{{ [1, 2, 3] | select('>', 1) | join(',') }}|{{ [{'n': 1}, {'n': 2}] | selectattr('n', '==', 2) | map(attribute='n') | join }}|{{ [1, 2, 3, 4] | reject('divisibleby', 2) | join(',') }}",
+      ),
+    ).toBe('y|y|2,3|2|1,3');
   });
 
   it('reads Python number literals', async () => {
     expect(await renderForTest('{{ 1_000 + 1 }}|{{ (1e3 + 1) | int }}|{{ 2.5e-1 }}|{{ 0x1F }}|{{ 0o17 }}|{{ 0b101 }}|{{ 1.5 }}')).toBe('1001|1001|0.25|31|15|5|1.5');
   });
 
-  it("indexes with `x.0`, joins adjacent strings, and has tuples of one and of none", async () => {
+  it('indexes with `x.0`, joins adjacent strings, and has tuples of one and of none', async () => {
     expect(await renderForTest("{% set rows = [[1, 2], [3, 4]] %}{{ rows.1.0 }}|{{ 'sel' 'ect' }}|{{ (1,) | length }}|{{ () | length }}|{% set t = 1, 2 %}{{ t | length }}")).toBe('3|select|1|0|2');
   });
 
@@ -82,7 +92,9 @@ describe('Jinja expressions', () => {
 
   it('chains comparisons and joins str() of both sides with ~', async () => {
     expect(await renderForTest("{{ 'y' if 1 < 2 < 3 else 'n' }}{{ 'y' if 3 > 2 > 1 else 'n' }}{{ 'y' if 1 < 3 < 2 else 'n' }}{{ 'y' if 1 == 1 != 2 else 'n' }}")).toBe('yyny');
-    expect(await renderForTest("{{ 'a' ~ nothing ~ 'b' }}|{{ 'n=' ~ none }}|{{ 'b=' ~ true }}|{{ 'l=' ~ [1, 'x'] }}|{{ 'd=' ~ {'k': 1} }}|{{ 1 ~ 2 }}")).toBe("ab|n=None|b=True|l=[1, 'x']|d={'k': 1}|12");
+    expect(await renderForTest("{{ 'a' ~ nothing ~ 'b' }}|{{ 'n=' ~ none }}|{{ 'b=' ~ true }}|{{ 'l=' ~ [1, 'x'] }}|{{ 'd=' ~ {'k': 1} }}|{{ 1 ~ 2 }}")).toBe(
+      "ab|n=None|b=True|l=[1, 'x']|d={'k': 1}|12",
+    );
   });
 
   it('divides as Python does', async () => {

@@ -11,7 +11,9 @@ describe('Jinja operators and values behave as Python', () => {
   });
 
   it('joins lists with +, repeats with *, and keeps the divisor sign with %', async () => {
-    expect(await renderForTest("{% set cols = ['id'] + ['a', 'b'] %}{% for c in cols %}{{ c }};{% endfor %}|{{ '-' * 3 }}|{{ [0] * 2 }}|{{ -7 % 3 }}|{{ 7 % -3 }}|{{ 1 + 2 }}")).toBe('id;a;b;|---|0,0|2|-2|3');
+    expect(await renderForTest("{% set cols = ['id'] + ['a', 'b'] %}{% for c in cols %}{{ c }};{% endfor %}|{{ '-' * 3 }}|{{ [0] * 2 }}|{{ -7 % 3 }}|{{ 7 % -3 }}|{{ 1 + 2 }}")).toBe(
+      'id;a;b;|---|0,0|2|-2|3',
+    );
   });
 
   it("formats strings with Python's % operator", async () => {
@@ -24,15 +26,19 @@ describe('Jinja operators and values behave as Python', () => {
   });
 
   it("formats strings with Python's str.format", async () => {
-    expect(await renderForTest("{{ '{}.{}'.format('a', 'b') }}|{{ '{1}{0}'.format('x', 'y') }}|{{ '{n!r}'.format(n='q') }}|{{ '{:>5}|{:<3}|{:^5}'.format('r', 'l', 'c') }}|{{ '{:.2f} {:,} {:05d}'.format(3.14159, 1234567, 42) }}|{{ '{{literal}}'.format() }}")).toBe(
-      "a.b|yx|'q'|    r|l  |  c  |3.14 1,234,567 00042|{literal}",
-    );
+    expect(
+      await renderForTest(
+        "{{ '{}.{}'.format('a', 'b') }}|{{ '{1}{0}'.format('x', 'y') }}|{{ '{n!r}'.format(n='q') }}|{{ '{:>5}|{:<3}|{:^5}'.format('r', 'l', 'c') }}|{{ '{:.2f} {:,} {:05d}'.format(3.14159, 1234567, 42) }}|{{ '{{literal}}'.format() }}",
+      ),
+    ).toBe("a.b|yx|'q'|    r|l  |  c  |3.14 1,234,567 00042|{literal}");
   });
 
   it('compares by value with == and in, sets regardless of order', async () => {
-    expect(await renderForTest("{{ [1, [2]] == [1, [2]] }}|{{ {'a': [1]} != {'a': [1]} }}|{{ set(['b', 'a', 'b']) == set(['a', 'b']) }}|{{ [1, 2] in [[1, 2]] }}|{{ 'ell' in 'hello' }}|{{ 'k' in {'k': 1} }}|{{ 2 not in [1, 3] }}")).toBe(
-      'true|false|true|true|true|true|true',
-    );
+    expect(
+      await renderForTest(
+        "{{ [1, [2]] == [1, [2]] }}|{{ {'a': [1]} != {'a': [1]} }}|{{ set(['b', 'a', 'b']) == set(['a', 'b']) }}|{{ [1, 2] in [[1, 2]] }}|{{ 'ell' in 'hello' }}|{{ 'k' in {'k': 1} }}|{{ 2 not in [1, 3] }}",
+      ),
+    ).toBe('true|false|true|true|true|true|true');
     expect(await renderForTest("{{ set([3, 1, 3, 2]) | length }}|{% set s = set([1]) %}{% do s.add(2) %}{% do s.add(1) %}{{ s | sort | join(',') }}")).toBe('3|1,2');
   });
 

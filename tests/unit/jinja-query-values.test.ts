@@ -49,9 +49,11 @@ describe('run_query and load_result values are the Python values dbt gives', () 
       '2.50|3.00|-0.50|-1.50|0.50|0.2142857142857142857142857143|12345678901234567891.60|2.50',
     );
     const yes = (test: string) => `{{ 'y' if ${test} else 'n' }}`;
-    expect(await render(['row.n == 1.5', 'row.n > 1', 'row.n < 1', 'row.n is number', 'row.n'].map(yes).join('') + "|{{ row.n | int }}|{{ row.n | float }}|{{ '%.1f' % row.n }}|{{ '{:.3f}'.format(row.n) }}")).toBe(
-      'yynyy|1|1.5|1.5|1.500',
-    );
+    expect(
+      await render(
+        ['row.n == 1.5', 'row.n > 1', 'row.n < 1', 'row.n is number', 'row.n'].map(yes).join('') + "|{{ row.n | int }}|{{ row.n | float }}|{{ '%.1f' % row.n }}|{{ '{:.3f}'.format(row.n) }}",
+      ),
+    ).toBe('yynyy|1|1.5|1.5|1.500');
     const error = await render('{{ row.n + 0.5 }}').catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(/unsupported operand type\(s\) for \+: 'decimal.Decimal' and 'float'/);
   });
@@ -69,8 +71,11 @@ describe('run_query and load_result values are the Python values dbt gives', () 
     const macros = {
       'm.sql': "{% macro first() %}{% call statement('x', fetch_result=True) %}select 1{% endcall %}{{ return(load_result('x')['data'][0]) }}{% endmacro %}",
     };
-    expect(await renderForTest("{{ first()[0] }}|{{ first()[1] + modules.datetime.timedelta(days=1) }}|{{ adapter.execute('select 1', fetch=True)[1].columns['n'].values()[0] * 2 }}", { macros, host: { query } })).toBe(
-      '1.50|2024-01-03|3.00',
-    );
+    expect(
+      await renderForTest("{{ first()[0] }}|{{ first()[1] + modules.datetime.timedelta(days=1) }}|{{ adapter.execute('select 1', fetch=True)[1].columns['n'].values()[0] * 2 }}", {
+        macros,
+        host: { query },
+      }),
+    ).toBe('1.50|2024-01-03|3.00');
   });
 });

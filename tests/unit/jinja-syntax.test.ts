@@ -26,7 +26,7 @@ describe('Jinja syntax that dbt packages use', () => {
   it('reads string literals as Python does, and nested dict literals that end in }}', async () => {
     const multiLine = "{%- set message = '\nWarning: one \\\ntwo {}.\\\n'.format('x') -%}{{ message }}";
     expect(await renderForTest(multiLine)).toBe('\nWarning: one two x.');
-    expect(await renderForTest("{{ modules.re.sub('\\s+', '_', 'a  b') }}|{{ 'it\\'s' }}|{{ '\\x41\\u00e9\\t' | length }}|{{ 'a\\\\b' }}")).toBe('a_b|it\'s|3|a\\b');
+    expect(await renderForTest("{{ modules.re.sub('\\s+', '_', 'a  b') }}|{{ 'it\\'s' }}|{{ '\\x41\\u00e9\\t' | length }}|{{ 'a\\\\b' }}")).toBe("a_b|it's|3|a\\b");
     expect(await renderForTest("{{ {'a': {'b': {'c': 1}}} }}|{% set d = {'k': {'v': 2}} %}{{ d.k.v }}")).toBe("{'a': {'b': {'c': 1}}}|2");
   });
 
@@ -35,13 +35,15 @@ describe('Jinja syntax that dbt packages use', () => {
   });
 
   it("unpacks tuples in set, iterates a dict's keys, and knows loop.changed/cycle/previtem/nextitem", async () => {
-    expect(await renderForTest("{% set a, b = ('x', 'y') %}{{ b }}{{ a }}|{% for k in {'p': 1, 'q': 2} %}{{ k }}{% endfor %}|{% for k, v in {'p': 1}.items() %}{{ k }}={{ v }}{% endfor %}")).toBe('yx|pq|p=1');
+    expect(await renderForTest("{% set a, b = ('x', 'y') %}{{ b }}{{ a }}|{% for k in {'p': 1, 'q': 2} %}{{ k }}{% endfor %}|{% for k, v in {'p': 1}.items() %}{{ k }}={{ v }}{% endfor %}")).toBe(
+      'yx|pq|p=1',
+    );
     expect(
       await renderForTest(
         "{% for g in ['a', 'a', 'b', 'a'] %}{% if loop.changed(g) %}[{{ g }}]{% endif %}{% endfor %}|{% for x in [1, 2, 3] %}{{ loop.cycle('o', 'e') }}{% endfor %}|{% for x in [1, 2, 3] %}{{ loop.previtem }}<{{ x }}>{{ loop.nextitem }};{% endfor %}",
       ),
     ).toBe('[a][b][a]|oeo|<1>2;1<2>3;2<3>;');
-    const error = await renderForTest("{% set a, b = [1, 2, 3] %}").catch((caught: unknown) => caught);
+    const error = await renderForTest('{% set a, b = [1, 2, 3] %}').catch((caught: unknown) => caught);
     expect((error as KpiError).message).toMatch(/too many values to unpack/);
   });
 
@@ -54,7 +56,9 @@ describe('Jinja syntax that dbt packages use', () => {
   });
 
   it('assigns to namespace attributes in loops', async () => {
-    expect(await renderForTest("{% set ns = namespace(found=false, items=[]) %}{% for x in [1, 2] %}{% set ns.found = true %}{% do ns.items.append(x) %}{% endfor %}{{ ns.found }}{{ ns.items | length }}")).toBe('true2');
+    expect(
+      await renderForTest('{% set ns = namespace(found=false, items=[]) %}{% for x in [1, 2] %}{% set ns.found = true %}{% do ns.items.append(x) %}{% endfor %}{{ ns.found }}{{ ns.items | length }}'),
+    ).toBe('true2');
   });
 
   it('runs {% call statement %} blocks when executing, with load_result, and returns from inside them', async () => {
@@ -72,11 +76,16 @@ describe('Jinja syntax that dbt packages use', () => {
     expect(await renderForTest("{{ values_of(1) | join(',') }}|{{ load_result('values')['data'] | length }}|{{ early() }}", { macros, host })).toBe('41,42|2|from the call block');
     expect(seen).toEqual(['select 1 as v']);
     // While parsing nothing runs and the body is not rendered, as in dbt.
-    expect(await renderForTest("{{ values_of(1) | length }}|{{ early() }}", { macros, host: { execute: false } })).toBe('0|');
+    expect(await renderForTest('{{ values_of(1) | length }}|{{ early() }}', { macros, host: { execute: false } })).toBe('0|');
   });
 
   it('reads query results as agate tables: rows by position and name, columns by name, items()', async () => {
-    const host = { query: answering([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]) };
+    const host = {
+      query: answering([
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ]),
+    };
     const sql = await renderForTest(
       "{% set t = run_query('select 1') %}{{ t.rows | length }}:{{ t.rows[0][1] }}{{ t.rows[1]['name'] }}{{ t.rows[1].name }}:{{ t.columns['id'].values() | join(',') }}:{{ t.columns[1].values() | join(',') }}:{% for name, column in t.columns.items() %}{{ name }}={{ column.values() | length }};{% endfor %}:{% for row in t %}{{ row.id }}{% endfor %}:{{ t.column_names | join(',') }}",
       { host },

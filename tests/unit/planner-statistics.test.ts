@@ -3,7 +3,12 @@ import { analyzeStatement } from '../../src/materializations/planner-statistics.
 
 describe('analyzeStatement', () => {
   it('analyzes every column of a table without json documents', () => {
-    expect(analyzeStatement('"s"."t"', [{ name: 'id', type: 'integer' }, { name: 'v', type: 'numeric' }])).toBe('analyze "s"."t"');
+    expect(
+      analyzeStatement('"s"."t"', [
+        { name: 'id', type: 'integer' },
+        { name: 'v', type: 'numeric' },
+      ]),
+    ).toBe('analyze "s"."t"');
   });
 
   it('lists the other columns when the table has json or jsonb ones', () => {

@@ -45,10 +45,28 @@ function graphOf(nodes: ManifestNode[]): DependencyGraph {
     nodes: Object.fromEntries(nodes.map((item) => [item.unique_id, item])),
     sources: {
       'source.shop.raw.orders': {
-        unique_id: 'source.shop.raw.orders', resource_type: 'source', name: 'orders', source_name: 'raw', package_name: 'shop', identifier: 'orders',
-        database: 'postgres', schema: 'raw', relation_name: '"raw"."orders"', loader: '', loaded_at_field: null, freshness: null, description: '',
-        source_description: '', columns: {}, tags: [], meta: {}, config: { enabled: true }, original_file_path: 'models/sources.yml', path: 'models/sources.yml',
-        fqn: ['shop', 'raw', 'orders'], created_at: 0,
+        unique_id: 'source.shop.raw.orders',
+        resource_type: 'source',
+        name: 'orders',
+        source_name: 'raw',
+        package_name: 'shop',
+        identifier: 'orders',
+        database: 'postgres',
+        schema: 'raw',
+        relation_name: '"raw"."orders"',
+        loader: '',
+        loaded_at_field: null,
+        freshness: null,
+        description: '',
+        source_description: '',
+        columns: {},
+        tags: [],
+        meta: {},
+        config: { enabled: true },
+        original_file_path: 'models/sources.yml',
+        path: 'models/sources.yml',
+        fqn: ['shop', 'raw', 'orders'],
+        created_at: 0,
       },
     },
   } as unknown as Manifest;
@@ -67,8 +85,7 @@ const graph = graphOf([
   node('not_null_orders_id', { parents: ['orders'], type: 'test', path: 'models/schema.yml' }),
 ]);
 
-const names = (select: string[], extra: Partial<Parameters<typeof selectNodes>[1]> = {}) =>
-  selectNodes(graph, { select, resourceTypes: ['model', 'test'], ...extra }).map((id) => id.split('.').pop());
+const names = (select: string[], extra: Partial<Parameters<typeof selectNodes>[1]> = {}) => selectNodes(graph, { select, resourceTypes: ['model', 'test'], ...extra }).map((id) => id.split('.').pop());
 
 describe('selector grammar', () => {
   it('parses graph operators, methods and depths', () => {
@@ -151,8 +168,7 @@ describe('selecting nodes', () => {
 describe('the graph at the depth of large projects', () => {
   // A chain deeper than the call stack: the recursive searches (ours before, graphlib's) overflowed here.
   const length = 60_000;
-  const chain = (closeCycle: boolean) =>
-    graphOf(Array.from({ length }, (_, i) => node(`m${i}`, { parents: i === 0 ? (closeCycle ? [`m${length - 1}`] : []) : [`m${i - 1}`] })));
+  const chain = (closeCycle: boolean) => graphOf(Array.from({ length }, (_, i) => node(`m${i}`, { parents: i === 0 ? (closeCycle ? [`m${length - 1}`] : []) : [`m${i - 1}`] })));
 
   it('orders and checks a 60,000-model chain without overflowing', () => {
     const deep = chain(false);

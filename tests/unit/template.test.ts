@@ -25,7 +25,7 @@ describe('templates render as dbt users write Jinja', () => {
 
   it("supports Python's True/False/None, namespace(), do, list methods, slices and value equality", async () => {
     const sql = await renderForTest(
-      "{% set ns = namespace(total=0) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}{% endfor %}{{ ns.total }}" +
+      '{% set ns = namespace(total=0) %}{% for i in [1, 2, 3] %}{% set ns.total = ns.total + i %}{% endfor %}{{ ns.total }}' +
         "|{% set items = [] %}{% do items.append('x') %}{% do items.extend(['y']) %}{{ items }}" +
         "|{{ [1, 2, 3][1:] }}|{{ [1, 2] == [1, 2] }}|{{ {'a': 1} == {'a': 1} }}|{{ '1' == 1 }}|{{ None is none }}|{{ True and not False }}",
     );
@@ -37,7 +37,9 @@ describe('templates render as dbt users write Jinja', () => {
   });
 
   it('calls Python string methods on strings', async () => {
-    expect(await renderForTest("{{ 'Order Items'.lower().replace(' ', '_') }} {{ ' x '.strip() }} {{ 'a,b'.split(',') | length }} {{ 'abc'.upper() }} {{ 'x_y'.startswith('x') }}")).toBe('order_items x 2 ABC true');
+    expect(await renderForTest("{{ 'Order Items'.lower().replace(' ', '_') }} {{ ' x '.strip() }} {{ 'a,b'.split(',') | length }} {{ 'abc'.upper() }} {{ 'x_y'.startswith('x') }}")).toBe(
+      'order_items x 2 ABC true',
+    );
   });
 
   it('dispatches to postgres__ then default__ implementations', async () => {
@@ -91,7 +93,7 @@ describe('ephemeral CTE injection', () => {
 describe('macro files', () => {
   it('ignore macro and test tags inside Jinja comments', async () => {
     const { extractMacros } = await import('../../src/project/extract-macros.js');
-    const macros = extractMacros("{# {% macro ghost() %}boo{% endmacro %} #}\n{% macro real() %}{# {% test t() %} #}ok{% endmacro %}", 'macros/m.sql');
+    const macros = extractMacros('{# {% macro ghost() %}boo{% endmacro %} #}\n{% macro real() %}{# {% test t() %} #}ok{% endmacro %}', 'macros/m.sql');
     expect(macros.map((macro) => [macro.name, macro.line])).toEqual([['real', 2]]);
   });
 });

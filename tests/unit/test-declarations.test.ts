@@ -114,7 +114,7 @@ describe('arguments a test leaves out', () => {
 });
 
 describe('test nodes at parse time', () => {
-  it("read a rendered config natively, as dbt does: enabled: \"{{ target.type in [...] }}\" is a boolean", async () => {
+  it('read a rendered config natively, as dbt does: enabled: "{{ target.type in [...] }}" is a boolean', async () => {
     const dir = makeProject({
       'kpi_project.yml': 'name: natively\n',
       'models/orders.sql': 'select 1 as id',

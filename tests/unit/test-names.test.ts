@@ -47,19 +47,13 @@ describe('generic test names and unique ids', () => {
     expect(a.fullName).toBe('accepted_range_orders_amount__False__100__0');
     expect(b).toEqual(a);
     expect(synthesizeGenericTestNames('accepted_values', 'orders', { column_name: 'code', values: [1, 2], quote: false }).fullName).toBe('accepted_values_orders_code__False__1__2');
-    expect(synthesizeGenericTestNames('unique_combination_of_columns', 'kpi', { combination_of_columns: ['date_key', 'kpi_id'] }).fullName).toBe(
-      'unique_combination_of_columns_kpi_date_key__kpi_id',
-    );
-    expect(synthesizeGenericTestNames('expression_is_true', 'orders', { expression: "amount >= 0 and status <> 'x'" }).fullName).toBe(
-      'expression_is_true_orders_amount_0_and_status_x_',
-    );
+    expect(synthesizeGenericTestNames('unique_combination_of_columns', 'kpi', { combination_of_columns: ['date_key', 'kpi_id'] }).fullName).toBe('unique_combination_of_columns_kpi_date_key__kpi_id');
+    expect(synthesizeGenericTestNames('expression_is_true', 'orders', { expression: "amount >= 0 and status <> 'x'" }).fullName).toBe('expression_is_true_orders_amount_0_and_status_x_');
     expect(synthesizeGenericTestNames('source_not_null', 'raw_orders', { column_name: 'id' }).fullName).toBe('source_not_null_raw_orders_id');
   });
 
   it('hash metadata as Python prints it', () => {
-    expect(pythonRepr({ a: "it's", b: 'say "hi"', c: [true, null, 1], d: 'back\\slash\n' })).toBe(
-      `{'a': "it's", 'b': 'say "hi"', 'c': [True, None, 1], 'd': 'back\\\\slash\\n'}`,
-    );
+    expect(pythonRepr({ a: "it's", b: 'say "hi"', c: [true, null, 1], d: 'back\\slash\n' })).toBe(`{'a': "it's", 'b': 'say "hi"', 'c': [True, None, 1], 'd': 'back\\\\slash\\n'}`);
     expect(pythonRepr(`both ' and "`)).toBe(`'both \\' and "'`);
   });
 });
@@ -69,7 +63,11 @@ describe('test outcomes', () => {
 
   it('fails on error_if, warns on warn_if, passes otherwise, as dbt decides', () => {
     expect(testOutcome(config({}), { failures: 3, should_warn: true, should_error: true })).toEqual({ status: 'fail', failures: 3, message: 'Got 3 results, configured to fail if != 0' });
-    expect(testOutcome(config({ severity: 'WARN' }), { failures: 1, should_warn: true, should_error: true })).toEqual({ status: 'warn', failures: 1, message: 'Got 1 result, configured to warn if != 0' });
+    expect(testOutcome(config({ severity: 'WARN' }), { failures: 1, should_warn: true, should_error: true })).toEqual({
+      status: 'warn',
+      failures: 1,
+      message: 'Got 1 result, configured to warn if != 0',
+    });
     expect(testOutcome(config({ error_if: '> 10' }), { failures: 4, should_warn: true, should_error: false }).status).toBe('warn');
     expect(testOutcome(config({}), { failures: 0, should_warn: false, should_error: false })).toEqual({ status: 'pass', failures: 0, message: null });
     // A passing test reports no failures even when fail_calc counted some below the thresholds.

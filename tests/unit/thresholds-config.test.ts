@@ -23,9 +23,15 @@ function load(text: string | null, options: { target?: string; codes?: string[] 
 function expectedHash(settings: Record<string, unknown>): string {
   const sorted = (value: unknown): unknown =>
     typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted((value as Record<string, unknown>)[key])]))
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
+        )
       : value;
-  return createHash('sha256').update(JSON.stringify(sorted(settings))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(sorted(settings)))
+    .digest('hex');
 }
 
 const LAYERED = `defaults:
@@ -178,17 +184,17 @@ describe('threshold configuration: validation', () => {
       ['9:3', "'defaults.mode' must be one of static, dynamic, got \"dynamc\". Did you mean 'dynamic'?"],
       ['4:3', "'defaults.k' must be a number above 0, got 0"],
       ['6:3', "'defaults.percent_drop' must be a fraction above 0 to 1 (0.5 for 50%), got 50"],
-      ['10:3', "'defaults.pct_change_vs' must be one of previous_day, same_day_last_week, rolling_mean, got \"yesterday\""],
+      ['10:3', '\'defaults.pct_change_vs\' must be one of previous_day, same_day_last_week, rolling_mean, got "yesterday"'],
       ['8:3', "'defaults.min_history' must be a whole number of days, at least 2, got 1"],
       ['7:3', "'defaults.min_rel_spread' must be a fraction from 0 to 1 (0.5 for 50%), got 1.5"],
       ['13:3', "'defaults.min_abs_spread' must be a number, at least 0, got -1"],
       ['14:3', "'defaults.min_base' must be a number, at least 0, got -0.5"],
-      ['11:3', "'defaults.exclude_red_from_baseline' must be true or false, got \"yes\""],
+      ['11:3', '\'defaults.exclude_red_from_baseline\' must be true or false, got "yes"'],
       ['12:3', "'defaults.clear_days' must be a whole number of days, at least 1, got 0"],
       ['15:31', "unknown key 'defaults.policy.orange'"],
       ['15:12', "'defaults.policy.yellow' must be a whole number of signals from 1 to 4 (L, U, Z, P), got 0"],
       ['15:23', "'defaults.policy.red' must be a whole number of signals from 1 to 4 (L, U, Z, P), got 5"],
-      ['18:5', "'kpis.TR_WNE.k' must be a number above 0, got \"2\""],
+      ['18:5', '\'kpis.TR_WNE.k\' must be a number above 0, got "2"'],
       ['20:5', "'kpis.TR_FEES.warning' mixes absolute (below/above) and relative (below_pct_of_avg7/above_pct_of_avg7) limits; a bound is one or the other"],
       ['21:5', "'kpis.TR_FEES.critical' needs one of below, above, below_pct_of_avg7, above_pct_of_avg7"],
       ['23:5', "'kpis.TR_TOTAL.warning' has its lower limit (100) at or above its upper limit (50), so every value would be outside it"],
@@ -238,7 +244,9 @@ describe('threshold configuration: validation', () => {
     ]);
     // A static default with no bounds at all is one mistake, reported once for every KPI it leaves without one.
     const many = load('defaults: {mode: static}\n');
-    expect(many.errors.map((error) => [error.at, error.message])).toEqual([['1:12', "'defaults.mode' is static, but no warning or critical bound applies to KPIs TR_WINE, TR_FEES, TR_TOTAL and 1 more"]]);
+    expect(many.errors.map((error) => [error.at, error.message])).toEqual([
+      ['1:12', "'defaults.mode' is static, but no warning or critical bound applies to KPIs TR_WINE, TR_FEES, TR_TOTAL and 1 more"],
+    ]);
   });
 });
 

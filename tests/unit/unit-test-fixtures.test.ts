@@ -50,7 +50,10 @@ describe('unit test inputs and fixtures', () => {
   });
 
   it('builds a fixture SELECT with every column, nulls for those a row leaves out', () => {
-    const rows = fixture('dict', [{ id: 1, name: "o'neil" }, { ID: 2, tags: ['a'] }]);
+    const rows = fixture('dict', [
+      { id: 1, name: "o'neil" },
+      { ID: 2, tags: ['a'] },
+    ]);
     const columns = [
       { name: 'id', type: 'integer' },
       { name: 'name', type: 'character varying(20)' },
@@ -64,7 +67,14 @@ describe('unit test inputs and fixtures', () => {
       ].join('\n'),
     );
     expect(fixtureSql(fixture('dict', []), columns.slice(0, 1), 'input')).toBe(`select cast(null as integer) as "id" where false`);
-    expect(inferColumns(fixture('csv', [{ id: '1', day: '2024-01-01' }, { id: '2', note: 'x' }]))).toEqual([
+    expect(
+      inferColumns(
+        fixture('csv', [
+          { id: '1', day: '2024-01-01' },
+          { id: '2', note: 'x' },
+        ]),
+      ),
+    ).toEqual([
       { name: 'id', type: 'integer' },
       { name: 'day', type: 'date' },
       { name: 'note', type: 'text' },
@@ -92,10 +102,28 @@ describe('unit test inputs and fixtures', () => {
 
   it('compares rows as multisets and prints an aligned diff', () => {
     const diff = diffRows(
-      [['1', 'a'], ['1', 'a'], ['2', null]],
-      [['1', 'a'], ['2', 'b'], ['3', 'c']],
+      [
+        ['1', 'a'],
+        ['1', 'a'],
+        ['2', null],
+      ],
+      [
+        ['1', 'a'],
+        ['2', 'b'],
+        ['3', 'c'],
+      ],
     );
-    expect(diff).toEqual({ onlyActual: [['1', 'a'], ['2', null]], onlyExpected: [['2', 'b'], ['3', 'c']], matched: [['1', 'a']] });
+    expect(diff).toEqual({
+      onlyActual: [
+        ['1', 'a'],
+        ['2', null],
+      ],
+      onlyExpected: [
+        ['2', 'b'],
+        ['3', 'c'],
+      ],
+      matched: [['1', 'a']],
+    });
     expect(formatRowDiff(['id', 'name'], diff)).toBe(
       [
         'actual differs from expected: 2 rows only in actual (+), 2 rows only in expected (-), 1 in both',

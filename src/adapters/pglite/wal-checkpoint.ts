@@ -11,9 +11,7 @@ import type { PGlite } from '@electric-sql/pglite';
 export async function checkpointIfDue(db: PGlite, limitBytes?: number): Promise<boolean> {
   if (db.isInTransaction()) return false;
   const limit = limitBytes === undefined ? "pg_size_bytes(current_setting('max_wal_size'))" : String(Math.floor(limitBytes));
-  const { rows } = await db.query<{ due: boolean }>(
-    `select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn) > ${limit} as due from pg_control_checkpoint()`,
-  );
+  const { rows } = await db.query<{ due: boolean }>(`select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), redo_lsn) > ${limit} as due from pg_control_checkpoint()`);
   if (!rows[0]?.due) return false;
   await db.exec('checkpoint');
   return true;

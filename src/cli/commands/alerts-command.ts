@@ -30,7 +30,7 @@ function number(flag: string, text: string): number {
 export function registerAlerts(program: Command, cli: CliContext): void {
   program
     .command('alerts')
-    .description("the KPI status board; --fail-on for schedulers, --webhook to post status changes")
+    .description('the KPI status board; --fail-on for schedulers, --webhook to post status changes')
     .option('-w, --window <days>', 'rolling window in days', '7')
     .option('--date <YYYY-MM-DD>', 'as-of date (default: the latest)')
     .option('--status <statuses...>', 'only these statuses: red,yellow,grey,green')

@@ -17,7 +17,7 @@ const DESCRIPTIONS = {
   run: 'build the selected models in dependency order',
   build: 'load seeds, build models and run tests, in dependency order',
   seed: 'load the CSV seeds',
-  snapshot: 'record the changes of each snapshot\'s query in its table (type-2 history)',
+  snapshot: "record the changes of each snapshot's query in its table (type-2 history)",
   test: 'run data tests and unit tests',
 } as const;
 

@@ -15,7 +15,11 @@ export function registerProjectCommands(program: Command, cli: CliContext): void
         for (const node of Object.values(parsed.manifest.nodes)) counts[node.resource_type] = (counts[node.resource_type] ?? 0) + 1;
         counts.source = Object.keys(parsed.manifest.sources).length;
         counts.macro = Object.values(parsed.manifest.macros).filter((macro) => macro.package_name === parsed.loaded.config.name).length;
-        cli.out.write(`Parsed ${Object.entries(counts).map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`).join(', ')}\n`);
+        cli.out.write(
+          `Parsed ${Object.entries(counts)
+            .map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`)
+            .join(', ')}\n`,
+        );
         return 0;
       }),
     );

@@ -6,7 +6,7 @@ import type { CliContext } from '../cli-context.js';
 export function registerRunOperation(program: Command, cli: CliContext): void {
   program
     .command('run-operation')
-    .description("call a macro with the target connected (its statements run, its log() lines print); exit 1 when it fails")
+    .description('call a macro with the target connected (its statements run, its log() lines print); exit 1 when it fails')
     .argument('<macro>', 'the macro: name, or package.name')
     .option('--args <yaml>', "the macro's keyword arguments, as a YAML mapping: '{name: value}'")
     .action((macro: string, flags: { args?: string }) =>

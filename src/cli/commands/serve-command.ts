@@ -32,7 +32,7 @@ export function registerServe(program: Command, cli: CliContext): void {
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--max-connections <n>', 'client connections at once (default 16)')
     .option('--print-url', 'start a server in the background unless one runs; print only its URL')
-    .option('--show-password', "with --print-url on a postgres target: keep the password in the URL")
+    .option('--show-password', 'with --print-url on a postgres target: keep the password in the URL')
     .option('--stop', 'stop the server of this project')
     .option('--no-wait', 'fail at once if a kpi run holds the database')
     .addOption(new Option('--data-dir <dir>', 'serve this embedded data directory (how --print-url starts its server)').hideHelp())
@@ -54,7 +54,9 @@ export function registerServe(program: Command, cli: CliContext): void {
         };
         if (flags.stop) {
           const stopped = await stopServer(options);
-          cli.out.write(stopped.stopped ? `Stopped kpi serve (pid ${stopped.pid})${stopped.url ? ` at ${stopped.url}` : ''}\n` : `No kpi serve is running${stopped.dataDir ? ` for ${stopped.dataDir}` : ''}\n`);
+          cli.out.write(
+            stopped.stopped ? `Stopped kpi serve (pid ${stopped.pid})${stopped.url ? ` at ${stopped.url}` : ''}\n` : `No kpi serve is running${stopped.dataDir ? ` for ${stopped.dataDir}` : ''}\n`,
+          );
           return 0;
         }
         if (flags.printUrl) {
@@ -69,7 +71,9 @@ export function registerServe(program: Command, cli: CliContext): void {
             signal,
             onListening: (server) => {
               const schema = server.schema ? `, models in schema ${server.schema}` : '';
-              cli.out.write(`${server.url}\nServing ${server.dataDir ?? 'an in-memory database'}${schema} on ${server.host}:${server.port}: psql "${server.url}". Ctrl+C (or kpi serve --stop) stops it.\n`);
+              cli.out.write(
+                `${server.url}\nServing ${server.dataDir ?? 'an in-memory database'}${schema} on ${server.host}:${server.port}: psql "${server.url}". Ctrl+C (or kpi serve --stop) stops it.\n`,
+              );
             },
           }),
         );

@@ -50,6 +50,9 @@ export async function readDataVersion(connection: Connection, tables: MartTables
   if (missing.length > 0) {
     throw new KpiError('KPI_NOT_FOUND', `the KPI mart is not built here: ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist`, { hint: MART_HINT });
   }
-  const version = createHash('sha1').update(JSON.stringify([files, row.latest_date, row.first_date, row.writer, row.last_build])).digest('hex').slice(0, 16);
+  const version = createHash('sha1')
+    .update(JSON.stringify([files, row.latest_date, row.first_date, row.writer, row.last_build]))
+    .digest('hex')
+    .slice(0, 16);
   return { version, firstDate: row.first_date, latestDate: row.latest_date, lastBuild: row.last_build };
 }

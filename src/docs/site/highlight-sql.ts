@@ -17,7 +17,8 @@ export function highlightSql(lib: { escapeHtml: typeof escapeHtml }, sql: string
       'natural fetch next only for of'
     ).split(' '),
   );
-  const pattern = /(\{\{[\s\S]*?(?:\}\}|$)|\{%[\s\S]*?(?:%\}|$))|(\{#[\s\S]*?(?:#\}|$)|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|('(?:[^']|'')*(?:'|$))|("(?:[^"]|"")*(?:"|$))|(\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b)|([A-Za-z_][A-Za-z0-9_$]*)/gi;
+  const pattern =
+    /(\{\{[\s\S]*?(?:\}\}|$)|\{%[\s\S]*?(?:%\}|$))|(\{#[\s\S]*?(?:#\}|$)|--[^\n]*|\/\*[\s\S]*?(?:\*\/|$))|('(?:[^']|'')*(?:'|$))|("(?:[^"]|"")*(?:"|$))|(\b\d+(?:\.\d+)?(?:e[+-]?\d+)?\b)|([A-Za-z_][A-Za-z0-9_$]*)/gi;
   let html = '';
   let last = 0;
   for (let match = pattern.exec(sql); match !== null; match = pattern.exec(sql)) {

@@ -14,7 +14,19 @@ export interface PageState {
 }
 
 /** One node's page: description, details, columns, lineage, neighbours, config and SQL. */
-export function renderNodePage(lib: { escapeHtml: typeof escapeHtml; highlightSql: typeof highlightSql; layoutLineage: typeof layoutLineage; lineageSubgraph: typeof lineageSubgraph; lineageSvg: typeof lineageSvg; renderMarkdown: typeof renderMarkdown }, data: DocsData, id: string, state: PageState): string {
+export function renderNodePage(
+  lib: {
+    escapeHtml: typeof escapeHtml;
+    highlightSql: typeof highlightSql;
+    layoutLineage: typeof layoutLineage;
+    lineageSubgraph: typeof lineageSubgraph;
+    lineageSvg: typeof lineageSvg;
+    renderMarkdown: typeof renderMarkdown;
+  },
+  data: DocsData,
+  id: string,
+  state: PageState,
+): string {
   const node = data.nodes[id];
   const e = lib.escapeHtml;
   const link = (target: string) => {
@@ -62,7 +74,9 @@ export function renderNodePage(lib: { escapeHtml: typeof escapeHtml; highlightSq
   const lineage = `<div class="lineage-box" data-focus-x="${focus ? focus.x + layout.boxWidth / 2 : 0}" data-focus-y="${focus ? focus.y + layout.boxHeight / 2 : 0}">${lib.lineageSvg(lib, layout, data, id)}</div>`;
   const list = (ids: string[]) => (ids.length === 0 ? '<p class="empty">none</p>' : `<ul class="links">${ids.map((other) => `<li>${link(other)}</li>`).join('')}</ul>`);
   const config =
-    node.config.length === 0 ? '<p class="empty">defaults</p>' : `<table class="config"><tbody>${node.config.map(([key, value]) => `<tr><th>${e(key)}</th><td><code>${e(value)}</code></td></tr>`).join('')}</tbody></table>`;
+    node.config.length === 0
+      ? '<p class="empty">defaults</p>'
+      : `<table class="config"><tbody>${node.config.map(([key, value]) => `<tr><th>${e(key)}</th><td><code>${e(value)}</code></td></tr>`).join('')}</tbody></table>`;
   const hasCode = node.raw.trim().length > 0 || node.compiled !== null;
   const shown = state.code === 'compiled' && node.compiled !== null ? node.compiled : node.raw;
   const code = hasCode

@@ -42,7 +42,10 @@ export function renderSidebar(lib: { escapeHtml: typeof escapeHtml; searchNodes:
       .join('');
     const nodes = folder.nodes
       .sort((a, b) => a.label.localeCompare(b.label))
-      .map((node) => `<a class="item type-${node.type}${node.id === state.current ? ' current' : ''}" href="#!/${encodeURIComponent(node.id)}" title="${lib.escapeHtml(node.id)}">${lib.escapeHtml(node.label).replace(/([_.])/g, '$1<wbr>')}</a>`)
+      .map(
+        (node) =>
+          `<a class="item type-${node.type}${node.id === state.current ? ' current' : ''}" href="#!/${encodeURIComponent(node.id)}" title="${lib.escapeHtml(node.id)}">${lib.escapeHtml(node.label).replace(/([_.])/g, '$1<wbr>')}</a>`,
+      )
       .join('');
     return folders + nodes;
   };

@@ -13,7 +13,27 @@ export type PageSelection = { ids: string[]; error: null } | { ids: null; error:
  * No `--exclude` and no `--select` gives every node, as a command with no flags.
  */
 export function selectInPage(data: DocsData, select: string, exclude: string): PageSelection {
-  const known = ['fqn', 'tag', 'path', 'file', 'config', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'state', 'result', 'exposure', 'metric', 'group', 'access', 'version', 'unit_test', 'wildcard'];
+  const known = [
+    'fqn',
+    'tag',
+    'path',
+    'file',
+    'config',
+    'resource_type',
+    'source',
+    'test_type',
+    'test_name',
+    'package',
+    'state',
+    'result',
+    'exposure',
+    'metric',
+    'group',
+    'access',
+    'version',
+    'unit_test',
+    'wildcard',
+  ];
   const glob = (pattern: string, text: string): boolean => {
     if (!/[*?[]/.test(pattern)) return pattern === text;
     let regex = '';

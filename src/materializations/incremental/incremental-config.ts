@@ -50,7 +50,10 @@ function columnList(value: unknown, key: string, problems: string[]): string[] |
   const list = stringList(value, key, problems);
   if (list === null) return null;
   // dbt users write `unique_key: 'a, b'` for a composite key; dbt's delete+insert accepts it, so split.
-  const names = list.flatMap((item) => item.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+  const names = list
+    .flatMap((item) => item.split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   for (const name of names) {
     if (!COLUMN_NAME.test(name)) problems.push(`${key} must name columns of the model, and '${name}' is not a column name (add the expression as a column of the model and name that)`);
   }

@@ -25,17 +25,25 @@ function describe(diff: ColumnDiff): string {
  * any other difference, and `ignore` cannot go on when the model dropped a column the
  * table still has (dbt's run fails there too, with a database error).
  */
-export function planSchemaChange(mode: OnSchemaChange, diff: ColumnDiff, context: { node: string; table: string; source: readonly RelationColumn[]; target: readonly RelationColumn[] }): SchemaChangePlan {
+export function planSchemaChange(
+  mode: OnSchemaChange,
+  diff: ColumnDiff,
+  context: { node: string; table: string; source: readonly RelationColumn[]; target: readonly RelationColumn[] },
+): SchemaChangePlan {
   const sourceNames = context.source.map((column) => column.name);
   const fix = "set on_schema_change to 'append_new_columns' or 'sync_all_columns', or rebuild the table with --full-refresh";
   const changed = diff.added.length > 0 || diff.removed.length > 0 || diff.retyped.length > 0;
   switch (mode) {
     case 'ignore': {
       if (diff.removed.length > 0) {
-        throw new KpiError('KPI_SCHEMA_CHANGE', `${context.table} has column(s) the model no longer returns (${diff.removed.map((column) => column.name).join(', ')}); with on_schema_change='ignore' the new rows cannot be written`, {
-          node: context.node,
-          hint: fix,
-        });
+        throw new KpiError(
+          'KPI_SCHEMA_CHANGE',
+          `${context.table} has column(s) the model no longer returns (${diff.removed.map((column) => column.name).join(', ')}); with on_schema_change='ignore' the new rows cannot be written`,
+          {
+            node: context.node,
+            hint: fix,
+          },
+        );
       }
       return { add: [], drop: [], retype: diff.widened, destColumns: context.target.map((column) => column.name) };
     }

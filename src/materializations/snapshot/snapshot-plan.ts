@@ -97,7 +97,7 @@ export function checkSnapshotColumns(facts: SnapshotFacts, staged: StagedSnapsho
   if (missing.length > 0) {
     fail(
       `${facts.target.schema}.${facts.target.identifier} has no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so it is not a snapshot table of this config`,
-      "a table made by another snapshot config (or not by a snapshot) is not changed; drop it to rebuild the snapshot, losing its history, or restore the config it was built with",
+      'a table made by another snapshot config (or not by a snapshot) is not changed; drop it to rebuild the snapshot, losing its history, or restore the config it was built with',
     );
   }
 }
@@ -105,10 +105,13 @@ export function checkSnapshotColumns(facts: SnapshotFacts, staged: StagedSnapsho
 /** The columns the check strategy compares (quoted), and whether the source has one the table lacks. */
 function checkColumns(config: SnapshotConfig, staged: StagedSnapshot): { columns: string[]; added: boolean } {
   const have = new Set((staged.existing ?? []).map((column) => column.name));
-  const wanted = config.checkCols === 'all' ? staged.source.map((column) => column.name) : config.checkCols.map((written) => {
-    const found = sourceColumnFor(written, staged.source);
-    return found === 'expression' || found === null ? written : found.name;
-  });
+  const wanted =
+    config.checkCols === 'all'
+      ? staged.source.map((column) => column.name)
+      : config.checkCols.map((written) => {
+          const found = sourceColumnFor(written, staged.source);
+          return found === 'expression' || found === null ? written : found.name;
+        });
   return { columns: wanted.filter((name) => have.has(name)).map(quoteIdentifier), added: wanted.some((name) => !have.has(name)) };
 }
 
@@ -149,10 +152,22 @@ export function laterSnapshotSteps(facts: SnapshotFacts, staged: StagedSnapshot)
   const changesName = suffixed(target.identifier, CHANGES_SUFFIX);
   const changes = stagingRelation(changesName);
   const sourceColumns = staged.source.map((column) => ({ name: quoteIdentifier(column.name), inTarget: have.has(column.name) }));
-  const insertColumns = [...staged.source.map((column) => column.name), config.columns.dbt_updated_at, config.columns.dbt_valid_from, config.columns.dbt_valid_to, config.columns.dbt_scd_id, ...(config.hardDeletes === 'new_record' ? [config.columns.dbt_is_deleted] : [])];
+  const insertColumns = [
+    ...staged.source.map((column) => column.name),
+    config.columns.dbt_updated_at,
+    config.columns.dbt_valid_from,
+    config.columns.dbt_valid_to,
+    config.columns.dbt_scd_id,
+    ...(config.hardDeletes === 'new_record' ? [config.columns.dbt_is_deleted] : []),
+  ];
   const kept = [...existing.map((column) => column.name), ...added.map((column) => column.name)];
   return [
-    statement(analyzeStatement(staging, staged.source.map((column) => ({ name: column.name, type: column.dataType })))),
+    statement(
+      analyzeStatement(
+        staging,
+        staged.source.map((column) => ({ name: column.name, type: column.dataType })),
+      ),
+    ),
     ...(alter ? [statement(alter)] : []),
     statement(createStagingTable(changesName, changesQuery({ config, target, staging, sourceColumns, rowChanged: rowChanged(config, check.columns, check.added) }))),
     statement(closeVersions(target, changes, config), 'apply'),

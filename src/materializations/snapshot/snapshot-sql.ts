@@ -153,7 +153,9 @@ export function changesQuery(input: ChangesInput): string {
         `snapshotted_data.${m(config, 'dbt_valid_to')}`,
         `${hashArguments([`snapshotted_data.${m(config, 'dbt_scd_id')}`, SNAPSHOT_TIME])} as ${m(config, 'dbt_scd_id')}`,
         `'True' as ${m(config, 'dbt_is_deleted')}`,
-      ].join(',\n    ')}\n  from snapshotted_data\n  left join deletes_source_data as source_data on ${keyJoin(config, 'snapshotted_data', 'source_data')}\n  where source_data.${first} is null${notYetDeleted}\n)`,
+      ].join(
+        ',\n    ',
+      )}\n  from snapshotted_data\n  left join deletes_source_data as source_data on ${keyJoin(config, 'snapshotted_data', 'source_data')}\n  where source_data.${first} is null${notYetDeleted}\n)`,
     );
   }
   const selects = ['insertions', 'updates', ...(deletes ? ['deletes'] : []), ...(newRecord ? ['deletion_records'] : [])].map((name) => `select * from ${name}`);
@@ -177,5 +179,10 @@ export function closeVersions(target: RelationName, changes: string, config: Sna
 /** dbt-postgres' snapshot merge, second half: the new versions. */
 export function insertVersions(target: RelationName, changes: string, columns: readonly string[]): string {
   const list = columns.join(', ');
-  return [`insert into ${q(target)} (${list})`, `select ${columns.map((column) => `changes.${column}`).join(', ')}`, `from ${changes} as changes`, `where changes.${CHANGE_TYPE}::text = 'insert'::text`].join('\n');
+  return [
+    `insert into ${q(target)} (${list})`,
+    `select ${columns.map((column) => `changes.${column}`).join(', ')}`,
+    `from ${changes} as changes`,
+    `where changes.${CHANGE_TYPE}::text = 'insert'::text`,
+  ].join('\n');
 }

@@ -57,9 +57,13 @@ async function checkUniqueKey(context: MaterializationContext, facts: SnapshotFa
   };
   const rows = result.rows as Array<Record<string, unknown>>;
   const nullKey = rows.some((row) => config.uniqueKey.some((_, index) => row[`dbt_unique_key_${index + 1}`] === null));
-  throw new KpiError('KPI_SNAPSHOT_DUPLICATE_KEY', `snapshot '${node.name}': the unique_key ${keyName} is not unique${nullKey ? ' or is null' : ''} in the snapshot's query: ${rows.map(describe).join(', ')}`, {
-    node: node.unique_id,
-    location: { file: node.original_file_path },
-    hint: 'the snapshot table was left as it was; make the key unique (and not null) in the query, or choose a key that is',
-  });
+  throw new KpiError(
+    'KPI_SNAPSHOT_DUPLICATE_KEY',
+    `snapshot '${node.name}': the unique_key ${keyName} is not unique${nullKey ? ' or is null' : ''} in the snapshot's query: ${rows.map(describe).join(', ')}`,
+    {
+      node: node.unique_id,
+      location: { file: node.original_file_path },
+      hint: 'the snapshot table was left as it was; make the key unique (and not null) in the query, or choose a key that is',
+    },
+  );
 }

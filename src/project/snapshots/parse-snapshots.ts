@@ -46,7 +46,12 @@ function fileSnapshots(context: ParseContext, properties: PropertyFiles): Snapsh
       continue;
     }
     if (blocks.length === 0 && text.trim() !== '') {
-      context.diagnostics.warn('KPI_RESOURCE_UNSUPPORTED', `${file.path} is under snapshot-paths but holds no {% snapshot %} block; kpi ignores it`, { file: file.path }, 'wrap the query in {% snapshot name %}...{% endsnapshot %}, or move the file');
+      context.diagnostics.warn(
+        'KPI_RESOURCE_UNSUPPORTED',
+        `${file.path} is under snapshot-paths but holds no {% snapshot %} block; kpi ignores it`,
+        { file: file.path },
+        'wrap the query in {% snapshot name %}...{% endsnapshot %}, or move the file',
+      );
     }
     for (const block of blocks) {
       found.push({
@@ -155,7 +160,12 @@ async function parseSnapshot(source: SnapshotSource, context: ParseContext): Pro
     const database = node.config.target_database;
     if (typeof database === 'string' && database !== '' && database !== context.target.database) {
       // A Postgres connection reaches one database: the table would silently land in the target's.
-      context.diagnostics.error('KPI_SNAPSHOT_INVALID', `snapshot '${name}' has target_database='${database}', but the target connects to '${context.target.database}'`, source.configLocation, 'Postgres cannot write to another database from this connection; remove target_database or point the target at that database');
+      context.diagnostics.error(
+        'KPI_SNAPSHOT_INVALID',
+        `snapshot '${name}' has target_database='${database}', but the target connects to '${context.target.database}'`,
+        source.configLocation,
+        'Postgres cannot write to another database from this connection; remove target_database or point the target at that database',
+      );
     }
     for (const problem of resolveSnapshotConfig(node.config).problems) {
       const where = patch?.config[problem.key] !== undefined ? patch.configLocation(problem.key) : source.configLocation;

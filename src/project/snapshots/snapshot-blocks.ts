@@ -29,7 +29,11 @@ export function snapshotBlocks(text: string, file: string): SnapshotBlock[] {
     const [tag, keyword, header] = match;
     const offset = match.index ?? 0;
     if (keyword === 'snapshot') {
-      if (open) throw new KpiError('KPI_TEMPLATE_ERROR', `'{% snapshot ${open.name} %}' is not closed before the next '{% snapshot %}'`, { location: { file, line: open.line }, hint: 'close it with {% endsnapshot %}' });
+      if (open)
+        throw new KpiError('KPI_TEMPLATE_ERROR', `'{% snapshot ${open.name} %}' is not closed before the next '{% snapshot %}'`, {
+          location: { file, line: open.line },
+          hint: 'close it with {% endsnapshot %}',
+        });
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(header)) {
         throw new KpiError('KPI_TEMPLATE_ERROR', `'{% snapshot ${header} %}' needs one name, made of letters, digits and underscores`, { location: { file, line: lineAt(text, offset) } });
       }

@@ -79,7 +79,12 @@ export function resolveSnapshotConfig(config: NodeConfig): { config: SnapshotCon
     const raw = config.check_cols;
     if (raw === 'all') checkCols = 'all';
     else if (Array.isArray(raw) && raw.length > 0) checkCols = raw.map(String);
-    else problems.push({ key: 'check_cols', message: raw === undefined || raw === null ? "uses strategy='check' and has no 'check_cols' config" : `has check_cols=${JSON.stringify(raw)}`, hint: "use check_cols='all' or a list of column names" });
+    else
+      problems.push({
+        key: 'check_cols',
+        message: raw === undefined || raw === null ? "uses strategy='check' and has no 'check_cols' config" : `has check_cols=${JSON.stringify(raw)}`,
+        hint: "use check_cols='all' or a list of column names",
+      });
   }
   const hardDeletes = resolveHardDeletes(config, problems);
   const validToCurrent = typeof config.dbt_valid_to_current === 'string' && config.dbt_valid_to_current.trim() !== '' ? config.dbt_valid_to_current : null;
@@ -89,7 +94,8 @@ export function resolveSnapshotConfig(config: NodeConfig): { config: SnapshotCon
     if (!isPlainObject(names)) problems.push({ key: 'snapshot_meta_column_names', message: 'snapshot_meta_column_names must be a mapping such as {dbt_valid_from: valid_from}' });
     else {
       for (const [key, value] of Object.entries(names)) {
-        if (!(key in columns)) problems.push({ key: 'snapshot_meta_column_names', message: `snapshot_meta_column_names names '${key}', which is no snapshot meta column`, hint: `use ${Object.keys(columns).join(', ')}` });
+        if (!(key in columns))
+          problems.push({ key: 'snapshot_meta_column_names', message: `snapshot_meta_column_names names '${key}', which is no snapshot meta column`, hint: `use ${Object.keys(columns).join(', ')}` });
         else if (typeof value !== 'string' || value.trim() === '') problems.push({ key: 'snapshot_meta_column_names', message: `snapshot_meta_column_names.${key} must be a column name` });
         else columns[key as keyof SnapshotColumnNames] = columnName(value);
       }

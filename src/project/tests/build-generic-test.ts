@@ -69,7 +69,12 @@ export async function buildGenericTest(declaration: TestDeclaration, target: Gen
     // dbt calls the test macro with the arguments given: one left out is Jinja's undefined in
     // the macro (which packages rely on: dbt-expectations' `compare_model` falls back to `model`),
     // so this is a warning, not an error.
-    diagnostics.warn('KPI_TEST_INVALID', `test '${entry.name}' leaves out the argument '${argument}', which has no default: it is undefined in the test, as in dbt`, location, `add ${argument}: ... under ${entry.name} if the test needs it`);
+    diagnostics.warn(
+      'KPI_TEST_INVALID',
+      `test '${entry.name}' leaves out the argument '${argument}', which has no default: it is undefined in the test, as in dbt`,
+      location,
+      `add ${argument}: ... under ${entry.name} if the test needs it`,
+    );
   }
   for (const key of Object.keys(entry.args)) {
     if (!IDENTIFIER.test(key)) throw new KpiError('KPI_TEST_INVALID', `test '${entry.name}' has an argument '${key}' that is not a name`, { location });
@@ -82,10 +87,7 @@ export async function buildGenericTest(declaration: TestDeclaration, target: Gen
   const names = entry.customName ? { fullName: entry.customName, shortName: entry.customName } : synthesizeGenericTestNames(testType, target.name, kwargs);
   const metadata = { name: entry.name, kwargs, namespace: entry.namespace };
 
-  const call = [
-    ...Object.entries(entry.args).map(([key, value]) => `${key}=${toJinjaExpression(value, location, key === 'column_name')}`),
-    `model=${modelExpression}`,
-  ];
+  const call = [...Object.entries(entry.args).map(([key, value]) => `${key}=${toJinjaExpression(value, location, key === 'column_name')}`), `model=${modelExpression}`];
   const rawCode = `{{ ${callee}(${call.join(', ')}) }}`;
   const file = { path: declaration.file, pathInFolder: posix.basename(declaration.file), folder: declaration.file.split('/')[0], absolute: '' };
   const node = baseNode('test', file, names.fullName, rawCode, sha256(rawCode), context);

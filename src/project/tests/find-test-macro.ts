@@ -42,7 +42,10 @@ export function findTestMacro(registry: MacroRegistry, name: string, namespace: 
   const wanted = namespace ? `${namespace}.${name}` : name;
   const known = knownTestNames(registry, registry.rootPackage);
   // `dbt_utils.expresion_is_true` should still suggest the built-in it almost names.
-  const bare = closestMatch(name, known.filter((candidate) => !candidate.includes('.')));
+  const bare = closestMatch(
+    name,
+    known.filter((candidate) => !candidate.includes('.')),
+  );
   const match = closestMatch(wanted, known) ?? (bare && namespace ? `${namespace}.${bare}` : bare);
   throw new KpiError('KPI_TEST_INVALID', `there is no test named '${wanted}'.${match ? ` Did you mean '${match}'?` : ''}`, {
     location,

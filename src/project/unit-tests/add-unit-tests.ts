@@ -65,7 +65,10 @@ export function addUnitTests(manifest: Manifest, declarations: readonly UnitTest
   if (declarations.length === 0) return;
   const sources = definitionSources(manifest, context.loaded);
   for (const declaration of declarations) {
-    const reader = new YamlReader(declaration.yaml, context.diagnostics, { invalid: 'KPI_UNIT_TEST_INVALID', unknownKey: 'KPI_UNIT_TEST_INVALID' }).within(declaration.path, `unit test '${declaration.name}': `);
+    const reader = new YamlReader(declaration.yaml, context.diagnostics, { invalid: 'KPI_UNIT_TEST_INVALID', unknownKey: 'KPI_UNIT_TEST_INVALID' }).within(
+      declaration.path,
+      `unit test '${declaration.name}': `,
+    );
     const node = unitTestNode(manifest, declaration, reader, sources, context);
     if (!node) continue;
     if (!node.config.enabled) {
@@ -94,7 +97,12 @@ function unitTestNode(manifest: Manifest, declaration: UnitTestDeclaration, read
   reader.checkKeys(entry, UNIT_TEST_KEYS);
   const found = findModel(manifest, declaration.model);
   if (!found) {
-    const match = closestMatch(declaration.model, Object.values(manifest.nodes).filter((node) => node.resource_type === 'model').map((node) => node.name));
+    const match = closestMatch(
+      declaration.model,
+      Object.values(manifest.nodes)
+        .filter((node) => node.resource_type === 'model')
+        .map((node) => node.name),
+    );
     return reader.failAt(reader.locate(['model']), `model '${declaration.model}' does not exist.${match ? ` Did you mean '${match}'?` : ''}`);
   }
   const { model } = found;

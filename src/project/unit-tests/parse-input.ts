@@ -1,7 +1,4 @@
-export type ParsedInput =
-  | { kind: 'ref'; name: string; package: string | null }
-  | { kind: 'source'; sourceName: string; table: string }
-  | { kind: 'this' };
+export type ParsedInput = { kind: 'ref'; name: string; package: string | null } | { kind: 'source'; sourceName: string; table: string } | { kind: 'this' };
 
 const STRING = String.raw`\s*(?:'([^']*)'|"([^"]*)")\s*`;
 const REF = new RegExp(String.raw`^ref\(${STRING}(?:,${STRING})?(?:,\s*(?:v|version)\s*=\s*[^)]*)?\)$`);

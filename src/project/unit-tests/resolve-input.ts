@@ -26,7 +26,10 @@ export function resolveInput(manifest: Manifest, model: ManifestNode, input: str
     const sources = Object.values(manifest.sources);
     const source = sources.find((candidate) => candidate.source_name === parsed.sourceName && candidate.name === parsed.table);
     if (!source) {
-      const match = closestMatch(`${parsed.sourceName}.${parsed.table}`, sources.map((candidate) => `${candidate.source_name}.${candidate.name}`));
+      const match = closestMatch(
+        `${parsed.sourceName}.${parsed.table}`,
+        sources.map((candidate) => `${candidate.source_name}.${candidate.name}`),
+      );
       return { problem: `${input} is not a declared source.${match ? ` Did you mean '${match}'?` : ''}` };
     }
     if (!readable.has(source.unique_id)) return notRead;
@@ -35,7 +38,10 @@ export function resolveInput(manifest: Manifest, model: ManifestNode, input: str
   const candidates = Object.values(manifest.nodes).filter((node) => ['model', 'seed', 'snapshot'].includes(node.resource_type));
   const node = candidates.find((candidate) => candidate.name === parsed.name && (parsed.package === null || candidate.package_name === parsed.package));
   if (!node) {
-    const match = closestMatch(parsed.name, candidates.map((candidate) => candidate.name));
+    const match = closestMatch(
+      parsed.name,
+      candidates.map((candidate) => candidate.name),
+    );
     return { problem: `${input} names no model, seed or snapshot.${match ? ` Did you mean '${match}'?` : ''}` };
   }
   if (!readable.has(node.unique_id)) return notRead;

@@ -21,10 +21,7 @@ export interface Fixture {
   location: SourceLocation;
 }
 
-export type InputTarget =
-  | { kind: 'ref'; name: string; uniqueId: string }
-  | { kind: 'source'; sourceName: string; table: string; uniqueId: string }
-  | { kind: 'this'; uniqueId: string };
+export type InputTarget = { kind: 'ref'; name: string; uniqueId: string } | { kind: 'source'; sourceName: string; table: string; uniqueId: string } | { kind: 'this'; uniqueId: string };
 
 export interface GivenInput extends Fixture {
   /** As written: `ref('stg_orders')`, `source('shop', 'orders')`, `this`. */

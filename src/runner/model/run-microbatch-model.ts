@@ -157,7 +157,14 @@ function summarize(node: ManifestNode, threadId: string, watch: Stopwatch, outco
   const detail = {
     strategy: 'microbatch',
     batch_results: batchResults,
-    batches: outcomes.map((outcome) => ({ batch: outcome.label, start: iso(outcome.window.start), end: iso(outcome.window.end), status: outcome.status, message: outcome.message, execution_time: Number(outcome.executionTime.toFixed(4)) })),
+    batches: outcomes.map((outcome) => ({
+      batch: outcome.label,
+      start: iso(outcome.window.start),
+      end: iso(outcome.window.end),
+      status: outcome.status,
+      message: outcome.message,
+      execution_time: Number(outcome.executionTime.toFixed(4)),
+    })),
   };
   const rows = succeeded.reduce((sum, outcome) => sum + (outcome.rows ?? 0), 0);
   const compiled = [...outcomes].reverse().find((outcome) => outcome.compiled !== null)?.compiled ?? null;

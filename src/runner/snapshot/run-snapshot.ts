@@ -25,7 +25,9 @@ export async function runSnapshot(node: ManifestNode, context: RunContext, threa
       compiled = await compileNode(context.session, node, { connection, existingTable: existing === 'table' });
       writeText(path, compiled);
       watch.begin('execute');
-      const outcome = await materializeSnapshot(materializationContext({ context, node, connection, existing, compiled, hooks: { existingTable: existing === 'table' }, onStatement: statements.record }));
+      const outcome = await materializeSnapshot(
+        materializationContext({ context, node, connection, existing, compiled, hooks: { existingTable: existing === 'table' }, onStatement: statements.record }),
+      );
       return makeResult(node, 'success', {
         threadId,
         watch,

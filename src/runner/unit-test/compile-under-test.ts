@@ -54,13 +54,7 @@ function missingInput(model: ManifestNode, input: string, location: SourceLocati
  * replaced too). A ref or source with no fixture is an error: the test must not read real
  * tables. The result is one SELECT, ready to compare.
  */
-export async function compileUnderTest(
-  session: CompileSession,
-  model: ManifestNode,
-  definition: UnitTestDefinition,
-  fixtures: readonly FixtureCte[],
-  connection: Connection,
-): Promise<string> {
+export async function compileUnderTest(session: CompileSession, model: ManifestNode, definition: UnitTestDefinition, fixtures: readonly FixtureCte[], connection: Connection): Promise<string> {
   const { overrides } = definition;
   const refOverrides: Record<string, string> = {};
   const sourceCtes = new Map<string, string>();

@@ -50,7 +50,13 @@ function alignRows(rows: readonly FixtureRow[], columns: readonly TypedColumn[],
 export function inferColumns(fixture: Fixture): TypedColumn[] {
   const names: string[] = [];
   for (const row of fixture.rows) for (const key of Object.keys(row)) if (!names.includes(key)) names.push(key);
-  return names.map((name) => ({ name, type: inferColumnType(fixture.rows.map((row) => row[name] ?? null), fixture.format === 'csv') }));
+  return names.map((name) => ({
+    name,
+    type: inferColumnType(
+      fixture.rows.map((row) => row[name] ?? null),
+      fixture.format === 'csv',
+    ),
+  }));
 }
 
 /**
@@ -60,8 +66,7 @@ export function inferColumns(fixture: Fixture): TypedColumn[] {
 export function fixtureSql(fixture: Fixture, columns: readonly TypedColumn[], what: string): string {
   if (fixture.format === 'sql') return fixture.sql ?? '';
   const rows = alignRows(fixture.rows, columns, what, fixture);
-  const select = (row: Map<string, unknown> | null) =>
-    `select ${columns.map((column) => `${cell(row?.get(column.name) ?? null, column.type)} as ${quoteIdentifier(column.name)}`).join(', ')}`;
+  const select = (row: Map<string, unknown> | null) => `select ${columns.map((column) => `${cell(row?.get(column.name) ?? null, column.type)} as ${quoteIdentifier(column.name)}`).join(', ')}`;
   if (rows.length === 0) return `${select(null)} where false`;
   return rows.map(select).join('\nunion all\n');
 }

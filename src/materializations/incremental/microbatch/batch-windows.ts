@@ -64,7 +64,7 @@ export function batchId(start: Date, size: BatchSize): string {
 /** Consecutive batches from `start` up to `end`; the last one ends exactly at `end`. */
 export function splitIntoBatches(start: Date, end: Date, size: BatchSize): BatchWindow[] {
   const batches: BatchWindow[] = [];
-  for (let batchStart = start; batchStart < end; ) {
+  for (let batchStart = start; batchStart < end;) {
     const next = offsetTime(batchStart, size, 1);
     batches.push({ start: batchStart, end: next < end ? next : end });
     batchStart = next;
