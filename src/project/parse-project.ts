@@ -158,7 +158,6 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
     for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items);
     cache.save();
-    runtime.templateCache.save();
   }
   // Tests are parsed on every run (not cached): they read the models' configs, and are cheap.
   const allSources = read.flatMap((project) => project.properties.sources);
@@ -180,6 +179,8 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   addUnitTests(manifest, root.properties.unitTests, { loaded, diagnostics, now: options.now });
   diagnostics.throwIfErrors();
   if (manifest === undefined) throw new KpiError('KPI_CONFIG_INVALID', 'the project could not be parsed');
+  // After the tests too: their macros' templates are compiled on every parse.
+  runtime.templateCache.save();
   return {
     manifest,
     runtime,
