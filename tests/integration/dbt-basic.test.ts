@@ -6,21 +6,31 @@
  * from the pinned tarball; each step's expected counts are the Python test's assertions,
  * read from target/run_results.json and target/catalog.json as dbt's `run_dbt` returns them.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteAdapter } from '../../src/adapters/pglite/pglite-adapter.js';
 import { basicFiles, pythonConstants } from '../helpers/dbt-adapter-tests.js';
-import { kpi, profileYaml } from '../helpers/cli.js';
+import { kpi } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, uniqueSchema, type DatabaseKind, type TestDatabase } from '../helpers/databases.js';
 import { makeProject, removeDir } from '../helpers/fixtures.js';
 
 const BASIC = 'dbt-tests-adapter/src/dbt/tests/adapter/basic';
 
+/**
+ * A profile on the test server, or on the one embedded database of this file (a data
+ * directory every project's kpi invocations open, each project in its own schema).
+ */
+function profileYaml(kind: DatabaseKind, schema: string, pgliteDir: string): string {
+  const output = kind === 'pglite' ? `      type: pglite\n      path: "${pgliteDir}"\n` : `      type: postgres\n      url: "{{ env_var('KPI_TEST_PG_URL') }}"\n`;
+  return `test:\n  target: dev\n  outputs:\n    dev:\n${output}      schema: ${schema}\n      threads: 2\n`;
+}
+
 /** Run SQL on the project's database between kpi invocations (the embedded one is opened on its data directory). */
-async function runSql(kind: DatabaseKind, db: TestDatabase | undefined, dir: string, sql: string): Promise<Array<Record<string, unknown>>> {
+async function runSql(kind: DatabaseKind, db: TestDatabase | undefined, pgliteDir: string, sql: string): Promise<Array<Record<string, unknown>>> {
   if (kind === 'postgres') return (db as TestDatabase).adapter.withConnection(async (connection) => (await connection.execute(sql)).at(-1)?.rows ?? []);
-  const adapter = await PgliteAdapter.open({ dataDir: join(dir, '.kpi/pglite'), lock: { wait: true } });
+  const adapter = await PgliteAdapter.open({ dataDir: pgliteDir, lock: { wait: true } });
   try {
     return await adapter.withConnection(async (connection) => (await connection.execute(sql)).at(-1)?.rows ?? []);
   } finally {
@@ -35,16 +45,19 @@ interface RunResults {
 for (const kind of databaseKinds()) {
   describe(`dbt's basic conformance tests through the kpi binary on ${kind}`, () => {
     let db: TestDatabase | undefined;
+    const pgliteRoot = mkdtempSync(join(tmpdir(), 'kpi-dbt-basic-'));
+    const pgliteDir = join(pgliteRoot, 'pglite');
     beforeAll(async () => {
       if (kind === 'postgres') db = await openTestDatabase(kind);
     });
     afterAll(async () => {
       await db?.close();
+      removeDir(pgliteRoot);
     });
 
     const project = (name: string, files: Record<string, string>) => {
       const schema = db ? db.target().schema : uniqueSchema();
-      const dir = makeProject({ 'dbt_project.yml': `name: ${name}\nprofile: test\nconfig-version: 2\n`, 'profiles.yml': profileYaml('test', kind, schema), ...files });
+      const dir = makeProject({ 'dbt_project.yml': `name: ${name}\nprofile: test\nconfig-version: 2\n`, 'profiles.yml': profileYaml(kind, schema, pgliteDir), ...files });
       const invoke = (args: string[]) => kpi(args, { cwd: dir, env: { DBT_PROFILES_DIR: dir } });
       const readJson = <T>(file: string) => JSON.parse(readFileSync(join(dir, 'target', file), 'utf8')) as T;
       /** dbt's run_dbt: the command's results (run_results.json), expecting it to pass or not. */
@@ -55,7 +68,7 @@ for (const kind of databaseKinds()) {
       };
       /** dbt's check_result_nodes_by_name. */
       const names = (results: RunResults['results']) => results.map((result) => result.unique_id.split('.')[2]).sort();
-      const sql = (text: string) => runSql(kind, db, dir, text);
+      const sql = (text: string) => runSql(kind, db, pgliteDir, text);
       const count = async (relation: string) => Number((await sql(`select count(*) as num_rows from "${schema}"."${relation}"`))[0].num_rows);
       /** dbt's check_relation_types: 'table' or 'view' as the catalog says. */
       const relationTypes = async () => {
