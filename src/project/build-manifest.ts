@@ -87,14 +87,24 @@ export function buildManifest(input: ManifestInput): Manifest {
     }
     const existing = byName.get(node.name)?.find((other) => other.package_name === node.package_name && String(other.version ?? '') === String(node.version ?? ''));
     if (existing) {
-      diagnostics.error('KPI_DUPLICATE_NODE', `two resources are named '${node.name}': ${existing.original_file_path} and ${node.original_file_path}`, { file: node.original_file_path }, 'rename one of them; model, seed and snapshot names share one namespace');
+      diagnostics.error(
+        'KPI_DUPLICATE_NODE',
+        `two resources are named '${node.name}': ${existing.original_file_path} and ${node.original_file_path}`,
+        { file: node.original_file_path },
+        'rename one of them; model, seed and snapshot names share one namespace',
+      );
       continue;
     }
     if (node.relation_name) {
       const key = `${node.database}.${node.relation_name}`;
       const other = relations.get(key);
       if (other) {
-        diagnostics.error('KPI_DUPLICATE_NODE', `'${node.unique_id}' and '${other.unique_id}' would both build ${node.relation_name}`, { file: node.original_file_path }, 'give one of them another alias or schema in its config');
+        diagnostics.error(
+          'KPI_DUPLICATE_NODE',
+          `'${node.unique_id}' and '${other.unique_id}' would both build ${node.relation_name}`,
+          { file: node.original_file_path },
+          'give one of them another alias or schema in its config',
+        );
         continue;
       }
       relations.set(key, node);
@@ -104,7 +114,10 @@ export function buildManifest(input: ManifestInput): Manifest {
   }
 
   const sources: Record<string, SourceDefinition> = {};
-  const packageSources = [{ packageName, properties: input.properties, patches: input.sourcePatches }, ...(input.packageProperties ?? []).map((entry) => ({ ...entry, patches: entry.properties.sources }))];
+  const packageSources = [
+    { packageName, properties: input.properties, patches: input.sourcePatches },
+    ...(input.packageProperties ?? []).map((entry) => ({ ...entry, patches: entry.properties.sources })),
+  ];
   for (const { packageName: owner, patches } of packageSources) {
     for (const patch of patches) {
       const source = sourceDefinition(patch, owner, input.database);
@@ -138,7 +151,11 @@ export function buildManifest(input: ManifestInput): Manifest {
     }
   }
 
-  const disabledNames = new Set(Object.values(disabled).flat().map((node) => node.name));
+  const disabledNames = new Set(
+    Object.values(disabled)
+      .flat()
+      .map((node) => node.name),
+  );
   const allNames = [...byName.keys()];
   for (const node of Object.values(nodes)) {
     const parents: string[] = [];
@@ -175,11 +192,9 @@ export function buildManifest(input: ManifestInput): Manifest {
       }
       const candidates = Object.values(sources).map((candidate) => `${candidate.source_name}.${candidate.name}`);
       const match = closestMatch(`${sourceName}.${tableName}`, candidates);
-      diagnostics.error(
-        'KPI_SOURCE_NOT_FOUND',
-        `'${node.name}' uses source('${sourceName}', '${tableName}'), which no sources: entry declares.${match ? ` Did you mean '${match}'?` : ''}`,
-        { file: node.original_file_path },
-      );
+      diagnostics.error('KPI_SOURCE_NOT_FOUND', `'${node.name}' uses source('${sourceName}', '${tableName}'), which no sources: entry declares.${match ? ` Did you mean '${match}'?` : ''}`, {
+        file: node.original_file_path,
+      });
     }
     node.depends_on.nodes = [...new Set([...node.depends_on.nodes, ...parents])];
     resolveConstraintTargets(node, (target) =>

@@ -114,7 +114,7 @@ describe('arguments a test leaves out', () => {
 });
 
 describe('test nodes at parse time', () => {
-  it("read a rendered config natively, as dbt does: enabled: \"{{ target.type in [...] }}\" is a boolean", async () => {
+  it('read a rendered config natively, as dbt does: enabled: "{{ target.type in [...] }}" is a boolean', async () => {
     const dir = makeProject({
       'kpi_project.yml': 'name: natively\n',
       'models/orders.sql': 'select 1 as id',
@@ -218,7 +218,8 @@ describe('a property entry under the wrong section', () => {
       'kpi_project.yml': 'name: misplaced\n',
       'seeds/base.csv': 'id,name\n1,a\n',
       'models/ghost_free.sql': 'select 1 as id',
-      'seeds/schema.yml': 'version: 2\nmodels:\n  - name: base\n    description: not for the seed\n    columns:\n      - name: id\n        description: nor this\n        data_tests:\n          - not_null\n          - unique\n',
+      'seeds/schema.yml':
+        'version: 2\nmodels:\n  - name: base\n    description: not for the seed\n    columns:\n      - name: id\n        description: nor this\n        data_tests:\n          - not_null\n          - unique\n',
     });
     const log = eventLog();
     const parsed = await parse({ projectDir: dir, targetConfig: target, onEvent: log.onEvent, partialParse: false });

@@ -69,7 +69,12 @@ function targetOf(declaration: TestDeclaration, nodes: readonly ManifestNode[], 
  * line that declared it. Problems go to the parse diagnostics; a test whose tested node,
  * ref or source is disabled is disabled with it (dbt does the same).
  */
-export async function parseTests(properties: PropertyFiles, nodes: readonly ManifestNode[], context: ParseContext, visibleSources: readonly SourceTablePatch[] = properties.sources): Promise<ManifestNode[]> {
+export async function parseTests(
+  properties: PropertyFiles,
+  nodes: readonly ManifestNode[],
+  context: ParseContext,
+  visibleSources: readonly SourceTablePatch[] = properties.sources,
+): Promise<ManifestNode[]> {
   const config = ownProject(context);
   const rootPackage = context.loaded.config.name;
   const { diagnostics } = context;
@@ -101,7 +106,11 @@ export async function parseTests(properties: PropertyFiles, nodes: readonly Mani
       const table = sources.get(`${sourceName}.${tableName}`);
       if (!table) {
         const match = closestMatch(`${sourceName}.${tableName}`, sources.keys());
-        diagnostics.error('KPI_SOURCE_NOT_FOUND', `test '${node.name}' uses source('${sourceName}', '${tableName}'), which no sources: entry declares.${match ? ` Did you mean '${match}'?` : ''}`, location);
+        diagnostics.error(
+          'KPI_SOURCE_NOT_FOUND',
+          `test '${node.name}' uses source('${sourceName}', '${tableName}'), which no sources: entry declares.${match ? ` Did you mean '${match}'?` : ''}`,
+          location,
+        );
       } else if (table.config.enabled === false) node.config.enabled = false;
     }
     tests.push(node);
