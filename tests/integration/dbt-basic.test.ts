@@ -2,7 +2,8 @@
  * dbt's adapter conformance tests for data tests and materializations, through the kpi
  * binary on both databases: dbt-tests-adapter `basic/test_base.py`, `test_singular_tests.py`,
  * `test_singular_tests_ephemeral.py`, `test_generic_tests.py`, `test_ephemeral.py`,
- * `test_incremental.py` and `test_table_materialization.py`. Fixtures are read unchanged
+ * `test_incremental.py` (with BaseIncrementalBadStrategy, which dbt-postgres runs) and
+ * `test_table_materialization.py`. Fixtures are read unchanged
  * from the pinned tarball; each step's expected counts are the Python test's assertions,
  * read from target/run_results.json and target/catalog.json as dbt's `run_dbt` returns them.
  */
@@ -222,6 +223,25 @@ for (const kind of databaseKinds()) {
       await p.run(['run', '--select', 'incremental_not_schema_change']);
       const second = await p.run(['run', '--select', 'incremental_not_schema_change']);
       expect(second[0].status).toBe('success');
+      removeDir(p.dir);
+    });
+
+    it('BaseIncrementalBadStrategy (test_incremental.py, as dbt-postgres runs it): an unknown strategy fails the first run', async () => {
+      const files = basicFiles();
+      const p = project('incremental', {
+        'models/incremental.sql': files.incremental_invalid_strategy_sql,
+        'models/schema.yml': files.schema_base_yml,
+        'seeds/base.csv': files.seeds_base_csv,
+        'seeds/added.csv': files.seeds_added_csv,
+      });
+      expect(await p.run(['seed'])).toHaveLength(2);
+      const results = await p.run(['run'], false);
+      expect(results).toHaveLength(1);
+      expect(results[0].status).toBe('error');
+      // dbt names the macro it looked for (get_incremental_bad_strategy_sql); kpi names the
+      // config and the strategies there are (docs/dbt-differences.md, Incremental models).
+      expect(results[0].message).toContain("incremental_strategy='bad_strategy' is not one of append, delete+insert, merge, microbatch");
+      expect(Number((await p.sql(`select count(*) as n from information_schema.tables where table_schema = '${p.schema}' and table_name = 'incremental'`))[0].n)).toBe(0);
       removeDir(p.dir);
     });
 
