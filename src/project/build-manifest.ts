@@ -8,6 +8,10 @@ import { parseConstraintTarget, type ConstraintTarget } from './read-constraints
 import type { DocBlock, MacroDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 import { KPI_VERSION } from '../manifest/version.js';
 
+/** The property-file section of each resource type a `ref()` reaches (dbt's ref lookup). */
+const SECTIONS = { model: 'models', seed: 'seeds', snapshot: 'snapshots', analysis: 'analyses' } as const;
+const REFABLE = new Set(['model', 'seed', 'snapshot']);
+
 export const MANIFEST_SCHEMA = 'https://schemas.getdbt.com/dbt/manifest/v12.json';
 
 export interface ManifestInput {
@@ -128,9 +132,22 @@ export function buildManifest(input: ManifestInput): Manifest {
 
   for (const { packageName: owner, properties } of packageSources) {
     for (const patch of properties.nodes) {
-      if (!(byName.get(patch.name) ?? []).some((node) => node.resource_type === patch.resourceType && node.package_name === owner)) {
-        diagnostics.warn('KPI_NOT_FOUND', `properties are given for ${patch.resourceType} '${patch.name}', which does not exist`, patch.location);
+      const named = (byName.get(patch.name) ?? []).filter((node) => node.package_name === owner);
+      if (named.some((node) => node.resource_type === patch.resourceType)) continue;
+      // dbt's WrongResourceSchemaFile: the entry's tests are the other node's (parseTests),
+      // its other properties apply to nothing.
+      const other = patch.resourceType === 'analysis' ? undefined : named.find((node) => REFABLE.has(node.resource_type));
+      if (other) {
+        const section = SECTIONS[other.resource_type as keyof typeof SECTIONS];
+        diagnostics.warn(
+          'KPI_CONFIG_INVALID',
+          `'${patch.name}' is a ${other.resource_type}, but its properties are given under ${SECTIONS[patch.resourceType]}:; as in dbt, only the entry's data tests are used (on the ${other.resource_type})`,
+          patch.location,
+          `move the '${patch.name}' entry under ${section}:`,
+        );
+        continue;
       }
+      diagnostics.warn('KPI_NOT_FOUND', `properties are given for ${patch.resourceType} '${patch.name}', which does not exist`, patch.location);
     }
   }
 

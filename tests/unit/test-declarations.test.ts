@@ -211,3 +211,29 @@ models:
     removeDir(dir);
   });
 });
+
+describe('a property entry under the wrong section', () => {
+  it("as dbt: a seed listed under models: gets the entry's tests, not its other properties, with a warning naming the line", async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: misplaced\n',
+      'seeds/base.csv': 'id,name\n1,a\n',
+      'models/ghost_free.sql': 'select 1 as id',
+      'seeds/schema.yml':
+        'version: 2\nmodels:\n  - name: base\n    description: not for the seed\n    columns:\n      - name: id\n        description: nor this\n        data_tests:\n          - not_null\n          - unique\n',
+    });
+    const log = eventLog();
+    const parsed = await parse({ projectDir: dir, targetConfig: target, onEvent: log.onEvent, partialParse: false });
+    const seed = parsed.manifest.nodes['seed.misplaced.base'];
+    // dbt's NodePatchParser returns before patching: the seed keeps no description or column docs.
+    expect(seed.description).toBe('');
+    expect(seed.columns.id?.description ?? '').toBe('');
+    const tests = Object.values(parsed.manifest.nodes).filter((node) => node.resource_type === 'test');
+    expect(tests.map((node) => [node.name, node.attached_node, node.depends_on.nodes])).toEqual([
+      ['not_null_base_id', 'seed.misplaced.base', ['seed.misplaced.base']],
+      ['unique_base_id', 'seed.misplaced.base', ['seed.misplaced.base']],
+    ]);
+    expect(log.diagnostics().map((item) => [item.code, item.severity, item.location?.file, item.location?.line])).toEqual([['KPI_CONFIG_INVALID', 'warning', 'seeds/schema.yml', 3]]);
+    expect(log.diagnostics()[0].message).toBe("'base' is a seed, but its properties are given under models:; as in dbt, only the entry's data tests are used (on the seed)");
+    removeDir(dir);
+  });
+});

@@ -46,8 +46,11 @@ function targetOf(declaration: TestDeclaration, nodes: readonly ManifestNode[], 
   }
   if (!REFABLE.has(target.resourceType)) return null;
   // A test on a node that does not exist: buildManifest already warns about the property entry.
-  // A property file describes the nodes of its own package.
-  const node = nodes.find((candidate) => candidate.resource_type === target.resourceType && candidate.name === target.name && candidate.package_name === packageName);
+  // A property file describes the nodes of its own package. dbt finds the tested node by name
+  // alone (its ref lookup), so tests declared under `models:` for a seed are the seed's tests;
+  // buildManifest warns that the entry is in the wrong section, and applies none of its properties.
+  const named = nodes.filter((candidate) => REFABLE.has(candidate.resource_type) && candidate.name === target.name && candidate.package_name === packageName);
+  const node = named.find((candidate) => candidate.resource_type === target.resourceType) ?? named[0];
   if (!node) return null;
   const patch = properties.nodes.find((candidate) => candidate.resourceType === target.resourceType && candidate.name === target.name);
   return {
