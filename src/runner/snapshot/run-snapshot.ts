@@ -1,47 +1,10 @@
-import { relative } from 'node:path';
-import { existingRelation } from '../../adapters/catalog.js';
-import { compileNode } from '../../compile/compile-node.js';
-import { compiledPathOf } from '../../compile/compiled-path.js';
-import { materializationContext, nodeTarget } from '../../execution/materialization-context.js';
-import { describeFailure, makeResult, Stopwatch } from '../../execution/node-result.js';
 import type { RunContext } from '../../execution/run-context.js';
-import { statementLog } from '../../execution/statement-log.js';
 import type { NodeResult } from '../../execution/types.js';
 import type { ManifestNode } from '../../manifest/types.js';
 import { materializeSnapshot } from '../../materializations/snapshot/snapshot.js';
-import { writeText } from '../../support/write-file.js';
+import { runMaterialized } from '../run-materialized.js';
 
 /** One snapshot: compile its query, then record the source's changes in its table in one transaction. */
-export async function runSnapshot(node: ManifestNode, context: RunContext, threadId: string): Promise<NodeResult> {
-  const watch = new Stopwatch();
-  const path = compiledPathOf(context.targetDir, node);
-  const displayPath = relative(context.session.loaded.config.projectDir, path);
-  let compiled: string | null = null;
-  const statements = statementLog(context, node);
-  try {
-    return await context.adapter.withConnection(async (connection) => {
-      watch.begin('compile');
-      const existing = await existingRelation(connection, nodeTarget(node));
-      compiled = await compileNode(context.session, node, { connection, existingTable: existing === 'table' });
-      writeText(path, compiled);
-      watch.begin('execute');
-      const outcome = await materializeSnapshot(
-        materializationContext({ context, node, connection, existing, compiled, hooks: { existingTable: existing === 'table' }, onStatement: statements.record }),
-      );
-      return makeResult(node, 'success', {
-        threadId,
-        watch,
-        message: outcome.message,
-        adapter_response: { _message: outcome.message, code: outcome.message.split(' ')[0], rows_affected: outcome.rowsAffected },
-        compiled: true,
-        compiled_code: compiled,
-        detail: outcome.detail,
-      });
-    }, node.unique_id);
-  } catch (error) {
-    const failure = describeFailure(error, node, compiled, compiled ? displayPath : null);
-    return makeResult(node, 'error', { threadId, watch, message: failure.message, error_code: failure.code, compiled: compiled !== null, compiled_code: compiled });
-  } finally {
-    statements.save();
-  }
+export function runSnapshot(node: ManifestNode, context: RunContext, threadId: string): Promise<NodeResult> {
+  return runMaterialized(node, context, threadId, () => materializeSnapshot);
 }
