@@ -12,6 +12,7 @@ import type { NodePatch, PropertyFiles } from '../property-files.js';
 import { resolveNaming } from '../resolve-naming.js';
 import { resolveSnapshotConfig } from './snapshot-config.js';
 import { snapshotBlocks } from './snapshot-blocks.js';
+import { dedupe } from '../../support/dedupe.js';
 
 /** What one snapshot is read from: a block of a file under snapshot-paths, or a YAML entry with `relation:` (dbt 1.9). */
 interface SnapshotSource {
@@ -173,14 +174,4 @@ async function parseSnapshot(source: SnapshotSource, context: ParseContext): Pro
     }
   }
   return node;
-}
-
-function dedupe<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const id = key(item);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
 }

@@ -12,22 +12,13 @@ import { buildGenericTest, type GenericTestTarget } from './build-generic-test.j
 import type { CollectedCalls } from '../parse-nodes.js';
 import { parseSingularTest } from './parse-singular-test.js';
 import { storesFailures } from './test-config.js';
+import { dedupe } from '../../support/dedupe.js';
 
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
 
 /** Folders whose `.sql` files define generic tests (`{% test %}` blocks), as dbt reads `tests/generic/`. */
 export function genericTestPaths(config: ProjectConfig): string[] {
   return config.testPaths.map((path) => posix.join(posix.normalize(path), 'generic'));
-}
-
-function dedupe<T>(items: readonly T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const id = key(item);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
 }
 
 function targetOf(declaration: TestDeclaration, nodes: readonly ManifestNode[], properties: PropertyFiles, packageName: string): GenericTestTarget | null {
