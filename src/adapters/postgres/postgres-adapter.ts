@@ -162,7 +162,10 @@ export class PostgresAdapter implements Adapter {
     let broken = false;
     try {
       // The server's pg_stat_activity names what each connection does: `kpi model.shop.orders`.
-      await client.query("select set_config('application_name', $1, false)", [label ? `kpi ${label}` : 'kpi']);
+      // Not awaited: the client sends its queries in order, so the name is set before the
+      // node's first statement, and its round trip overlaps compiling the node. A failure
+      // shows in that first statement (the connection is broken), so it is not reported twice.
+      client.query("select set_config('application_name', $1, false)", [label ? `kpi ${label}` : 'kpi']).catch(() => undefined);
       const onSlow = pid !== undefined && this.options.onLockWait ? () => void this.reportLockWait(pid, label) : undefined;
       return await fn(wrapClient(client, onSlow, this.options.lockTimeoutSeconds));
     } catch (error) {
