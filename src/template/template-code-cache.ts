@@ -12,6 +12,9 @@ interface CacheFile {
 
 let fingerprint: string | null = null;
 
+/** Below this many entries the cache is never pruned. */
+const PRUNE_FLOOR = 1000;
+
 /**
  * What the generated code depends on besides a template's text: nunjucks and kpi's patches
  * to its compiler, all of which live in this folder. Hashing the folder's files makes any
@@ -35,10 +38,12 @@ function compilerFingerprint(): string {
  * nunjucks' compiled JavaScript for each template, kept across processes
  * (target/template_cache.json): lexing, parsing and generating code is most of the cost of
  * a template, and an unchanged file needs none of it again. Keyed by the file's path and
- * text; entries stay until `kpi clean` or a change of the compiler.
+ * text; entries stay until `kpi clean`, a change of the compiler, or a run that meets
+ * under a quarter of them.
  */
 export class TemplateCodeCache {
-  private readonly code: Record<string, string>;
+  private code: Record<string, string>;
+  private readonly used = new Set<string>();
   private changed = false;
 
   constructor(private readonly path: string | null) {
@@ -59,16 +64,27 @@ export class TemplateCodeCache {
   }
 
   get(source: string, file: string): string | undefined {
-    return this.code[this.key(source, file)];
+    const key = this.key(source, file);
+    const code = this.code[key];
+    if (code !== undefined) this.used.add(key);
+    return code;
   }
 
   set(source: string, file: string, code: string): void {
-    this.code[this.key(source, file)] = code;
+    const key = this.key(source, file);
+    this.code[key] = code;
+    this.used.add(key);
     this.changed = true;
   }
 
   save(): void {
     if (!this.path || !this.changed) return;
+    // Every edit of a file adds an entry: once most entries are for texts this run did not
+    // meet, keep only those it did (a run that compiles part of a project keeps the rest).
+    const entries = Object.keys(this.code).length;
+    if (entries > PRUNE_FLOOR && entries > 4 * this.used.size) {
+      this.code = Object.fromEntries([...this.used].map((key) => [key, this.code[key]]));
+    }
     writeText(this.path, JSON.stringify({ fingerprint: compilerFingerprint(), code: this.code } satisfies CacheFile));
     this.changed = false;
   }

@@ -50,6 +50,29 @@ describe('compiled template code kept across runs', () => {
   });
 });
 
+describe('the template cache over many edits', () => {
+  it('keeps what a run met, and drops the rest once that is under a quarter of it', () => {
+    const path = join(tempDir(), 'template_cache.json');
+    const first = runtime(path);
+    // 1,200 old texts of files, then a run that meets 10 of them and one new text.
+    for (let i = 0; i < 1200; i++) first.template(`old${i}`, `select ${i}`, `models/m${i}.sql`);
+    first.templateCache.save();
+    const entries = () => Object.keys((JSON.parse(readFileSync(path, 'utf8')) as { code: Record<string, string> }).code).length;
+    expect(entries()).toBe(1200);
+    const second = runtime(path);
+    for (let i = 0; i < 10; i++) second.template(`old${i}`, `select ${i}`, `models/m${i}.sql`);
+    second.template('new', 'select 5000', 'models/m0.sql');
+    second.templateCache.save();
+    expect(entries()).toBe(11);
+    // Under 1,000 entries nothing is dropped.
+    const third = runtime(path);
+    for (let i = 0; i < 10; i++) third.template(`old${i}`, `select ${i}`, `models/m${i}.sql`);
+    third.template('newer', 'select 6000', 'models/m1.sql');
+    third.templateCache.save();
+    expect(entries()).toBe(12);
+  });
+});
+
 describe('compiled files written when they change', () => {
   it('leaves an unchanged file alone, rewrites a changed or deleted one, and creates folders', async () => {
     const dir = tempDir();
