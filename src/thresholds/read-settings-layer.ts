@@ -83,6 +83,14 @@ const SCALAR_CHECKS: Record<Exclude<keyof ThresholdSettings, 'warning' | 'critic
   clear_days: wholeAtLeast(1, 'days'),
 };
 
+/** What is wrong with `value` for the scalar setting `key` (null: fine; undefined: no such scalar setting). */
+export function checkScalarSetting(key: string, value: unknown): string | null | undefined {
+  const check = (SCALAR_CHECKS as Record<string, Check | undefined>)[key];
+  if (check === undefined) return undefined;
+  const problem = check(value);
+  return problem === null ? null : `${problem}${suggestion(key, value)}`;
+}
+
 /** For the keys that take a word, the near miss a misspelt value was probably meant as. */
 const CHOICES: Record<string, readonly string[]> = {
   mode: MODES,
