@@ -40,6 +40,8 @@ const SERIES: Array<{ kpi: number; entity: number; window: number; marks: Record
   { kpi: 1, entity: 1, window: 30, marks: { '2024-01-10': 'red', '2024-02-07': 'red', '2024-02-14': 'expected' } },
 ];
 const INCIDENTS = [
+  // Before the history: not scored, so not a miss.
+  { date: '2023-12-20', entity: 1, kpi: 'SALES' },
   { date: '2024-01-10', entity: 1, kpi: 'SALES' },
   { date: '2024-02-05', entity: 1, kpi: 'SALES' },
   { date: '2024-03-01', entity: 1, kpi: 'SALES' },
@@ -68,7 +70,8 @@ function independentScores(): Array<
   Omit<SeriesScore, 'falseRedRate' | 'falseRedsPerMonth' | 'falseYellowsPerMonth' | 'recall' | 'precision' | 'meanDaysToDetect'> & { trueReds: number; delays: number[] }
 > {
   const noisy = new Set<string>();
-  for (const incident of INCIDENTS) {
+  const scored = INCIDENTS.filter((incident) => incident.date >= DAYS[0] && incident.date <= DAYS[DAYS.length - 1]);
+  for (const incident of scored) {
     for (let offset = 0; offset <= DETECT_WITHIN; offset += 1) {
       const day = addDays(incident.date, offset);
       noisy.add(`${incident.entity}|${day}`);
@@ -81,7 +84,7 @@ function independentScores(): Array<
     let falseReds = 0;
     let falseYellows = 0;
     let trueReds = 0;
-    const own = INCIDENTS.filter((incident) => incident.kpi === CODES[series.kpi] && incident.entity === series.entity);
+    const own = scored.filter((incident) => incident.kpi === CODES[series.kpi] && incident.entity === series.entity);
     for (const day of DAYS) {
       const status = statusOf(series, day);
       if (status === 'grey' || status === 'expected') continue;

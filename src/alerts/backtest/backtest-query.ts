@@ -22,6 +22,8 @@ labels as (
   select distinct l.${quoteIdentifier(rules.labelDateColumn)}::date as incident_date, l.entity_id::int as entity_id, k.kpi_id::int as kpi_id, k.kpi_code::text as kpi_code
   from ${table(tables.labels)} l
   join ${table(tables.dimKpi)} k on k.kpi_code = l.kpi_code
+  -- Incidents outside the history scored are not misses.
+  where l.${quoteIdentifier(rules.labelDateColumn)}::date between (select min(as_of_date) from ${table(tables.statuses)}) and (select max(as_of_date) from ${table(tables.statuses)})
 ),
 incident_days as (
   select l.kpi_id, l.entity_id, l.incident_date, (l.incident_date + offset_days)::date as day

@@ -98,7 +98,8 @@ function registerBacktest(alertsCommand: Command, cli: CliContext): void {
     .action((flags: BacktestFlags) =>
       cli.run(async () => {
         const { alertsBacktest } = await api();
-        const format = backtestFormat(flags.format);
+        // kpi alerts has a --format too, and commander hands it the flag wherever it is written.
+        const format = backtestFormat(alertsCommand.getOptionValueSource('format') === 'cli' ? String(alertsCommand.opts().format) : flags.format);
         const vary: Record<string, string[]> = {};
         if (flags.k !== undefined) vary.k = list(flags.k);
         for (const entry of flags.set ?? []) {
