@@ -205,7 +205,9 @@ first_status as (
   from zscored
 ),
 
--- Second pass: baselines without the first pass's Red days.
+-- Second pass: baselines without the first pass's Red days, for the KPIs that ask for it;
+-- the others keep their first-pass baselines (a window pass over their rows costs as much
+-- as the first).
 final_baselines as (
   select
     first_status.*
@@ -216,10 +218,19 @@ final_baselines as (
     p{{ w }}_history as f{{ w }}_history
     {%- endfor %}
   from first_status
+  where exclude_red_from_baseline or baseline = 'without_outliers'
   window
     {%- for w in windows %}
     w{{ w }} as (partition by kpi_id, entity_id order by date_key rows between {{ w }} preceding and 1 preceding){{ ',' if not loop.last }}
     {%- endfor %}
+  union all
+  select
+    first_status.*
+    {%- for w in windows %},
+    p{{ w }}_mean, p{{ w }}_std, p{{ w }}_n, p{{ w }}_history
+    {%- endfor %}
+  from first_status
+  where not (exclude_red_from_baseline or baseline = 'without_outliers')
 ),
 {%- set final = 'f' %}
 {%- else %}
