@@ -218,7 +218,7 @@ final_baselines as (
     p{{ w }}_history as f{{ w }}_history
     {%- endfor %}
   from first_status
-  where exclude_red_from_baseline or baseline = 'without_outliers'
+  where coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)
   window
     {%- for w in windows %}
     w{{ w }} as (partition by kpi_id, entity_id order by date_key rows between {{ w }} preceding and 1 preceding){{ ',' if not loop.last }}
@@ -230,7 +230,7 @@ final_baselines as (
     p{{ w }}_mean, p{{ w }}_std, p{{ w }}_n, p{{ w }}_history
     {%- endfor %}
   from first_status
-  where not (exclude_red_from_baseline or baseline = 'without_outliers')
+  where not coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)
 ),
 {%- set final = 'f' %}
 {%- else %}
