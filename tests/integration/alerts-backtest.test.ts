@@ -3,6 +3,7 @@ import { alertsBacktest, type BacktestOptions } from '../../src/api.js';
 import type { SeriesScore } from '../../src/alerts/backtest/backtest-types.js';
 import { formatBacktest } from '../../src/cli/format-backtest.js';
 import { KpiError } from '../../src/errors.js';
+import { kpi, profileYaml } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { makeProject, removeDir } from '../helpers/fixtures.js';
 
@@ -137,7 +138,11 @@ for (const kind of databaseKinds()) {
       db = await openTestDatabase(kind);
       const target = db.target();
       await db.adapter.withConnection((connection) => connection.execute(historySql(target.schema)));
-      dir = makeProject({ 'kpi_project.yml': 'name: backtesting\nthresholds: thresholds.yml\n', 'thresholds.yml': THRESHOLDS });
+      dir = makeProject({
+        'kpi_project.yml': 'name: backtesting\nprofile: backtesting\nthresholds: thresholds.yml\n',
+        'thresholds.yml': THRESHOLDS,
+        'profiles.yml': profileYaml('backtesting', kind, target.schema),
+      });
       options = { projectDir: dir, targetConfig: target, adapter: db.adapter };
     });
     afterAll(async () => {
@@ -202,6 +207,26 @@ for (const kind of databaseKinds()) {
       expect(loose.proposalYaml).toMatch(/# SALES: the current settings fit/);
       expect(formatBacktest(loose, 'markdown')).toMatch(/\| SALES \| 6 \| 50\.0% \| 37\.5% \|/);
     });
+
+    // The binary opens the profile's database: on the server it is the one the history was
+    // written to (an embedded one would be a new, empty database in the project folder).
+    if (kind === 'postgres') {
+      it('runs from the real binary: json and markdown out, exit 2 on a bad setting', async () => {
+        const backtest = (args: string[]) => kpi(['alerts', 'backtest', '--project-dir', dir, '--profiles-dir', dir, ...args]);
+        const json = await backtest(['--format', 'json']);
+        expect(json.stderr).toBe('');
+        expect(json.code).toBe(0);
+        const parsed = JSON.parse(json.stdout) as { runs: Array<{ overall: { falseReds: number; incidents: number } }> };
+        expect(parsed.runs[0].overall).toMatchObject({ falseReds: 6, incidents: 6 });
+        const markdown = await backtest(['--format', 'markdown', '--budget', '2']);
+        expect(markdown.code).toBe(0);
+        expect(markdown.stdout).toMatch(/^\| SALES \| 6 \| 50\.0% \|/m);
+        expect(markdown.stdout).toMatch(/```yaml\n# kpi alerts backtest --budget 2/);
+        const bad = await backtest(['--k', 'two']);
+        expect(bad.code).toBe(2);
+        expect(bad.stderr).toMatch(/KPI_USAGE: k must be a number above 0, got 'two'/);
+      });
+    }
 
     it('refuses settings it cannot vary, before reading anything', async () => {
       const cases: Array<[Record<string, string[]>, RegExp]> = [
