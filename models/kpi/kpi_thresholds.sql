@@ -20,10 +20,15 @@
   direction do not count; the policy turns counted signals into Red/Yellow/Green, and too
   little history is grey. Every row says why (reason) and which settings (config_hash).
 
-  Days in kpi_events with learn_from = false are scored but never learned from. With
-  exclude_red_from_baseline, the days a first pass finds Red are left out of the second
-  pass's baselines (one pass back, not a fixed point). With clear_days > 1, a KPI that was
-  Yellow or Red stays Yellow until it has been clear that many days.
+  A day in kpi_events is `expected` (the event named in the reason), never Red or Yellow
+  because of it, and no reference for a later percent change; with learn_from = false it is
+  never learned from. With exclude_red_from_baseline (the days a first pass finds Red) or
+  baseline = without_outliers (the days outside their own first-pass bounds), those days
+  leave the second pass's baselines (one pass back, not a fixed point), for those KPIs only.
+  compare_on = active_days learns from non-zero days only and calls a zero day green. The
+  bounds shown stay within the KPI's range (kpi_threshold_config.range_min/max); the
+  signals test them as computed. With clear_days > 1, a KPI that was Yellow or Red stays
+  Yellow until it has been clear that many days.
 
   One query serves the full build and the increment (the last var('lookback_days') days):
   each figure aggregates a bounded set of earlier days the same way in both (baselines in
