@@ -82,7 +82,10 @@
   {%- set counted = kpi_mask_count(counted_mask or kpi_signal_mask(p, 'counted')) -%}
   case
     when x is null then 'grey'
-    when {{ p }}_history < least(min_history, {{ window }}) or coalesce({{ p }}_n, 0) < 2 then 'grey'
+    when {{ p }}_history < least(min_history, {{ window }}) then 'grey'
+    -- An intermittent series' zero day is its ordinary state, not news.
+    when compare_on = 'active_days' and x = 0 then 'green'
+    when coalesce({{ p }}_n, 0) < 2 then 'grey'
     when mode = 'static' then
       case when {{ kpi_crossed('critical', avg7) }} then 'red' when {{ kpi_crossed('warning', avg7) }} then 'yellow' else 'green' end
     when {{ counted }} >= policy_red then 'red'

@@ -19,6 +19,9 @@ select
   min_abs_spread,
   min_base,
   exclude_red_from_baseline,
+  baseline,
+  compare_on,
+  value_range,
   clear_days,
   {%- for bound in ['warning', 'critical'] %}
   {%- for key in ['below', 'above', 'below_pct_of_avg7', 'above_pct_of_avg7'] %}
@@ -42,6 +45,9 @@ from jsonb_to_recordset({{ "'" ~ (tojson(kpi_thresholds) | replace("'", "''")) ~
   min_abs_spread float8,
   min_base float8,
   exclude_red_from_baseline boolean,
+  baseline text,
+  compare_on text,
+  value_range text,
   clear_days int,
   warning jsonb,
   critical jsonb,

@@ -17,6 +17,7 @@ export { list, type ListOptions, type ListOutput } from './api/list.js';
 export { debug, type DebugReport } from './api/debug.js';
 export { sourceFreshness, type FreshnessOptions, type FreshnessSummary } from './api/source-freshness.js';
 export { alerts, type AlertsOptions, type AlertsResult, type WebhookOutcome } from './api/alerts.js';
+export { alertsBacktest, type BacktestOptions, type BacktestResult } from './api/alerts-backtest.js';
 export { serve, serverUrl, stopServer, type ServeOptions, type ForegroundServeOptions, type ServeOutcome, type ServerUrl } from './api/serve.js';
 export { docsGenerate, docsServe, type DocsGenerateOptions, type DocsGenerateResult, type DocsServeOptions } from './api/docs.js';
 export { dashboard, type DashboardOptions, type DashboardOutcome } from './api/dashboard.js';

@@ -20,10 +20,15 @@
   direction do not count; the policy turns counted signals into Red/Yellow/Green, and too
   little history is grey. Every row says why (reason) and which settings (config_hash).
 
-  Days in kpi_events with learn_from = false are scored but never learned from. With
-  exclude_red_from_baseline, the days a first pass finds Red are left out of the second
-  pass's baselines (one pass back, not a fixed point). With clear_days > 1, a KPI that was
-  Yellow or Red stays Yellow until it has been clear that many days.
+  A day in kpi_events is `expected` (the event named in the reason), never Red or Yellow
+  because of it, and no reference for a later percent change; with learn_from = false it is
+  never learned from. With exclude_red_from_baseline (the days a first pass finds Red) or
+  baseline = without_outliers (the days outside their own first-pass bounds), those days
+  leave the second pass's baselines (one pass back, not a fixed point), for those KPIs only.
+  compare_on = active_days learns from non-zero days only and calls a zero day green. The
+  bounds shown stay within the KPI's range (kpi_threshold_config.range_min/max); the
+  signals test them as computed. With clear_days > 1, a KPI that was Yellow or Red stays
+  Yellow until it has been clear that many days.
 
   One query serves the full build and the increment (the last var('lookback_days') days):
   each figure aggregates a bounded set of earlier days the same way in both (baselines in
@@ -39,7 +44,8 @@
 
 {%- set settings = kpi_thresholds or [] -%}
 {%- set max_clear = (settings | map(attribute='clear_days') | max) if settings else 1 -%}
-{%- set two_pass = (settings | selectattr('exclude_red_from_baseline') | list | length) > 0 -%}
+{%- set two_pass = (settings | selectattr('exclude_red_from_baseline') | list | length) > 0
+    or (settings | selectattr('baseline', 'equalto', 'without_outliers') | list | length) > 0 -%}
 {%- set weekday_periods = settings | selectattr('seasonality', 'equalto', 'weekday') | map(attribute='seasonal_periods') | unique | list -%}
 {%- set month_day_kpis = settings | selectattr('seasonality', 'equalto', 'month_day') | list -%}
 {%- set max_weeks = (weekday_periods | max) if weekday_periods else 1 -%}
@@ -61,13 +67,15 @@ with series as (
   {%- endif %}
 ),
 
--- Days not to learn from, spelled out per series, so they are matched by equality.
-unlearned as (
-  select distinct e.event_date, s.kpi_id, s.entity_id
+-- Event days (kpi_events), spelled out per series so they are matched by equality: scored
+-- `expected`, and not learned from unless the event says learn_from.
+events as (
+  select e.event_date, s.kpi_id, s.entity_id, bool_and(e.learn_from) as learn_from, string_agg(e.description, '; ' order by e.description) as event_name
   from {{ ref('kpi_events') }} e
   join series s on e.entity_id is null or e.entity_id = s.entity_id
   left join {{ ref('dim_kpi') }} k on k.kpi_code = e.kpi_code
-  where not e.learn_from and (e.kpi_code is null or k.kpi_id = s.kpi_id)
+  where e.kpi_code is null or k.kpi_id = s.kpi_id
+  group by e.event_date, s.kpi_id, s.entity_id
 ),
 
 daily as (
@@ -78,15 +86,18 @@ daily as (
     s.entity_id,
     f.value,
     d.date_key >= {{ first }} as in_range,
-    u.event_date is null as learn
+    u.event_name,
+    -- An intermittent series (compare_on active_days) learns from its non-zero days only.
+    coalesce(u.learn_from, true) and not (c.compare_on = 'active_days' and f.value = 0) as learn
   from {{ ref('dim_date') }} d
   cross join series s
+  join {{ ref('kpi_threshold_config') }} c on c.kpi_id = s.kpi_id
   left join {{ ref('fact_kpi_daily') }} f
     on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id and f.date_key = d.date_key
     -- The date range again, on the facts' side: the planner does not carry it across the
     -- join, and without it hashes every fact of every year.
     and f.date_key between {{ first }} - {{ reach }} and {{ last }}
-  left join unlearned u
+  left join events u
     on u.event_date = d.date_key and u.kpi_id = s.kpi_id and u.entity_id = s.entity_id
   where d.date_key between {{ first }} - {{ reach }} and {{ last }}
 ),
@@ -111,7 +122,7 @@ month_day_seasonal as (
   ) y
   join {{ ref('fact_kpi_daily') }} h
     on h.kpi_id = d.kpi_id and h.entity_id = d.entity_id and h.date_key = y.earlier_day
-  left join unlearned u on u.event_date = y.earlier_day and u.kpi_id = d.kpi_id and u.entity_id = d.entity_id
+  left join events u on u.event_date = y.earlier_day and u.kpi_id = d.kpi_id and u.entity_id = d.entity_id and not u.learn_from
   where d.date_key >= {{ first }} - {{ status_reach }}
     and extract(day from y.earlier_day) = extract(day from d.date_key)
     and u.event_date is null
@@ -124,8 +135,9 @@ baselines as (
   select
     daily.*,
     value::float8 as x,
-    (lag(value, 1) over by_series)::float8 as x_previous_day,
-    (lag(value, 7) over by_series)::float8 as x_last_week
+    -- A day not learned from (an event) is no reference for a percent change either.
+    (lag(case when learn then value end, 1) over by_series)::float8 as x_previous_day,
+    (lag(case when learn then value end, 7) over by_series)::float8 as x_last_week
     {%- for w in windows %},
     (avg(value) filter (where learn) over w{{ w }})::float8 as p{{ w }}_mean,
     (stddev_samp(value) filter (where learn) over w{{ w }})::float8 as p{{ w }}_std,
@@ -152,6 +164,7 @@ scored as (
   select
     b.*,
     c.direction, c.mode, c.pct_change_vs, c.min_history, c.clear_days, c.exclude_red_from_baseline,
+    c.baseline, c.compare_on, c.range_min, c.range_max,
     c.k, c.z_score_lim, c.percent_drop, c.min_rel_spread, c.min_abs_spread, c.min_base,
     c.warning_below, c.warning_above, c.warning_below_pct_of_avg7, c.warning_above_pct_of_avg7,
     c.critical_below, c.critical_above, c.critical_below_pct_of_avg7, c.critical_above_pct_of_avg7,
@@ -183,17 +196,23 @@ zscored as (
 
 {%- if two_pass %}
 
--- First pass: the days that are Red against baselines that include every learnable day.
+-- First pass: the days that are Red (exclude_red_from_baseline) or outside their own
+-- bounds (baseline without_outliers) against baselines of every learnable day.
 first_status as (
   select
     zscored.*
     {%- for w in windows %},
-    exclude_red_from_baseline and {{ kpi_status('p' ~ w, w, 'p7_mean') }} = 'red' as red_{{ w }}
+    coalesce(
+      (exclude_red_from_baseline and {{ kpi_status('p' ~ w, w, 'p7_mean') }} = 'red')
+      or (baseline = 'without_outliers' and p{{ w }}_n >= 2 and (x <= {{ kpi_lower('p' ~ w) }} or x >= {{ kpi_upper('p' ~ w) }}) and x <> p{{ w }}_mean),
+      false) as red_{{ w }}
     {%- endfor %}
   from zscored
 ),
 
--- Second pass: baselines without the first pass's Red days.
+-- Second pass: baselines without the first pass's Red days, for the KPIs that ask for it;
+-- the others keep their first-pass baselines (a window pass over their rows costs as much
+-- as the first).
 final_baselines as (
   select
     first_status.*
@@ -204,10 +223,19 @@ final_baselines as (
     p{{ w }}_history as f{{ w }}_history
     {%- endfor %}
   from first_status
+  where coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)
   window
     {%- for w in windows %}
     w{{ w }} as (partition by kpi_id, entity_id order by date_key rows between {{ w }} preceding and 1 preceding){{ ',' if not loop.last }}
     {%- endfor %}
+  union all
+  select
+    first_status.*
+    {%- for w in windows %},
+    p{{ w }}_mean, p{{ w }}_std, p{{ w }}_n, p{{ w }}_history
+    {%- endfor %}
+  from first_status
+  where not coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)
 ),
 {%- set final = 'f' %}
 {%- else %}
@@ -215,7 +243,8 @@ final_baselines as (
 {%- endif %}
 
 -- Each window's bounds and percent change, side by side; offset 0 computes them once for
--- the signal tests that read them.
+-- the signal tests that read them. Signals test the bounds as computed; the bounds shown
+-- are kept within the KPI's range (a value at 0 is not below a lower bound of -8,000).
 bounded as (
   select
     s.*
@@ -223,6 +252,8 @@ bounded as (
     {%- set p = final ~ w %},
     {{ kpi_lower(p) }} as w{{ w }}_lower,
     {{ kpi_upper(p) }} as w{{ w }}_upper,
+    greatest({{ kpi_lower(p) }}, range_min) as w{{ w }}_shown_lower,
+    least({{ kpi_upper(p) }}, range_max) as w{{ w }}_shown_upper,
     {{ kpi_pct_change(p) }} as w{{ w }}_pct
     {%- endfor %}
   from {{ 'final_baselines' if two_pass else 'zscored' }} s
@@ -262,13 +293,16 @@ by_window as (
   select
     s.date_key, s.kpi_id, s.entity_id, s.in_range, s.value, s.x,
     s.seasonal_mean, s.seasonal_std, s.seasonal_n, s.seasonal_zscore,
-    s.pct_change_vs, s.mode, s.min_history, s.clear_days, s.config_hash,
-    v.*
+    s.pct_change_vs, s.mode, s.min_history, s.clear_days, s.config_hash, s.event_name, s.compare_on,
+    v.window_days, v.baseline_n, v.history_days, v.rolling_mean, v.rolling_std, v.lower_threshold, v.upper_threshold,
+    v.pct_change, v.signals, v.counted_signals, v.avg7,
+    -- An event day is expected: never Red or Yellow because of the event.
+    case when s.event_name is not null and v.raw_status <> 'grey' then 'expected' else v.raw_status end as raw_status
   from statuses s
   cross join lateral (values
     {%- for w in windows %}
     {%- set p = 's.' ~ final ~ w %}
-    ({{ w }}, {{ p }}_n, {{ p }}_history, {{ p }}_mean, {{ p }}_std, s.w{{ w }}_lower, s.w{{ w }}_upper, s.w{{ w }}_pct,
+    ({{ w }}, {{ p }}_n, {{ p }}_history, {{ p }}_mean, {{ p }}_std, s.w{{ w }}_shown_lower, s.w{{ w }}_shown_upper, s.w{{ w }}_pct,
      s.w{{ w }}_signals, s.w{{ w }}_counted, s.w{{ w }}_raw_status, s.{{ final }}7_mean){{ ',' if not loop.last }}
     {%- endfor %}
   ) as v(window_days, baseline_n, history_days, rolling_mean, rolling_std, lower_threshold, upper_threshold, pct_change,
@@ -323,8 +357,14 @@ select
     when 'grey' then
       case when x is null then 'no value for the day'
         else 'only ' || history_days || ' of the ' || least(min_history, window_days) || ' days of history it needs' end
+    when 'expected' then
+      'expected: ' || event_name || case when counted_signals <> '' then ' (signals ' || counted_signals || ' not counted)' else '' end
     when 'green' then
-      case when signals = '' then 'no signal' else 'signals ' || signals || ' fired in the good direction' end
+      case
+        when compare_on = 'active_days' and value = 0 then 'inactive day (compared on active days)'
+        when signals = '' then 'no signal'
+        else 'signals ' || signals || ' fired in the good direction'
+      end
     else
       case
         when raw_status = 'green' then 'clearing: ' || (date_key - last_alert_day) || ' day(s) since the last alert, needs ' || clear_days

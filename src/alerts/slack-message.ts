@@ -13,7 +13,7 @@ export interface SlackMessage {
   blocks: SlackBlock[];
 }
 
-const EMOJI: Record<string, string> = { red: ':red_circle:', yellow: ':large_yellow_circle:', green: ':large_green_circle:', grey: ':white_circle:' };
+const EMOJI: Record<string, string> = { red: ':red_circle:', yellow: ':large_yellow_circle:', green: ':large_green_circle:', grey: ':white_circle:', expected: ':calendar:' };
 /** Slack takes at most 50 blocks a message: the header, the changes, an overflow note and a footer. */
 const MAX_CHANGES = 45;
 const MAX_REASON = 500;

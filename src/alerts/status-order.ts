@@ -1,5 +1,9 @@
-/** Board order: what needs attention first. Grey (too little history) is unknown, not fine, so it sorts above green. */
-export const STATUSES = ['red', 'yellow', 'grey', 'green'] as const;
+/**
+ * Board order: what needs attention first. Grey (too little history) is unknown, not fine,
+ * so it sorts above green; expected (an event day, kpi_events) is explained, so it sorts
+ * with green, just above it.
+ */
+export const STATUSES = ['red', 'yellow', 'grey', 'expected', 'green'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** `--fail-on` thresholds: only red and yellow are failures; grey never trips a scheduler. */

@@ -21,7 +21,7 @@ export interface BoardRow {
   pct_change_vs: string | null;
   signals: string | null;
   counted_signals: string | null;
-  /** Lower-cased: red, yellow, grey or green (anything else is kept, and sorts last). */
+  /** Lower-cased: red, yellow, grey, expected or green (anything else is kept, and sorts last). */
   status: string;
   reason: string | null;
   link: string | null;

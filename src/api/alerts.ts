@@ -46,7 +46,7 @@ export interface AlertsResult {
   /** Sorted by status severity, then KPI sort order; filtered by status and entity. */
   rows: DescribedRow[];
   /** How many shown rows have each status. */
-  counts: Record<'red' | 'yellow' | 'green' | 'grey', number>;
+  counts: Record<'red' | 'yellow' | 'green' | 'grey' | 'expected', number>;
   failOn: FailOn | null;
   /** Some shown KPI is at `failOn` or worse. */
   failed: boolean;
@@ -90,7 +90,7 @@ export async function alerts(options: AlertsOptions = {}): Promise<AlertsResult>
   const shown = read.board.rows.filter((row) => (!query.statuses || query.statuses.has(row.status)) && (!entities || entities.has(String(row.entity_id))));
   const sortOrders = new Map([...read.descriptions.kpis].flatMap(([id, kpi]) => (kpi.sortOrder === null ? [] : [[id, kpi.sortOrder] as const])));
   const rows = sortBoard(shown, sortOrders).map((row) => describeRow(row, read.descriptions, describe));
-  const counts = { red: 0, yellow: 0, green: 0, grey: 0 };
+  const counts = { red: 0, yellow: 0, green: 0, grey: 0, expected: 0 };
   for (const row of rows) if (row.status in counts) counts[row.status as keyof typeof counts] += 1;
   const result: AlertsResult = {
     date: read.board.date,

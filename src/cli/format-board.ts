@@ -9,7 +9,7 @@ import { formatTable } from './format-table.js';
 export const BOARD_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
 export type BoardFormat = (typeof BOARD_FORMATS)[number];
 
-const MARKS: Record<string, string> = { red: '🔴', yellow: '🟡', green: '🟢', grey: '⚪' };
+const MARKS: Record<string, string> = { red: '🔴', yellow: '🟡', green: '🟢', grey: '⚪', expected: '📅' };
 
 /** `--format`, checked before anything is read or posted. */
 export function boardFormat(text: string): BoardFormat {

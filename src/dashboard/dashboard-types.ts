@@ -45,7 +45,7 @@ export interface BoardCard {
   /**
    * Aligned with BoardResponse.sparkDates, rounded to 5 (values) and 4 (bounds) significant
    * digits, which a 52-pixel chart cannot tell apart; `statuses` is one letter a day: r(ed),
-   * y(ellow), g(reen), s (grey), - (no row). A board is 60 kB instead of 150.
+   * y(ellow), g(reen), s (grey), e(xpected: an event day), - (no row). A board is 60 kB instead of 150.
    */
   spark: { values: Array<number | null>; lower: Array<number | null>; upper: Array<number | null>; statuses: string };
 }

@@ -82,6 +82,7 @@ table.list tr.here td { background: #f5f8ff; font-weight: 600; }
 .strip.on .strip-label { color: var(--ink); font-weight: 600; }
 .cells { display: grid; height: 18px; gap: 0; }
 .cell { background: var(--grey-bg); } .cell.s-green { background: #bfe5cf; } .cell.s-yellow { background: var(--yellow); } .cell.s-red { background: var(--red); } .cell.s-grey { background: #d0d5dd; }
+.cell.s-expected { background: #d9cdef; } .pill.s-expected { background: #efe9f8; color: #5b3f99; }
 .cell:hover { outline: 2px solid var(--navy); z-index: 1; }
 .ends { display: flex; justify-content: space-between; }
 .attention { list-style: none; margin: 12px 0 0; padding: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; }

@@ -10,7 +10,7 @@ import { statusPoint } from './status-point.js';
 
 export const BOARD_PARAMS = ['date', 'window', 'entity'] as const;
 const SPARK_DAYS = 90;
-const STATUS_LETTERS: Record<string, string> = { red: 'r', yellow: 'y', green: 'g', grey: 's' };
+const STATUS_LETTERS: Record<string, string> = { red: 'r', yellow: 'y', green: 'g', grey: 's', expected: 'e' };
 
 function rounded(value: number | null, digits: number): number | null {
   return value === null ? null : Number(value.toPrecision(digits));

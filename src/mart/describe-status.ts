@@ -48,6 +48,11 @@ export function describeStatus(row: StatusRow, kpi: KpiInfo, currency: string): 
       const history = /only (\d+) of the (\d+) days/.exec(reason);
       return history ? `Not enough history to judge yet: ${history[1]} of the ${history[2]} days it needs.` : 'Not enough history to judge yet.';
     }
+    case 'expected': {
+      // The model's reason names the event ("expected: Thanksgiving: tasting rooms closed.").
+      const event = reason.replace(/^expected: /, '').replace(/ \(signals [A-Z,]+ not counted\)$/, '');
+      return `Expected: ${event.replace(/\.$/, '')}. Not judged against the usual range.`;
+    }
     case 'green': {
       const fired = signalPhrases(row, row.signals, money);
       if (fired.length === 0) return `Within the expected range${range}.`;

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostics } from '../support/diagnostics.js';
+import { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { parseYaml } from '../config/yaml-file.js';
 import { KpiError, type SourceLocation } from '../errors.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { TemplateGlobalsProvider } from '../project/template-globals.js';
 import { readDimKpiCodes } from './read-dim-kpi-codes.js';
+import { DEFAULT_BACKTEST, type BacktestSettings } from './read-backtest-section.js';
 import { readThresholdsFile } from './read-thresholds-file.js';
 import { resolveKpiThresholds } from './resolve-kpi-thresholds.js';
 import type { KpiThresholds } from './threshold-settings.js';
@@ -65,3 +66,15 @@ export const kpiThresholdsGlobals: TemplateGlobalsProvider = ({ loaded, diagnost
     globals: (seeds) => ({ kpi_thresholds: loadKpiThresholds(loaded, source, seeds, diagnostics) }),
   };
 };
+
+/**
+ * The `backtest:` section of the thresholds file the project names (defaults without one).
+ * The file was validated when the project was parsed, so a problem here is thrown whole.
+ */
+export function loadBacktestSettings(loaded: LoadedProject): BacktestSettings {
+  const diagnostics = new Diagnostics();
+  const source = readThresholdsSource(loaded, diagnostics, { file: loaded.config.projectFile });
+  const settings = source ? readThresholdsFile(parseYaml(source.text, source.file), diagnostics).backtest : DEFAULT_BACKTEST;
+  diagnostics.throwIfErrors();
+  return settings;
+}

@@ -4,7 +4,21 @@ import { closestMatch, type SourceLocation } from '../errors.js';
 import { describeValue } from '../support/describe-value.js';
 import { isPlainObject } from '../support/is-plain-object.js';
 import type { KeyPolicy } from '../support/key-policy.js';
-import { BOUND_KEYS, MODES, PCT_CHANGE_REFERENCES, POLICY_KEYS, SEASONALITIES, SETTING_KEYS, SIGNAL_COUNT, type StaticBound, type StatusPolicy, type ThresholdSettings } from './threshold-settings.js';
+import {
+  BASELINES,
+  BOUND_KEYS,
+  COMPARE_ON,
+  MODES,
+  VALUE_RANGES,
+  PCT_CHANGE_REFERENCES,
+  POLICY_KEYS,
+  SEASONALITIES,
+  SETTING_KEYS,
+  SIGNAL_COUNT,
+  type StaticBound,
+  type StatusPolicy,
+  type ThresholdSettings,
+} from './threshold-settings.js';
 
 /** Where a setting was written, for errors found only once layers are merged. */
 export interface SettingOrigin {
@@ -63,11 +77,29 @@ const SCALAR_CHECKS: Record<Exclude<keyof ThresholdSettings, 'warning' | 'critic
   min_abs_spread: atLeast(0),
   min_base: atLeast(0),
   exclude_red_from_baseline: boolean,
+  baseline: oneOf(BASELINES),
+  compare_on: oneOf(COMPARE_ON),
+  value_range: oneOf(VALUE_RANGES),
   clear_days: wholeAtLeast(1, 'days'),
 };
 
+/** What is wrong with `value` for the scalar setting `key` (null: fine; undefined: no such scalar setting). */
+export function checkScalarSetting(key: string, value: unknown): string | null | undefined {
+  const check = (SCALAR_CHECKS as Record<string, Check | undefined>)[key];
+  if (check === undefined) return undefined;
+  const problem = check(value);
+  return problem === null ? null : `${problem}${suggestion(key, value)}`;
+}
+
 /** For the keys that take a word, the near miss a misspelt value was probably meant as. */
-const CHOICES: Record<string, readonly string[]> = { mode: MODES, pct_change_vs: PCT_CHANGE_REFERENCES, seasonality: SEASONALITIES };
+const CHOICES: Record<string, readonly string[]> = {
+  mode: MODES,
+  pct_change_vs: PCT_CHANGE_REFERENCES,
+  seasonality: SEASONALITIES,
+  baseline: BASELINES,
+  compare_on: COMPARE_ON,
+  value_range: VALUE_RANGES,
+};
 
 function suggestion(key: string, value: unknown): string {
   const match = typeof value === 'string' && CHOICES[key] ? closestMatch(value, CHOICES[key]) : undefined;

@@ -3,6 +3,7 @@ import type { KeyPolicy } from '../support/key-policy.js';
 import { formatYamlPath, type YamlFile, type YamlPath } from '../config/yaml-file.js';
 import { YamlReader } from '../config/yaml-reader.js';
 import type { SourceLocation } from '../errors.js';
+import { readBacktestSection, type BacktestSettings } from './read-backtest-section.js';
 import { readSettingsLayer, type SettingsLayer } from './read-settings-layer.js';
 
 /** Precedence, lowest first: built-in defaults, `defaults`, the target's `defaults`, `kpis.X`, the target's `kpis.X`. */
@@ -22,13 +23,15 @@ export interface ThresholdLayers {
   targets: Record<string, TargetLayers>;
   /** Every KPI code the file names, and where: each must be a kpi_code of dim_kpi. */
   codes: Array<{ code: string; path: string; location: SourceLocation }>;
+  /** What `kpi alerts backtest` scores against (`backtest:`), defaults filled in. */
+  backtest: BacktestSettings;
 }
 
 /**
  * Unknown keys are errors here, unlike in the project file: a misspelt threshold would
  * silently leave the default in force, and alerts would fire (or not) on the wrong rule.
  */
-const TOP_KEYS: KeyPolicy<'defaults' | 'kpis' | 'targets'> = { known: ['defaults', 'kpis', 'targets'], unknown: 'error' };
+const TOP_KEYS: KeyPolicy<'defaults' | 'kpis' | 'targets' | 'backtest'> = { known: ['defaults', 'kpis', 'targets', 'backtest'], unknown: 'error' };
 const TARGET_KEYS: KeyPolicy<'defaults' | 'kpis'> = { known: ['defaults', 'kpis'], unknown: 'error' };
 
 export function emptyLayer(): SettingsLayer {
@@ -41,8 +44,8 @@ export function emptyLayer(): SettingsLayer {
  */
 export function readThresholdsFile(yaml: YamlFile, diagnostics: Diagnostics): ThresholdLayers {
   const reader = new YamlReader(yaml, diagnostics, { invalid: 'KPI_THRESHOLDS_INVALID', unknownKey: 'KPI_THRESHOLDS_INVALID' });
-  const layers: ThresholdLayers = { file: yaml.file, defaults: emptyLayer(), kpis: {}, targets: {}, codes: [] };
-  const top = reader.entry(yaml.data, [], TOP_KEYS, 'sections (defaults, kpis, targets)');
+  const top = reader.entry(yaml.data, [], TOP_KEYS, 'sections (defaults, kpis, targets, backtest)');
+  const layers: ThresholdLayers = { file: yaml.file, defaults: emptyLayer(), kpis: {}, targets: {}, codes: [], backtest: readBacktestSection(reader, top.backtest) };
   layers.defaults = readSettingsLayer(reader, top.defaults, ['defaults'], LAYER_RANK.defaults);
   layers.kpis = readKpis(reader, top.kpis, ['kpis'], LAYER_RANK.kpi, layers.codes);
   const targets = reader.mapping(top.targets, ['targets'], 'target names to overrides');

@@ -15,6 +15,25 @@ export const SEASONALITIES = ['month_day', 'weekday'] as const;
 export type Seasonality = (typeof SEASONALITIES)[number];
 
 /**
+ * The values a KPI can take, so its bounds never leave them: `auto` reads dim_kpi's format
+ * (percent → a fraction in [0, 1], anything else → non-negative); `any` for a KPI that can
+ * go below zero (net adds).
+ */
+export const VALUE_RANGES = ['auto', 'non_negative', 'fraction', 'any'] as const;
+export type ValueRange = (typeof VALUE_RANGES)[number];
+
+/**
+ * What a rolling baseline learns from: every learnable day, or (`without_outliers`) those
+ * a first pass found inside its own bounds, so a spike does not inflate the days after it.
+ */
+export const BASELINES = ['all_days', 'without_outliers'] as const;
+export type Baseline = (typeof BASELINES)[number];
+
+/** Which days are compared: all, or (`active_days`, for series that are zero on most days) the non-zero ones. */
+export const COMPARE_ON = ['all_days', 'active_days'] as const;
+export type CompareOn = (typeof COMPARE_ON)[number];
+
+/**
  * A static bound: absolute (`below: 80`) or relative to the 7-day average
  * (`below_pct_of_avg7: 0.85`). Every key is present; null means not set.
  */
@@ -53,6 +72,9 @@ export interface ThresholdSettings {
   min_abs_spread: number;
   min_base: number;
   exclude_red_from_baseline: boolean;
+  baseline: Baseline;
+  compare_on: CompareOn;
+  value_range: ValueRange;
   clear_days: number;
   warning: StaticBound;
   critical: StaticBound;
@@ -83,6 +105,9 @@ export const DEFAULT_SETTINGS: ThresholdSettings = {
   min_abs_spread: 0,
   min_base: 1,
   exclude_red_from_baseline: false,
+  baseline: 'all_days',
+  compare_on: 'all_days',
+  value_range: 'auto',
   clear_days: 1,
   warning: NO_BOUND,
   critical: NO_BOUND,

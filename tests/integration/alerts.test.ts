@@ -63,7 +63,7 @@ for (const kind of databaseKinds()) {
       });
       expect(board.rows[4]).toMatchObject({ metric_key: 'leads', value: 12, rolling_mean: null, lower_threshold: null, reason: 'only 3 days of history (needs 7)' });
 
-      expect(board.counts).toEqual({ red: 2, yellow: 2, green: 2, grey: 1 });
+      expect(board.counts).toEqual({ red: 2, yellow: 2, green: 2, grey: 1, expected: 0 });
       const table = formatBoard(board, 'table').split('\n');
       expect(table[0]).toBe(`KPI board 2025-03-31, 7-day window: 7 KPIs, 2 red · 2 yellow · 2 green · 1 grey (${options.targetConfig?.schema}.kpi_serving)`);
       expect(table[1].split('|').map((cell) => cell.trim())).toEqual(['', 'status', 'kpi', 'entity', 'value', 'expected', 'vs last year', 'month to date', 'MTD vs last year', 'why', '']);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alerts, build, run } from '../../src/api.js';
+import { alerts, alertsBacktest, build, run } from '../../src/api.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { kpi } from '../helpers/cli.js';
 import { removeDir } from '../helpers/fixtures.js';
@@ -28,12 +28,29 @@ learnable as (
   select f.* from "${schema}".fact_kpi_daily f
   where not exists (select 1 from "${schema}".kpi_events e where e.event_date = f.date_key and not e.learn_from)
 ),
+-- Each learnable day of the window with its own baseline (the window before it), so a
+-- without_outliers KPI can leave out the days outside their own bounds.
+window_days as (
+  select s.as_of_date, s.kpi_id, s.entity_id, s.window_days, f.value::float8 as value,
+    own.n >= 2 and abs(f.value::float8 - own.mean) >= c.k * greatest(coalesce(own.std, 0), c.min_rel_spread * abs(own.mean), c.min_abs_spread)
+      and f.value::float8 <> own.mean as outlier,
+    c.baseline
+  from samples s
+  join "${schema}".kpi_threshold_config c on c.kpi_id = s.kpi_id
+  join learnable f on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id
+    and f.date_key between s.as_of_date - s.window_days and s.as_of_date - 1
+  cross join lateral (
+    select count(g.value) as n, avg(g.value::float8) as mean, stddev_samp(g.value::float8) as std
+    from learnable g
+    where g.kpi_id = f.kpi_id and g.entity_id = f.entity_id and g.date_key between f.date_key - s.window_days and f.date_key - 1
+  ) own
+),
 rolling as (
   select s.as_of_date, s.kpi_id, s.entity_id, s.window_days,
-    count(f.value) as n, avg(f.value::float8) as mean, stddev_samp(f.value::float8) as std
+    count(d.value) as n, avg(d.value) as mean, stddev_samp(d.value) as std
   from samples s
-  left join learnable f on f.kpi_id = s.kpi_id and f.entity_id = s.entity_id
-    and f.date_key between s.as_of_date - s.window_days and s.as_of_date - 1
+  left join window_days d on d.as_of_date = s.as_of_date and d.kpi_id = s.kpi_id and d.entity_id = s.entity_id and d.window_days = s.window_days
+    and not (d.baseline = 'without_outliers' and coalesce(d.outlier, false))
   group by 1, 2, 3, 4
 ),
 weekday as (
@@ -46,7 +63,8 @@ weekday as (
 )
 select r.as_of_date::text, r.kpi_id, r.entity_id, r.window_days, r.n, r.mean, r.std,
   x.value::float8 as x,
-  r.mean - c.k * greatest(coalesce(r.std, 0), c.min_rel_spread * abs(r.mean), c.min_abs_spread) as lower_threshold,
+  -- Kept within the KPI's range: none of these KPIs may go below 0 (dim_kpi.format: currency, count, percent).
+  greatest(r.mean - c.k * greatest(coalesce(r.std, 0), c.min_rel_spread * abs(r.mean), c.min_abs_spread), 0) as lower_threshold,
   case when w.n >= 2 and w.std > 0 then (x.value::float8 - w.mean) / w.std end as seasonal_zscore,
   case c.pct_change_vs
     when 'rolling_mean' then case when abs(r.mean) >= c.min_base then (x.value::float8 - r.mean) / abs(r.mean) end
@@ -57,8 +75,9 @@ from rolling r
 join weekday w using (as_of_date, kpi_id, entity_id)
 join "${schema}".kpi_threshold_config c on c.kpi_id = r.kpi_id
 left join "${schema}".fact_kpi_daily x on x.kpi_id = r.kpi_id and x.entity_id = r.entity_id and x.date_key = r.as_of_date
-left join "${schema}".fact_kpi_daily lw on lw.kpi_id = r.kpi_id and lw.entity_id = r.entity_id and lw.date_key = r.as_of_date - 7
-left join "${schema}".fact_kpi_daily pd on pd.kpi_id = r.kpi_id and pd.entity_id = r.entity_id and pd.date_key = r.as_of_date - 1
+-- An event day is no reference for a percent change.
+left join learnable lw on lw.kpi_id = r.kpi_id and lw.entity_id = r.entity_id and lw.date_key = r.as_of_date - 7
+left join learnable pd on pd.kpi_id = r.kpi_id and pd.entity_id = r.entity_id and pd.date_key = r.as_of_date - 1
 order by 1, 2, 3, 4`;
 }
 
@@ -133,6 +152,51 @@ for (const kind of databaseKinds()) {
       // Every row explains itself.
       const unexplained = await db.query<{ n: number }>(`select count(*)::int as n from "${schema}".kpi_thresholds where reason is null or config_hash is null`);
       expect(unexplained).toEqual([{ n: 0 }]);
+    });
+
+    it('scores kpi_events days expected, naming the event, and keeps bounds within each KPI range', async () => {
+      // The events that apply to each row (every KPI and entity unless the event names one).
+      const events = await db.query<{ rows: number; expected: number; grey: number; alerting: number; unnamed: number }>(
+        `select count(*)::int as rows,
+                count(*) filter (where t.status = 'grey')::int as grey,
+                count(*) filter (where t.status = 'expected')::int as expected,
+                count(*) filter (where t.status in ('red', 'yellow'))::int as alerting,
+                count(*) filter (where t.status = 'expected' and position(e.description in t.reason) = 0)::int as unnamed
+         from "${schema}".kpi_thresholds t
+         join "${schema}".dim_kpi k on k.kpi_id = t.kpi_id
+         join "${schema}".kpi_events e on e.event_date = t.as_of_date
+           and (e.entity_id is null or e.entity_id = t.entity_id) and (e.kpi_code is null or e.kpi_code = k.kpi_code)`,
+      );
+      // 2023-01-01 .. 2025-01-20 holds seven closures (New Year three times, Thanksgiving and Christmas twice).
+      expect(events[0].rows).toBe(7 * 27 * 2 * 3);
+      expect(events[0]).toMatchObject({ alerting: 0, unnamed: 0 });
+      // The rest are grey: no figure on a closed day (no-show rate, conversion), or the demo's first day.
+      expect(events[0].expected + events[0].grey).toBe(events[0].rows);
+      expect(events[0].expected).toBeGreaterThan(events[0].rows / 2);
+      // No Red on the day after a closure because it is compared with the closed day.
+      const afterClosure = await db.query<{ n: number }>(
+        `select count(*)::int as n from "${schema}".kpi_thresholds t
+         where t.as_of_date - 1 in (select event_date from "${schema}".kpi_events) and t.status = 'red' and t.counted_signals = 'P' and t.pct_change_vs = 'previous_day'`,
+      );
+      expect(afterClosure).toEqual([{ n: 0 }]);
+      // Ranges from dim_kpi.format: percents within [0, 1], everything else non-negative
+      // except net adds (value_range: any in config/thresholds.yml).
+      const outOfRange = await db.query<{ below: number; above: number; rows: number }>(
+        `select count(*) filter (where t.lower_threshold < 0 and k.kpi_code <> 'CLUB_NET_ADDS')::int as below,
+                count(*) filter (where k.format = 'percent' and t.upper_threshold > 1)::int as above,
+                count(*)::int as rows
+         from "${schema}".kpi_thresholds t join "${schema}".dim_kpi k using (kpi_id)`,
+      );
+      expect(outOfRange[0]).toMatchObject({ below: 0, above: 0 });
+      expect(outOfRange[0].rows).toBeGreaterThan(0);
+      // CLUB_FEES is charged on a few days: its zero days are its ordinary state.
+      const fees = await db.query<{ zero_alerts: number; zero_days: number }>(
+        `select count(*) filter (where t.status in ('red', 'yellow'))::int as zero_alerts, count(*)::int as zero_days
+         from "${schema}".kpi_thresholds t join "${schema}".dim_kpi k using (kpi_id)
+         where k.kpi_code = 'CLUB_FEES' and t.value = 0`,
+      );
+      expect(fees[0].zero_days).toBeGreaterThan(100);
+      expect(fees[0].zero_alerts).toBe(0);
     });
 
     it('serves the newest day for all three windows and keeps the history idempotent', async () => {
@@ -236,6 +300,32 @@ for (const kind of databaseKinds()) {
         const failingYellow = await kpi(['alerts', '--fail-on', 'yellow', '--window', '7', '--project-dir', dir, '--profiles-dir', dir]);
         expect(failingYellow.code).toBe(yellowOrWorse ? 1 : 0);
       }
+    });
+
+    it('backtests the statuses, and recomputes the same ones for a setting equal to the current one', async () => {
+      const options = { projectDir: dir, targetConfig: db.target(schema), adapter: db.adapter, vars: { ...vars, demo_end_date: '2025-01-23' } };
+      // Every KPI has clear_days 1: recomputing with it reproduces kpi_thresholds as built.
+      const result = await alertsBacktest({ ...options, vary: { clear_days: ['1'] }, budget: 1 });
+      expect(result.labels).toBe(`${schema}_raw.demo_anomalies`);
+      expect(result.runs.map((entry) => entry.label)).toEqual(['current', 'clear_days=1']);
+      expect(result.runs[1].series).toEqual(result.runs[0].series);
+      expect(result.runs[1].incidents).toEqual(result.runs[0].incidents);
+      // The three anomalies inside the demo's range, each seen by three windows.
+      expect(result.runs[0].overall.incidents).toBe(3 * 3);
+      const sevenDay = result.runs[0].incidents.filter((incident) => incident.windowDays === 7);
+      expect(sevenDay.map((incident) => incident.date)).toEqual(['2023-11-24', '2024-02-29', '2024-12-31']);
+      // The figures agree with the statuses of kpi_thresholds on the incidents' days.
+      const onDay = await db.query<{ anomaly_date: string; status: string }>(
+        `select a.anomaly_date::text, t.status from "${schema}_raw".demo_anomalies a
+         join "${schema}".dim_kpi k using (kpi_code)
+         join "${schema}".kpi_thresholds t on t.kpi_id = k.kpi_id and t.entity_id = a.entity_id and t.as_of_date = a.anomaly_date and t.window_days = 7
+         order by 1`,
+      );
+      expect(sevenDay.map((incident) => [incident.date, incident.statusOnDay])).toEqual(onDay.map((row) => [row.anomaly_date, row.status]));
+      expect(result.proposalYaml).toMatch(/^kpis:$/m);
+      // A different k recomputes other statuses: the more lenient, the fewer Reds.
+      const lenient = await alertsBacktest({ ...options, vary: { k: ['6'], 'policy.red': ['4'] } });
+      expect(lenient.runs[1].overall.falseReds).toBeLessThan(result.runs[0].overall.falseReds);
     });
 
     it('keeps the statuses it published when the thresholds are recomputed with other settings', async () => {

@@ -81,6 +81,9 @@ describe('threshold configuration: resolution', () => {
       min_abs_spread: 0,
       min_base: 1,
       exclude_red_from_baseline: false,
+      baseline: 'all_days',
+      compare_on: 'all_days',
+      value_range: 'auto',
       clear_days: 1,
       warning: { below: null, above: null, below_pct_of_avg7: null, above_pct_of_avg7: null },
       critical: { below: null, above: null, below_pct_of_avg7: null, above_pct_of_avg7: null },
@@ -259,6 +262,36 @@ describe('seasonality settings', () => {
     expect(bad.errors).toEqual([
       expect.objectContaining({ code: 'KPI_THRESHOLDS_INVALID', at: '2:3', message: expect.stringMatching(/'defaults\.seasonality' must be one of month_day, weekday.*Did you mean 'weekday'\?/) }),
       expect.objectContaining({ code: 'KPI_THRESHOLDS_INVALID', at: '3:3', message: expect.stringMatching(/'defaults\.seasonal_periods' must be a whole number of periods, at least 2/) }),
+    ]);
+  });
+
+  it('takes the baseline, compare_on and value_range choices per KPI, and names a near miss', () => {
+    const ok = load('kpis:\n  TR_WINE:\n    baseline: without_outliers\n    compare_on: active_days\n    value_range: any\n');
+    expect(ok.errors).toEqual([]);
+    expect(ok.byCode.TR_WINE).toMatchObject({ baseline: 'without_outliers', compare_on: 'active_days', value_range: 'any' });
+    expect(ok.byCode.TR_FEES).toMatchObject({ baseline: 'all_days', compare_on: 'all_days', value_range: 'auto' });
+    expect(ok.byCode.TR_WINE.config_hash).not.toBe(ok.byCode.TR_FEES.config_hash);
+    const bad = load('defaults:\n  baseline: median\n  compare_on: active_day\n  value_range: non-negative\n');
+    expect(bad.errors).toEqual([
+      expect.objectContaining({ at: '2:3', message: expect.stringMatching(/'defaults\.baseline' must be one of all_days, without_outliers, got "median"/) }),
+      expect.objectContaining({ at: '3:3', message: expect.stringMatching(/'defaults\.compare_on' must be one of all_days, active_days.*Did you mean 'active_days'\?/) }),
+      expect.objectContaining({ at: '4:3', message: expect.stringMatching(/'defaults\.value_range' must be one of auto, non_negative, fraction, any.*Did you mean 'non_negative'\?/) }),
+    ]);
+  });
+
+  it('reads the backtest section, and says what is wrong with it where', () => {
+    const diagnostics = new Diagnostics();
+    const layers = readThresholdsFile(parseYaml('backtest:\n  labels: ops.incidents\n  label_date_column: happened_on\n  detect_within_days: 0\n', FILE), diagnostics);
+    expect(diagnostics.items).toEqual([]);
+    expect(layers.backtest).toEqual({ labels: 'ops.incidents', label_date_column: 'happened_on', detect_within_days: 0 });
+    const defaults = readThresholdsFile(parseYaml('defaults:\n  k: 2\n', FILE), new Diagnostics());
+    expect(defaults.backtest).toEqual({ labels: 'demo_anomalies', label_date_column: 'anomaly_date', detect_within_days: 2 });
+    const bad = new Diagnostics();
+    readThresholdsFile(parseYaml('backtest:\n  labels: "drop table x"\n  detect_within_days: 1.5\n  detect_within_day: 3\n', FILE), bad);
+    expect(bad.items.map((item) => [`${item.location?.line}:${item.location?.column}`, item.message])).toEqual([
+      ['4:3', expect.stringMatching(/backtest\.detect_within_day.*Did you mean 'detect_within_days'\?/)],
+      ['2:3', expect.stringMatching(/'backtest\.labels' must be a table name \(a model or seed, or schema\.table\), got "drop table x"/)],
+      ['3:3', expect.stringMatching(/'backtest\.detect_within_days' must be a whole number of days from 0 to 30, got 1\.5/)],
     ]);
   });
 });
