@@ -32,6 +32,8 @@ export interface ParseOptions {
   cachePath?: string | null;
   /** Names features above the engine give every template (the API layer passes the KPI mart's). */
   templateGlobals?: readonly TemplateGlobalsProvider[];
+  /** Read models whose Jinja is only static ref/source/config calls without rendering them (default true; dbt's static parser). */
+  staticParser?: boolean;
 }
 
 export interface ParseResult {
@@ -135,6 +137,10 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   }
   const templateGlobals = Object.assign({}, ...globalsSources.map((source) => source.globals(seeds))) as Record<string, unknown>;
   parseContext.templateGlobals = templateGlobals;
+  // As dbt's: not when a project's macro or a global could stand for ref, source or config.
+  const overridden = (name: string) => name in templateGlobals || macros.some((macro) => macro.name === name);
+  parseContext.staticParser = options.staticParser !== false && !['ref', 'source', 'config'].some(overridden);
+  runtime.staticParser = parseContext.staticParser;
   const models: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
