@@ -2,7 +2,8 @@
  * `kpi compile` and `kpi parse` as whole processes (what a user waits for) on a generated
  * project, server target: cold (no target/), an unchanged re-run, and a cold parse. CPU
  * seconds (user + sys) are given beside wall time: on a shared machine they are steadier.
- *   npm run build && npx tsx bench/compile-process.ts [models...]   (default 10000)
+ *   npm run build && npx tsx bench/compile-process.ts [models...] [--static]   (default 10000)
+ * --static: the same DAG with models that are only a config and refs (the static parser's case).
  *   server: KPI_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test
  */
 import { spawnSync } from 'node:child_process';
@@ -39,12 +40,12 @@ function show(what: string, timed: Timed): void {
   console.log(`${what.padEnd(28)} ${timed.cpu.toFixed(2).padStart(6)} s CPU ${timed.wall.toFixed(2).padStart(6)} s wall ${String(timed.rssMb).padStart(5)} MB`);
 }
 
-async function measure(models: number): Promise<void> {
-  const dir = generateProject(models);
+async function measure(models: number, shape: { static: boolean }): Promise<void> {
+  const dir = generateProject(models, shape);
   writeServerProfile(dir, `kpi_bench_${process.pid}`);
   const kpi = (...args: string[]) => [bin, ...args, '--project-dir', dir];
   try {
-    console.log(`${models} models`);
+    console.log(`${models} models${shape.static ? ' (static: config and refs only)' : ' (macro calls, loops)'}`);
     show('compile, cold', timeProcess(kpi('compile'), dir));
     show('compile, unchanged re-run', timeProcess(kpi('compile'), dir));
     rmSync(join(dir, 'target'), { recursive: true, force: true });
@@ -56,6 +57,7 @@ async function measure(models: number): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const sizes = process.argv.slice(2).map(Number);
-  for (const models of sizes.length > 0 ? sizes : [10000]) await measure(models);
+  const args = process.argv.slice(2);
+  const sizes = args.filter((arg) => /^\d+$/.test(arg)).map(Number);
+  for (const models of sizes.length > 0 ? sizes : [10000]) await measure(models, { static: args.includes('--static') });
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJson } from '../support/write-file.js';
+import { writeText } from '../support/write-file.js';
 import type { Diagnostic } from '../support/diagnostics.js';
 import type { Environment } from '../template/env-var.js';
 import { KPI_VERSION } from '../manifest/version.js';
@@ -72,22 +72,27 @@ export class PartialParseCache {
     return { node: cached.node, diagnostics: cached.diagnostics };
   }
 
+  /** Files parsed this run, as the JSON text of their entries: taken now, before later stages add to the node, and written as is. */
+  private readonly parsed = new Map<string, string>();
+
   remember(file: DiscoveredFile, node: ManifestNode, diagnostics: Diagnostic[]): void {
     const stats = statSync(file.absolute);
-    this.next.files[file.path] = { mtimeMs: stats.mtimeMs, size: stats.size, node: structuredClone(node), diagnostics };
+    const entry: CachedFile = { mtimeMs: stats.mtimeMs, size: stats.size, node, diagnostics };
+    this.parsed.set(file.path, JSON.stringify(entry));
+    delete this.next.files[file.path];
   }
 
   save(): void {
     if (!this.path) return;
     const unchanged =
-      this.previous !== null &&
-      this.reused === Object.keys(this.previous.files).length &&
-      this.reused === Object.keys(this.next.files).length &&
-      [...this.envRead.keys()].every((name) => name in this.previous!.env);
+      this.previous !== null && this.reused === Object.keys(this.previous.files).length && this.parsed.size === 0 && [...this.envRead.keys()].every((name) => name in this.previous!.env);
     if (unchanged) return;
     for (const [name, value] of this.envRead) this.next.env[name] = value;
     for (const [name, value] of Object.entries(this.previous?.env ?? {})) if (!(name in this.next.env)) this.next.env[name] = value;
-    writeJson(this.path, this.next);
+    // The file as JSON.stringify(this.next) would write it, with the parsed entries' text spliced in.
+    const files = [...Object.entries(this.next.files).map(([path, cached]) => [path, JSON.stringify(cached)]), ...this.parsed];
+    const head = JSON.stringify({ format: this.next.format, key: this.next.key, env: this.next.env });
+    writeText(this.path, `${head.slice(0, -1)},"files":{${files.map(([path, text]) => `${JSON.stringify(path)}:${text}`).join(',')}}}`);
   }
 }
 

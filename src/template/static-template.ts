@@ -32,10 +32,11 @@ export interface StaticTemplate {
 const FUNCTIONS: ReadonlySet<string> = new Set(['ref', 'source', 'config']);
 const CONSTANTS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null };
 
-class NotStatic extends Error {}
+/** Thrown where the file is not static; not an Error, so no stack is captured for the many files that are not. */
+const NOT_STATIC = Symbol('not static');
 
 function fail(): never {
-  throw new NotStatic();
+  throw NOT_STATIC;
 }
 
 /** A reader of one `{{ ... }}` expression, from just after its opening braces. */
@@ -176,7 +177,7 @@ export function parseStaticTemplate(source: string): StaticTemplate | null {
   try {
     return readTemplate(source);
   } catch (error) {
-    if (error instanceof NotStatic) return null;
+    if (error === NOT_STATIC) return null;
     throw error;
   }
 }

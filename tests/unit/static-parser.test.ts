@@ -80,6 +80,7 @@ function staticProject(): string {
     'models/marts/uses_versions.sql': "select * from {{ ref('versioned', v=1) }} union all select * from {{ ref('versioned') }} union all select * from {{ ref('st', 'base') }}",
     'models/marts/escapes.sql': "{{ config(tags=['it\\'s', \"tab\\there\"], schema='marts') }}\nselect '{{ ref(\"base\") }}' as quoted",
     'models/marts/trimmed.sql': "select *\n  {{- ref('stg_orders') -}}\n as x {#- gone -#}\nfrom {{ ref('stg_customers') }}",
+    'models/marts/aliased.sql': "{{ config(alias=' aliased_now ', database='', schema=' spaced ') }}select 1 as x",
     'models/marts/rendered.sql': "{% set n = 3 %}select {{ n }} as n from {{ ref('base') }}",
     'models/marts/disabled.sql': "{{ config(enabled=False) }}select * from {{ ref('base') }}",
     'models/marts/ephemeral_user.sql': "select * from {{ ref('eph') }}",
@@ -134,6 +135,7 @@ describe('a manifest is the same with the static parser on and off', () => {
     // Every model of the KPI project calls macros: all rendered, compared all the same.
     ['the KPI project of this repository', copyKpiProject, 0],
     ['a generated project', () => generateProject(300), 10],
+    ['a generated project of static models', () => generateProject(300, { static: true }), 300],
   ];
 
   it.each(projects)(
