@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Diagnostics, type Diagnostic } from '../support/diagnostics.js';
 import { targetContext, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
@@ -10,6 +10,7 @@ import { buildManifest } from './build-manifest.js';
 import { parseModelFile, parseAnalysisFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
 import { PartialParseCache, partialParseKey } from './partial-parse.js';
 import { ProjectRuntime } from '../template/project-runtime.js';
+import { sha256 } from './checksum.js';
 import { readPropertyFiles } from './property-files.js';
 import { resolveNaming } from './resolve-naming.js';
 import type { DocBlock, Manifest, ManifestNode } from '../manifest/types.js';
@@ -163,12 +164,29 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   );
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
     for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items);
-    cache.save();
   }
-  // Tests are parsed on every run (not cached): they read the models' configs, and are cheap.
-  const allSources = read.flatMap((project) => project.properties.sources);
+  // Tests read the configs of the nodes they test: taken from the cache only when every file was.
+  const testsFingerprint = sha256(
+    JSON.stringify({
+      // Without their parse time, which changes every run.
+      snapshots: snapshots.map(({ created_at: _, ...snapshot }) => snapshot),
+      singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql']).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
+    }),
+  );
+  const cachedTests = cache.lookupTests(testsFingerprint);
   const tests: ManifestNode[] = [];
-  for (const project of read) tests.push(...(await parseTests(project.properties, [...models, ...seeds, ...snapshots], { ...parseContext, package: project.package }, allSources)));
+  if (cachedTests) {
+    tests.push(...cachedTests.nodes);
+    diagnostics.items.push(...cachedTests.diagnostics);
+  } else {
+    const allSources = read.flatMap((project) => project.properties.sources);
+    const testDiagnostics = new Diagnostics();
+    for (const project of read)
+      tests.push(...(await parseTests(project.properties, [...models, ...seeds, ...snapshots], { ...parseContext, diagnostics: testDiagnostics, package: project.package }, allSources)));
+    diagnostics.items.push(...testDiagnostics.items);
+    cache.rememberTests(testsFingerprint, tests, testDiagnostics.items);
+  }
+  if (!diagnostics.items.some((item) => item.severity === 'error')) cache.save();
   const manifest = buildManifest({
     loaded,
     nodes: [...models, ...seeds, ...snapshots, ...analyses, ...tests],
