@@ -3,7 +3,7 @@ import { Diagnostics, type Diagnostic } from '../support/diagnostics.js';
 import { targetContext, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
 import type { InstalledPackage } from '../config/load-packages.js';
-import { discoverFiles, type DiscoveredFile } from './discover-files.js';
+import { discoverFiles, type DiscoveredFile, type FolderListings } from './discover-files.js';
 import { extractDocBlocks } from './docs-blocks.js';
 import { applyMacroPatches, builtinMacros, macrosFromFiles } from './load-macros.js';
 import { buildManifest } from './build-manifest.js';
@@ -52,6 +52,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   const { config } = loaded;
   const diagnostics = new Diagnostics();
   const projectDir = config.projectDir;
+  const listings: FolderListings = new Map();
 
   const projectYaml = readYamlFile(join(projectDir, config.projectFile), config.projectFile);
   const locateInProject = (path: string[]) => projectYaml.locate(path);
@@ -64,13 +65,13 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   const read = projects.map((project) => {
     const own = project.config;
     const propertyFolders = [...new Set([...own.modelPaths, ...own.seedPaths, ...own.snapshotPaths, ...own.analysisPaths, ...own.macroPaths, ...own.testPaths])];
-    const ownMacros = macrosFromFiles(discoverFiles(projectDir, [...own.macroPaths, ...genericTestPaths(own)], ['.sql']), own.name);
-    const files = discoverFiles(projectDir, propertyFolders, ['.yml', '.yaml']);
+    const ownMacros = macrosFromFiles(discoverFiles(projectDir, [...own.macroPaths, ...genericTestPaths(own)], ['.sql'], listings), own.name);
+    const files = discoverFiles(projectDir, propertyFolders, ['.yml', '.yaml'], listings);
     const properties = readPropertyFiles(files, diagnostics);
     applyMacroPatches(ownMacros, properties.macros);
     macros.push(...ownMacros);
     propertyFiles.push(...files);
-    for (const file of discoverFiles(projectDir, [...new Set([...propertyFolders, ...own.docsPaths])], ['.md'])) {
+    for (const file of discoverFiles(projectDir, [...new Set([...propertyFolders, ...own.docsPaths])], ['.md'], listings)) {
       for (const block of extractDocBlocks(readFileSync(file.absolute, 'utf8'), file.path, own.name)) docs[block.unique_id] = block;
     }
     return { ...project, properties };
@@ -134,7 +135,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   const seeds: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
-    seeds.push(...(await Promise.all(discoverFiles(projectDir, own.seedPaths, ['.csv']).map((file) => parseFile(file, (f, c) => parseSeedFile(f, properties, inPackage(c)))))));
+    seeds.push(...(await Promise.all(discoverFiles(projectDir, own.seedPaths, ['.csv'], listings).map((file) => parseFile(file, (f, c) => parseSeedFile(f, properties, inPackage(c)))))));
   }
   const templateGlobals = Object.assign({}, ...globalsSources.map((source) => source.globals(seeds))) as Record<string, unknown>;
   parseContext.templateGlobals = templateGlobals;
@@ -145,12 +146,12 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   const models: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
-    models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
+    models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql'], listings).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
   }
   const analyses: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
-    analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
+    analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql'], listings).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
   }
 
   // Snapshots are parsed on every run (not cached): a file may hold several, and they are few.
@@ -170,7 +171,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     JSON.stringify({
       // Without their parse time, which changes every run.
       snapshots: snapshots.map(({ created_at: _, ...snapshot }) => snapshot),
-      singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql']).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
+      singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql'], listings).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
     }),
   );
   const cachedTests = cache.lookupTests(testsFingerprint);
