@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * A synthetic project shaped like real ones: staging chains, marts fanning in from
  * several parents, macros called from models, folder configs and in-file configs.
  */
-export function generateProject(models: number, options: { trivial?: boolean; materialized?: string } = {}): string {
+export function generateProject(models: number, options: { trivial?: boolean; static?: boolean; materialized?: string } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), `kpi-bench-${models}-`));
   const write = (path: string, text: string) => {
     mkdirSync(join(dir, path, '..'), { recursive: true });
@@ -24,6 +24,16 @@ export function generateProject(models: number, options: { trivial?: boolean; ma
   for (let i = 0; i < models; i++) {
     if (options.trivial) {
       write(`models/m_${i}.sql`, `select ${i} as id`);
+      continue;
+    }
+    if (options.static) {
+      // The same DAG with the Jinja most real models have: a config and refs only, which the static parser reads.
+      const folder = i % 10 < 6 ? 'staging' : 'marts';
+      const parents = i < 10 ? [] : folder === 'staging' ? [i - 10] : [i - 1, i - 3, i - 7];
+      const from = parents.length === 0 ? 'generate_series(1, 10) g' : parents.map((p, n) => `${n === 0 ? '' : `left join `}{{ ref('m_${p}') }} p${n}${n === 0 ? '' : ` using (id)`}`).join('\n');
+      const amount = parents.length === 0 ? `g * ${i}` : parents.map((_, n) => `coalesce(p${n}.amount, 0)`).join(' + ');
+      const id = parents.length === 0 ? 'g' : 'p0.id';
+      write(`models/${folder}/m_${i}.sql`, `{{ config(tags=['${folder}']) }}\nselect ${id} as id, (${amount}) * 3 as amount\nfrom ${from}`);
       continue;
     }
     const folder = i % 10 < 6 ? 'staging' : 'marts';

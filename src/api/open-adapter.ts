@@ -1,10 +1,10 @@
 import type { TargetConfig } from '../config/profiles.js';
 import type { Adapter, RunLockOptions } from '../adapters/adapter.js';
-import { openEmbedded } from '../adapters/pglite/open-embedded.js';
-import { PostgresAdapter } from '../adapters/postgres/postgres-adapter.js';
 
+/** Each database's client is loaded when a command opens one (commands that only parse load neither). */
 export async function openAdapter(target: TargetConfig, lock: RunLockOptions): Promise<Adapter> {
-  if (target.type === 'pglite') return openEmbedded(target.path, lock);
+  if (target.type === 'pglite') return (await import('../adapters/pglite/open-embedded.js')).openEmbedded(target.path, lock);
+  const { PostgresAdapter } = await import('../adapters/postgres/postgres-adapter.js');
   return new PostgresAdapter({
     url: target.url ?? undefined,
     host: target.host ?? undefined,

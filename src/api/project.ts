@@ -25,6 +25,8 @@ export interface ProjectOptions extends LoadOptions {
   onEvent?: EventSink;
   /** Reuse target/partial_parse.json for unchanged files (default true, as dbt). */
   partialParse?: boolean;
+  /** Read models whose Jinja is only static ref/source/config calls without rendering them (default true, as dbt). */
+  staticParser?: boolean;
   invocationId?: string;
   now?: Date;
 }
@@ -90,7 +92,7 @@ export async function parse(options: ProjectOptions = {}): Promise<ParsedProject
   const emit = projectSink(options, loaded, invocationId);
   const targetDir = targetDirOf(loaded);
   const cachePath = options.partialParse === false ? null : partialParsePath(targetDir);
-  const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, { invocationId, now, cachePath, templateGlobals: TEMPLATE_GLOBALS });
+  const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, { invocationId, now, cachePath, templateGlobals: TEMPLATE_GLOBALS, staticParser: options.staticParser });
   for (const diagnostic of warnings) emit({ type: 'diagnostic', diagnostic });
   const graph = new DependencyGraph(manifest);
   graph.assertAcyclic();

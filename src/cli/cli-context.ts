@@ -14,6 +14,7 @@ export interface GlobalFlags {
   logFormat?: LogFormat;
   quiet?: boolean;
   partialParse?: boolean;
+  staticParser?: boolean;
 }
 
 export interface SelectionFlags {
@@ -60,6 +61,7 @@ export class CliContext {
       vars: flags.vars,
       threads,
       partialParse: flags.partialParse,
+      staticParser: flags.staticParser,
       onEvent: this.reporter().handle,
     };
   }

@@ -28,6 +28,7 @@ export function createProgram(cli?: CliContext): { program: Command; cli: CliCon
     .option('--log-format <format>', 'text or json', 'text')
     .option('-q, --quiet', 'print only errors')
     .option('--no-partial-parse', 'parse every file again instead of reusing target/partial_parse.json')
+    .option('--no-static-parser', 'render every model to parse it, even one whose Jinja is only static ref/source/config calls')
     .option('--debug', 'show stack traces')
     .exitOverride()
     .configureHelp({ showGlobalOptions: true })

@@ -8,6 +8,7 @@ import type { ManifestIndex } from '../project/manifest-index.js';
 import type { Manifest, ManifestNode } from '../manifest/types.js';
 import type { ContextHost, TargetContext } from '../template/node-context.js';
 import { renderTemplate, renderText } from '../template/render-template.js';
+import { renderStatic } from '../template/static-template.js';
 import { StatementError } from '../adapters/statement-error.js';
 import type { BatchWindow } from './event-time-relation.js';
 import { EmptyRelation, filterByEventTime, type EventTimeRelation } from './event-time-relation.js';
@@ -117,10 +118,24 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
   });
 }
 
+/** Names a static template calls: a node whose context has its own (a test's arguments) is rendered. */
+const STATIC_NAMES = ['ref', 'source', 'config'];
+
 async function renderNode(session: CompileSession, node: ManifestNode, options: NodeCompileOptions, ephemerals: ManifestNode[], filtered?: EventTimeRelation[]): Promise<string> {
   const host = executeHost(session, node, options, ephemerals, filtered);
-  const template = session.runtime.template(`${node.original_file_path}:${node.checksum.checksum}`, node.raw_code, node.original_file_path);
-  return renderTemplate(session.runtime, template, host, node.original_file_path);
+  const key = `${node.original_file_path}:${node.checksum.checksum}`;
+  const fast = session.runtime.staticTemplate(key, node.raw_code);
+  if (fast?.plain && !STATIC_NAMES.some((name) => host.extra && name in host.extra)) {
+    const [ephemeralCount, filteredCount] = [ephemerals.length, filtered?.length ?? 0];
+    try {
+      return renderStatic(fast, host);
+    } catch {
+      // Rendered again below, so an error (an unknown ref) is the renderer's, with its position.
+      ephemerals.length = ephemeralCount;
+      if (filtered) filtered.length = filteredCount;
+    }
+  }
+  return renderTemplate(session.runtime, session.runtime.template(key, node.raw_code, node.original_file_path), host, node.original_file_path);
 }
 
 /**

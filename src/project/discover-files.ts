@@ -15,18 +15,30 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
+/** Folder listings kept for one parse, which looks for several kinds of file in the same folders. */
+export type FolderListings = Map<string, Dirent[] | null>;
+
+function listFolder(dir: string, listings: FolderListings | undefined): Dirent[] | null {
+  let entries = listings?.get(dir);
+  if (entries === undefined) {
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    } catch {
+      entries = null;
+    }
+    listings?.set(dir, entries);
+  }
+  return entries;
+}
+
 /** Files under each folder with one of the extensions, in a stable (sorted) order. */
-export function discoverFiles(projectDir: string, folders: readonly string[], extensions: readonly string[]): DiscoveredFile[] {
+export function discoverFiles(projectDir: string, folders: readonly string[], extensions: readonly string[], listings?: FolderListings): DiscoveredFile[] {
   const found: DiscoveredFile[] = [];
   for (const folder of folders) {
     const root = join(projectDir, folder);
     const walk = (dir: string): void => {
-      let entries: Dirent[];
-      try {
-        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      } catch {
-        return;
-      }
+      const entries = listFolder(dir, listings);
+      if (!entries) return;
       for (const dirent of entries) {
         const entry = dirent.name;
         if (entry.startsWith('.') || entry === 'node_modules') continue;

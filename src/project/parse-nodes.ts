@@ -8,6 +8,7 @@ import type { InstalledPackage } from '../config/load-packages.js';
 import { KpiError, closestMatch } from '../errors.js';
 import type { ContextHost, TargetContext } from '../template/node-context.js';
 import { renderTemplate } from '../template/render-template.js';
+import { callStatic } from '../template/static-template.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
 import { sha256 } from './checksum.js';
@@ -30,6 +31,8 @@ export interface ParseContext {
   package?: InstalledPackage;
   /** Names every template sees, from the project's config files (template-globals.ts). */
   templateGlobals?: Record<string, unknown>;
+  /** Read files whose Jinja is only static ref/source/config calls without rendering them (static-template.ts). */
+  staticParser?: boolean;
 }
 
 /** What a template's host needs of the parse; run-time renders build one from their session (compile/). */
@@ -184,6 +187,24 @@ function applyPatch(node: ManifestNode, patch: NodePatch | undefined, context: P
   }
 }
 
+/**
+ * Make the file's ref(), source() and config() calls on `host`: without rendering when its
+ * Jinja is static (dbt's static parser), else by rendering it. A static file whose calls fail
+ * (a config value kpi refuses) is rendered after `reset`, so the error is the renderer's, at its line.
+ */
+async function collectCalls(context: ParseContext, file: DiscoveredFile, raw: string, checksum: string, host: ContextHost, reset: () => void): Promise<void> {
+  const template = context.staticParser ? context.runtime.staticTemplate(`${file.path}:${checksum}`, raw) : null;
+  if (template) {
+    try {
+      for (const part of template.parts) if (typeof part !== 'string') callStatic(host, part);
+      return;
+    } catch {
+      reset();
+    }
+  }
+  await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
+}
+
 function lineOf(text: string, pattern: RegExp): number | undefined {
   const match = pattern.exec(text);
   if (!match) return undefined;
@@ -208,7 +229,12 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
     inFile = mergeConfig(inFile, values);
     node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
   });
-  await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
+  await collectCalls(context, file, raw, checksum, host, () => {
+    inFile = {};
+    calls.refs.length = 0;
+    calls.sources.length = 0;
+    node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
+  });
 
   const configLine = lineOf(raw, /config\s*\(/);
   for (const key of Object.keys(inFile)) {
@@ -251,7 +277,12 @@ export async function parseAnalysisFile(file: DiscoveredFile, properties: Proper
     inFile = mergeConfig(inFile, values);
     node.config = finish();
   });
-  await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
+  await collectCalls(context, file, raw, checksum, host, () => {
+    inFile = {};
+    calls.refs.length = 0;
+    calls.sources.length = 0;
+    node.config = finish();
+  });
   node.config = finish();
   node.tags = node.config.tags;
   node.refs = dedupeRefs(calls.refs);

@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Diagnostics, type Diagnostic } from '../support/diagnostics.js';
 import { targetContext, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
 import type { InstalledPackage } from '../config/load-packages.js';
-import { discoverFiles, type DiscoveredFile } from './discover-files.js';
+import { discoverFiles, type DiscoveredFile, type FolderListings } from './discover-files.js';
 import { extractDocBlocks } from './docs-blocks.js';
 import { applyMacroPatches, builtinMacros, macrosFromFiles } from './load-macros.js';
 import { buildManifest } from './build-manifest.js';
 import { parseModelFile, parseAnalysisFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
 import { PartialParseCache, partialParseKey } from './partial-parse.js';
 import { ProjectRuntime } from '../template/project-runtime.js';
+import { sha256 } from './checksum.js';
 import { readPropertyFiles } from './property-files.js';
 import { resolveNaming } from './resolve-naming.js';
 import type { DocBlock, Manifest, ManifestNode } from '../manifest/types.js';
@@ -32,6 +33,8 @@ export interface ParseOptions {
   cachePath?: string | null;
   /** Names features above the engine give every template (the API layer passes the KPI mart's). */
   templateGlobals?: readonly TemplateGlobalsProvider[];
+  /** Read models whose Jinja is only static ref/source/config calls without rendering them (default true; dbt's static parser). */
+  staticParser?: boolean;
 }
 
 export interface ParseResult {
@@ -49,6 +52,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   const { config } = loaded;
   const diagnostics = new Diagnostics();
   const projectDir = config.projectDir;
+  const listings: FolderListings = new Map();
 
   const projectYaml = readYamlFile(join(projectDir, config.projectFile), config.projectFile);
   const locateInProject = (path: string[]) => projectYaml.locate(path);
@@ -61,13 +65,13 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   const read = projects.map((project) => {
     const own = project.config;
     const propertyFolders = [...new Set([...own.modelPaths, ...own.seedPaths, ...own.snapshotPaths, ...own.analysisPaths, ...own.macroPaths, ...own.testPaths])];
-    const ownMacros = macrosFromFiles(discoverFiles(projectDir, [...own.macroPaths, ...genericTestPaths(own)], ['.sql']), own.name);
-    const files = discoverFiles(projectDir, propertyFolders, ['.yml', '.yaml']);
+    const ownMacros = macrosFromFiles(discoverFiles(projectDir, [...own.macroPaths, ...genericTestPaths(own)], ['.sql'], listings), own.name);
+    const files = discoverFiles(projectDir, propertyFolders, ['.yml', '.yaml'], listings);
     const properties = readPropertyFiles(files, diagnostics);
     applyMacroPatches(ownMacros, properties.macros);
     macros.push(...ownMacros);
     propertyFiles.push(...files);
-    for (const file of discoverFiles(projectDir, [...new Set([...propertyFolders, ...own.docsPaths])], ['.md'])) {
+    for (const file of discoverFiles(projectDir, [...new Set([...propertyFolders, ...own.docsPaths])], ['.md'], listings)) {
       for (const block of extractDocBlocks(readFileSync(file.absolute, 'utf8'), file.path, own.name)) docs[block.unique_id] = block;
     }
     return { ...project, properties };
@@ -131,19 +135,23 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   const seeds: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
-    seeds.push(...(await Promise.all(discoverFiles(projectDir, own.seedPaths, ['.csv']).map((file) => parseFile(file, (f, c) => parseSeedFile(f, properties, inPackage(c)))))));
+    seeds.push(...(await Promise.all(discoverFiles(projectDir, own.seedPaths, ['.csv'], listings).map((file) => parseFile(file, (f, c) => parseSeedFile(f, properties, inPackage(c)))))));
   }
   const templateGlobals = Object.assign({}, ...globalsSources.map((source) => source.globals(seeds))) as Record<string, unknown>;
   parseContext.templateGlobals = templateGlobals;
+  // As dbt's: not when a project's macro or a global could stand for ref, source or config.
+  const overridden = (name: string) => name in templateGlobals || macros.some((macro) => macro.name === name);
+  parseContext.staticParser = options.staticParser !== false && !['ref', 'source', 'config'].some(overridden);
+  runtime.staticParser = parseContext.staticParser;
   const models: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
-    models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
+    models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql'], listings).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
   }
   const analyses: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
     const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
-    analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql']).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
+    analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql'], listings).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
   }
 
   // Snapshots are parsed on every run (not cached): a file may hold several, and they are few.
@@ -157,12 +165,29 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   );
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
     for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items);
-    cache.save();
   }
-  // Tests are parsed on every run (not cached): they read the models' configs, and are cheap.
-  const allSources = read.flatMap((project) => project.properties.sources);
+  // Tests read the configs of the nodes they test: taken from the cache only when every file was.
+  const testsFingerprint = sha256(
+    JSON.stringify({
+      // Without their parse time, which changes every run.
+      snapshots: snapshots.map(({ created_at: _, ...snapshot }) => snapshot),
+      singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql'], listings).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
+    }),
+  );
+  const cachedTests = cache.lookupTests(testsFingerprint);
   const tests: ManifestNode[] = [];
-  for (const project of read) tests.push(...(await parseTests(project.properties, [...models, ...seeds, ...snapshots], { ...parseContext, package: project.package }, allSources)));
+  if (cachedTests) {
+    tests.push(...cachedTests.nodes);
+    diagnostics.items.push(...cachedTests.diagnostics);
+  } else {
+    const allSources = read.flatMap((project) => project.properties.sources);
+    const testDiagnostics = new Diagnostics();
+    for (const project of read)
+      tests.push(...(await parseTests(project.properties, [...models, ...seeds, ...snapshots], { ...parseContext, diagnostics: testDiagnostics, package: project.package }, allSources)));
+    diagnostics.items.push(...testDiagnostics.items);
+    cache.rememberTests(testsFingerprint, tests, testDiagnostics.items);
+  }
+  if (!diagnostics.items.some((item) => item.severity === 'error')) cache.save();
   const manifest = buildManifest({
     loaded,
     nodes: [...models, ...seeds, ...snapshots, ...analyses, ...tests],

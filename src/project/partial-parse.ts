@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJson } from '../support/write-file.js';
+import { writeText } from '../support/write-file.js';
 import type { Diagnostic } from '../support/diagnostics.js';
 import type { Environment } from '../template/env-var.js';
 import { KPI_VERSION } from '../manifest/version.js';
@@ -17,11 +17,19 @@ interface CachedFile {
   diagnostics: Diagnostic[];
 }
 
+interface CachedTests {
+  /** What the tests read besides the key and the cached files: the snapshots and the singular test files. */
+  fingerprint: string;
+  nodes: ManifestNode[];
+  diagnostics: Diagnostic[];
+}
+
 interface CacheFile {
   format: string;
   key: string;
   env: Record<string, string | null>;
   files: Record<string, CachedFile>;
+  tests?: CachedTests;
 }
 
 /**
@@ -72,22 +80,54 @@ export class PartialParseCache {
     return { node: cached.node, diagnostics: cached.diagnostics };
   }
 
+  /** Files parsed this run, as the JSON text of their entries: taken now, before later stages add to the node, and written as is. */
+  private readonly parsed = new Map<string, string>();
+
   remember(file: DiscoveredFile, node: ManifestNode, diagnostics: Diagnostic[]): void {
     const stats = statSync(file.absolute);
-    this.next.files[file.path] = { mtimeMs: stats.mtimeMs, size: stats.size, node: structuredClone(node), diagnostics };
+    const entry: CachedFile = { mtimeMs: stats.mtimeMs, size: stats.size, node, diagnostics };
+    this.parsed.set(file.path, JSON.stringify(entry));
+    delete this.next.files[file.path];
+  }
+
+  /** Every file of the last parse was reused, and no file is new: nothing the parse read from files changed. */
+  private allReused(): boolean {
+    return this.previous !== null && this.reused === Object.keys(this.previous.files).length && this.parsed.size === 0;
+  }
+
+  private testsJson: string | undefined;
+  private testsReused = false;
+
+  /**
+   * The data tests of the last parse, when nothing they were built from changed: the key
+   * (property files, macros, project file...), every cached file, and `fingerprint`.
+   * All or nothing: tests read the configs of the nodes they test.
+   */
+  lookupTests(fingerprint: string): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } | null {
+    const tests = this.previous?.tests;
+    if (!tests || !this.allReused() || tests.fingerprint !== fingerprint) return null;
+    this.testsReused = true;
+    this.next.tests = tests;
+    return { nodes: tests.nodes, diagnostics: tests.diagnostics };
+  }
+
+  /** Taken as JSON text now: later stages add to the nodes. */
+  rememberTests(fingerprint: string, nodes: ManifestNode[], diagnostics: Diagnostic[]): void {
+    const entry: CachedTests = { fingerprint, nodes, diagnostics };
+    this.testsJson = JSON.stringify(entry);
   }
 
   save(): void {
     if (!this.path) return;
-    const unchanged =
-      this.previous !== null &&
-      this.reused === Object.keys(this.previous.files).length &&
-      this.reused === Object.keys(this.next.files).length &&
-      [...this.envRead.keys()].every((name) => name in this.previous!.env);
+    const unchanged = this.allReused() && this.testsReused && [...this.envRead.keys()].every((name) => name in this.previous!.env);
     if (unchanged) return;
     for (const [name, value] of this.envRead) this.next.env[name] = value;
     for (const [name, value] of Object.entries(this.previous?.env ?? {})) if (!(name in this.next.env)) this.next.env[name] = value;
-    writeJson(this.path, this.next);
+    // The file as JSON.stringify(this.next) would write it, with the parsed entries' text spliced in.
+    const files = [...Object.entries(this.next.files).map(([path, cached]) => [path, JSON.stringify(cached)]), ...this.parsed];
+    const head = JSON.stringify({ format: this.next.format, key: this.next.key, env: this.next.env });
+    const tests = this.testsJson ?? (this.next.tests ? JSON.stringify(this.next.tests) : undefined);
+    writeText(this.path, `${head.slice(0, -1)},"files":{${files.map(([path, text]) => `${JSON.stringify(path)}:${text}`).join(',')}}${tests ? `,"tests":${tests}` : ''}}`);
   }
 }
 

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, writeFile, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+
+/** fs.writeFile as a promise: the callback form costs less CPU a file than fs/promises' (no FileHandle, no chunked write loop; profiled on 10,000 files). */
+function writeFileAsync(path: string, text: string): Promise<void> {
+  return new Promise((resolve, reject) => writeFile(path, text, (error) => (error ? reject(error) : resolve())));
+}
 
 export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -23,6 +28,7 @@ export class WrittenFiles {
   private readonly previous: Record<string, string>;
   private readonly current: Record<string, string> = {};
   private readonly running = new Set<Promise<unknown>>();
+  private readonly folders = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly indexPath: string,
@@ -42,10 +48,20 @@ export class WrittenFiles {
     this.current[path] = hash;
     if (this.previous[path] === hash && existsSync(path)) return;
     while (this.running.size >= this.limit) await Promise.race(this.running);
-    const pending = mkdir(dirname(path), { recursive: true })
-      .then(() => writeFile(path, text))
+    const pending = this.folder(dirname(path))
+      .then(() => writeFileAsync(path, text))
       .finally(() => this.running.delete(pending));
     this.running.add(pending);
+  }
+
+  /** Each folder is made once per run, not once per file (thousands of models share a few). */
+  private folder(dir: string): Promise<unknown> {
+    let made = this.folders.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      this.folders.set(dir, made);
+    }
+    return made;
   }
 
   /** Waits for the writes, then records what the files now hold (files not written this run keep their entry). */

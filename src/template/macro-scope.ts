@@ -42,6 +42,11 @@ export class MacroRegistry {
     return [...this.byPackage.keys()];
   }
 
+  /** Every macro of every package. */
+  all(): MacroDefinition[] {
+    return [...this.byPackage.values()].flatMap((names) => [...names.values()]);
+  }
+
   /** An unqualified name: the calling package, then the root project, then the built-ins. */
   find(name: string, callingPackage: string): MacroDefinition | undefined {
     for (const pkg of [callingPackage, this.rootPackage, INTERNAL_PACKAGE]) {

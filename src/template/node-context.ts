@@ -28,6 +28,27 @@ export interface TargetContext {
   dbname?: string;
 }
 
+/** `ref('m')`, `ref('pkg', 'm')`, `ref('m', v=2)` as a template calls it (static-template.ts calls it too). */
+export function callRef(host: Pick<ContextHost, 'ref'>, args: readonly unknown[]): Relation {
+  const { positional, kwargs } = splitArgs(args);
+  const version = (kwargs.v ?? kwargs.version ?? null) as string | number | null;
+  if (positional.length === 2) return host.ref(String(positional[1]), String(positional[0]), version);
+  return host.ref(String(positional[0]), null, version);
+}
+
+/** `source('src', 'table')`. */
+export function callSource(host: Pick<ContextHost, 'source'>, args: readonly unknown[]): Relation {
+  return host.source(String(args[0]), String(args[1]));
+}
+
+/** `config(key=value, ...)` or `config({...})` in a node's file: renders as nothing. */
+export function callConfig(host: Pick<ContextHost, 'setConfig'>, args: readonly unknown[]): string {
+  const { positional, kwargs } = splitArgs(args);
+  const values = positional[0] && typeof positional[0] === 'object' ? { ...(positional[0] as object), ...kwargs } : kwargs;
+  host.setConfig(values);
+  return '';
+}
+
 /** What a render needs from the engine; parse-time and run-time hosts differ only here. */
 export interface ContextHost {
   /** `execute` in templates: false while parsing, true when compiling to run. */
@@ -114,12 +135,7 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
   });
 
   const config = Object.assign(
-    guard((...args: unknown[]) => {
-      const { positional, kwargs } = splitArgs(args);
-      const values = positional[0] && typeof positional[0] === 'object' ? { ...(positional[0] as object), ...kwargs } : kwargs;
-      host.setConfig(values);
-      return '';
-    }),
+    guard((...args: unknown[]) => callConfig(host, args)),
     {
       get: guard((key: string, fallback?: unknown) => host.getConfig(key) ?? fallback ?? null),
       /** dbt's config.set(key, value) (set_sql_header uses it): one config value, as text when it is a macro's output. */
@@ -153,13 +169,8 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     dbt_version: '1.8.0',
     kpi_version: KPI_VERSION,
     selected_resources: host.selectedResources ?? [],
-    ref: guard((...args: unknown[]) => {
-      const { positional, kwargs } = splitArgs(args);
-      const version = (kwargs.v ?? kwargs.version ?? null) as string | number | null;
-      if (positional.length === 2) return host.ref(String(positional[1]), String(positional[0]), version);
-      return host.ref(String(positional[0]), null, version);
-    }),
-    source: guard((sourceName: string, tableName: string) => host.source(String(sourceName), String(tableName))),
+    ref: guard((...args: unknown[]) => callRef(host, args)),
+    source: guard((...args: unknown[]) => callSource(host, args)),
     config,
     var: guard((name: string, fallback?: unknown) => lookupVar(name, fallback, host.cliVars, host.projectVars, host.packageName, host.varOverrides, host.packageVars)),
     env_var: guard((name: string, fallback?: unknown) => envVar(host.env, name, fallback)),

@@ -3,6 +3,7 @@ import { compileTemplate, createEnvironment } from './environment.js';
 import { MacroRegistry, type DispatchConfig } from './macro-scope.js';
 import { TemplateCodeCache, useTemplateCodeCache } from './template-code-cache.js';
 import type { MacroDefinition } from '../manifest/types.js';
+import { parseStaticTemplate, type StaticTemplate } from './static-template.js';
 
 /**
  * The compiled, non-serialisable side of a parsed project: one nunjucks environment, the
@@ -13,6 +14,12 @@ export class ProjectRuntime {
   readonly env: nunjucks.Environment;
   readonly macros: MacroRegistry;
   private readonly templates = new Map<string, nunjucks.Template>();
+  private readonly staticTemplates = new Map<string, StaticTemplate | null>();
+  /**
+   * Whether files whose Jinja is static may skip nunjucks (static-template.ts): parseProject
+   * turns it off when asked to, or when a macro or global could stand for ref, source or config.
+   */
+  staticParser = true;
   /** Compiled template code kept across runs (target/template_cache.json); save() after parsing and compiling. */
   readonly templateCache: TemplateCodeCache;
 
@@ -21,6 +28,17 @@ export class ProjectRuntime {
     this.templateCache = new TemplateCodeCache(templateCachePath);
     useTemplateCodeCache(this.env, this.templateCache);
     this.macros = new MacroRegistry(this.env, macros, config.name, config.dispatch);
+  }
+
+  /** A file's static form (text and literal ref/source/config calls) by the same key as `template`, or null when it must be rendered. */
+  staticTemplate(key: string, source: string): StaticTemplate | null {
+    if (!this.staticParser) return null;
+    let template = this.staticTemplates.get(key);
+    if (template === undefined) {
+      template = parseStaticTemplate(source);
+      this.staticTemplates.set(key, template);
+    }
+    return template;
   }
 
   /** A template by a key that changes when its source does (path + checksum). */

@@ -1,4 +1,4 @@
-import { utimesSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/api.js';
@@ -43,6 +43,50 @@ describe('partial parse', () => {
     expect(Object.keys(afterDelete.manifest.nodes).sort()).toEqual(['model.pp.a', 'model.pp.b']);
     // --no-partial-parse parses everything.
     expect((await parse({ projectDir: dir, targetConfig: target, env: { KPI_PP_REGION: 'us' }, vars: { factor: 3 }, partialParse: false })).parseStats.reused).toBe(0);
+    removeDir(dir);
+  });
+
+  it('reuses the data tests when nothing they read changed, and builds them again when something did', async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: pp\n',
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [not_null]\n',
+      'tests/one.sql': "select * from {{ ref('a') }} where id < 0",
+    });
+    const first = await parse({ projectDir: dir, targetConfig: target, env: {} });
+    const testIds = (manifest: typeof first.manifest) =>
+      Object.values(manifest.nodes)
+        .filter((node) => node.resource_type === 'test')
+        .map((node) => `${node.unique_id.replace(/\.[0-9a-f]{10}$/, '')} ${node.config.severity} ${node.config.enabled}`)
+        .sort();
+    expect(testIds(first.manifest)).toEqual(['test.pp.not_null_a_id ERROR true', 'test.pp.one ERROR true'].sort());
+
+    // Proof that an unchanged project takes its tests from the cache: a planted change is what comes back.
+    const cachePath = join(first.targetDir, 'partial_parse.json');
+    const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as { tests: { nodes: Array<{ config: { severity: string } }> } };
+    for (const node of cache.tests.nodes) node.config.severity = 'planted';
+    writeFileSync(cachePath, JSON.stringify(cache));
+    expect(testIds((await parse({ projectDir: dir, targetConfig: target, env: {} })).manifest).every((line) => line.includes(' planted '))).toBe(true);
+
+    // A model's file changed (the tested model disabled): the tests are built again, and follow it.
+    writeFile(dir, 'models/a.sql', '{{ config(enabled=false) }}select 1 as id');
+    utimesSync(join(dir, 'models/a.sql'), new Date(), new Date(Date.now() + 5000));
+    const disabled = await parse({ projectDir: dir, targetConfig: target, env: {} }).catch((error: Error) => error);
+    // b refs the disabled a: an error, as in dbt; what matters here is that the planted cache was not used.
+    expect(disabled instanceof Error ? disabled.message : '').toMatch(/disabled|'a'/);
+    writeFile(dir, 'models/b.sql', 'select 2 as id');
+    utimesSync(join(dir, 'models/b.sql'), new Date(), new Date(Date.now() + 6000));
+    // Disabled with their model, they leave the nodes (as in dbt's manifest, where they are under disabled).
+    expect(testIds((await parse({ projectDir: dir, targetConfig: target, env: {} })).manifest)).toEqual([]);
+
+    // A singular test file added, and a property file edited: seen at once.
+    writeFile(dir, 'models/a.sql', 'select 1 as id');
+    utimesSync(join(dir, 'models/a.sql'), new Date(), new Date(Date.now() + 7000));
+    writeFile(dir, 'tests/two.sql', "select * from {{ ref('b') }} where id < 0");
+    expect(testIds((await parse({ projectDir: dir, targetConfig: target, env: {} })).manifest)).toContain('test.pp.two ERROR true');
+    writeFile(dir, 'models/schema.yml', 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests:\n          - not_null:\n              config: {severity: warn}\n');
+    expect(testIds((await parse({ projectDir: dir, targetConfig: target, env: {} })).manifest)).toContain('test.pp.not_null_a_id WARN true');
     removeDir(dir);
   });
 });

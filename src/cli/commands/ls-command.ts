@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ListOutput } from '../../api.js';
-import { api } from '../lazy-api.js';
+import { parseApi } from '../lazy-api.js';
 import type { ResourceType } from '../../manifest/types.js';
 import { addSelectionOptions, type CliContext, type SelectionFlags } from '../cli-context.js';
 
@@ -11,7 +11,7 @@ export function registerLs(program: Command, cli: CliContext): void {
     .option('--output-keys <keys...>', 'keys to print with --output json')
     .action((flags: SelectionFlags & { resourceType?: ResourceType[]; output: ListOutput; outputKeys?: string[] }) =>
       cli.run(async () => {
-        const { list } = await api();
+        const { list } = await parseApi();
         const lines = await list({
           ...cli.projectOptions(),
           ...cli.selection(flags),

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { api } from '../lazy-api.js';
+import { api, parseApi } from '../lazy-api.js';
 import type { CliContext } from '../cli-context.js';
 
 /** `parse`, `debug`, `clean`: commands about the project itself. */
@@ -9,7 +9,7 @@ export function registerProjectCommands(program: Command, cli: CliContext): void
     .description('parse the project and write target/manifest.json')
     .action(() =>
       cli.run(async () => {
-        const { parse } = await api();
+        const { parse } = await parseApi();
         const parsed = await parse(cli.projectOptions());
         const counts: Record<string, number> = {};
         for (const node of Object.values(parsed.manifest.nodes)) counts[node.resource_type] = (counts[node.resource_type] ?? 0) + 1;

@@ -1,0 +1,63 @@
+/**
+ * `kpi compile` and `kpi parse` as whole processes (what a user waits for) on a generated
+ * project, server target: cold (no target/), an unchanged re-run, and a cold parse. CPU
+ * seconds (user + sys) are given beside wall time: on a shared machine they are steadier.
+ *   npm run build && npx tsx bench/compile-process.ts [models...] [--static]   (default 10000)
+ * --static: the same DAG with models that are only a config and refs (the static parser's case).
+ *   server: KPI_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateProject } from './generate-project.js';
+
+const url = process.env.KPI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const bin = fileURLToPath(new URL('../bin/kpi.js', import.meta.url));
+
+interface Timed {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+}
+
+/** One process under GNU time: wall, user+sys and peak RSS. */
+export function timeProcess(args: string[], cwd: string): Timed {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...args], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  const last = result.stderr.trim().split('\n').pop() ?? '';
+  const [wall, user, sys, rss] = last.split(' ').map(Number);
+  return { wall, cpu: +(user + sys).toFixed(2), rssMb: Math.round(rss / 1024) };
+}
+
+/** A profiles.yml beside the project naming the server, in a schema of its own, and the project naming that profile. */
+export function writeServerProfile(dir: string, schema: string): void {
+  appendFileSync(join(dir, 'kpi_project.yml'), 'profile: bench\n');
+  writeFileSync(join(dir, 'profiles.yml'), `bench:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      url: "${url}"\n      schema: ${schema}\n      threads: 4\n`);
+}
+
+function show(what: string, timed: Timed): void {
+  console.log(`${what.padEnd(28)} ${timed.cpu.toFixed(2).padStart(6)} s CPU ${timed.wall.toFixed(2).padStart(6)} s wall ${String(timed.rssMb).padStart(5)} MB`);
+}
+
+async function measure(models: number, shape: { static: boolean }): Promise<void> {
+  const dir = generateProject(models, shape);
+  writeServerProfile(dir, `kpi_bench_${process.pid}`);
+  const kpi = (...args: string[]) => [bin, ...args, '--project-dir', dir];
+  try {
+    console.log(`${models} models${shape.static ? ' (static: config and refs only)' : ' (macro calls, loops)'}`);
+    show('compile, cold', timeProcess(kpi('compile'), dir));
+    show('compile, unchanged re-run', timeProcess(kpi('compile'), dir));
+    rmSync(join(dir, 'target'), { recursive: true, force: true });
+    show('parse, cold', timeProcess(kpi('parse'), dir));
+    show('parse, warm', timeProcess(kpi('parse'), dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const sizes = args.filter((arg) => /^\d+$/.test(arg)).map(Number);
+  for (const models of sizes.length > 0 ? sizes : [10000]) await measure(models, { static: args.includes('--static') });
+}
