@@ -234,11 +234,11 @@ export function buildManifest(input: ManifestInput): Manifest {
 export function computeMaps(manifest: Manifest): void {
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
-  for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources), ...Object.keys(manifest.exposures)]) {
+  for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources), ...Object.keys(manifest.exposures ?? {})]) {
     parentMap[id] = [];
     childMap[id] = [];
   }
-  for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.exposures)]) {
+  for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.exposures ?? {})]) {
     for (const parent of node.depends_on.nodes) {
       parentMap[node.unique_id].push(parent);
       (childMap[parent] ??= []).push(node.unique_id);

@@ -5,6 +5,7 @@ import { build, KpiError, list, parse } from '../../src/api.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import type { DiagnosticsError } from '../../src/support/diagnostics.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { kpi } from '../helpers/cli.js';
 import { eventLog } from '../helpers/events.js';
 import { makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
 
@@ -155,6 +156,24 @@ describe('exposures, groups and model access in the manifest', () => {
       expect(await list({ ...options, select: ['group:finance'], output: 'name' })).toEqual(['fct_revenue', 'int_ledger']);
       expect(await list({ ...options, select: ['access:public'], output: 'name' })).toEqual(['fct_revenue']);
       await expect(list({ ...options, select: ['exposure:weekly_revenu'] })).rejects.toThrow("Did you mean 'weekly_revenue'?");
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('kpi ls lists exposures from the binary, as dbt ls prints them', async () => {
+    const dir = makeProject(governed);
+    try {
+      const byType = await kpi(['ls', '--resource-type', 'exposure'], { cwd: dir });
+      expect([byType.code, byType.stdout]).toEqual([0, 'exposure:shop.dash.weekly_revenue\n']);
+      const upstream = await kpi(['ls', '-s', '+exposure:weekly_revenue', '--output', 'name'], { cwd: dir });
+      expect([upstream.code, upstream.stdout]).toEqual([0, 'orders\nstg_orders\nfct_revenue\nweekly_revenue\n']);
+      writeFile(dir, 'models/mkt_report.sql', "{{ config(group='marketing') }}\nselect * from {{ ref('int_ledger') }}");
+      const denied = await kpi(['ls'], { cwd: dir });
+      expect(denied.code).toBe(2);
+      expect(denied.stderr).toMatch(
+        /^KPI_ACCESS_DENIED: models\/mkt_report\.sql: Node model\.shop\.mkt_report attempted to reference node model\.shop\.int_ledger, which is not allowed because the referenced node is private to the 'finance' group\./,
+      );
     } finally {
       removeDir(dir);
     }
