@@ -99,7 +99,8 @@ export function methodMatches(atom: SelectorAtom, member: GraphMember, input: Se
     case 'exposure':
       return member.resource_type === 'exposure' && globMatch(value, member.name);
     case 'group':
-      return node !== null && typeof node.group === 'string' && globMatch(value, node.group);
+      // As dbt's group method: the node's group config.
+      return node !== null && typeof node.config.group === 'string' && globMatch(value, node.config.group);
     case 'access':
       return node?.resource_type === 'model' && node.access === value;
     case 'unit_test':

@@ -8,8 +8,8 @@ export type PageSelection = { ids: string[]; error: null } | { ids: null; error:
  * methods it supports (tests/integration/docs.test.ts compares the two on the KPI
  * project). Unions are words, intersections commas; `+`, `n+`, `+n` and `@` as dbt.
  * `state:` and `result:` need an earlier run's artifacts, which the page does not carry,
- * so they are refused with a message; `exposure:`, `metric:`, `group:`, `access:` and
- * `version:` match nothing, as in kpi, whose projects have none of these.
+ * so they are refused with a message. The page shows no exposures, so `exposure:` matches
+ * nothing here; `metric:` and `version:` match nothing, as in kpi.
  * No `--exclude` and no `--select` gives every node, as a command with no flags.
  */
 export function selectInPage(data: DocsData, select: string, exclude: string): PageSelection {
@@ -138,6 +138,10 @@ export function selectInPage(data: DocsData, select: string, exclude: string): P
         return glob(value, facts.package);
       case 'unit_test':
         return node.type === 'unit_test' && fqnMatches(facts.fqn, value);
+      case 'group':
+        return typeof facts.config.group === 'string' && glob(value, facts.config.group);
+      case 'access':
+        return node.type === 'model' && facts.config.access === value;
       default:
         return false;
     }
