@@ -57,7 +57,8 @@ export function sourceDefinition(patch: SourceTablePatch, packageName: string, d
   };
 }
 
-function refLocation(node: ManifestNode, name: string): SourceLocation {
+/** Where in a node's file `ref('name')` is written (the file alone when it is not found there). */
+export function refLocation(node: ManifestNode, name: string): SourceLocation {
   const pattern = new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`);
   const match = pattern.exec(node.raw_code);
   if (!match) return { file: node.original_file_path };

@@ -2,6 +2,7 @@ import { closestMatch, type SourceLocation } from '../errors.js';
 import type { ExposureDefinition, Manifest, ManifestNode, ModelAccess, TimeSpine } from '../manifest/types.js';
 import { describeValue } from '../support/describe-value.js';
 import type { Diagnostics } from '../support/diagnostics.js';
+import { refLocation } from './build-manifest.js';
 import { groupNames } from './groups.js';
 import type { NodePatch } from './property-files.js';
 
@@ -63,7 +64,7 @@ export function applyModelAccess(manifest: Manifest, input: ModelAccessInput): v
       const target = manifest.nodes[parentId];
       if (!target || target.resource_type !== 'model' || target.unique_id === referrer.unique_id) continue;
       const otherPackage = target.package_name !== referrer.package_name && restricted.has(target.package_name);
-      const location = { file: referrer.original_file_path };
+      const location = referrer.resource_type === 'exposure' ? { file: referrer.original_file_path } : refLocation(referrer, target.name);
       if (target.access === 'private' && (!referrerGroup || referrerGroup !== target.group || otherPackage)) {
         diagnostics.error(
           'KPI_ACCESS_DENIED',

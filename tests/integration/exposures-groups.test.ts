@@ -1,11 +1,14 @@
-import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, KpiError, list, parse } from '../../src/api.js';
+import { readFileSync, utimesSync } from 'node:fs';
+import { build, docsGenerate, KpiError, list, parse } from '../../src/api.js';
+import { DependencyGraph } from '../../src/graph/dependency-graph.js';
+import { selectNodes } from '../../src/graph/select-nodes.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import type { DiagnosticsError } from '../../src/support/diagnostics.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { kpi } from '../helpers/cli.js';
+import { openDocsPage } from '../helpers/docs-page.js';
 import { eventLog } from '../helpers/events.js';
 import { makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
 
@@ -172,8 +175,32 @@ describe('exposures, groups and model access in the manifest', () => {
       const denied = await kpi(['ls'], { cwd: dir });
       expect(denied.code).toBe(2);
       expect(denied.stderr).toMatch(
-        /^KPI_ACCESS_DENIED: models\/mkt_report\.sql: Node model\.shop\.mkt_report attempted to reference node model\.shop\.int_ledger, which is not allowed because the referenced node is private to the 'finance' group\./,
+        /^KPI_ACCESS_DENIED: models\/mkt_report\.sql:2:\d+: Node model\.shop\.mkt_report attempted to reference node model\.shop\.int_ledger, which is not allowed because the referenced node is private to the 'finance' group\./,
       );
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('the docs site lists an exposure with its owner and what it depends on, and its selector box agrees with kpi ls', async () => {
+    const dir = makeProject(governed);
+    try {
+      const { manifest } = await parse({ projectDir: dir, targetConfig: target, env: {} });
+      const result = await docsGenerate({ projectDir: dir, targetConfig: target, env: {}, compile: false, emptyCatalog: true });
+      const page = openDocsPage(readFileSync(join(dir, result.sitePath), 'utf8'));
+      expect(page.sidebar).toContain('Exposures');
+      expect(page.data.nodes['exposure.shop.weekly_revenue']).toMatchObject({ type: 'exposure', label: 'Weekly revenue' });
+      expect(page.data.edges).toContainEqual(['model.shop.fct_revenue', 'exposure.shop.weekly_revenue']);
+      page.open('exposure.shop.weekly_revenue');
+      expect(page.main).toContain('Dana &lt;dana@shop.test&gt;');
+      expect(page.main).toContain('https://bi.shop.test/revenue');
+      expect(page.main).toMatch(/Depends on<\/h2><ul class="links">.*fct_revenue.*orders/s);
+      page.open('');
+      const graph = new DependencyGraph(manifest);
+      for (const select of ['+exposure:weekly_revenue', 'exposure:*', 'group:finance', 'access:private', 'stg_orders+']) {
+        page.selectGraph(select);
+        expect(page.graphNodes, select).toEqual(selectNodes(graph, { select: [select], resourceTypes: ['model', 'source', 'exposure'] }).sort());
+      }
     } finally {
       removeDir(dir);
     }
@@ -225,7 +252,8 @@ describe('bad exposures, groups and access are located errors', () => {
       {
         code: 'KPI_ACCESS_DENIED',
         message: "Node model.shop.mkt_report attempted to reference node model.shop.int_ledger, which is not allowed because the referenced node is private to the 'finance' group.",
-        where: 'models/mkt_report.sql:',
+        // The line of the ref().
+        where: 'models/mkt_report.sql:2',
       },
     ]);
   });
