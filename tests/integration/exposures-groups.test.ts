@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, utimesSync } from 'node:fs';
+import { cpSync, readFileSync, utimesSync } from 'node:fs';
 import { build, docsGenerate, KpiError, list, parse } from '../../src/api.js';
 import { DependencyGraph } from '../../src/graph/dependency-graph.js';
 import { selectNodes } from '../../src/graph/select-nodes.js';
@@ -201,6 +201,28 @@ describe('exposures, groups and model access in the manifest', () => {
         page.selectGraph(select);
         expect(page.graphNodes, select).toEqual(selectNodes(graph, { select: [select], resourceTypes: ['model', 'source', 'exposure'] }).sort());
       }
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('writes them to target/manifest.json, and state:modified selects an exposure whose definition changed', async () => {
+    const dir = makeProject(governed);
+    try {
+      const options = { projectDir: dir, targetConfig: target, env: {} };
+      await parse(options);
+      const written = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as {
+        exposures: Record<string, { owner: unknown; depends_on: unknown }>;
+        groups: Record<string, { owner: unknown }>;
+        nodes: Record<string, { access?: string; group?: string | null }>;
+      };
+      expect(written.exposures['exposure.shop.weekly_revenue'].depends_on).toEqual({ nodes: ['model.shop.fct_revenue', 'source.shop.raw.orders'], macros: [] });
+      expect(written.groups['group.shop.marketing'].owner).toEqual({ name: null, email: 'mkt@shop.test' });
+      expect([written.nodes['model.shop.int_ledger'].access, written.nodes['model.shop.int_ledger'].group]).toEqual(['private', 'finance']);
+      cpSync(join(dir, 'target'), join(dir, 'previous'), { recursive: true });
+      expect(await list({ ...options, select: ['state:modified'], state: 'previous' })).toEqual([]);
+      writeFile(dir, 'models/dash/exposures.yml', governed['models/dash/exposures.yml'].replace('maturity: high', 'maturity: medium'));
+      expect(await list({ ...options, select: ['state:modified'], state: 'previous' })).toEqual(['exposure:shop.dash.weekly_revenue']);
     } finally {
       removeDir(dir);
     }
