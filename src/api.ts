@@ -14,6 +14,7 @@ export { KpiError } from './errors.js';
 export { compile, type CompiledNode, type CompileOptions } from './api/compile.js';
 export { show, type ShowOptions, type ShowResult } from './api/show.js';
 export { list, type ListOptions, type ListOutput } from './api/list.js';
+export type { SelectableType } from './graph/select-nodes.js';
 export { debug, type DebugReport } from './api/debug.js';
 export { sourceFreshness, type FreshnessOptions, type FreshnessSummary } from './api/source-freshness.js';
 export { alerts, type AlertsOptions, type AlertsResult, type WebhookOutcome } from './api/alerts.js';

@@ -46,7 +46,10 @@ export type ErrorCode =
   | 'KPI_SNAPSHOT_DUPLICATE_KEY'
   | 'KPI_RESOURCE_UNSUPPORTED'
   | 'KPI_CONTRACT_INVALID'
-  | 'KPI_CONTRACT_FAILED';
+  | 'KPI_CONTRACT_FAILED'
+  | 'KPI_EXPOSURE_INVALID'
+  | 'KPI_GROUP_NOT_FOUND'
+  | 'KPI_ACCESS_DENIED';
 
 export interface SourceLocation {
   file: string;

@@ -1,15 +1,16 @@
-import type { ResourceType } from '../manifest/types.js';
+import type { SelectableType } from '../graph/select-nodes.js';
+import type { GraphMember } from '../manifest/types.js';
 import { parse, select, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export type ListOutput = 'selector' | 'name' | 'path' | 'json';
 
 export interface ListOptions extends ProjectOptions, SelectionOptions {
-  resourceTypes?: ResourceType[];
+  resourceTypes?: SelectableType[];
   output?: ListOutput;
   outputKeys?: string[];
 }
 
-const ALL_TYPES: ResourceType[] = ['model', 'seed', 'test', 'unit_test', 'snapshot', 'source', 'analysis'];
+const ALL_TYPES: SelectableType[] = ['model', 'seed', 'test', 'unit_test', 'snapshot', 'source', 'analysis', 'exposure'];
 
 /** `kpi ls`: the selected resources, one line each, without touching the database. */
 export async function list(options: ListOptions = {}): Promise<string[]> {
@@ -17,7 +18,7 @@ export async function list(options: ListOptions = {}): Promise<string[]> {
   const ids = select(parsed, options, options.resourceTypes?.length ? options.resourceTypes : ALL_TYPES, !options.resourceTypes?.length);
   const output = options.output ?? 'selector';
   return ids.map((id) => {
-    const member = parsed.manifest.nodes[id] ?? parsed.manifest.sources[id];
+    const member = (parsed.manifest.nodes[id] ?? parsed.manifest.sources[id] ?? parsed.manifest.exposures[id]) as GraphMember;
     switch (output) {
       case 'name':
         return member.name;
@@ -29,7 +30,8 @@ export async function list(options: ListOptions = {}): Promise<string[]> {
         return JSON.stringify(Object.fromEntries(keys.filter((key) => key in full).map((key) => [key, full[key]])));
       }
       default:
-        return member.resource_type === 'source' ? `source:${member.fqn.join('.')}` : member.fqn.join('.');
+        // As dbt ls prints them: sources and exposures with their type in front.
+        return member.resource_type === 'source' || member.resource_type === 'exposure' ? `${member.resource_type}:${member.fqn.join('.')}` : member.fqn.join('.');
     }
   });
 }

@@ -9,12 +9,12 @@ import type { CompileSession } from '../compile/compile-node.js';
 import { targetContext, type LoadOptions, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
 import { DependencyGraph } from '../graph/dependency-graph.js';
-import { selectNodes } from '../graph/select-nodes.js';
+import { selectNodes, type SelectableType } from '../graph/select-nodes.js';
 import { ManifestIndex } from '../project/manifest-index.js';
 import { parseProject } from '../project/parse-project.js';
 import { partialParsePath } from '../project/partial-parse.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
-import type { Manifest, ResourceType } from '../manifest/types.js';
+import type { Manifest } from '../manifest/types.js';
 import type { EventSink, NodeResult } from '../execution/types.js';
 import { TEMPLATE_GLOBALS, load } from './features.js';
 import { kpiLog } from '../artifacts/kpi-log.js';
@@ -117,7 +117,7 @@ function readState(stateDir: string | undefined, projectDir: string): { manifest
   return { manifest, results };
 }
 
-export function select(parsed: ParsedProject, selection: SelectionOptions, resourceTypes: readonly ResourceType[], indirectTests = false): string[] {
+export function select(parsed: ParsedProject, selection: SelectionOptions, resourceTypes: readonly SelectableType[], indirectTests = false): string[] {
   const state = readState(selection.state, parsed.loaded.config.projectDir);
   assertSelectorsMatch(parsed.graph, selection.select, '--select');
   assertSelectorsMatch(parsed.graph, selection.exclude, '--exclude');

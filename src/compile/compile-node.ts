@@ -108,7 +108,7 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
     thisRelation: nodeRelation(node, session.target.database),
     isIncremental: () => node.config.materialized === 'incremental' && Boolean(options.existingTable) && !fullRefresh,
     doc: (name, pkg) => resolveDoc(manifest.docs, name, pkg, node.package_name),
-    graph: () => ({ nodes: manifest.nodes, sources: manifest.sources, exposures: {}, metrics: {} }),
+    graph: () => ({ nodes: manifest.nodes, sources: manifest.sources, exposures: manifest.exposures, groups: manifest.groups, metrics: {} }),
     query: options.connection ? wrapQuery(options.connection, node) : undefined,
     log: (message, info) => session.log(message, info),
     selectedResources: session.selectedResources,

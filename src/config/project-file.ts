@@ -46,6 +46,8 @@ export interface ProjectConfig {
   onRunStart: string[];
   onRunEnd: string[];
   dispatch: DispatchConfig[];
+  /** `restrict-access`: this project's protected models may not be ref'd from other packages (dbt's default: they may). */
+  restrictAccess?: boolean;
   /** Values of the keys that features above the engine declare (LoadOptions.extensionKeys), rendered, unchecked. */
   extensions: Record<string, unknown>;
 }
@@ -80,8 +82,9 @@ const PROJECT_KEYS = {
     'data_tests',
     'unit_tests',
     'dispatch',
+    'restrict-access',
   ],
-  tolerated: ['config-version', 'asset-paths', 'query-comment', 'require-dbt-version', 'quoting', 'flags', 'restrict-access', 'dbt-cloud', 'metrics', 'semantic-models', 'saved-queries', 'exposures'],
+  tolerated: ['config-version', 'asset-paths', 'query-comment', 'require-dbt-version', 'quoting', 'flags', 'dbt-cloud', 'metrics', 'semantic-models', 'saved-queries', 'exposures'],
   unknown: 'warn',
 } as const satisfies KeyPolicy;
 
@@ -190,6 +193,7 @@ export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostic
     onRunStart: hookList(reader, data, 'on-run-start'),
     onRunEnd: hookList(reader, data, 'on-run-end'),
     dispatch: dispatchList(reader, data),
+    restrictAccess: data['restrict-access'] === true,
     extensions: Object.fromEntries(extensionKeys.filter((key) => data[key] !== undefined).map((key) => [key, data[key]])),
   };
 }

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Catalog, CatalogTable } from '../artifacts/build-catalog.js';
-import type { ColumnInfo, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
+import type { ColumnInfo, ExposureDefinition, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 import type { DocsColumn, DocsData, DocsNode, DocsResourceType, DocsStat } from './docs-data.js';
 
 const SHOWN_TYPES: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test', 'analysis']);
@@ -121,6 +121,34 @@ function sourceEntry(source: SourceDefinition, manifest: Manifest, catalog: Cata
   };
 }
 
+/** An exposure: what uses the project downstream, with its owner, and the nodes it depends on. */
+function exposureEntry(exposure: ExposureDefinition, manifest: Manifest): DocsNode {
+  const owner = [exposure.owner.name, exposure.owner.email ? `<${exposure.owner.email}>` : null].filter(Boolean).join(' ');
+  return {
+    id: exposure.unique_id,
+    type: 'exposure',
+    name: exposure.name,
+    label: exposure.label ?? exposure.name,
+    folder: posix.dirname(exposure.original_file_path),
+    file: exposure.original_file_path,
+    description: exposure.description,
+    relation: null,
+    materialized: null,
+    tags: exposure.tags,
+    config: configRows({ type: exposure.type, maturity: exposure.maturity, url: exposure.url, meta: exposure.meta }),
+    raw: '',
+    compiled: null,
+    columns: [],
+    parents: manifest.parent_map[exposure.unique_id] ?? [],
+    children: [],
+    relationType: null,
+    owner,
+    stats: [],
+    testOf: null,
+    select: { fqn: exposure.fqn, package: exposure.package_name, tags: exposure.tags, sourceName: null, testName: null, config: exposure.config },
+  };
+}
+
 /** The docs site's data: every shown node with its columns, config, code and neighbours, and every edge. */
 export function buildDocsData(
   manifest: Manifest,
@@ -135,6 +163,7 @@ export function buildDocsData(
     if (SHOWN_TYPES.has(node.resource_type)) nodes[node.unique_id] = nodeEntry(node, manifest, catalog, compiled, tests.get(node.unique_id) ?? noTests);
   }
   for (const source of Object.values(manifest.sources)) nodes[source.unique_id] = sourceEntry(source, manifest, catalog, tests.get(source.unique_id) ?? noTests);
+  for (const exposure of Object.values(manifest.exposures ?? {})) nodes[exposure.unique_id] = exposureEntry(exposure, manifest);
   const edges: Array<[string, string]> = [];
   for (const [child, parents] of Object.entries(manifest.parent_map)) {
     if (!nodes[child]) continue;

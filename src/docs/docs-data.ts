@@ -4,7 +4,7 @@
  * from file://) and carries only what it displays (not every macro's source).
  */
 
-export type DocsResourceType = 'model' | 'seed' | 'snapshot' | 'source' | 'test' | 'unit_test' | 'analysis';
+export type DocsResourceType = 'model' | 'seed' | 'snapshot' | 'source' | 'test' | 'unit_test' | 'analysis' | 'exposure';
 
 export interface DocsColumn {
   name: string;
@@ -75,7 +75,7 @@ export interface DocsData {
   /** False when the catalog was not read (`--empty-catalog`): a relation's absence then says nothing. */
   catalogRead: boolean;
   nodes: Record<string, DocsNode>;
-  /** parent → child, every edge of the project's graph (sources, seeds, models, tests). */
+  /** parent → child, every edge of the project's graph (sources, seeds, models, tests, exposures). */
   edges: Array<[string, string]>;
   /** The landing page's text: the root project's `__overview__` docs block (as dbt), else its README.md; null when neither exists. */
   readme: { from: string; markdown: string } | null;

@@ -5,7 +5,7 @@ const DATA_ELEMENT = 'kpi-docs-data';
 
 const STYLE = `
 :root { --ink: #1f2430; --muted: #6b7280; --line: #e3e6eb; --bg: #f7f8fa; --accent: #2f6fde;
-  --model: #2f6fde; --source: #1f9d55; --seed: #0f8a8a; --snapshot: #8b5cf6; --test: #c2410c; --unit_test: #b45309; --analysis: #64748b; }
+  --model: #2f6fde; --source: #1f9d55; --seed: #0f8a8a; --snapshot: #8b5cf6; --test: #c2410c; --unit_test: #b45309; --analysis: #64748b; --exposure: #db2777; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #fff;
   display: grid; grid-template-columns: 300px 1fr; grid-template-rows: auto 1fr; height: 100vh; }
@@ -25,14 +25,14 @@ a.item:hover { background: #e8eefb; }
 a.item.current { background: #dbe6fb; font-weight: 600; }
 .type-source::before { background: var(--source) !important; } .type-seed::before { background: var(--seed) !important; }
 .type-snapshot::before { background: var(--snapshot) !important; } .type-test::before { background: var(--test) !important; }
-.type-unit_test::before { background: var(--unit_test) !important; } .type-analysis::before { background: var(--analysis) !important; }
+.type-unit_test::before { background: var(--unit_test) !important; } .type-analysis::before { background: var(--analysis) !important; } .type-exposure::before { background: var(--exposure) !important; }
 #main { overflow: auto; padding: 16px 28px 48px; }
 header.page { display: flex; align-items: center; gap: 12px; }
 header.page h1 { margin: 8px 0; font-size: 24px; }
 h2 { font-size: 15px; margin: 24px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 .badge { font-size: 12px; padding: 1px 8px; border-radius: 10px; color: #fff; background: var(--model); }
 .badge.type-source { background: var(--source); } .badge.type-seed { background: var(--seed); } .badge.type-snapshot { background: var(--snapshot); }
-.badge.type-test { background: var(--test); } .badge.type-unit_test { background: var(--unit_test); } .badge.type-analysis { background: var(--analysis); }
+.badge.type-test { background: var(--test); } .badge.type-unit_test { background: var(--unit_test); } .badge.type-analysis { background: var(--analysis); } .badge.type-exposure { background: var(--exposure); }
 .badge::before { display: none; }
 .empty { color: var(--muted); font-style: italic; }
 dl.details { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
@@ -63,7 +63,7 @@ svg.lineage path.edge.near { stroke: #6b7a90; stroke-width: 1.8; }
 svg.lineage .lnode rect { fill: #fff; stroke: var(--model); stroke-width: 1.5; }
 svg.lineage .lnode text { font-size: 12px; fill: var(--ink); }
 svg.lineage .lnode.type-source rect { stroke: var(--source); } svg.lineage .lnode.type-seed rect { stroke: var(--seed); }
-svg.lineage .lnode.type-snapshot rect { stroke: var(--snapshot); } svg.lineage .lnode.type-test rect, svg.lineage .lnode.type-unit_test rect { stroke: var(--test); }
+svg.lineage .lnode.type-snapshot rect { stroke: var(--snapshot); } svg.lineage .lnode.type-exposure rect { stroke: var(--exposure); } svg.lineage .lnode.type-test rect, svg.lineage .lnode.type-unit_test rect { stroke: var(--test); }
 svg.lineage .lnode.ephemeral rect { stroke-dasharray: 5 3; }
 svg.lineage .lnode.focus rect { fill: #e8eefb; stroke-width: 2.5; } svg.lineage .lnode.focus text { font-weight: 600; }
 svg.lineage .lnode.tested rect { fill: #fff4ec; stroke-width: 2.5; } svg.lineage .lnode.tested text { font-weight: 600; }

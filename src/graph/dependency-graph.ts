@@ -1,17 +1,19 @@
 import { KpiError } from '../errors.js';
 import type { GraphMember, Manifest } from '../manifest/types.js';
 
-/** The project's DAG: nodes and sources, an edge from each parent to each child. */
+/** The project's DAG: nodes, sources and exposures (always leaves), an edge from each parent to each child. */
 export class DependencyGraph {
   private readonly parentIds = new Map<string, string[]>();
   private readonly childIds = new Map<string, string[]>();
 
   constructor(readonly manifest: Manifest) {
-    for (const id of [...Object.keys(manifest.sources), ...Object.keys(manifest.nodes)]) {
+    // A manifest written before exposures were read has none.
+    const exposures = manifest.exposures ?? {};
+    for (const id of [...Object.keys(manifest.sources), ...Object.keys(manifest.nodes), ...Object.keys(exposures)]) {
       this.parentIds.set(id, []);
       this.childIds.set(id, []);
     }
-    for (const node of Object.values(manifest.nodes)) {
+    for (const node of [...Object.values(manifest.nodes), ...Object.values(exposures)]) {
       for (const parent of new Set(node.depends_on.nodes)) {
         if (!this.childIds.has(parent)) continue;
         this.parentIds.get(node.unique_id)?.push(parent);
@@ -21,7 +23,7 @@ export class DependencyGraph {
   }
 
   member(id: string): GraphMember | undefined {
-    return this.manifest.nodes[id] ?? this.manifest.sources[id];
+    return this.manifest.nodes[id] ?? this.manifest.sources[id] ?? this.manifest.exposures?.[id];
   }
 
   ids(): string[] {

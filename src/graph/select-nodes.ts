@@ -1,14 +1,17 @@
 import { KpiError } from '../errors.js';
-import type { GraphMember, Manifest, ManifestNode, ResourceType, SourceDefinition } from '../manifest/types.js';
+import type { GraphMember, Manifest, ManifestNode, SourceDefinition } from '../manifest/types.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import { globMatch, parseSelector, type SelectorAtom } from './selector.js';
 import { isModified } from './state-comparison.js';
+
+/** What a selection may keep: the resource types of nodes, sources and exposures. */
+export type SelectableType = GraphMember['resource_type'];
 
 export interface SelectionInput {
   select?: readonly string[];
   exclude?: readonly string[];
   /** Resource types the command acts on (`run`: models; `build`: all). */
-  resourceTypes: readonly ResourceType[];
+  resourceTypes: readonly SelectableType[];
   /** Select tests whose parents are selected (`test`, `build`). */
   indirectTests?: boolean;
   /** The manifest of an earlier run, for `state:` selectors. */
@@ -42,7 +45,7 @@ function pathMatches(path: string, selector: string): boolean {
 }
 
 function asNode(member: GraphMember): ManifestNode | null {
-  return member.resource_type === 'source' ? null : (member as ManifestNode);
+  return member.resource_type === 'source' || member.resource_type === 'exposure' ? null : (member as ManifestNode);
 }
 
 function configValueMatches(value: unknown, wanted: string): boolean {
@@ -57,8 +60,8 @@ export function methodMatches(atom: SelectorAtom, member: GraphMember, input: Se
   const value = atom.value;
   switch (atom.method) {
     case 'fqn':
-      // As in dbt, names select parsed nodes; sources are selected with source:.
-      if (member.resource_type === 'source') return false;
+      // As in dbt, names select parsed nodes; sources are selected with source:, exposures with exposure:.
+      if (member.resource_type === 'source' || member.resource_type === 'exposure') return false;
       if (value.includes('/') || value.endsWith('.sql') || value.endsWith('.csv')) return pathMatches(member.original_file_path, value);
       return fqnMatches(member.fqn, value);
     case 'wildcard':
@@ -93,6 +96,13 @@ export function methodMatches(atom: SelectorAtom, member: GraphMember, input: Se
       return node?.test_metadata !== undefined && globMatch(value, node.test_metadata.name);
     case 'package':
       return globMatch(value, member.package_name);
+    case 'exposure':
+      return member.resource_type === 'exposure' && globMatch(value, member.name);
+    case 'group':
+      // As dbt's group method: the node's group config.
+      return node !== null && typeof node.config.group === 'string' && globMatch(value, node.config.group);
+    case 'access':
+      return node?.resource_type === 'model' && node.access === value;
     case 'unit_test':
       return node?.resource_type === 'unit_test' && fqnMatches(member.fqn, value);
     case 'state':
@@ -110,7 +120,7 @@ function stateMatches(atom: SelectorAtom, member: GraphMember, input: SelectionI
       hint: 'pass --state DIR, a folder holding the manifest.json of an earlier run',
     });
   }
-  const previous = input.state.nodes[member.unique_id] ?? input.state.sources[member.unique_id];
+  const previous = input.state.nodes[member.unique_id] ?? input.state.sources[member.unique_id] ?? input.state.exposures?.[member.unique_id];
   switch (atom.value) {
     case 'new':
       return previous === undefined;
@@ -177,6 +187,6 @@ export function selectNodes(graph: DependencyGraph, input: SelectionInput): stri
     }
   }
   const types = new Set(input.resourceTypes);
-  const kept = [...selected].filter((id: string) => !excluded.has(id) && types.has(graph.member(id)?.resource_type as ResourceType));
+  const kept = [...selected].filter((id: string) => !excluded.has(id) && types.has(graph.member(id)?.resource_type as SelectableType));
   return graph.topologicalOrder(kept);
 }

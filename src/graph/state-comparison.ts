@@ -18,6 +18,8 @@ function field(member: GraphMember, key: string): unknown {
 
 /** dbt's `state:modified` and its sub-selectors, comparing a node with its earlier self. */
 export function isModified(current: GraphMember, previous: GraphMember, kind: ModifiedKind): boolean {
+  // An exposure builds nothing: as dbt's same_contents, it is modified when its definition is.
+  if (current.resource_type === 'exposure') return kind === 'any' && exposureBody(current) !== exposureBody(previous);
   const body = () => JSON.stringify(field(current, 'checksum')) !== JSON.stringify(field(previous, 'checksum'));
   const configs = () => comparableConfig(current.config) !== comparableConfig(previous.config);
   const relation = () =>
@@ -25,7 +27,7 @@ export function isModified(current: GraphMember, previous: GraphMember, kind: Mo
     field(current, 'alias') !== field(previous, 'alias') ||
     field(current, 'identifier') !== field(previous, 'identifier') ||
     field(current, 'database') !== field(previous, 'database');
-  const descriptions = () => current.description !== previous.description || JSON.stringify(current.columns) !== JSON.stringify(previous.columns);
+  const descriptions = () => current.description !== previous.description || JSON.stringify(field(current, 'columns')) !== JSON.stringify(field(previous, 'columns'));
   switch (kind) {
     case 'body':
       return body();
@@ -41,4 +43,9 @@ export function isModified(current: GraphMember, previous: GraphMember, kind: Mo
     default:
       return body() || configs() || relation() || (Boolean((current.config as { persist_docs?: { relation?: boolean } }).persist_docs?.relation) && descriptions());
   }
+}
+
+function exposureBody(member: GraphMember): string {
+  const { created_at: _created, ...definition } = member as unknown as Record<string, unknown>;
+  return JSON.stringify(definition);
 }

@@ -5,9 +5,9 @@ import { methodMatches } from './select-nodes.js';
 import { parseSelector, type SelectorAtom } from './selector.js';
 
 /** Methods whose value names something in the project; a value that names nothing is a typo. */
-const NAMING_METHODS = new Set(['fqn', 'tag', 'path', 'file', 'config', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'unit_test']);
+const NAMING_METHODS = new Set(['fqn', 'tag', 'path', 'file', 'config', 'resource_type', 'source', 'test_type', 'test_name', 'package', 'unit_test', 'exposure']);
 
-const RESOURCE_TYPES = ['model', 'seed', 'snapshot', 'test', 'unit_test', 'source', 'analysis', 'operation'];
+const RESOURCE_TYPES = ['model', 'seed', 'snapshot', 'test', 'unit_test', 'source', 'analysis', 'operation', 'exposure'];
 const TEST_TYPES = ['generic', 'singular', 'unit', 'data'];
 
 function configValue(member: GraphMember, path: readonly string[]): unknown {
@@ -18,7 +18,7 @@ function configValue(member: GraphMember, path: readonly string[]): unknown {
 function candidates(atom: SelectorAtom, members: readonly GraphMember[]): string[] {
   const all = new Set<string>();
   for (const member of members) {
-    const node = member.resource_type === 'source' ? null : (member as ManifestNode);
+    const node = member.resource_type === 'source' || member.resource_type === 'exposure' ? null : (member as ManifestNode);
     switch (atom.method) {
       case 'fqn':
       case 'wildcard':
@@ -47,6 +47,12 @@ function candidates(atom: SelectorAtom, members: readonly GraphMember[]): string
         break;
       case 'package':
         all.add(member.package_name);
+        break;
+      case 'exposure':
+        if (member.resource_type === 'exposure') all.add(member.name);
+        break;
+      case 'group':
+        if (node?.group) all.add(node.group);
         break;
       case 'test_name':
         if (node?.test_metadata) all.add(node.test_metadata.name);

@@ -135,7 +135,69 @@ export interface ManifestNode {
   constraints?: ModelConstraint[];
   /** Models: the contract, as dbt's manifest carries it beside the config. */
   contract?: ContractConfig & { checksum: string | null };
+  /** Models: who may `ref()` it (config `access`, default protected), as dbt's manifest promotes it. */
+  access?: ModelAccess;
+  /** The group the node belongs to (config `group`), null when none. */
+  group?: string | null;
+  /** Models: the property file's `time_spine:` (MetricFlow), null when none. */
+  time_spine?: TimeSpine | null;
   created_at: number;
+}
+
+export type ModelAccess = 'private' | 'protected' | 'public';
+
+export interface TimeSpine {
+  standard_granularity_column: string;
+  custom_granularities: Array<{ name: string; column_name: string | null }>;
+}
+
+/** `owner:` of an exposure or a group: a name or an email at least; other keys kept as written. */
+export interface ResourceOwner {
+  name: string | null;
+  email: string | null;
+  [key: string]: unknown;
+}
+
+export type ExposureType = 'dashboard' | 'notebook' | 'analysis' | 'ml' | 'application';
+
+/** A property file's `exposures:` entry: a downstream use of the project's nodes, never built. */
+export interface ExposureDefinition {
+  unique_id: string;
+  resource_type: 'exposure';
+  name: string;
+  package_name: string;
+  /** The property file, relative to its resource folder. */
+  path: string;
+  original_file_path: string;
+  fqn: string[];
+  type: ExposureType;
+  owner: ResourceOwner;
+  description: string;
+  label: string | null;
+  maturity: 'high' | 'medium' | 'low' | null;
+  url: string | null;
+  meta: Record<string, unknown>;
+  tags: string[];
+  config: { enabled: boolean; tags: string[]; meta: Record<string, unknown>; [key: string]: unknown };
+  unrendered_config: Record<string, unknown>;
+  depends_on: { nodes: string[]; macros: string[] };
+  refs: NodeRef[];
+  sources: Array<[string, string]>;
+  metrics: string[][];
+  created_at: number;
+}
+
+/** A property file's `groups:` entry: a named owner of nodes, which `access: private` models are private to. */
+export interface GroupDefinition {
+  unique_id: string;
+  resource_type: 'group';
+  name: string;
+  package_name: string;
+  path: string;
+  original_file_path: string;
+  owner: ResourceOwner;
+  description: string | null;
+  config: { meta: Record<string, unknown> };
 }
 
 export interface SourceDefinition {
@@ -211,13 +273,13 @@ export interface Manifest {
   sources: Record<string, SourceDefinition>;
   macros: Record<string, MacroDefinition>;
   docs: Record<string, DocBlock>;
-  exposures: Record<string, unknown>;
+  exposures: Record<string, ExposureDefinition>;
   metrics: Record<string, unknown>;
-  groups: Record<string, unknown>;
+  groups: Record<string, GroupDefinition>;
   selectors: Record<string, unknown>;
   disabled: Record<string, ManifestNode[]>;
   parent_map: Record<string, string[]>;
   child_map: Record<string, string[]>;
 }
 
-export type GraphMember = ManifestNode | SourceDefinition;
+export type GraphMember = ManifestNode | SourceDefinition | ExposureDefinition;

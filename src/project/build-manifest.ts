@@ -57,7 +57,8 @@ export function sourceDefinition(patch: SourceTablePatch, packageName: string, d
   };
 }
 
-function refLocation(node: ManifestNode, name: string): SourceLocation {
+/** Where in a node's file `ref('name')` is written (the file alone when it is not found there). */
+export function refLocation(node: ManifestNode, name: string): SourceLocation {
   const pattern = new RegExp(`ref\\s*\\(\\s*(?:['"][^'"]*['"]\\s*,\\s*)?['"]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`);
   const match = pattern.exec(node.raw_code);
   if (!match) return { file: node.original_file_path };
@@ -234,11 +235,11 @@ export function buildManifest(input: ManifestInput): Manifest {
 export function computeMaps(manifest: Manifest): void {
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
-  for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources)]) {
+  for (const id of [...Object.keys(manifest.nodes), ...Object.keys(manifest.sources), ...Object.keys(manifest.exposures ?? {})]) {
     parentMap[id] = [];
     childMap[id] = [];
   }
-  for (const node of Object.values(manifest.nodes)) {
+  for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.exposures ?? {})]) {
     for (const parent of node.depends_on.nodes) {
       parentMap[node.unique_id].push(parent);
       (childMap[parent] ??= []).push(node.unique_id);

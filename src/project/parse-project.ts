@@ -23,6 +23,7 @@ import { genericTestPaths, parseTests } from './tests/parse-tests.js';
 import type { TemplateGlobalsProvider } from './template-globals.js';
 import { parseSnapshots } from './snapshots/parse-snapshots.js';
 import { warnUnsupportedFiles } from './unsupported-resources.js';
+import { addGovernance } from './governance.js';
 
 export interface ParseOptions {
   invocationId: string;
@@ -201,6 +202,11 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     now: options.now,
     database: target.database,
   });
+  addGovernance(
+    manifest,
+    read.map((project) => ({ config: project.config, properties: project.properties })),
+    diagnostics,
+  );
   addUnitTests(manifest, root.properties.unitTests, { loaded, diagnostics, now: options.now });
   diagnostics.throwIfErrors();
   if (manifest === undefined) throw new KpiError('KPI_CONFIG_INVALID', 'the project could not be parsed');

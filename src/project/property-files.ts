@@ -7,8 +7,11 @@ import { YamlReader } from '../config/yaml-reader.js';
 import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { UNSUPPORTED_SECTIONS, warnUnsupportedSection } from './unsupported-resources.js';
-import type { ColumnInfo, FreshnessConfig, FreshnessRule, ModelConstraint } from '../manifest/types.js';
+import type { ColumnInfo, FreshnessConfig, FreshnessRule, ModelConstraint, TimeSpine } from '../manifest/types.js';
 import { readConstraints } from './read-constraints.js';
+import { readExposures, type ExposureDeclaration } from './exposures.js';
+import { readGroups, type GroupDeclaration } from './groups.js';
+import { liftAccessProperties, readTimeSpine } from './model-properties.js';
 
 /** A generic test as declared in YAML, before it becomes a test node. */
 export interface TestDeclaration {
@@ -41,6 +44,8 @@ export interface NodePatch {
   versions: ModelVersionPatch[];
   latestVersion: string | number | null;
   deprecationDate: string | null;
+  /** A model's `time_spine:` (MetricFlow), as dbt's manifest carries it. */
+  timeSpine?: TimeSpine | null;
 }
 
 /** One entry of a model's `versions:`. */
@@ -101,6 +106,8 @@ export interface PropertyFiles {
   macros: MacroPatch[];
   tests: TestDeclaration[];
   unitTests: UnitTestDeclaration[];
+  exposures: ExposureDeclaration[];
+  groups: GroupDeclaration[];
 }
 
 /**
@@ -109,13 +116,13 @@ export interface PropertyFiles {
  * (`descripton`, `model:`) is an error, as what the user wrote would silently not apply.
  */
 const TOP_KEYS: KeyPolicy = {
-  known: ['models', 'seeds', 'snapshots', 'analyses', 'sources', 'macros', 'unit_tests'],
-  tolerated: ['version', 'exposures', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'data_tests', 'anchors'],
+  known: ['models', 'seeds', 'snapshots', 'analyses', 'sources', 'macros', 'unit_tests', 'exposures', 'groups'],
+  tolerated: ['version', 'metrics', 'semantic_models', 'saved_queries', 'data_tests', 'anchors'],
   unknown: 'warn',
 };
 const NODE_KEYS: KeyPolicy = {
-  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'constraints', 'versions', 'latest_version', 'deprecation_date'],
-  tolerated: ['access', 'group', 'time_spine', 'relation'],
+  known: ['name', 'description', 'columns', 'config', 'tests', 'data_tests', 'docs', 'meta', 'tags', 'constraints', 'versions', 'latest_version', 'deprecation_date', 'access', 'group', 'time_spine'],
+  tolerated: ['relation'],
   unknown: 'warn',
   noun: 'property',
 };
@@ -270,7 +277,7 @@ function loadedAtField(entry: Entry): string | undefined {
  * syntax error too, so the other files are still read).
  */
 export function readPropertyFiles(files: readonly DiscoveredFile[], diagnostics: Diagnostics): PropertyFiles {
-  const result: PropertyFiles = { nodes: [], sources: [], macros: [], tests: [], unitTests: [] };
+  const result: PropertyFiles = { nodes: [], sources: [], macros: [], tests: [], unitTests: [], exposures: [], groups: [] };
   for (const file of files) {
     let yaml: YamlFile;
     try {
@@ -288,6 +295,8 @@ export function readPropertyFiles(files: readonly DiscoveredFile[], diagnostics:
     const data = reader.entry(yaml.data, [], TOP_KEYS, 'sections');
     for (const section of ['models', 'seeds', 'snapshots', 'analyses'] as const) readNodeSection(reader, data[section], section, result);
     readSources(reader, data.sources, result);
+    readExposures(reader, data.exposures, file, result.exposures);
+    readGroups(reader, data.groups, result.groups);
     for (const section of Object.keys(UNSUPPORTED_SECTIONS)) {
       if (Array.isArray(data[section])) warnUnsupportedSection(section, data[section], (index) => reader.locate([section, index]), diagnostics);
     }
@@ -326,6 +335,7 @@ function readNodeSection(reader: YamlReader, value: unknown, section: 'models' |
     tests.tests.forEach((spec, testIndex) => result.tests.push({ target, columnName: null, spec, file: reader.file, location: reader.locate([...tests.path, testIndex]) }));
     const config = isPlainObject(entry.config) ? { ...entry.config } : {};
     if (entry.config !== undefined && entry.config !== null && !isPlainObject(entry.config)) reader.fail([...path, 'config'], `must be a mapping of configs, got ${describeValue(entry.config)}`);
+    const configLocation = liftAccessProperties(reader, entry, path, config);
     if (entry.tags !== undefined) config.tags = [...stringList(config.tags), ...stringList(entry.tags)];
     const docs = reader.entry(entry.docs, [...path, 'docs'], DOCS_KEYS, 'show and node_color');
     result.nodes.push({
@@ -336,13 +346,14 @@ function readNodeSection(reader: YamlReader, value: unknown, section: 'models' |
       description: text(entry.description),
       columns,
       config,
-      configLocation: (key) => reader.locate([...path, 'config', key]),
+      configLocation,
       meta: isPlainObject(entry.meta) ? entry.meta : {},
       docs: { show: docs.show === undefined ? true : Boolean(docs.show) },
       constraints: readConstraints(reader, entry.constraints, [...path, 'constraints'], 'model'),
       versions: readVersions(reader, entry.versions, [...path, 'versions']),
       latestVersion: typeof entry.latest_version === 'string' || typeof entry.latest_version === 'number' ? entry.latest_version : null,
       deprecationDate: dateText(entry.deprecation_date),
+      ...(resourceType === 'model' ? { timeSpine: readTimeSpine(reader, entry.time_spine, [...path, 'time_spine']) } : {}),
       ...(typeof entry.relation === 'string' ? { relation: entry.relation, relationLocation: reader.locate([...path, 'relation']) } : {}),
     });
   });
@@ -419,7 +430,11 @@ function readVersions(reader: YamlReader, value: unknown, path: YamlPath): Model
         columns: readColumns(reader, named, [...itemPath, 'columns'], () => undefined),
         include,
         exclude,
-        config: isPlainObject(item.config) ? item.config : {},
+        config: {
+          ...(typeof item.access === 'string' ? { access: item.access } : {}),
+          ...(typeof item.group === 'string' ? { group: item.group } : {}),
+          ...(isPlainObject(item.config) ? item.config : {}),
+        },
         description: typeof item.description === 'string' ? item.description : null,
         deprecationDate: dateText(item.deprecation_date),
         location: reader.locate(itemPath),

@@ -5,11 +5,9 @@ import { discoverFiles } from './discover-files.js';
 
 /** Property-file sections that declare dbt resources kpi does not build or read yet. */
 export const UNSUPPORTED_SECTIONS: Readonly<Record<string, string>> = {
-  exposures: 'exposures',
   metrics: 'metrics',
   semantic_models: 'semantic models',
   saved_queries: 'saved queries',
-  groups: 'groups',
 };
 
 /**

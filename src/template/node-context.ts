@@ -232,7 +232,7 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
       throw new MacroReturn(value);
     },
     doc: guard((...args: string[]) => (args.length === 2 ? host.doc(args[1], args[0]) : host.doc(args[0], null))),
-    graph: host.execute ? host.graph() : { nodes: {}, sources: {}, exposures: {}, metrics: {} },
+    graph: host.execute ? host.graph() : { nodes: {}, sources: {}, exposures: {}, groups: {}, metrics: {} },
     builtins: {},
     caller: undefined,
     ...host.extra,

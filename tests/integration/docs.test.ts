@@ -330,6 +330,8 @@ for (const kind of databaseKinds()) {
         ['*', 'resource_type:test'],
         ['', '+kpi_serving'],
         ['exposure:anything', ''],
+        // Every model is protected unless it says otherwise (dbt's default access).
+        ['access:protected', 'resource_type:test'],
         ['no_such_model', ''],
       ];
       const sizes: string[] = [];

@@ -237,7 +237,7 @@ for (const kind of databaseKinds()) {
         'models/current_people.sql': "select id, name from {{ ref('people_history') }} where dbt_valid_to is null",
         'analyses/adhoc.sql': 'select 1',
         'models/scored.py': 'def model(dbt, session):\n    return dbt.ref("people")\n',
-        'models/exposures.yml': 'exposures:\n  - name: board\n    type: dashboard\n    owner: {name: a}\n',
+        'models/metrics.yml': 'metrics:\n  - name: board\n    label: Board\n    type: simple\n',
       });
       const summary = await build(p.options);
       expect(summary.results.map((result) => `${result.unique_id.replace(/\.[0-9a-f]{10}$/, '')} ${result.status}`)).toEqual([
@@ -252,7 +252,7 @@ for (const kind of databaseKinds()) {
       ]);
       const warnings = p.events.flatMap((event) => (event.type === 'diagnostic' ? [`${event.diagnostic.code} ${event.diagnostic.message}`] : []));
       expect(warnings).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^KPI_RESOURCE_UNSUPPORTED Python model models\/scored\.py/), expect.stringMatching(/^KPI_RESOURCE_UNSUPPORTED exposure 'board'/)]),
+        expect.arrayContaining([expect.stringMatching(/^KPI_RESOURCE_UNSUPPORTED Python model models\/scored\.py/), expect.stringMatching(/^KPI_RESOURCE_UNSUPPORTED metric 'board'/)]),
       );
       // Analyses are compiled, never run, as dbt: no warning, not in the results.
       expect(warnings.some((warning) => warning.includes('adhoc'))).toBe(false);

@@ -183,7 +183,7 @@ describe('property files', () => {
     const dir = project({
       'models/schema.yml': [
         /*  1 */ 'version: 2',
-        /*  2 */ 'exposures: [{name: board}]',
+        /*  2 */ 'metrics: [{name: board}]',
         /*  3 */ 'model:',
         /*  4 */ '  - name: typo',
         /*  5 */ 'owner: analytics',
@@ -232,8 +232,8 @@ describe('property files', () => {
       ['error', 'KPI_CONFIG_UNKNOWN_KEY', at(27, 9), "unknown property 'sources[1].tables[0].identifer'. Did you mean 'identifier'?"],
       ['error', 'KPI_CONFIG_INVALID', at(28, 35), "'sources[1].tables[0].freshness.error_after.count' must be a whole number above 0, got 0"],
       ['error', 'KPI_CONFIG_INVALID', at(28, 45), "'sources[1].tables[0].freshness.error_after' period must be minute, hour or day, not \"days\". Did you mean 'day'?"],
-      // dbt knows exposures; kpi does not build them, and says so rather than skip them silently.
-      ['warning', 'KPI_RESOURCE_UNSUPPORTED', at(2, 13), "exposure 'board': kpi does not support exposures yet; it is skipped"],
+      // dbt knows metrics; kpi does not read them, and says so rather than skip them silently.
+      ['warning', 'KPI_RESOURCE_UNSUPPORTED', at(2, 11), "metric 'board': kpi does not support metrics yet; it is skipped"],
       // Where the YAML parser noticed the unclosed list.
       ['error', 'KPI_YAML_INVALID', expect.stringMatching(/^models\/broken\.yml:\d+:\d+$/), expect.stringMatching(/^invalid YAML: /)],
     ]);

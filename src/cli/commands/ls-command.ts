@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import type { ListOutput } from '../../api.js';
+import type { ListOutput, SelectableType } from '../../api.js';
 import { parseApi } from '../lazy-api.js';
-import type { ResourceType } from '../../manifest/types.js';
 import { addSelectionOptions, type CliContext, type SelectionFlags } from '../cli-context.js';
 
 export function registerLs(program: Command, cli: CliContext): void {
   addSelectionOptions(program.command('ls').alias('list').description('list the selected resources'))
-    .option('--resource-type <types...>', 'model, seed, test, unit_test, snapshot, source')
+    .option('--resource-type <types...>', 'model, seed, test, unit_test, snapshot, source, analysis, exposure')
     .option('--output <format>', 'selector, name, path or json', 'selector')
     .option('--output-keys <keys...>', 'keys to print with --output json')
-    .action((flags: SelectionFlags & { resourceType?: ResourceType[]; output: ListOutput; outputKeys?: string[] }) =>
+    .action((flags: SelectionFlags & { resourceType?: SelectableType[]; output: ListOutput; outputKeys?: string[] }) =>
       cli.run(async () => {
         const { list } = await parseApi();
         const lines = await list({

@@ -88,7 +88,7 @@ export function renderNodePage(
     `<header class="page"><h1>${e(node.label)}</h1><span class="badge type-${node.type}">${e(node.type.replace('_', ' '))}</span></header>`,
     node.description ? `<section class="description">${lib.renderMarkdown(lib, node.description)}</section>` : '<p class="empty">No description.</p>',
     `<section><h2>Details</h2><dl class="details">${details.map(([key, value]) => `<dt>${e(key)}</dt><dd>${value}</dd>`).join('')}</dl></section>`,
-    node.type === 'test' || node.type === 'unit_test' ? '' : `<section><h2>Columns</h2>${columns}</section>`,
+    node.type === 'test' || node.type === 'unit_test' || node.type === 'exposure' ? '' : `<section><h2>Columns</h2>${columns}</section>`,
     `<section><h2>Lineage</h2><label class="toggle"><input type="checkbox" data-toggle="tests"${state.showTests ? ' checked' : ''}> show tests</label>${lineage}</section>`,
     `<section class="neighbours"><div><h2>Depends on</h2>${list(node.parents)}</div><div><h2>Referenced by</h2>${list(node.children)}</div></section>`,
     `<section><h2>Config</h2>${config}</section>`,

@@ -14,6 +14,7 @@ export function renderSidebar(lib: { escapeHtml: typeof escapeHtml; searchNodes:
     ['seed', 'Seeds'],
     ['snapshot', 'Snapshots'],
     ['analysis', 'Analyses'],
+    ['exposure', 'Exposures'],
     ['test', 'Data tests'],
     ['unit_test', 'Unit tests'],
   ];

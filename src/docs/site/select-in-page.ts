@@ -8,8 +8,7 @@ export type PageSelection = { ids: string[]; error: null } | { ids: null; error:
  * methods it supports (tests/integration/docs.test.ts compares the two on the KPI
  * project). Unions are words, intersections commas; `+`, `n+`, `+n` and `@` as dbt.
  * `state:` and `result:` need an earlier run's artifacts, which the page does not carry,
- * so they are refused with a message; `exposure:`, `metric:`, `group:`, `access:` and
- * `version:` match nothing, as in kpi, whose projects have none of these.
+ * so they are refused with a message; `metric:` and `version:` match nothing, as in kpi.
  * No `--exclude` and no `--select` gives every node, as a command with no flags.
  */
 export function selectInPage(data: DocsData, select: string, exclude: string): PageSelection {
@@ -100,7 +99,7 @@ export function selectInPage(data: DocsData, select: string, exclude: string): P
     const isSource = node.type === 'source';
     switch (atom.method) {
       case 'fqn':
-        if (isSource) return false;
+        if (isSource || node.type === 'exposure') return false;
         if (value.includes('/') || value.endsWith('.sql') || value.endsWith('.csv')) return pathMatches(node.file, value);
         return fqnMatches(facts.fqn, value);
       case 'wildcard':
@@ -138,6 +137,12 @@ export function selectInPage(data: DocsData, select: string, exclude: string): P
         return glob(value, facts.package);
       case 'unit_test':
         return node.type === 'unit_test' && fqnMatches(facts.fqn, value);
+      case 'exposure':
+        return node.type === 'exposure' && glob(value, node.name);
+      case 'group':
+        return typeof facts.config.group === 'string' && glob(value, facts.config.group);
+      case 'access':
+        return node.type === 'model' && facts.config.access === value;
       default:
         return false;
     }
