@@ -46,7 +46,8 @@ export type ErrorCode =
   | 'KPI_SNAPSHOT_DUPLICATE_KEY'
   | 'KPI_RESOURCE_UNSUPPORTED'
   | 'KPI_CONTRACT_INVALID'
-  | 'KPI_CONTRACT_FAILED';
+  | 'KPI_CONTRACT_FAILED'
+  | 'KPI_CITUS_UNSUPPORTED';
 
 export interface SourceLocation {
   file: string;

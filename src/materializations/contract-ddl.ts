@@ -4,7 +4,7 @@
  * contract's column order (`createContractedTable`), the foreign keys on other tables
  * taken off and put back around a swap. Pure functions of the node and SQL text.
  */
-import { quoteIdentifier } from '../adapters/quote.js';
+import { qualified, quoteIdentifier } from '../adapters/quote.js';
 import type { CatalogConstraint, ReferencingForeignKey } from '../adapters/catalog.js';
 import type { ColumnConstraint, ColumnInfo, ManifestNode, ModelConstraint } from '../manifest/types.js';
 import { createTableAs, q, type RelationName } from './ddl.js';
@@ -83,7 +83,7 @@ function alterClauses(constraint: ModelConstraint): string[] {
  * insert may not, and a check per inserted row costs more than one pass (the KPI mart's
  * tables hold hundreds of thousands of rows). Foreign keys come last (`addContractForeignKeys`).
  */
-export function createContractedTable(relation: RelationName, node: ManifestNode, sql: string, options: { unlogged?: boolean } = {}): { create: string; constraints: string | null } {
+export function createContractedTable(relation: RelationName, node: ManifestNode, sql: string, options: { unlogged?: boolean } = {}): { create: string; constraints: string | null; select: string } {
   const select = `select ${Object.values(node.columns)
     .map((column) => selectColumn(node, column))
     .join(', ')}\nfrom (\n${sql}\n) as model_subq`;
@@ -91,7 +91,7 @@ export function createContractedTable(relation: RelationName, node: ManifestNode
   const clauses = allConstraints(node)
     .filter((constraint) => constraint.type !== 'foreign_key')
     .flatMap(alterClauses);
-  return { create, constraints: clauses.length > 0 ? `alter table ${q(relation)}\n  ${clauses.join(',\n  ')}` : null };
+  return { create, constraints: clauses.length > 0 ? `alter table ${q(relation)}\n  ${clauses.join(',\n  ')}` : null, select };
 }
 
 /**
@@ -121,14 +121,20 @@ export function emptySchemaSql(node: ManifestNode): string {
  * been created under its own (`orders_pkey`, `orders_customer_id_fkey`). Names the user
  * gave are kept.
  */
-export function renameConstraints(target: RelationName, temporaryIdentifier: string, constraints: readonly CatalogConstraint[]): string[] {
+export function renameConstraints(target: RelationName, temporaryIdentifier: string, constraints: readonly CatalogConstraint[], options: { byIndex?: boolean } = {}): string[] {
   return constraints
     .filter((constraint) => constraint.name.startsWith(`${temporaryIdentifier}_`))
+    .filter((constraint) => !options.byIndex || INDEX_BACKED.includes(constraint.type))
     .map((constraint) => {
       const renamed = `${target.identifier}${constraint.name.slice(temporaryIdentifier.length)}`.slice(0, 63);
+      // Renaming a key's index renames the key: the one rename Citus propagates to a distributed table's shards.
+      if (options.byIndex) return `alter index ${qualified(target.schema, constraint.name)} rename to ${quoteIdentifier(renamed)}`;
       return `alter table ${q(target)} rename constraint ${quoteIdentifier(constraint.name)} to ${quoteIdentifier(renamed)}`;
     });
 }
+
+/** Constraints that are an index by the same name (primary key, unique, exclusion). */
+const INDEX_BACKED = ['p', 'u', 'x'];
 
 /** Other tables' foreign keys on a table about to be replaced or truncated: dropped first (never `cascade`), ... */
 export function dropForeignKeys(keys: readonly ReferencingForeignKey[]): string[] {

@@ -31,6 +31,8 @@ export interface TableSwapFacts {
   target: RelationName;
   /** What stands at the target's name now. */
   existing: ExistingType | null;
+  /** The target is a Citus coordinator, which renames no constraint of a distributed table (only their indexes). */
+  citus?: boolean;
 }
 
 /** What the swap is planned from once the new table is built, read in the same transaction. */
@@ -49,7 +51,8 @@ export interface NewTableFacts {
 
 /** The replaced table had foreign keys: it is dropped after the commit (`afterSwapSteps`). */
 export const keepsBackup = (facts: TableSwapFacts, built: Pick<NewTableFacts, 'oldConstraints'>): boolean =>
-  facts.existing === 'table' && (built.oldConstraints ?? []).some((constraint) => constraint.type === 'f');
+  // Citus cannot rename the backup's constraints out of the new table's way: it is dropped in the swap.
+  !facts.citus && facts.existing === 'table' && (built.oldConstraints ?? []).some((constraint) => constraint.type === 'f');
 
 /**
  * A backup that outlives the transaction keeps its names: its indexes' are schema-wide, and
@@ -137,7 +140,7 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
     ...(existing === 'table' && !keepsBackup(facts, built) ? [statement(dropRelation(backup, 'table'))] : []),
     ...(keepsBackup(facts, built) ? statements(renameBackupIndexes(backup, target, built, indexes)) : []),
     ...indexes.map((index) => statement(renameIndex(target.schema, index.temporary, index.final))),
-    ...statements(renameConstraints(target, temp.identifier, built.constraints ?? [])),
+    ...statements(renameConstraints(target, temp.identifier, built.constraints ?? [], { byIndex: Boolean(facts.citus) })),
     ...statements(recreateDependentViews(built.dependents), 'restore-views'),
     ...statements(
       docsAndGrants(
