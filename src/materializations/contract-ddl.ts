@@ -101,12 +101,22 @@ export function createContractedTable(relation: RelationName, node: ManifestNode
  * reference the same dimensions (added earlier, models building in parallel would wait
  * for one another's whole build).
  */
-export function addContractForeignKeys(relation: RelationName, node: ManifestNode): string[] {
+export function addContractForeignKeys(relation: RelationName, node: ManifestNode, options: { named?: boolean } = {}): string[] {
   if (!node.contract?.enforced) return [];
   return allConstraints(node)
     .filter((constraint) => constraint.type === 'foreign_key')
+    .map((constraint) => (options.named && !constraint.name ? { ...constraint, name: foreignKeyName(relation.identifier, constraint.columns) } : constraint))
     .flatMap(alterClauses)
     .map((clause) => `alter table ${q(relation)} ${clause}`);
+}
+
+/**
+ * The name Postgres gives a foreign key of `table` on `columns` (`orders_customer_id_fkey`),
+ * for where it must be given: Postgres would pick another while a replaced table that keeps
+ * its keys until after the swap (on Citus, which renames none of them) holds this one.
+ */
+export function foreignKeyName(table: string, columns: readonly string[]): string {
+  return `${table}_${columns.join('_')}_fkey`.slice(0, 63);
 }
 
 /** dbt's get_empty_schema_sql: a query whose columns are the contract's, typed by the database itself (so `int` is `integer`). */

@@ -17,21 +17,17 @@ import { q, type RelationName } from './ddl.js';
  * table (the mart's dimensions) is refused once the transaction has run anything on a
  * distributed table over several connections a node, and distributing the new table already
  * does; sequential mode uses one connection a node throughout. The nodes still work in
- * parallel; the shards on one node are done one after another.
- *
- * A coordinator that holds reference tables too runs their statements in the session itself
- * ("local execution"), after which Citus refuses parallel ones; so statements go through
- * connections, unless the transaction compares a reference table with a temporary table
- * (`temporaryTables`), which only the session itself can see.
+ * parallel; the shards on one node are done one after another. A coordinator that holds
+ * reference tables too runs their statements in the session itself ("local execution"),
+ * after which Citus refuses parallel ones: so every statement goes through connections (and
+ * kpi's transactions on Citus read no temporary table alongside a reference table).
  */
-export function citusTransactionSettings(options: { temporaryTables?: boolean } = {}): string[] {
-  return [`set local citus.multi_shard_modify_mode to 'sequential'`, ...(options.temporaryTables ? [] : [`set local citus.enable_local_execution to off`])];
-}
+export const CITUS_TRANSACTION_SETTINGS = [`set local citus.multi_shard_modify_mode to 'sequential'`, `set local citus.enable_local_execution to off`];
 
-/** Runs `citusTransactionSettings` where the target has Citus: the first thing in a kpi transaction. */
-export async function prepareCitusTransaction(context: Pick<MaterializationContext, 'citus' | 'run'>, options: { temporaryTables?: boolean } = {}): Promise<void> {
+/** Runs `CITUS_TRANSACTION_SETTINGS` where the target has Citus: the first thing in a kpi transaction. */
+export async function prepareCitusTransaction(context: Pick<MaterializationContext, 'citus' | 'run'>): Promise<void> {
   if (!context.citus) return;
-  for (const sql of citusTransactionSettings(options)) await context.run(sql);
+  for (const sql of CITUS_TRANSACTION_SETTINGS) await context.run(sql);
 }
 
 export type Distribution =
