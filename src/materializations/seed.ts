@@ -43,10 +43,11 @@ export async function materializeSeed(context: MaterializationContext, seed: See
       ...copying,
       failure: (step, error) => (step.kind === 'sql' && step.role === 'restore-foreign-keys' ? brokenForeignKeysError(context, referencing, error) : copying.failure?.(step, error)),
     };
-    // json has no equality, so such a seed cannot be compared: it is reloaded. On Citus too:
-    // the comparison reads a temporary table, which only the coordinator's own session sees,
-    // and a transaction that has run there cannot then add the keys back over connections.
-    if (referencing.length > 0 && !context.citus && !current.some((column) => column.dataType === 'json')) {
+    // json has no equality, so such a seed cannot be compared: it is reloaded. So is a
+    // distributed or reference seed on Citus: the comparison reads a temporary table, which
+    // only the coordinator's own session sees, and a transaction that has run there cannot
+    // then add the keys back over connections.
+    if (referencing.length > 0 && distribution === null && !current.some((column) => column.dataType === 'json')) {
       const plan = planReferencedSeedReload(facts, current, referencing);
       await runSteps(context, plan.before);
       const { rows, changed } = await inTransaction(connection, async () => {
