@@ -190,10 +190,6 @@ async function openDatabase(kind: Database['name'], pgUrl: string | null): Promi
 /** Why a node is known not to pass: a deliberate difference of kpi's (docs/dbt-differences.md). */
 const KNOWN: Array<{ node: RegExp; why: string }> = [
   {
-    node: /^test\.codegen_integration_tests\.test_generate_source_all_args$/,
-    why: "the seed data__campaign_analytics has a column with no values, which kpi loads as text and dbt as integer (dbt-differences.md, Seeds), so codegen's generated YAML says `text` where the test expects `integer`",
-  },
-  {
     node: /^test\.dbt_project_evaluator_integration_tests\./,
     why: "dbt-project-evaluator's models read dbt's `graph` context (every node, source and exposure with its paths and configs) and compare what they find with seeds; kpi's `graph` holds less (no exposures, fewer fields): not yet analysed test by test",
   },

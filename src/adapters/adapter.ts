@@ -92,3 +92,14 @@ export async function inTransaction<T>(connection: Connection, fn: () => Promise
     throw error;
   }
 }
+
+/**
+ * Called in a transaction before it captures and replaces the views that depend on a
+ * relation: only one such swap at a time per database, until the transaction ends. Two
+ * tables rebuilt in parallel with one view on both would otherwise lock each other's table
+ * and the view in opposite orders (a deadlock), or one would read the view's definition as
+ * the other drops it. The swap itself is short, so serializing it costs little.
+ */
+export async function serializeSwaps(connection: Connection): Promise<void> {
+  await connection.query("select pg_advisory_xact_lock(hashtext('kpi: swap relations with dependent views'))");
+}

@@ -1,6 +1,11 @@
+import { join } from 'node:path';
 import { executeHost, syntheticNode } from '../compile/compile-node.js';
 import { parse as parseYamlText } from 'yaml';
+import { buildRunResults } from '../artifacts/run-results.js';
 import { closestMatch, KpiError } from '../errors.js';
+import { Stopwatch } from '../execution/node-result.js';
+import type { NodeResult } from '../execution/types.js';
+import { writeJson } from '../support/write-file.js';
 import type { MacroDefinition } from '../manifest/types.js';
 import { renderText } from '../template/render-template.js';
 import { compileSession, parse, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
@@ -52,10 +57,13 @@ function findMacro(macros: Record<string, MacroDefinition>, name: string, rootPa
  * the target, as dbt does. Its statements run as it issues them (each committed unless the
  * macro opens a transaction); its `log()` lines go out as events. A macro that fails, or that
  * does not exist, is `KPI_OPERATION_FAILED` (exit 1, as dbt exits); a bad project or bad
- * `--args` fail as any command does (exit 2).
+ * `--args` fail as any command does (exit 2). As dbt (1.6 on), an operation that ran, or
+ * failed running, leaves one result in target/run_results.json under the macro's id.
  */
 export async function runOperation(options: RunOperationOptions): Promise<RunOperationResult> {
   const args = parseOperationArgs(options.args);
+  const watch = new Stopwatch();
+  watch.begin('compile');
   const parsed = await parse(options);
   const rootPackage = parsed.loaded.config.name;
   const macro = findMacro(parsed.manifest.macros, options.macro, rootPackage);
@@ -73,16 +81,37 @@ export async function runOperation(options: RunOperationOptions): Promise<RunOpe
   const node = syntheticNode(session, 'operation', macro.name, '', macro.original_file_path);
   // The root project's macros are called by name; another package's through its namespace, as a template would.
   const callee = macro.package_name === rootPackage || macro.package_name === 'dbt' ? macro.name : `${macro.package_name}.${macro.name}`;
-  return usingDatabase(parsed.loaded, { ...options, lock: true, emit }, (adapter) =>
+  watch.begin('execute');
+  const written = (status: 'success' | 'error', message: string | null): void => {
+    watch.end();
+    const result: NodeResult = {
+      unique_id: macro.unique_id,
+      status,
+      timing: watch.timing,
+      thread_id: 'main',
+      execution_time: Number(watch.seconds.toFixed(4)),
+      adapter_response: {},
+      message,
+      failures: status === 'success' ? 0 : 1,
+      compiled: false,
+      compiled_code: null,
+      relation_name: null,
+    };
+    const run = { invocationId: parsed.invocationId, command: 'run-operation', elapsedSeconds: watch.seconds, now: parsed.now, options: { macro: options.macro, args } };
+    writeJson(join(parsed.targetDir, 'run_results.json'), buildRunResults([result], run));
+  };
+  const value = await usingDatabase(parsed.loaded, { ...options, lock: true, emit }, (adapter) =>
     adapter.withConnection(async (connection) => {
       const host = executeHost(session, node, { connection, extra: { [ARGS_NAME]: args } }, []);
       try {
-        const text = await renderText(session.runtime, `{{ ${callee}(**${ARGS_NAME}) }}`, host, macro.original_file_path);
-        return { unique_id: macro.unique_id, value: text.trim() };
+        return (await renderText(session.runtime, `{{ ${callee}(**${ARGS_NAME}) }}`, host, macro.original_file_path)).trim();
       } catch (error) {
         if (!(error instanceof KpiError) || error.code === 'KPI_INTERRUPTED') throw error;
+        written('error', error.message);
         throw new KpiError('KPI_OPERATION_FAILED', `run-operation ${options.macro} failed (${error.code}): ${error.message}`, { location: error.location, hint: error.hint, cause: error });
       }
     }),
   );
+  written('success', null);
+  return { unique_id: macro.unique_id, value };
 }

@@ -1,5 +1,5 @@
-import { inTransaction } from '../adapters/adapter.js';
-import { dependentViews, queryColumns, relationIndexes, viewDefinition } from '../adapters/catalog.js';
+import { inTransaction, serializeSwaps } from '../adapters/adapter.js';
+import { dependentViews, queryColumns, relationIndexes, viewDefinition, type DependentView } from '../adapters/catalog.js';
 import { quoteIdentifier } from '../adapters/quote.js';
 import { suffixed } from './ddl.js';
 import { brokenViewsError } from './dependent-views.js';
@@ -39,13 +39,19 @@ export async function materializeMaterializedView(context: MaterializationContex
     columns: (await queryColumns(connection, context.sql)).map((column) => column.name),
   };
   const action = materializedViewAction(facts);
-  const dependents = action === 'rebuild' && existing ? await dependentViews(connection, target) : [];
-  const plan = planMaterializedView({ ...facts, dependents }, action);
-  await runSteps(context, plan.before);
-  const outcomes = await inTransaction(connection, () =>
-    runSteps(context, plan.transaction, { failure: (step, error) => (step.kind === 'sql' && step.role === 'restore-views' ? brokenViewsError(context, dependents, error) : undefined) }),
-  );
-  await runSteps(context, plan.after);
+  const { before, after } = planMaterializedView(facts, action);
+  await runSteps(context, before);
+  let dependents: DependentView[] = [];
+  const outcomes = await inTransaction(connection, async () => {
+    // The views on the old relation are read in the swap's transaction, one swap at a time (serializeSwaps).
+    if (action === 'rebuild' && existing) {
+      await serializeSwaps(connection);
+      dependents = await dependentViews(connection, target);
+    }
+    const plan = planMaterializedView({ ...facts, dependents }, action);
+    return runSteps(context, plan.transaction, { failure: (step, error) => (step.kind === 'sql' && step.role === 'restore-views' ? brokenViewsError(context, dependents, error) : undefined) });
+  });
+  await runSteps(context, after);
   const built = resultsOf(outcomes, 'build')[0];
   return {
     message: responseMessage(built, action === 'create' || action === 'rebuild' ? 'CREATE MATERIALIZED VIEW' : 'REFRESH MATERIALIZED VIEW'),

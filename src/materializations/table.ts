@@ -1,4 +1,4 @@
-import { inTransaction } from '../adapters/adapter.js';
+import { inTransaction, serializeSwaps } from '../adapters/adapter.js';
 import { dependentViews, referencingForeignKeys, relationColumns, relationConstraints } from '../adapters/catalog.js';
 import { checkContract } from './contract-check.js';
 import { createContractedTable } from './contract-ddl.js';
@@ -28,6 +28,7 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
     await prepareCitusTransaction(context);
     const outcomes = await (runBuild ?? ((steps) => runSteps(context, steps)))(plan.build);
     const columns = await relationColumns(connection, plan.temp);
+    if (existing) await serializeSwaps(connection);
     const dependents = existing ? await dependentViews(connection, target) : [];
     const referencing = existing === 'table' ? await referencingForeignKeys(connection, target) : [];
     const constraints = context.node.contract?.enforced ? await relationConstraints(connection, plan.temp) : [];

@@ -1,4 +1,4 @@
-import { inTransaction } from '../adapters/adapter.js';
+import { inTransaction, serializeSwaps } from '../adapters/adapter.js';
 import { dependentViews, relationColumns } from '../adapters/catalog.js';
 import { KpiError } from '../errors.js';
 import { checkContract } from './contract-check.js';
@@ -42,6 +42,7 @@ export async function materializeView(context: MaterializationContext): Promise<
       }
     }
     if (!replaced) {
+      if (existing) await serializeSwaps(context.connection);
       const dependents = existing ? await dependentViews(context.connection, target) : [];
       await runAll(context, dropDependentViews(dependents));
       if (existing) await context.run(dropRelation(target, existing === 'view' ? 'view' : existing === 'materialized_view' ? 'materialized view' : 'table'));

@@ -5,7 +5,7 @@
  * A value's class is the set of column types it fits *without changing what it says*:
  * '007' fits no number (the zeros would go), '1e3' fits numeric, '2024-02-30' fits no
  * date. A column's type is the narrowest type in the intersection over all its non-null
- * values; an empty intersection is text.
+ * values; an empty intersection is text, and a column with no values at all is integer.
  */
 
 export const INTEGER = 1;
@@ -32,10 +32,10 @@ const TYPE_NAMES: ReadonlyArray<[number, string]> = [
 
 /**
  * The Postgres type for a column whose values' classes intersect to `mask`. A column with
- * no values at all (`ANY_TYPE`) is text: nothing says it holds anything narrower.
+ * no values at all (`ANY_TYPE`) is integer, as dbt Core types it (agate tries Integer
+ * first and a NULL passes every test): projects such as dbt-codegen's expect it.
  */
 export function columnType(mask: number): string {
-  if (mask === ANY_TYPE) return 'text';
   for (const [bit, name] of TYPE_NAMES) if (mask & bit) return name;
   return 'text';
 }

@@ -144,7 +144,8 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     target: host.target,
     this: host.thisRelation ?? undefined,
     model: host.model ?? undefined,
-    project_name: host.packageName,
+    // dbt: "the name of the root-level project which is being run", in a package's nodes and macros too.
+    project_name: scope.registry.rootPackage,
     invocation_id: host.invocationId,
     // dbt's run_started_at: datetime.now(tz=pytz.utc) when the run began.
     run_started_at: PyDateTime.fromInstant(host.runStartedAt.getTime(), 0, PYTZ_UTC),

@@ -184,6 +184,16 @@ describe('installing packages', () => {
     removeDir(dir);
   });
 
+  it("gives a package's nodes and macros the root project's name as project_name, as dbt does", async () => {
+    const dir = shopWithPackages();
+    // dbt-project-evaluator compares a node's package_name with project_name, from its own macros, to find the root project's nodes.
+    writeFile(dir, 'dbt_packages/kpi_utils/macros/which_project.sql', '{% macro which_project() %}{{ return(project_name) }}{% endmacro %}');
+    writeFile(dir, 'dbt_packages/kpi_utils/models/which_project.sql', '{{ config(tags=[project_name, kpi_utils.which_project()]) }}\nselect 1 as one');
+    const parsed = await parse({ projectDir: dir, targetConfig: { type: 'pglite', name: 'dev', profileName: 'test', schema: 's', threads: 1, path: null } });
+    expect(parsed.manifest.nodes['model.kpi_utils.which_project'].tags).toEqual(['pkg_shop']);
+    removeDir(dir);
+  });
+
   it('cannot download git or hub packages: it says how to vendor them, and uses a vendored copy as installed', () => {
     const dir = copyFixture('pkg_shop');
     writeFileSync(

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOperation } from '../../src/api.js';
 import { KpiError } from '../../src/errors.js';
@@ -72,6 +74,24 @@ for (const kind of databaseKinds()) {
       expect(badArgs.exitCode).toBe(2);
       const notMapping = await failure(runOperation({ ...options, macro: 'make_numbers', args: '[1, 2]' }));
       expect(notMapping.message).toBe('--args must be a YAML mapping of argument names to values');
+      removeDir(dir);
+    });
+
+    it('leaves one result in target/run_results.json, as dbt does: success, or error with the message', async () => {
+      const dir = makeProject({ 'kpi_project.yml': 'name: ops\n', ...MACROS });
+      const options = { projectDir: dir, targetConfig: db.target(), adapter: db.adapter };
+      const runResults = () => JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8'));
+      await runOperation({ ...options, macro: 'make_numbers', args: { table_name: 'for_results' } });
+      const ran = runResults();
+      expect(ran.args).toMatchObject({ which: 'run-operation', macro: 'make_numbers' });
+      expect(ran.results).toHaveLength(1);
+      expect(ran.results[0]).toMatchObject({ unique_id: 'macro.ops.make_numbers', status: 'success', failures: 0, message: null });
+      expect(ran.results[0].timing.map((phase: { name: string }) => phase.name)).toEqual(['compile', 'execute']);
+      await failure(runOperation({ ...options, macro: 'divide_by_zero' }));
+      const failed = runResults();
+      expect(failed.results).toHaveLength(1);
+      expect(failed.results[0]).toMatchObject({ unique_id: 'macro.ops.divide_by_zero', status: 'error', failures: 1 });
+      expect(failed.results[0].message).toMatch(/division by zero/);
       removeDir(dir);
     });
 

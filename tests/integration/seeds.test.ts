@@ -272,8 +272,8 @@ for (const kind of databaseKinds()) {
         { relation: 'Status codes', code: 'The code' },
       ]);
       expect(await columnsOf(`"${target.schema}".empty`)).toEqual([
-        { name: 'code', type: 'text' },
-        { name: 'label', type: 'text' },
+        { name: 'code', type: 'integer' },
+        { name: 'label', type: 'integer' },
       ]);
       removeDir(dir);
     });

@@ -75,7 +75,11 @@ describe('column type inference', () => {
   it('ignores NULLs: empty fields and the words dbt reads as NULL', () => {
     expect(inferred('1', '', '2')).toBe('integer');
     expect(inferred('1', 'null', 'NULL', ' Null ', '  ', '2')).toBe('integer');
-    expect(inferred('', '')).toBe('text');
+  });
+
+  it("types a column with no values at all as integer, as dbt Core does (agate's Integer accepts NULL)", () => {
+    expect(inferred('', '')).toBe('integer');
+    expect(inferred('null', '  ')).toBe('integer');
   });
 
   it('reads quoted values like unquoted ones, unless they hold quotes', () => {

@@ -1,4 +1,4 @@
-import { inTransaction } from '../../adapters/adapter.js';
+import { inTransaction, serializeSwaps } from '../../adapters/adapter.js';
 import { dependentViews, relationColumns, relationGrants, tableDistribution } from '../../adapters/catalog.js';
 import { prepareCitusTransaction, checkKeyHasDistributionColumn, describeDistribution, distributionOn, keepsDistribution, type Distribution } from '../distribution.js';
 import { KpiError } from '../../errors.js';
@@ -55,6 +55,7 @@ async function applyIncrement(context: MaterializationContext, config: Increment
     await runSteps(context, plan.stage);
     const staged = { source: await relationColumns(connection, plan.stagingRelation), existing: await relationColumns(connection, target) };
     const columns = planColumns(facts, staged);
+    if (changeTouchesViews(columns.change)) await serializeSwaps(connection);
     const dependents = changeTouchesViews(columns.change) ? await dependentViews(connection, target) : [];
     const grants = Object.keys(node.config.grants).length > 0 ? await relationGrants(connection, target) : [];
     const outcomes = await runSteps(context, applySteps(facts, staged, columns, { dependents, grants }), {
