@@ -49,7 +49,8 @@ export type ErrorCode =
   | 'KPI_CONTRACT_FAILED'
   | 'KPI_EXPOSURE_INVALID'
   | 'KPI_GROUP_NOT_FOUND'
-  | 'KPI_ACCESS_DENIED';
+  | 'KPI_ACCESS_DENIED'
+  | 'KPI_CITUS_UNSUPPORTED';
 
 export interface SourceLocation {
   file: string;

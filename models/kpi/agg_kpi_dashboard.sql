@@ -158,17 +158,18 @@ totals as (
   where r.in_range
 ),
 
-computed as materialized (
+computed as {{ cte_materialized() }} (
   select
     as_of_date,
     kpi_id,
     entity_id,
     day_value,
     {%- for period in ['mtd', 'qtd', 'ytd', 'last28'] %}
-    case agg_type
-      when 'sum' then case when {{ period }}_days > 0 then {{ period }}_sum end
-      when 'ratio' then case when {{ period }}_days > 0 then {{ period }}_numerator / nullif({{ period }}_denominator, 0) end
-      when 'last' then {{ period }}_last
+    {#- Searched, not simple, CASE: Citus 13 sends a simple CASE of an INSERT ... SELECT to the shards as `WHEN NULL::boolean`. #}
+    case
+      when agg_type = 'sum' then case when {{ period }}_days > 0 then {{ period }}_sum end
+      when agg_type = 'ratio' then case when {{ period }}_days > 0 then {{ period }}_numerator / nullif({{ period }}_denominator, 0) end
+      when agg_type = 'last' then {{ period }}_last
     end as {{ period }}_value,
     {%- endfor %}
     {%- for period, start in periods %}

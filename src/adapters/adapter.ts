@@ -36,6 +36,12 @@ export interface Connection {
 export interface AdapterCapabilities {
   /** Whether statements on different connections really run at the same time. */
   parallel: boolean;
+  /**
+   * Whether the target is a Citus coordinator (the `citus` extension in its database), so
+   * tables can be distributed. A server adapter learns it on its first connection, before
+   * any node runs; the embedded database never has it.
+   */
+  citus: boolean;
 }
 
 export interface RunLockOptions {

@@ -29,6 +29,7 @@ export {
 } from './catalog/relation-constraints.js';
 export { queryColumns, type QueryColumn } from './catalog/query-columns.js';
 export { relationIndexes, relationIndexesQuery, viewDefinition, viewDefinitionQuery } from './catalog/view-definition.js';
+export { citusInstalled, citusInstalledQuery, tableDistribution, tableDistributionQuery, type CatalogDistribution } from './catalog/citus.js';
 
 /** What stands at a node's name when it runs: the kind of relation, or null. */
 export type ExistingType = RelationKind;

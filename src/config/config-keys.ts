@@ -58,6 +58,11 @@ export const KNOWN_CONFIG_KEYS = [
   'invalidate_hard_deletes',
   'dbt_valid_to_current',
   'lookback_days',
+  // Citus (distributed Postgres); ignored on a target without it.
+  'distributed_by',
+  'colocate_with',
+  'shard_count',
+  'reference',
 ];
 
 /** Configs for other warehouses: kept in the node's config, ignored on Postgres, never warned about. */

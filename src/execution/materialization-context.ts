@@ -63,6 +63,7 @@ export function materializationContext(input: MaterializationInput): Materializa
     target: nodeTarget(node),
     existing: input.existing,
     fullRefresh: input.fullRefresh ?? session.fullRefresh,
+    citus: input.context.adapter.capabilities.citus,
     run: guarded(statementRunner(connection), input),
     renderHook: (hook) => renderHookSql(session, node, hook.sql, connection, input.hooks ?? {}),
   };

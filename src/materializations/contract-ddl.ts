@@ -4,7 +4,7 @@
  * contract's column order (`createContractedTable`), the foreign keys on other tables
  * taken off and put back around a swap. Pure functions of the node and SQL text.
  */
-import { quoteIdentifier } from '../adapters/quote.js';
+import { qualified, quoteIdentifier } from '../adapters/quote.js';
 import type { CatalogConstraint, ReferencingForeignKey } from '../adapters/catalog.js';
 import type { ColumnConstraint, ColumnInfo, ManifestNode, ModelConstraint } from '../manifest/types.js';
 import { createTableAs, q, type RelationName } from './ddl.js';
@@ -83,7 +83,7 @@ function alterClauses(constraint: ModelConstraint): string[] {
  * insert may not, and a check per inserted row costs more than one pass (the KPI mart's
  * tables hold hundreds of thousands of rows). Foreign keys come last (`addContractForeignKeys`).
  */
-export function createContractedTable(relation: RelationName, node: ManifestNode, sql: string, options: { unlogged?: boolean } = {}): { create: string; constraints: string | null } {
+export function createContractedTable(relation: RelationName, node: ManifestNode, sql: string, options: { unlogged?: boolean } = {}): { create: string; constraints: string | null; select: string } {
   const select = `select ${Object.values(node.columns)
     .map((column) => selectColumn(node, column))
     .join(', ')}\nfrom (\n${sql}\n) as model_subq`;
@@ -91,7 +91,7 @@ export function createContractedTable(relation: RelationName, node: ManifestNode
   const clauses = allConstraints(node)
     .filter((constraint) => constraint.type !== 'foreign_key')
     .flatMap(alterClauses);
-  return { create, constraints: clauses.length > 0 ? `alter table ${q(relation)}\n  ${clauses.join(',\n  ')}` : null };
+  return { create, constraints: clauses.length > 0 ? `alter table ${q(relation)}\n  ${clauses.join(',\n  ')}` : null, select };
 }
 
 /**
@@ -101,12 +101,22 @@ export function createContractedTable(relation: RelationName, node: ManifestNode
  * reference the same dimensions (added earlier, models building in parallel would wait
  * for one another's whole build).
  */
-export function addContractForeignKeys(relation: RelationName, node: ManifestNode): string[] {
+export function addContractForeignKeys(relation: RelationName, node: ManifestNode, options: { named?: boolean } = {}): string[] {
   if (!node.contract?.enforced) return [];
   return allConstraints(node)
     .filter((constraint) => constraint.type === 'foreign_key')
+    .map((constraint) => (options.named && !constraint.name ? { ...constraint, name: foreignKeyName(relation.identifier, constraint.columns) } : constraint))
     .flatMap(alterClauses)
     .map((clause) => `alter table ${q(relation)} ${clause}`);
+}
+
+/**
+ * The name Postgres gives a foreign key of `table` on `columns` (`orders_customer_id_fkey`),
+ * for where it must be given: Postgres would pick another while a replaced table that keeps
+ * its keys until after the swap (on Citus, which renames none of them) holds this one.
+ */
+export function foreignKeyName(table: string, columns: readonly string[]): string {
+  return `${table}_${columns.join('_')}_fkey`.slice(0, 63);
 }
 
 /** dbt's get_empty_schema_sql: a query whose columns are the contract's, typed by the database itself (so `int` is `integer`). */
@@ -121,14 +131,20 @@ export function emptySchemaSql(node: ManifestNode): string {
  * been created under its own (`orders_pkey`, `orders_customer_id_fkey`). Names the user
  * gave are kept.
  */
-export function renameConstraints(target: RelationName, temporaryIdentifier: string, constraints: readonly CatalogConstraint[]): string[] {
+export function renameConstraints(target: RelationName, temporaryIdentifier: string, constraints: readonly CatalogConstraint[], options: { byIndex?: boolean } = {}): string[] {
   return constraints
     .filter((constraint) => constraint.name.startsWith(`${temporaryIdentifier}_`))
+    .filter((constraint) => !options.byIndex || INDEX_BACKED.includes(constraint.type))
     .map((constraint) => {
       const renamed = `${target.identifier}${constraint.name.slice(temporaryIdentifier.length)}`.slice(0, 63);
+      // Renaming a key's index renames the key: the one rename Citus propagates to a distributed table's shards.
+      if (options.byIndex) return `alter index ${qualified(target.schema, constraint.name)} rename to ${quoteIdentifier(renamed)}`;
       return `alter table ${q(target)} rename constraint ${quoteIdentifier(constraint.name)} to ${quoteIdentifier(renamed)}`;
     });
 }
+
+/** Constraints that are an index by the same name (primary key, unique, exclusion). */
+const INDEX_BACKED = ['p', 'u', 'x'];
 
 /** Other tables' foreign keys on a table about to be replaced or truncated: dropped first (never `cascade`), ... */
 export function dropForeignKeys(keys: readonly ReferencingForeignKey[]): string[] {

@@ -12,6 +12,8 @@ export interface MaterializationContext {
   target: RelationName;
   existing: ExistingType | null;
   fullRefresh: boolean;
+  /** The target is a Citus coordinator: tables are distributed as the node's configs say (distribution.ts). */
+  citus: boolean;
   /** Run one statement on the node's connection; errors name the node and statement. */
   run(sql: string): Promise<QueryResult>;
   /** Render a hook's SQL in the node's context. */

@@ -140,14 +140,20 @@ export function planReferencedSeedReload(facts: SeedFacts, current: readonly Cat
  * Filling a new seed table: create it with `columns` (the types the file calls for) and
  * COPY into it. While the file is still being read (`savepoint`), the types come from the
  * part read so far, so the fill is marked with a savepoint to go back to (`seedRetrySteps`).
+ * On Citus, `distribute` (distribution.ts) makes the empty table distributed or a reference
+ * table, and COPY sends each row to its shard.
  */
-export function seedFillSteps(temp: RelationName, columns: readonly ColumnDefinition[], options: { savepoint: boolean }): Step[] {
-  const fill: Step[] = [statement(createTable(temp, columns), 'seed-table'), { kind: 'copy', table: q(temp), columns: columns.map((column) => column.name) }];
+export function seedFillSteps(temp: RelationName, columns: readonly ColumnDefinition[], options: { savepoint: boolean; distribute?: string | null }): Step[] {
+  const fill: Step[] = [
+    statement(createTable(temp, columns), 'seed-table'),
+    ...(options.distribute ? [statement(options.distribute)] : []),
+    { kind: 'copy', table: q(temp), columns: columns.map((column) => column.name) },
+  ];
   if (!options.savepoint) return fill;
   return [statement(`savepoint ${SEED_SAVEPOINT}`), ...fill, statement(`release savepoint ${SEED_SAVEPOINT}`)];
 }
 
 /** The rest of the file called for other types: back to before the table existed, and fill it again with the whole file's. */
-export function seedRetrySteps(temp: RelationName, columns: readonly ColumnDefinition[]): Step[] {
-  return [statement(`rollback to savepoint ${SEED_SAVEPOINT}`), ...seedFillSteps(temp, columns, { savepoint: false })];
+export function seedRetrySteps(temp: RelationName, columns: readonly ColumnDefinition[], distribute: string | null = null): Step[] {
+  return [statement(`rollback to savepoint ${SEED_SAVEPOINT}`), ...seedFillSteps(temp, columns, { savepoint: false, distribute })];
 }

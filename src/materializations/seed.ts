@@ -12,6 +12,8 @@ import { checkSeedColumns, checkSeedTarget, planReferencedSeedReload, planSeedRe
 import type { Step } from './step.js';
 import { swapInTable } from './table.js';
 import { swapNames } from './table-swap-plan.js';
+import type { RelationName } from './ddl.js';
+import { prepareCitusTransaction, distributeTable, distributionOn, keepsDistribution } from './distribution.js';
 
 /**
  * Load a seed's CSV into its table, all or nothing, with COPY.
@@ -30,7 +32,9 @@ export async function materializeSeed(context: MaterializationContext, seed: See
   const facts: SeedFacts = { node, target, file: seed.file, header: seed.header.map((column) => column.name), existing };
   checkSeedTarget(facts);
 
-  if (existing === 'table' && !context.fullRefresh) {
+  const distribution = distributionOn(context.citus, node);
+  // A table Citus holds otherwise than the config now says is rebuilt (below), not refilled.
+  if (existing === 'table' && !context.fullRefresh && (await keepsDistribution(context, distribution))) {
     const current = await relationColumns(connection, target, { listing: 'standard' });
     checkSeedColumns(facts, current);
     const referencing = await referencingForeignKeys(connection, target);
@@ -39,8 +43,11 @@ export async function materializeSeed(context: MaterializationContext, seed: See
       ...copying,
       failure: (step, error) => (step.kind === 'sql' && step.role === 'restore-foreign-keys' ? brokenForeignKeysError(context, referencing, error) : copying.failure?.(step, error)),
     };
-    // json has no equality, so such a seed cannot be compared: it is reloaded.
-    if (referencing.length > 0 && !current.some((column) => column.dataType === 'json')) {
+    // json has no equality, so such a seed cannot be compared: it is reloaded. So is a
+    // distributed or reference seed on Citus: the comparison reads a temporary table, which
+    // only the coordinator's own session sees, and a transaction that has run there cannot
+    // then add the keys back over connections.
+    if (referencing.length > 0 && distribution === null && !current.some((column) => column.dataType === 'json')) {
       const plan = planReferencedSeedReload(facts, current, referencing);
       await runSteps(context, plan.before);
       const { rows, changed } = await inTransaction(connection, async () => {
@@ -54,7 +61,10 @@ export async function materializeSeed(context: MaterializationContext, seed: See
     }
     const plan = planSeedReload(facts, current, referencing);
     await runSteps(context, plan.before);
-    const outcomes = await inTransaction(connection, () => runSteps(context, plan.transaction, handlers));
+    const outcomes = await inTransaction(connection, async () => {
+      await prepareCitusTransaction(context);
+      return runSteps(context, plan.transaction, handlers);
+    });
     await runSteps(context, plan.after);
     const rows = copiedRows(outcomes);
     return { message: `INSERT ${rows}`, rowsAffected: rows, detail: { load: 'reload', normalized: seed.normalized } };
@@ -69,10 +79,11 @@ export async function materializeSeed(context: MaterializationContext, seed: See
       // The types came from the part of the file read so far, and the rest calls for others.
       if (!(error instanceof SeedTypesChanged) || !streaming) throw error;
       seed.readAll();
-      return runSteps(context, seedRetrySteps(swapNames(target).temp, seed.columns), handlers);
+      return runSteps(context, seedRetrySteps(swapNames(target).temp, seed.columns, distribute(swapNames(target).temp)), handlers);
     }
   };
-  const outcomes = await swapInTable(context, (temp) => seedFillSteps(temp, seed.columns, { savepoint: streaming }), fill);
+  const distribute = (temp: RelationName): string | null => (distribution ? distributeTable(temp, distribution, target) : null);
+  const outcomes = await swapInTable(context, (temp) => seedFillSteps(temp, seed.columns, { savepoint: streaming, distribute: distribute(temp) }), fill);
   const rows = copiedRows(outcomes);
   // dbt reports CREATE for a full refresh and INSERT otherwise, even for a first load.
   return { message: `${context.fullRefresh ? 'CREATE' : 'INSERT'} ${rows}`, rowsAffected: rows, detail: { load: 'create', normalized: seed.normalized } };

@@ -31,6 +31,8 @@ export interface TableSwapFacts {
   target: RelationName;
   /** What stands at the target's name now. */
   existing: ExistingType | null;
+  /** The target is a Citus coordinator, which renames no constraint of a distributed table (only their indexes). */
+  citus?: boolean;
 }
 
 /** What the swap is planned from once the new table is built, read in the same transaction. */
@@ -52,14 +54,27 @@ export const keepsBackup = (facts: TableSwapFacts, built: Pick<NewTableFacts, 'o
   facts.existing === 'table' && (built.oldConstraints ?? []).some((constraint) => constraint.type === 'f');
 
 /**
+ * The backup's name for one of its constraints: Citus renames no constraint of a distributed
+ * table, only indexes, so there a key or unique constraint is renamed through its index and
+ * the others keep their names (the new table's foreign keys are then named explicitly).
+ */
+function backupConstraintName(facts: Pick<TableSwapFacts, 'citus'>, constraint: Pick<CatalogConstraint, 'name' | 'type'>): string {
+  return facts.citus && !['p', 'u', 'x'].includes(constraint.type) ? constraint.name : suffixed(constraint.name, BACKUP_SUFFIX);
+}
+
+/**
  * A backup that outlives the transaction keeps its names: its indexes' are schema-wide, and
  * Postgres names a new constraint so that no other in the schema has its name. Those the new
  * table takes (its keys', its foreign keys', the configured indexes') are moved aside first.
  */
-function renameBackupIndexes(backup: RelationName, target: RelationName, built: NewTableFacts, indexes: readonly PlannedIndex[]): string[] {
+function renameBackupIndexes(facts: TableSwapFacts, backup: RelationName, target: RelationName, built: NewTableFacts, indexes: readonly PlannedIndex[]): string[] {
   const constraintIndexes = (built.oldConstraints ?? [])
-    .filter((constraint) => ['p', 'u', 'x', 'f'].includes(constraint.type))
-    .map((constraint) => `alter table ${q(backup)} rename constraint ${quoteIdentifier(constraint.name)} to ${quoteIdentifier(suffixed(constraint.name, BACKUP_SUFFIX))}`);
+    .filter((constraint) => ['p', 'u', 'x', 'f'].includes(constraint.type) && backupConstraintName(facts, constraint) !== constraint.name)
+    .map((constraint) =>
+      facts.citus
+        ? `alter index ${qualified(backup.schema, constraint.name)} rename to ${quoteIdentifier(backupConstraintName(facts, constraint))}`
+        : `alter table ${q(backup)} rename constraint ${quoteIdentifier(constraint.name)} to ${quoteIdentifier(backupConstraintName(facts, constraint))}`,
+    );
   const configured = indexes.map((index) => `alter index if exists ${qualified(target.schema, index.final)} rename to ${quoteIdentifier(suffixed(index.final, BACKUP_SUFFIX))}`);
   return [...constraintIndexes, ...configured];
 }
@@ -135,9 +150,9 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
     ...(existing === 'table' ? [statement(renameRelation(target, 'table', backup.identifier))] : []),
     statement(renameRelation(temp, 'table', target.identifier)),
     ...(existing === 'table' && !keepsBackup(facts, built) ? [statement(dropRelation(backup, 'table'))] : []),
-    ...(keepsBackup(facts, built) ? statements(renameBackupIndexes(backup, target, built, indexes)) : []),
+    ...(keepsBackup(facts, built) ? statements(renameBackupIndexes(facts, backup, target, built, indexes)) : []),
     ...indexes.map((index) => statement(renameIndex(target.schema, index.temporary, index.final))),
-    ...statements(renameConstraints(target, temp.identifier, built.constraints ?? [])),
+    ...statements(renameConstraints(target, temp.identifier, built.constraints ?? [], { byIndex: Boolean(facts.citus) })),
     ...statements(recreateDependentViews(built.dependents), 'restore-views'),
     ...statements(
       docsAndGrants(
@@ -150,7 +165,7 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
     ...hookStep(node, 'post_hook', true),
     // Last, just before the commit: adding a foreign key locks the table it references
     // against other foreign keys being added until the transaction ends.
-    ...statements(addContractForeignKeys(target, node)),
+    ...statements(addContractForeignKeys(target, node, { named: Boolean(facts.citus) })),
     ...statements(addForeignKeys(built.referencing ?? []), 'restore-foreign-keys'),
   ];
 }
@@ -168,5 +183,5 @@ export function afterSwapSteps(facts: TableSwapFacts, built: Pick<NewTableFacts,
   if (!keepsBackup(facts, built)) return [];
   const { backup } = swapNames(facts.target);
   const keys = (built.oldConstraints ?? []).filter((constraint) => constraint.type === 'f');
-  return [...keys.map((key) => statement(`alter table ${q(backup)} drop constraint ${quoteIdentifier(suffixed(key.name, BACKUP_SUFFIX))}`)), statement(dropRelation(backup, 'table'))];
+  return [...keys.map((key) => statement(`alter table ${q(backup)} drop constraint ${quoteIdentifier(backupConstraintName(facts, key))}`)), statement(dropRelation(backup, 'table'))];
 }

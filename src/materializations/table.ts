@@ -2,7 +2,8 @@ import { inTransaction, serializeSwaps } from '../adapters/adapter.js';
 import { dependentViews, referencingForeignKeys, relationColumns, relationConstraints } from '../adapters/catalog.js';
 import { checkContract } from './contract-check.js';
 import { createContractedTable } from './contract-ddl.js';
-import { createTableAs, type RelationName } from './ddl.js';
+import { createTableAs, q, type RelationName } from './ddl.js';
+import { prepareCitusTransaction, distributeTable, distributionOn, type Distribution } from './distribution.js';
 import { brokenForeignKeysError, brokenViewsError } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { resultsOf, runSteps, type StepOutcome } from './run-steps.js';
@@ -19,11 +20,12 @@ export type RunBuild = (steps: readonly Step[]) => Promise<StepOutcome[]>;
  */
 export async function swapInTable(context: MaterializationContext, build: (temp: RelationName) => Step[], runBuild?: RunBuild): Promise<StepOutcome[]> {
   const { connection, target, existing } = context;
-  const facts = { node: context.node, target, existing };
+  const facts = { node: context.node, target, existing, citus: context.citus };
   const plan = planTableSwap(facts, build);
   await runSteps(context, plan.before);
   let newFacts: Pick<NewTableFacts, 'oldConstraints'> = {};
   const built = await inTransaction(connection, async () => {
+    await prepareCitusTransaction(context);
     const outcomes = await (runBuild ?? ((steps) => runSteps(context, steps)))(plan.build);
     const columns = await relationColumns(connection, plan.temp);
     if (existing) await serializeSwaps(connection);
@@ -50,15 +52,44 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
 /**
  * The steps that fill a model's new table: `CREATE TABLE AS` (the node's response), under
  * an enforced contract in the contract's column order and followed by its constraints
- * (`createContractedTable`; the foreign keys come at the end of the swap).
+ * (`createContractedTable`; the foreign keys come at the end of the swap). On Citus, a
+ * distributed or reference table is made empty, distributed, then filled by
+ * `INSERT ... SELECT` (`distributedBuild`).
  */
-export function modelTableBuild(context: Pick<MaterializationContext, 'node' | 'sql'>): (temp: RelationName) => Step[] {
+export function modelTableBuild(context: Pick<MaterializationContext, 'node' | 'sql'> & Partial<Pick<MaterializationContext, 'target' | 'citus'>>): (temp: RelationName) => Step[] {
   const unlogged = Boolean(context.node.config.unlogged);
+  const distribution = distributionOn(Boolean(context.citus), context.node);
+  if (distribution) return (temp) => distributedBuild(context, temp, distribution, unlogged);
   if (!context.node.contract?.enforced) return (temp) => [...sqlHeaderSteps(context.node), statement(createTableAs(temp, context.sql, { unlogged }), 'build')];
   return (temp) => {
     const { create, constraints } = createContractedTable(temp, context.node, context.sql, { unlogged });
     return [...sqlHeaderSteps(context.node), statement(create, 'build'), ...(constraints ? [statement(constraints)] : [])];
   };
+}
+
+/**
+ * A distributed model's new table: created empty with the columns `CREATE TABLE AS` would
+ * give it (and the contract's constraints, which Citus then checks include the
+ * distribution column), distributed while empty, then filled by `INSERT ... SELECT`, which
+ * Citus runs on each shard where the model's SQL allows it. Distributing a filled table
+ * instead would copy every row from the coordinator to the workers once more.
+ */
+function distributedBuild(
+  context: Pick<MaterializationContext, 'node' | 'sql'> & Partial<Pick<MaterializationContext, 'target'>>,
+  temp: RelationName,
+  distribution: Distribution,
+  unlogged: boolean,
+): Step[] {
+  const contracted = context.node.contract?.enforced ? createContractedTable(temp, context.node, context.sql, { unlogged }) : null;
+  const create = contracted?.create ?? createTableAs(temp, context.sql, { unlogged });
+  const select = contracted?.select ?? `select * from (\n${context.sql}\n) as model_subq`;
+  return [
+    ...sqlHeaderSteps(context.node),
+    statement(`${create}\nwith no data`),
+    ...(contracted?.constraints ? [statement(contracted.constraints)] : []),
+    statement(distributeTable(temp, distribution, context.target ?? temp)),
+    statement(`insert into ${q(temp)}\n${select}`, 'build'),
+  ];
 }
 
 /** `swapInTable` with the model's build (its contract checked first): the node's response is the build statement's. */

@@ -1,5 +1,5 @@
 import type { QueryResult } from '../adapters/adapter.js';
-import { answer, relationColumnsQuery, relationKindQuery, relationsInSchemaQuery, schemasQuery, templateRelationType } from '../adapters/catalog.js';
+import { answer, citusInstalledQuery, relationColumnsQuery, relationKindQuery, relationsInSchemaQuery, schemasQuery, templateRelationType } from '../adapters/catalog.js';
 import { quoteIdentifier } from '../adapters/quote.js';
 import { Relation } from '../adapters/relation.js';
 import { KpiError } from '../errors.js';
@@ -109,6 +109,8 @@ export function buildAdapterContext(scope: Dispatcher, runSql: RunSql, guard: Gu
       return relations.map((relation) => Relation.create(schemaRelation.schema, relation.identifier, templateRelationType(relation.kind), database));
     }),
     list_schemas: guard(() => answer(runSql, schemasQuery()) ?? []),
+    /** kpi's own: whether the target is a Citus coordinator, for SQL written per engine (false while parsing). */
+    is_citus: guard(() => answer(runSql, citusInstalledQuery()) ?? false),
     check_schema_exists: guard((...args: unknown[]) => {
       const { schema } = namedArgs(args, ['database', 'schema']);
       return (answer(runSql, schemasQuery()) ?? []).includes(schema as string);

@@ -13,6 +13,7 @@ import { checkSeedColumns, checkSeedTarget, planReferencedSeedReload, planSeedRe
 import { statement, type Step } from '../../src/materializations/step.js';
 import { afterSwapSteps, planTableSwap, swapSteps } from '../../src/materializations/table-swap-plan.js';
 import { modelTableBuild } from '../../src/materializations/table.js';
+import { CITUS_TRANSACTION_SETTINGS } from '../../src/materializations/distribution.js';
 import { materializedViewAction, planMaterializedView, type MaterializedViewFacts } from '../../src/materializations/materialized-view-plan.js';
 import { begin, commit, failure, note, read, renderPlan, type Line } from './render-plan.js';
 import { SNAPSHOTS } from './snapshot-scenarios.js';
@@ -76,11 +77,13 @@ interface TableScenario {
   /** Where the build fails and what runs instead (a seed's retry): the build's steps after its COPY do not run. */
   afterBuild?: (temp: RelationName) => Line[];
   facts?: string[];
+  /** The target is a Citus coordinator. */
+  citus?: boolean;
 }
 
 function tableLines(scenario: TableScenario): Line[] {
-  const facts = { node: scenario.node, target: scenario.target, existing: scenario.existing };
-  const build = scenario.build ?? modelTableBuild({ node: scenario.node, sql: String(scenario.node.raw_code) });
+  const facts = { node: scenario.node, target: scenario.target, existing: scenario.existing, citus: scenario.citus };
+  const build = scenario.build ?? modelTableBuild({ node: scenario.node, sql: String(scenario.node.raw_code), target: scenario.target, citus: scenario.citus });
   let plan;
   try {
     plan = planTableSwap(facts, build);
@@ -98,6 +101,7 @@ function tableLines(scenario: TableScenario): Line[] {
   return [
     ...plan.before,
     begin,
+    ...(scenario.citus ? CITUS_TRANSACTION_SETTINGS.map((sql) => statement(sql)) : []),
     ...(scenario.afterBuild ? [...plan.build.slice(0, plan.build.findIndex((step) => step.kind === 'copy') + 1), ...scenario.afterBuild(plan.temp)] : plan.build),
     read(what),
     ...swapSteps(facts, { columns: scenario.built, dependents, referencing: scenario.referencing ?? [], constraints: scenario.constraints ?? [], oldConstraints: scenario.oldConstraints }),
@@ -201,6 +205,29 @@ const TABLE: Scenario[] = [
       },
     ],
     facts: ['the table has a foreign key of its own (to "analytics"."dim_kpi"): it is dropped after the commit'],
+  }),
+  tableScenario({
+    name: 'table-citus-contract-rebuild-referenced',
+    title:
+      "table on Citus: a rebuild of a contracted table distributed by kpi_id that another table's foreign key references: made empty, distributed, filled; keys renamed through their indexes, foreign keys named",
+    node: { ...contracted, config: { ...contracted.config, distributed_by: 'kpi_id' } },
+    target: contractedTarget,
+    existing: 'table',
+    citus: true,
+    built: contractedBuilt,
+    constraints: contractedConstraints,
+    referencing: referencingKpiDaily,
+    oldConstraints: [
+      { name: 'kpi_daily_pkey', type: 'p', definition: 'PRIMARY KEY (day, kpi_id)', columns: ['day', 'kpi_id'], references: null },
+      {
+        name: 'kpi_daily_kpi_id_fkey',
+        type: 'f',
+        definition: 'FOREIGN KEY (kpi_id) REFERENCES analytics.dim_kpi(kpi_id)',
+        columns: ['kpi_id'],
+        references: { schema: 'analytics', identifier: 'dim_kpi', columns: ['kpi_id'] },
+      },
+    ],
+    facts: ['the target has Citus, and the model is configured distributed_by: kpi_id', 'the table has a foreign key of its own (to "analytics"."dim_kpi"): it is dropped after the commit'],
   }),
   tableScenario({
     name: 'table-first-build',

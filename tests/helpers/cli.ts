@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { DatabaseKind } from './databases.js';
+import { serverUrlVariable, type DatabaseKind } from './databases.js';
 import { REPO_ROOT } from './fixtures.js';
 
 export interface CliResult {
@@ -24,6 +24,8 @@ export function kpi(args: string[], options: { cwd?: string; env?: Record<string
 /** A profiles.yml for `profile` on the embedded database under .kpi/ or on the test server. */
 export function profileYaml(profile: string, kind: DatabaseKind, schema: string): string {
   const output =
-    kind === 'pglite' ? `      type: pglite\n      path: .kpi/pglite\n      schema: ${schema}\n` : `      type: postgres\n      url: "{{ env_var('KPI_TEST_PG_URL') }}"\n      schema: ${schema}\n`;
+    kind === 'pglite'
+      ? `      type: pglite\n      path: .kpi/pglite\n      schema: ${schema}\n`
+      : `      type: postgres\n      url: "{{ env_var('${serverUrlVariable(kind)}') }}"\n      schema: ${schema}\n`;
   return `${profile}:\n  target: dev\n  outputs:\n    dev:\n${output}      threads: 2\n`;
 }

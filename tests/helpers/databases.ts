@@ -7,11 +7,36 @@ import { quoteIdentifier } from '../../src/adapters/quote.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import { targetFromUrl } from '../../src/config/profiles.js';
 
-export type DatabaseKind = 'pglite' | 'postgres';
+export type DatabaseKind = 'pglite' | 'postgres' | 'citus';
 
-/** The databases every integration test runs on: always the embedded one, and the server when KPI_TEST_PG_URL is set. */
+const KINDS: readonly DatabaseKind[] = ['pglite', 'postgres', 'citus'];
+
+/**
+ * The databases every integration test runs on: always the embedded one, the server when
+ * KPI_TEST_PG_URL is set, and a Citus coordinator when KPI_TEST_CITUS_URL is. KPI_TEST_DATABASES
+ * (`citus`, `pglite,postgres`) narrows them: CI runs the Citus files once more on the cluster
+ * alone, after the whole suite has run on the other two.
+ */
 export function databaseKinds(): DatabaseKind[] {
-  return process.env.KPI_TEST_PG_URL ? ['pglite', 'postgres'] : ['pglite'];
+  const configured = KINDS.filter((kind) => kind === 'pglite' || Boolean(process.env[serverUrlVariable(kind)]));
+  const only = process.env.KPI_TEST_DATABASES;
+  if (!only) return configured;
+  const wanted = only.split(',').map((kind) => kind.trim());
+  const unknown = wanted.filter((kind) => !KINDS.includes(kind as DatabaseKind) || !configured.includes(kind as DatabaseKind));
+  if (unknown.length > 0) throw new Error(`KPI_TEST_DATABASES names ${unknown.join(', ')}, which is not one of ${configured.join(', ')} (set its KPI_TEST_*_URL)`);
+  return configured.filter((kind) => wanted.includes(kind));
+}
+
+/** The environment variable holding a server kind's URL. */
+export function serverUrlVariable(kind: Exclude<DatabaseKind, 'pglite'>): string {
+  return kind === 'citus' ? 'KPI_TEST_CITUS_URL' : 'KPI_TEST_PG_URL';
+}
+
+/** A server kind's URL. */
+export function serverUrl(kind: Exclude<DatabaseKind, 'pglite'>): string {
+  const url = process.env[serverUrlVariable(kind)];
+  if (!url) throw new Error(`${serverUrlVariable(kind)} is not set`);
+  return url;
 }
 
 export interface TestDatabase {
@@ -36,7 +61,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
     db = await PGlite.create();
     adapter = await PgliteAdapter.open({ db });
   } else {
-    adapter = new PostgresAdapter({ url: process.env.KPI_TEST_PG_URL, poolSize: 5 });
+    adapter = new PostgresAdapter({ url: serverUrl(kind), poolSize: 5 });
   }
   const schemas = new Set<string>();
   return {
@@ -45,13 +70,13 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
     target(schema = uniqueSchema()) {
       schemas.add(schema);
       if (kind === 'pglite') return { type: 'pglite', name: 'dev', profileName: 'test', schema, threads: 4, path: null };
-      return targetFromUrl(process.env.KPI_TEST_PG_URL as string, schema, 4);
+      return targetFromUrl(serverUrl(kind), schema, 4);
     },
     async query<Row>(sql: string, params?: unknown[]) {
       return adapter.withConnection(async (connection) => (await connection.query<Row>(sql, params)).rows);
     },
     async close() {
-      if (kind === 'postgres') {
+      if (kind !== 'pglite') {
         // Every schema a test target named (and those derived from it, like <schema>_staging).
         await adapter.withConnection(async (connection) => {
           for (const schema of schemas) {

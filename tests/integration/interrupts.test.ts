@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kpi, profileYaml, type CliResult } from '../helpers/cli.js';
-import { databaseKinds, openTestDatabase, uniqueSchema, type TestDatabase } from '../helpers/databases.js';
+import { databaseKinds, openTestDatabase, uniqueSchema, type DatabaseKind, type TestDatabase } from '../helpers/databases.js';
 import { makeProject, REPO_ROOT, removeDir } from '../helpers/fixtures.js';
 import { PgliteAdapter } from '../../src/adapters/pglite/pglite-adapter.js';
 
@@ -36,7 +36,7 @@ interface RunResults {
 const SLEEP_SECONDS = 4;
 
 /** `slow` takes a few seconds and counts its builds in `generation`, so a half-done rebuild would show. */
-function project(schema: string, kind: 'pglite' | 'postgres'): string {
+function project(schema: string, kind: DatabaseKind): string {
   return makeProject({
     'dbt_project.yml': 'name: interrupts\nprofile: interrupts\nmodels:\n  interrupts:\n    +materialized: table\n',
     'profiles.yml': profileYaml('interrupts', kind, schema),

@@ -34,7 +34,7 @@ function toResult(result: Results<Record<string, unknown>>): QueryResult {
  */
 export class PgliteAdapter implements Adapter {
   readonly type = 'pglite' as const;
-  readonly capabilities = { parallel: false };
+  readonly capabilities = { parallel: false, citus: false };
   readonly database = 'postgres';
   private readonly mutex = new Mutex();
   private readonly connection: Connection;

@@ -16,7 +16,7 @@ import type { LockHolder, ServedAddress } from './lock-holder.js';
  */
 export class ServedPgliteAdapter implements Adapter {
   readonly type = 'pglite' as const;
-  readonly capabilities = { parallel: false };
+  readonly capabilities = { parallel: false, citus: false };
   readonly database = 'postgres';
   private readonly mutex = new Mutex();
 

@@ -3,9 +3,10 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KpiError } from '../../errors.js';
-import { LOCK_WAIT_REPORT_MS, type Adapter, type Connection, type QueryResult, type RunLockOptions } from '../adapter.js';
+import { LOCK_WAIT_REPORT_MS, type Adapter, type AdapterCapabilities, type Connection, type QueryResult, type RunLockOptions } from '../adapter.js';
 import { describeLockWait, LOCK_HOLDERS_SQL, type LockHolderRow } from './lock-holders.js';
 import { declinedByServer, splitTlsFromUrl, tlsPlan, type TlsPlan, type TlsSettings } from './tls-options.js';
+import { citusInstalled } from '../catalog.js';
 import { quoteLiteral } from '../quote.js';
 import { TEXT_PARSERS } from '../type-parsers.js';
 
@@ -98,7 +99,9 @@ function definedOnly(settings: TlsSettings): TlsSettings {
 /** A Postgres server, through a pool of `pg` clients. */
 export class PostgresAdapter implements Adapter {
   readonly type = 'postgres' as const;
-  readonly capabilities = { parallel: true };
+  readonly capabilities: AdapterCapabilities = { parallel: true, citus: false };
+  /** Asked once, on the first connection: whether the database has Citus. */
+  private detection: Promise<void> | null = null;
   readonly database: string;
   private pool: pg.Pool;
   private config: pg.PoolConfig;
@@ -167,7 +170,9 @@ export class PostgresAdapter implements Adapter {
       // shows in that first statement (the connection is broken), so it is not reported twice.
       client.query("select set_config('application_name', $1, false)", [label ? `kpi ${label}` : 'kpi']).catch(() => undefined);
       const onSlow = pid !== undefined && this.options.onLockWait ? () => void this.reportLockWait(pid, label) : undefined;
-      return await fn(wrapClient(client, onSlow, this.options.lockTimeoutSeconds));
+      const connection = wrapClient(client, onSlow, this.options.lockTimeoutSeconds);
+      await this.detectCapabilities(connection);
+      return await fn(connection);
     } catch (error) {
       // A client left inside a failed transaction must not go back to the pool as is.
       broken = await client.query('rollback').then(
@@ -179,6 +184,20 @@ export class PostgresAdapter implements Adapter {
       if (pid !== undefined) this.active.delete(pid);
       client.release(broken);
     }
+  }
+
+  /** The capabilities only the database can tell (Citus), asked on the first connection; a failure is asked again next time. */
+  private async detectCapabilities(connection: Connection): Promise<void> {
+    this.detection ??= citusInstalled(connection).then(
+      (citus) => {
+        this.capabilities.citus = citus;
+      },
+      (error: unknown) => {
+        this.detection = null;
+        throw error;
+      },
+    );
+    await this.detection;
   }
 
   /** A query on a connection of its own (the pool may be full, or its connections blocked). */

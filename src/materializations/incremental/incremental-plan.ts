@@ -1,6 +1,7 @@
 import type { CatalogColumn, CatalogGrant, DependentView } from '../../adapters/catalog.js';
 import type { ManifestNode } from '../../manifest/types.js';
-import { suffixed, type RelationName } from '../ddl.js';
+import { createTableAs, dropRelation, q, suffixed, type RelationName } from '../ddl.js';
+import { distributeTable, type Distribution } from '../distribution.js';
 import { dropDependentViews, recreateDependentViews } from '../dependent-views.js';
 import { analyzeStatement } from '../planner-statistics.js';
 import { docsAndGrants } from '../relation-extras.js';
@@ -23,6 +24,42 @@ export interface IncrementFacts {
   target: RelationName;
   /** The model's compiled SELECT (its new rows). */
   sql: string;
+  /**
+   * On Citus, how the table is distributed: the rows are then staged in a table of the
+   * target's schema distributed the same way (colocated with it), since Citus merges into a
+   * distributed table only from one, and a temporary table cannot be one.
+   */
+  distribution?: Distribution | null;
+}
+
+/** Where the new rows are staged: a temporary table, or on Citus one distributed like the target. */
+export interface Staging {
+  identifier: string;
+  /** The staging table as SQL. */
+  sql: string;
+  /** The staging table as the catalog names it. */
+  relation: RelationName;
+  /** Whether it is the distributed kind, which the transaction drops itself. */
+  distributed: boolean;
+}
+
+export function stagingOf(facts: Pick<IncrementFacts, 'target' | 'distribution'>): Staging {
+  const identifier = suffixed(facts.target.identifier, STAGING_SUFFIX);
+  if (facts.distribution) {
+    const relation = { schema: facts.target.schema, identifier };
+    return { identifier, sql: q(relation), relation, distributed: true };
+  }
+  return { identifier, sql: stagingRelation(identifier), relation: { schema: 'pg_temp', identifier }, distributed: false };
+}
+
+/** The staging table of a distributed target: made empty, distributed colocated with the target, then filled. */
+function distributedStagingSteps(facts: IncrementFacts, staging: Staging, distribution: Distribution): Step[] {
+  const colocated: Distribution = distribution.kind === 'reference' ? distribution : { ...distribution, colocateWith: facts.target.identifier, shardCount: null };
+  return [
+    statement(`${createTableAs(staging.relation, facts.sql)}\nwith no data`),
+    statement(distributeTable(staging.relation, colocated, staging.relation)),
+    statement(`insert into ${staging.sql}\nselect * from (\n${facts.sql}\n) as model_subq`),
+  ];
 }
 
 /** The columns read once the new rows are staged, in the same transaction. */
@@ -34,8 +71,10 @@ export interface StagedColumns {
 }
 
 export interface IncrementPlan {
-  /** The staging table's identifier (a temporary table). */
+  /** The staging table's identifier (a temporary table, or on Citus a distributed one). */
   staging: string;
+  /** The staging table as the catalog names it. */
+  stagingRelation: RelationName;
   /** Before the transaction: out-of-transaction pre-hooks. */
   before: Step[];
   /** In the transaction: pre-hooks, then the new rows into the staging table. `applySteps` follows. */
@@ -51,12 +90,15 @@ export interface IncrementPlan {
  * anywhere leaves the table exactly as it was.
  */
 export function planIncrement(facts: IncrementFacts): IncrementPlan {
-  const { node, target, sql } = facts;
-  const staging = suffixed(target.identifier, STAGING_SUFFIX);
+  const { node, sql } = facts;
+  const staging = stagingOf(facts);
+  const stage = facts.distribution ? distributedStagingSteps(facts, staging, facts.distribution) : [statement(createStagingTable(staging.identifier, sql))];
   return {
-    staging,
-    before: hookStep(node, 'pre_hook', false),
-    stage: [...hookStep(node, 'pre_hook', true), ...sqlHeaderSteps(node), statement(createStagingTable(staging, sql))],
+    staging: staging.identifier,
+    stagingRelation: staging.relation,
+    // A killed run's distributed staging table (kpi's own name) is cleared first.
+    before: [...hookStep(node, 'pre_hook', false), ...(staging.distributed ? [statement(dropRelation(staging.relation, 'table'))] : [])],
+    stage: [...hookStep(node, 'pre_hook', true), ...sqlHeaderSteps(node), ...stage],
     after: hookStep(node, 'post_hook', false),
   };
 }
@@ -118,12 +160,13 @@ function updateColumns(facts: IncrementFacts, columns: readonly string[], keys: 
 export function applySteps(facts: IncrementFacts, staged: StagedColumns, columns: ColumnPlan, more: ApplyFacts): Step[] {
   const { node, config, target } = facts;
   const { keys, change } = columns;
-  const staging = suffixed(target.identifier, STAGING_SUFFIX);
+  const staging = stagingOf(facts);
   const alter = alterTableColumns(target, change);
   const dependents = changeTouchesViews(change) ? more.dependents : [];
   const dml = strategySql(config.apply, {
     target,
-    staging,
+    staging: staging.identifier,
+    stagingSql: staging.sql,
     columns: change.destColumns,
     uniqueKey: keys,
     predicates: config.predicates,
@@ -134,7 +177,7 @@ export function applySteps(facts: IncrementFacts, staged: StagedColumns, columns
     // Without statistics Postgres guesses 200 distinct keys, and a MERGE into a large table
     // may walk its whole index in a merge join; with them it weighs index lookups against a
     // scan from the increment's real size.
-    statement(analyzeStatement(stagingRelation(staging), staged.source.map(typed))),
+    statement(analyzeStatement(staging.sql, staged.source.map(typed))),
     ...statements(dropDependentViews(dependents)),
     ...(alter ? [statement(alter)] : []),
     ...statements(recreateDependentViews(dependents), 'restore-views'),
@@ -144,5 +187,7 @@ export function applySteps(facts: IncrementFacts, staged: StagedColumns, columns
     ...statements(staleGrantRevokes(target, node.config.grants, more.grants)),
     ...statements(docsAndGrants(node, target, 'table', kept)),
     ...hookStep(node, 'post_hook', true),
+    // The temporary kind goes at the commit (`on commit drop`); the distributed kind with it.
+    ...(staging.distributed ? [statement(dropRelation(staging.relation, 'table'))] : []),
   ];
 }

@@ -1,5 +1,6 @@
 import { inTransaction, serializeSwaps } from '../../adapters/adapter.js';
-import { dependentViews, relationColumns, relationGrants } from '../../adapters/catalog.js';
+import { dependentViews, relationColumns, relationGrants, tableDistribution } from '../../adapters/catalog.js';
+import { prepareCitusTransaction, checkKeyHasDistributionColumn, describeDistribution, distributionOn, keepsDistribution, type Distribution } from '../distribution.js';
 import { KpiError } from '../../errors.js';
 import { checkContract } from '../contract-check.js';
 import { describeViews } from '../dependent-views.js';
@@ -20,24 +21,39 @@ export async function materializeIncremental(context: MaterializationContext): P
   // Checked before anything runs, the first run too: a typo should not wait for run two.
   const config = resolveIncrementalConfig(context.node);
   const fullRefresh = shouldFullRefresh(context.node, context.fullRefresh);
+  const distribution = distributionOn(context.citus, context.node);
+  checkKeyHasDistributionColumn(context.node, distribution, config.apply, config.uniqueKey);
   if (context.existing !== 'table' || fullRefresh) {
     const built = await buildModelTable(context);
     return { ...built, detail: { strategy: config.strategy, mode: context.existing === 'table' ? 'full_refresh' : 'create' } };
   }
   // dbt checks the contract on every run: the new rows must have the contract's columns.
   await checkContract(context);
-  return applyIncrement(context, config);
+  await checkKeptDistribution(context, distribution);
+  return applyIncrement(context, config, distribution);
+}
+
+/** An increment goes into the table as it is: one Citus holds otherwise than the config says needs a full refresh first. */
+async function checkKeptDistribution(context: MaterializationContext, distribution: Distribution | null): Promise<void> {
+  if (!context.citus || (await keepsDistribution(context, distribution))) return;
+  const current = await tableDistribution(context.connection, context.target);
+  throw new KpiError(
+    'KPI_CITUS_UNSUPPORTED',
+    `${context.target.schema}.${context.target.identifier} is ${describeDistribution(current)}, and model '${context.node.name}' is configured as ${describeDistribution(distribution)}: an increment cannot change how Citus holds it`,
+    { node: context.node.unique_id, location: { file: context.node.original_file_path }, hint: `run kpi run --full-refresh --select ${context.node.name} to rebuild it as configured` },
+  );
 }
 
 /** Runs `planIncrement`: stage, read the columns (and, when needed, the views and grants), plan the rest, apply it. */
-async function applyIncrement(context: MaterializationContext, config: IncrementalConfig): Promise<MaterializationResult> {
+async function applyIncrement(context: MaterializationContext, config: IncrementalConfig, distribution: Distribution | null): Promise<MaterializationResult> {
   const { node, target, connection } = context;
-  const facts: IncrementFacts = { node, config, target, sql: context.sql };
+  const facts: IncrementFacts = { node, config, target, sql: context.sql, distribution };
   const plan = planIncrement(facts);
   await runSteps(context, plan.before);
   const outcome = await inTransaction(connection, async () => {
+    await prepareCitusTransaction(context);
     await runSteps(context, plan.stage);
-    const staged = { source: await relationColumns(connection, { schema: 'pg_temp', identifier: plan.staging }), existing: await relationColumns(connection, target) };
+    const staged = { source: await relationColumns(connection, plan.stagingRelation), existing: await relationColumns(connection, target) };
     const columns = planColumns(facts, staged);
     if (changeTouchesViews(columns.change)) await serializeSwaps(connection);
     const dependents = changeTouchesViews(columns.change) ? await dependentViews(connection, target) : [];

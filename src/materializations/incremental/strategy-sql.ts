@@ -15,6 +15,8 @@ export interface StrategyInput {
   target: RelationName;
   /** The staging table's identifier (a temporary table). */
   staging: string;
+  /** The staging table as SQL, where it is not that temporary table (on Citus, a distributed one). */
+  stagingSql?: string;
   /** The columns to write, as the table names them. */
   columns: readonly string[];
   uniqueKey: readonly string[];
@@ -23,13 +25,15 @@ export interface StrategyInput {
   updateColumns: readonly string[];
 }
 
+const stagingOf = (input: StrategyInput): string => input.stagingSql ?? stagingRelation(input.staging);
+
 const list = (names: readonly string[], alias?: string): string => names.map((name) => (alias ? `${alias}.${quoteIdentifier(name)}` : quoteIdentifier(name))).join(', ');
 
 // Each predicate in parentheses: `a or b` must narrow the statement, not widen it.
 const conditions = (predicates: readonly string[]): string[] => predicates.map((predicate) => `(${predicate})`);
 
 export function appendSql(input: StrategyInput): string[] {
-  return [`insert into ${q(input.target)} (${list(input.columns)})\nselect ${list(input.columns)}\nfrom ${stagingRelation(input.staging)}`];
+  return [`insert into ${q(input.target)} (${list(input.columns)})\nselect ${list(input.columns)}\nfrom ${stagingOf(input)}`];
 }
 
 /**
@@ -38,7 +42,7 @@ export function appendSql(input: StrategyInput): string[] {
  * deleted and are inserted again each time (as in dbt).
  */
 export function deleteInsertSql(input: StrategyInput): string[] {
-  const keyMatch = `(${list(input.uniqueKey, DEST)}) in (\n  select ${list(input.uniqueKey, SOURCE)}\n  from ${stagingRelation(input.staging)} as ${SOURCE}\n)`;
+  const keyMatch = `(${list(input.uniqueKey, DEST)}) in (\n  select ${list(input.uniqueKey, SOURCE)}\n  from ${stagingOf(input)} as ${SOURCE}\n)`;
   const where = [keyMatch, ...conditions(input.predicates)].join('\nand ');
   return [`delete from ${q(input.target)} as ${DEST}\nwhere ${where}`, ...appendSql(input)];
 }
@@ -56,7 +60,7 @@ export function mergeSql(input: StrategyInput): string[] {
   return [
     [
       `merge into ${q(input.target)} as ${DEST}`,
-      `using ${stagingRelation(input.staging)} as ${SOURCE}`,
+      `using ${stagingOf(input)} as ${SOURCE}`,
       `on ${on.join('\nand ')}`,
       matched,
       `when not matched then insert (${list(input.columns)})`,

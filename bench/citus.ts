@@ -1,0 +1,107 @@
+/**
+ * The KPI mart on one server and on a Citus cluster, in one run: a full build of N
+ * locations on each, the time of every model (kpi's execution_time), and on the cluster the
+ * work each shard does for the dashboard's full build (EXPLAIN ANALYZE of its SQL with every
+ * task shown), from which the build time on workers of their own machines is estimated.
+ *
+ *   npx tsx bench/citus.ts [--locations 10] [--start 2023-01-01] [--end 2025-03-31]
+ *   KPI_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test): the single server
+ *   KPI_TEST_CITUS_URL (default postgres://postgres@127.0.0.1:9700/postgres): the coordinator
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { build, compile } from '../src/api.js';
+import { PostgresAdapter } from '../src/adapters/postgres/postgres-adapter.js';
+import { targetFromUrl } from '../src/config/profiles.js';
+import type { NodeResult } from '../src/execution/types.js';
+import { removeDir } from '../tests/helpers/fixtures.js';
+import { copyKpiProject } from '../tests/helpers/kpi-project.js';
+
+const argument = (name: string, fallback: string): string => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+};
+const locations = Number(argument('locations', '10'));
+const vars = { demo_start_date: argument('start', '2023-01-01'), demo_end_date: argument('end', '2025-03-31'), demo_entities: locations };
+const targets = {
+  'single server': process.env.KPI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  'Citus cluster': process.env.KPI_TEST_CITUS_URL ?? 'postgres://postgres@127.0.0.1:9700/postgres',
+};
+const schema = `kpi_bench_citus_${locations}`;
+
+function writeEntities(dir: string): void {
+  const rows = ['entity_id,entity_code,entity_name,entity_type,parent_entity_id', '0,ALL,All locations,total,'];
+  for (let i = 1; i <= locations; i++) rows.push(`${i},LOC${i},Location ${i},location,0`);
+  writeFileSync(join(dir, 'seeds/dim_entity.csv'), `${rows.join('\n')}\n`);
+}
+
+/** Every shard task's execution time, in ms, in an EXPLAIN (ANALYZE, FORMAT JSON) of a distributed query with citus.explain_all_tasks on. */
+function taskTimes(node: unknown): number[] {
+  if (Array.isArray(node)) return node.flatMap(taskTimes);
+  if (!node || typeof node !== 'object') return [];
+  const record = node as Record<string, unknown>;
+  const tasks = Array.isArray(record.Tasks) ? (record.Tasks as Array<Record<string, unknown>>) : [];
+  const own = tasks.flatMap((task) => {
+    const remote = (task['Remote Plan'] as Array<Array<{ 'Execution Time'?: number; Plan?: { 'Actual Total Time'?: number } }>> | undefined)?.[0]?.[0];
+    const time = remote?.['Execution Time'] ?? remote?.Plan?.['Actual Total Time'];
+    return typeof time === 'number' ? [time] : [];
+  });
+  const nested = Object.entries(record).flatMap(([key, value]) => (key !== 'Tasks' && typeof value === 'object' ? taskTimes(value) : []));
+  return [...own, ...nested];
+}
+
+async function measure(label: string, url: string): Promise<{ results: NodeResult[]; wall: number; shards?: number[] }> {
+  const dir = copyKpiProject();
+  writeEntities(dir);
+  const adapter = new PostgresAdapter({ url, poolSize: 5 });
+  try {
+    await adapter.withConnection(async (connection) => {
+      for (const suffix of ['', '_raw', '_analytics']) await connection.query(`drop schema if exists "${schema}${suffix}" cascade`);
+    });
+    const target = targetFromUrl(url, schema, 4);
+    const started = performance.now();
+    const summary = await build({ projectDir: dir, targetConfig: target, adapter, vars, exclude: ['resource_type:test', 'resource_type:unit_test'] });
+    const wall = (performance.now() - started) / 1000;
+    if (!summary.success) throw new Error(`${label}: ${summary.results.filter((result) => result.status === 'error').map((result) => result.message)}`);
+    if (!adapter.capabilities.citus) return { results: summary.results, wall };
+    const compiled = await compile({ projectDir: dir, targetConfig: target, adapter, vars, select: ['agg_kpi_dashboard'], fullRefresh: true });
+    const sql = compiled[0].sql;
+    const shards = await adapter.withConnection(async (connection) => {
+      await connection.query('set citus.explain_all_tasks = on');
+      const plan = await connection.query<{ 'QUERY PLAN': unknown }>(`explain (analyze, format json) ${sql}`);
+      return taskTimes(plan.rows[0]['QUERY PLAN']);
+    });
+    return { results: summary.results, wall, shards };
+  } finally {
+    await adapter.close();
+    removeDir(dir);
+  }
+}
+
+const cpuBefore = process.cpuUsage();
+console.log(
+  `KPI mart, ${locations} locations, ${vars.demo_start_date}..${vars.demo_end_date}, full build (seeds + models, no tests); load ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')}`,
+);
+const measured: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+for (const [label, url] of Object.entries(targets)) measured[label] = await measure(label, url);
+const names = measured['single server'].results.filter((result) => result.unique_id.startsWith('model.') || result.unique_id.startsWith('seed.')).map((result) => result.unique_id);
+const time = (label: string, id: string) => measured[label].results.find((result) => result.unique_id === id)?.execution_time ?? NaN;
+console.log(`\n| node | single server (s) | Citus, 2 workers (s) |\n|---|---:|---:|`);
+for (const id of names) console.log(`| ${id.split('.').at(-1)} | ${time('single server', id).toFixed(2)} | ${time('Citus cluster', id).toFixed(2)} |`);
+console.log(`| **build, wall** | ${measured['single server'].wall.toFixed(1)} | ${measured['Citus cluster'].wall.toFixed(1)} |`);
+const shards = measured['Citus cluster'].shards ?? [];
+const total = shards.reduce((sum, value) => sum + value, 0) / 1000;
+const longest = Math.max(...shards) / 1000;
+console.log(`\nagg_kpi_dashboard full build on the cluster: ${shards.length} shard tasks, ${total.toFixed(2)} s of work in all, the longest ${longest.toFixed(3)} s`);
+// A worker runs its shards one after another (sequential mode), and no worker finishes before its longest shard.
+for (const workers of [2, 4, 8, 16])
+  console.log(`  on ${workers} workers of their own: ≈ ${Math.max(total / workers, longest).toFixed(2)} s (max(work / workers, longest shard)) + coordinator overhead`);
+const cpu = process.cpuUsage(cpuBefore);
+console.log(
+  `\nkpi process CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; load now ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')}`,
+);

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, compile } from '../../src/api.js';
+import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { removeDir } from '../helpers/fixtures.js';
+import { copyKpiProject } from '../helpers/kpi-project.js';
+
+// A leap February, a year end and prior-year figures, for two locations.
+const vars = { demo_start_date: '2023-06-01', demo_end_date: '2025-03-10', demo_entities: 2 };
+
+/** The mart's schemas for a target schema: the sandbox, and the demo and analytics ones beside it. */
+const martSchemas = (schema: string) => [schema, `${schema}_raw`, `${schema}_analytics`];
+
+/**
+ * Every table of the mart's schemas, each row as text, sorted: the build's content, whatever
+ * engine made it. Timestamps of the run (updated_at) are left out; floating-point columns
+ * are rounded to 9 significant places, since shards may add float8 in another order.
+ */
+async function contents(db: TestDatabase, schema: string): Promise<Record<string, string[]>> {
+  const columns = await db.query<{ schema: string; table: string; column: string; type: string }>(
+    `select c.table_schema as schema, c.table_name as table, c.column_name as column, c.data_type as type
+     from information_schema.columns c join information_schema.tables t using (table_schema, table_name)
+     where c.table_schema = any($1) and t.table_type = 'BASE TABLE' order by 1, 2, c.ordinal_position`,
+    [martSchemas(schema)],
+  );
+  const tables = new Map<string, string[]>();
+  for (const column of columns) {
+    if (column.type.startsWith('timestamp')) continue;
+    const name = `${column.schema.slice(schema.length) || 'sandbox'}.${column.table}`;
+    const expression = column.type === 'double precision' || column.type === 'real' ? `to_char("${column.column}", '9.99999999EEEE')` : `"${column.column}"::text`;
+    tables.set(name, [...(tables.get(name) ?? []), `coalesce(${expression}, '∅')`]);
+  }
+  const result: Record<string, string[]> = {};
+  for (const [name, expressions] of tables) {
+    const [suffix, table] = name.split('.');
+    const relation = `"${suffix === 'sandbox' ? schema : schema + suffix}"."${table}"`;
+    const rows = await db.query<{ row: string }>(`select concat_ws('|', ${expressions.join(', ')}) as row from ${relation}`);
+    result[name] = rows.map((row) => row.row).sort();
+  }
+  return result;
+}
+
+for (const kind of databaseKinds().filter((each) => each === 'citus')) {
+  describe('the KPI mart on a Citus cluster', () => {
+    let cluster: TestDatabase;
+    let single: TestDatabase;
+    let dir: string;
+    let schema: string;
+    beforeAll(async () => {
+      cluster = await openTestDatabase(kind);
+      // The single server: the Postgres server when there is one, else the embedded database.
+      single = await openTestDatabase(process.env.KPI_TEST_PG_URL ? 'postgres' : 'pglite');
+      dir = copyKpiProject();
+    });
+    afterAll(async () => {
+      await cluster.close();
+      await single.close();
+      removeDir(dir);
+    });
+
+    it('builds the repository project with only a target, and its tables equal the single-server build row for row', async () => {
+      const target = cluster.target();
+      schema = target.schema;
+      const distributed = await build({ projectDir: dir, targetConfig: target, adapter: cluster.adapter, vars });
+      expect(distributed.results.filter((result) => !['success', 'pass'].includes(result.status)).map((result) => `${result.unique_id}: ${result.message}`)).toEqual([]);
+      const singleTarget = single.target();
+      const alone = await build({ projectDir: dir, targetConfig: singleTarget, adapter: single.adapter, vars });
+      expect(alone.success).toBe(true);
+
+      // Distributed as kpi_project.yml declares: facts by entity, in one colocation group; dimensions on every node.
+      const held = await cluster.query<{ name: string; method: string; col: string | null; colocation: number }>(
+        `select c.relname as name, p.partmethod::text as method, column_to_column_name(p.logicalrelid, p.partkey) as col, p.colocationid as colocation
+         from pg_dist_partition p join pg_class c on c.oid = p.logicalrelid where c.relnamespace = $1::regnamespace order by 1`,
+        [schema],
+      );
+      expect(held.map((row) => `${row.name}:${row.method === 'n' ? 'reference' : row.col}`)).toEqual([
+        'agg_kpi_dashboard:entity_id',
+        'dim_date:reference',
+        'dim_entity:reference',
+        'dim_kpi:reference',
+        'fact_kpi_daily:entity_id',
+        'kpi_events:reference',
+        'kpi_serving:entity_id',
+        'kpi_status_history:entity_id',
+        'kpi_threshold_config:reference',
+        'kpi_thresholds:entity_id',
+      ]);
+      expect(new Set(held.filter((row) => row.method === 'h').map((row) => row.colocation)).size).toBe(1);
+
+      const [mine, theirs] = [await contents(cluster, schema), await contents(single, singleTarget.schema)];
+      expect(Object.keys(mine).sort()).toEqual(Object.keys(theirs).sort());
+      expect(mine['sandbox.fact_kpi_daily'].length).toBeGreaterThan(1000);
+      for (const table of Object.keys(theirs)) expect({ table, rows: mine[table] }).toEqual({ table, rows: theirs[table] });
+    });
+
+    it("runs the dashboard's full build inside each shard: no repartition, nothing pulled to the coordinator", async () => {
+      const compiled = await compile({ projectDir: dir, targetConfig: cluster.target(schema), adapter: cluster.adapter, vars, select: ['agg_kpi_dashboard'], fullRefresh: true });
+      const sql = compiled.find((node) => node.name === 'agg_kpi_dashboard')?.sql ?? '';
+      expect(sql).toMatch(/computed as\s+\(/);
+      const plan = (await cluster.query<{ 'QUERY PLAN': string }>(`explain ${sql}`)).map((row) => row['QUERY PLAN']).join('\n');
+      const shards = await cluster.query<{ n: number }>(`select count(*)::int as n from pg_dist_shard where logicalrelid = $1::regclass`, [`"${schema}".fact_kpi_daily`]);
+      // One task a shard of the facts, and no step of the plan that moves rows between nodes.
+      expect(plan).toMatch(new RegExp(`Task Count: ${shards[0].n}\\b`));
+      expect(plan.match(/Custom Scan \(Citus Adaptive\)/g)).toHaveLength(1);
+      expect(plan).not.toMatch(/Subplan|Repartition|MapMergeJob|intermediate_result|Pull to coordinator/i);
+    });
+  });
+}
