@@ -57,7 +57,7 @@ async function biLatency(adapter: Adapter, schema: string): Promise<Record<strin
   const queries: Record<string, string> = {
     "today's board": `select * from "${schema}".agg_kpi_dashboard where as_of_date = $1`,
     'one KPI over 30 days': `select as_of_date, mtd_value, ytd_value from "${schema}".agg_kpi_dashboard where kpi_id = 14 and entity_id = 0 and as_of_date >= $1::date - 30 order by as_of_date desc`,
-    'payload with dim_kpi': `select dk.kpi_code, dk.kpi_name, dk.format, t.payload from "${schema}".agg_kpi_dashboard t join "${schema}".dim_kpi dk on dk.kpi_id = t.kpi_id where t.as_of_date = $1 and t.entity_id = 0`,
+    'payload with dim_kpi': `select dk.kpi_code, dk.kpi_name, dk.format, t.payload from "${schema}".agg_kpi_dashboard_payload t join "${schema}".dim_kpi dk on dk.kpi_id = t.kpi_id where t.as_of_date = $1 and t.entity_id = 0`,
   };
   const figures: Record<string, number> = {};
   await adapter.withConnection(async (connection) => {
@@ -82,8 +82,10 @@ async function measure(label: string, adapter: Adapter, target: TargetConfig, lo
   const vars = { demo_entities: locations, demo_end_date: yesterday };
   const options = { projectDir: dir, targetConfig: target, adapter, threads: adapter.capabilities.parallel ? 4 : 1 };
   try {
-    await execute('seed', { ...options, vars });
     let started = performance.now();
+    await execute('seed', { ...options, vars });
+    const seedTotal = (performance.now() - started) / 1000;
+    started = performance.now();
     const full = await run({ ...options, vars });
     const fullTotal = (performance.now() - started) / 1000;
     if (!full.success) throw new Error(`${label}: full build failed: ${full.results.find((r) => r.status === 'error')?.message}`);
@@ -106,7 +108,9 @@ async function measure(label: string, adapter: Adapter, target: TargetConfig, lo
     const facts = await adapter.withConnection(async (c) => (await c.query<{ n: number }>(`select count(*)::int as n from "${target.schema}".fact_kpi_daily`)).rows[0].n);
     const bi = await biLatency(adapter, target.schema);
     console.log(`\n${label}, ${locations} location(s), ${facts.toLocaleString('en')} fact rows (load ${loadavg()[0].toFixed(1)})`);
-    console.log(`  full build: ${fullTotal.toFixed(2)} s (all models)`);
+    console.log(`  seeds: ${seedTotal.toFixed(2)} s; full build: ${fullTotal.toFixed(2)} s (all models); together ${(seedTotal + fullTotal).toFixed(2)} s`);
+    const byTime = [...full.results].sort((a, b) => b.execution_time - a.execution_time);
+    console.log(`    every model: ${byTime.map((r) => `${r.unique_id.split('.').pop()} ${r.execution_time.toFixed(2)}`).join(', ')}`);
     for (const model of HEAVY) console.log(`    ${model.padEnd(18)} kpi ${seconds(full.results, model).toFixed(2)} s | its SQL alone ${fullBare[model].toFixed(2)} s`);
     for (const [index, increment] of increments.entries()) {
       console.log(`  daily increment ${index + 1}${index === 0 ? ' (right after the full build)' : ''}: ${increment.total.toFixed(2)} s (all models)`);

@@ -3,12 +3,18 @@
     incremental_strategy='merge',
     unique_key=['as_of_date', 'kpi_id', 'entity_id'],
     on_schema_change='fail',
+    pre_hook="set local default_statistics_target = 10",
     indexes=[
       {'columns': ['kpi_id', 'entity_id', 'as_of_date']}
     ]
 ) }}
 
 {#-
+  The pre-hook: kpi analyzes the new table in the build's transaction so the next models are
+  planned with statistics. Thirty numeric columns sampled at the default target (30,000
+  rows) took 1.0-1.3 s of the full build; a board or a series reads this table by its keys,
+  for which 3,000 sampled rows are plenty (75 ms).
+
   Period rollups with prior-year comparisons, one row per as-of date, KPI and entity.
 
   One query serves the full build and the daily increment. It computes the as-of dates

@@ -135,6 +135,28 @@ for (const kind of databaseKinds()) {
         [week.sparkDates[0], END],
       );
       expect(card?.spark.statuses).toBe(days.map((day) => ({ red: 'r', yellow: 'y', green: 'g', grey: 's' })[day.status]).join(''));
+      // Its figures are the thresholds' of each day, rounded to 5 (value) and 4 (bounds) significant digits.
+      const figuresOf = async (from: string, to: string) =>
+        db.query<{ day: string; value: string | null; lower: number | null; upper: number | null }>(
+          `select as_of_date::text as day, value::text, lower_threshold as lower, upper_threshold as upper from "${schema}".kpi_thresholds
+           where kpi_id = 1 and entity_id = 0 and window_days = 7 and as_of_date between $1 and $2`,
+          [from, to],
+        );
+      const round = (value: number | string | null, digits: number) => (value === null ? null : Number(Number(value).toPrecision(digits)));
+      const expectSpark = async (board: BoardResponse) => {
+        const rows = new Map((await figuresOf(board.sparkDates[0], board.date)).map((row) => [row.day, row]));
+        const spark = board.sections.flatMap((section) => section.cards).find((found) => found.kpi.id === 1)?.spark;
+        expect(spark?.values).toEqual(board.sparkDates.map((day) => round(rows.get(day)?.value ?? null, 5)));
+        expect(spark?.lower).toEqual(board.sparkDates.map((day) => round(rows.get(day)?.lower ?? null, 4)));
+        expect(spark?.upper).toEqual(board.sparkDates.map((day) => round(rows.get(day)?.upper ?? null, 4)));
+        return spark;
+      };
+      await expectSpark(week);
+      // Ten days into the history, the 80 days before it have no rows: '-' and nulls.
+      const early = (await server.get('/api/board?date=2024-01-10')).json as BoardResponse;
+      const earlySpark = await expectSpark(early);
+      expect(earlySpark?.statuses.slice(0, 80)).toBe('-'.repeat(80));
+      expect(earlySpark?.statuses.slice(80)).not.toContain('-');
     });
 
     it('says why in words, not signal codes', async () => {

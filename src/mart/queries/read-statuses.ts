@@ -28,8 +28,6 @@ export interface StatusFilter {
   kpiIds?: readonly number[];
   entityIds?: readonly number[];
   windows?: readonly number[];
-  /** Only what a sparkline draws (day, value, bounds, status): a fifth of the bytes for a 90-day board. */
-  sparkOnly?: boolean;
 }
 
 /**
@@ -39,8 +37,10 @@ export interface StatusFilter {
  * window_days, as_of_date) index serves a series; with one day, the (as_of_date, …) one.
  */
 export function statusesQuery(knex: Knex, tables: MartTables, filter: StatusFilter): Knex.QueryBuilder {
-  const query = knex.from(tableRef(tables.thresholds, 't')).select('t.as_of_date', 't.kpi_id', 't.entity_id', 't.window_days', 't.value', 't.lower_threshold', 't.upper_threshold', 't.status');
-  if (!filter.sparkOnly) query.select('t.seasonal_zscore', 't.pct_change', 't.pct_change_vs', 't.signals', 't.counted_signals', 't.reason');
+  const query = knex
+    .from(tableRef(tables.thresholds, 't'))
+    .select('t.as_of_date', 't.kpi_id', 't.entity_id', 't.window_days', 't.value', 't.lower_threshold', 't.upper_threshold', 't.status')
+    .select('t.seasonal_zscore', 't.pct_change', 't.pct_change_vs', 't.signals', 't.counted_signals', 't.reason');
   if (filter.from === filter.to) query.where('t.as_of_date', filter.from);
   else query.whereBetween('t.as_of_date', [filter.from, filter.to]);
   const list = (column: string, values: readonly number[] | undefined) => {
