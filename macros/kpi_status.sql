@@ -15,11 +15,13 @@
 
 {% macro kpi_upper(p) -%}({{ p }}_mean + k * {{ kpi_spread(p) }}){%- endmacro %}
 
-{#- Percent change against the configured reference; null when the reference is too small to divide by. -#}
+{#- Percent change against the configured reference; null when the reference is too small to divide by.
+    Searched CASE (not `case pct_change_vs when ...`): Citus 13.2 sends the simple form to the
+    shards as a comparison of text with boolean. -#}
 {% macro kpi_pct_change(p) -%}
-  (case pct_change_vs
-    when 'rolling_mean' then case when abs({{ p }}_mean) >= min_base then (x - {{ p }}_mean) / abs({{ p }}_mean) end
-    when 'previous_day' then case when abs(x_previous_day) >= min_base then (x - x_previous_day) / abs(x_previous_day) end
+  (case
+    when pct_change_vs = 'rolling_mean' then case when abs({{ p }}_mean) >= min_base then (x - {{ p }}_mean) / abs({{ p }}_mean) end
+    when pct_change_vs = 'previous_day' then case when abs(x_previous_day) >= min_base then (x - x_previous_day) / abs(x_previous_day) end
     else case when abs(x_last_week) >= min_base then (x - x_last_week) / abs(x_last_week) end
   end)
 {%- endmacro %}

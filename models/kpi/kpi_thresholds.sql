@@ -57,7 +57,10 @@
 {%- set status_reach = max_clear - 1 + (60 if two_pass else 0) -%}
 {%- set reach = status_reach + ([60, 7 * max_weeks] | max) + 1 -%}
 
-with series as (
+{#- On Citus each step must stay a subquery of its shard: a CTE read twice, a union of two
+    window passes or an OFFSET would be planned on the coordinator. Elsewhere the faster forms. #}
+{%- set citus = adapter.is_citus() %}
+with series as {{ 'not materialized' if citus }} (
   select distinct f.kpi_id, f.entity_id
   from {{ ref('fact_kpi_daily') }} f
   where f.date_key between {{ first }} - {{ reach }} and {{ last }}
@@ -217,17 +220,27 @@ final_baselines as (
   select
     first_status.*
     {%- for w in windows %},
+    {%- if citus %}
+    {%- set second = "coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)" %}
+    case when {{ second }} then (avg(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 else p{{ w }}_mean end as f{{ w }}_mean,
+    case when {{ second }} then (stddev_samp(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 else p{{ w }}_std end as f{{ w }}_std,
+    case when {{ second }} then count(value) filter (where learn and not red_{{ w }}) over w{{ w }} else p{{ w }}_n end as f{{ w }}_n,
+    {%- else %}
     (avg(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 as f{{ w }}_mean,
     (stddev_samp(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 as f{{ w }}_std,
     count(value) filter (where learn and not red_{{ w }}) over w{{ w }} as f{{ w }}_n,
+    {%- endif %}
     p{{ w }}_history as f{{ w }}_history
     {%- endfor %}
   from first_status
+  {%- if not citus %}
   where coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)
+  {%- endif %}
   window
     {%- for w in windows %}
     w{{ w }} as (partition by kpi_id, entity_id order by date_key rows between {{ w }} preceding and 1 preceding){{ ',' if not loop.last }}
     {%- endfor %}
+  {%- if not citus %}
   union all
   select
     first_status.*
@@ -236,6 +249,7 @@ final_baselines as (
     {%- endfor %}
   from first_status
   where not coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)
+  {%- endif %}
 ),
 {%- set final = 'f' %}
 {%- else %}
@@ -257,7 +271,7 @@ bounded as (
     {{ kpi_pct_change(p) }} as w{{ w }}_pct
     {%- endfor %}
   from {{ 'final_baselines' if two_pass else 'zscored' }} s
-  offset 0
+  {{ '' if citus else 'offset 0' }}
 ),
 
 -- Each window's signals as masks (L = 1, U = 2, Z = 4, P = 8): fired, and counted toward status.
@@ -271,12 +285,12 @@ signalled as (
     {{ kpi_signal_mask(p, 'counted', *columns) }} as w{{ w }}_counted_mask
     {%- endfor %}
   from bounded b
-  offset 0
+  {{ '' if citus else 'offset 0' }}
 ),
 
 -- Each window's signal lists and status. Materialized: the rows per window below read
 -- these columns, and an inlined query would compute each again.
-statuses as materialized (
+statuses as {{ cte_materialized() }} (
   select
     s.*
     {%- for w in windows %}
@@ -353,13 +367,13 @@ select
   signals,
   counted_signals,
   status,
-  case status
-    when 'grey' then
+  case
+    when status = 'grey' then
       case when x is null then 'no value for the day'
         else 'only ' || history_days || ' of the ' || least(min_history, window_days) || ' days of history it needs' end
-    when 'expected' then
+    when status = 'expected' then
       'expected: ' || event_name || case when counted_signals <> '' then ' (signals ' || counted_signals || ' not counted)' else '' end
-    when 'green' then
+    when status = 'green' then
       case
         when compare_on = 'active_days' and value = 0 then 'inactive day (compared on active days)'
         when signals = '' then 'no signal'

@@ -92,16 +92,24 @@ for (const kind of databaseKinds().filter((each) => each === 'citus')) {
       for (const table of Object.keys(theirs)) expect({ table, rows: mine[table] }).toEqual({ table, rows: theirs[table] });
     });
 
-    it("runs the dashboard's full build inside each shard: no repartition, nothing pulled to the coordinator", async () => {
-      const compiled = await compile({ projectDir: dir, targetConfig: cluster.target(schema), adapter: cluster.adapter, vars, select: ['agg_kpi_dashboard'], fullRefresh: true });
-      const sql = compiled.find((node) => node.name === 'agg_kpi_dashboard')?.sql ?? '';
-      expect(sql).toMatch(/computed as\s+\(/);
+    /** The plan of a model's full build, and how many shards the facts have. */
+    async function fullBuildPlan(model: string): Promise<{ plan: string; shards: number }> {
+      const compiled = await compile({ projectDir: dir, targetConfig: cluster.target(schema), adapter: cluster.adapter, vars, select: [model], fullRefresh: true });
+      const sql = compiled.find((node) => node.name === model)?.sql ?? '';
+      expect(sql).not.toBe('');
       const plan = (await cluster.query<{ 'QUERY PLAN': string }>(`explain ${sql}`)).map((row) => row['QUERY PLAN']).join('\n');
       const shards = await cluster.query<{ n: number }>(`select count(*)::int as n from pg_dist_shard where logicalrelid = $1::regclass`, [`"${schema}".fact_kpi_daily`]);
-      // One task a shard of the facts, and no step of the plan that moves rows between nodes.
-      expect(plan).toMatch(new RegExp(`Task Count: ${shards[0].n}\\b`));
-      expect(plan.match(/Custom Scan \(Citus Adaptive\)/g)).toHaveLength(1);
-      expect(plan).not.toMatch(/Subplan|Repartition|MapMergeJob|intermediate_result|Pull to coordinator/i);
-    });
+      return { plan, shards: shards[0].n };
+    }
+
+    // One task a shard of the facts, and no step of the plan that moves rows between nodes.
+    for (const model of ['agg_kpi_dashboard', 'kpi_thresholds']) {
+      it(`runs ${model}'s full build inside each shard: no repartition, nothing pulled to the coordinator`, async () => {
+        const { plan, shards } = await fullBuildPlan(model);
+        expect(plan).toMatch(new RegExp(`Task Count: ${shards}\\b`));
+        expect(plan.match(/Custom Scan \(Citus Adaptive\)/g)).toHaveLength(1);
+        expect(plan).not.toMatch(/Subplan|Repartition|MapMergeJob|intermediate_result|Pull to coordinator/i);
+      });
+    }
   });
 }
