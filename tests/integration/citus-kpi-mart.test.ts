@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, compile } from '../../src/api.js';
+import { build, compile, run, seed } from '../../src/api.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { removeDir } from '../helpers/fixtures.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
@@ -111,5 +111,38 @@ for (const kind of databaseKinds().filter((each) => each === 'citus')) {
         expect(plan).not.toMatch(/Subplan|Repartition|MapMergeJob|intermediate_result|Pull to coordinator/i);
       });
     }
+  });
+}
+
+// Off Citus the heavy models keep the forms that are faster on one server: the CTEs computed
+// once (`materialized`), the second window pass only over the rows that ask for it, and the
+// `offset 0` fences that make Postgres compute the bounds once.
+for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
+  describe(`the KPI mart's single-server SQL on ${kind}`, () => {
+    let db: TestDatabase;
+    let dir: string;
+    beforeAll(async () => {
+      db = await openTestDatabase(kind);
+      dir = copyKpiProject();
+    });
+    afterAll(async () => {
+      await db.close();
+      removeDir(dir);
+    });
+
+    it('keeps the materialized CTEs, the union of the two window passes and the offset fences', async () => {
+      const target = db.target();
+      // Compiling reads the facts' date range: the seeds and the facts' parents first.
+      const options = { projectDir: dir, targetConfig: target, adapter: db.adapter, vars };
+      expect((await seed(options)).success).toBe(true);
+      const parents = await run({ ...options, select: ['+fact_kpi_daily', '+kpi_threshold_config'] });
+      expect(parents.results.filter((result) => result.status !== 'success').map((result) => `${result.unique_id}: ${result.message}`)).toEqual([]);
+      const compiled = await compile({ projectDir: dir, targetConfig: target, adapter: db.adapter, vars, select: ['agg_kpi_dashboard', 'kpi_thresholds'], fullRefresh: true });
+      const sql = (model: string) => compiled.find((node) => node.name === model)?.sql ?? '';
+      expect(sql('agg_kpi_dashboard')).toMatch(/computed as materialized\s+\(/);
+      expect(sql('kpi_thresholds')).toMatch(/statuses as materialized \(/);
+      expect(sql('kpi_thresholds')).toMatch(/\bunion all\b/);
+      expect(sql('kpi_thresholds').match(/^\s*offset 0$/gm)).toHaveLength(2);
+    });
   });
 }

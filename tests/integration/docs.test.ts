@@ -253,7 +253,8 @@ function kpiDocsProject(): string {
   copyFileSync(join(REPO_ROOT, 'README.md'), join(dir, 'README.md'));
   const file = join(dir, 'kpi_project.yml');
   const config = readFileSync(file, 'utf8');
-  const tagged = config.replace('      +schema: raw\n    analytics:', '      +schema: raw\n      +tags: [demo]\n    analytics:');
+  // The first `+schema: raw` is the demo models' folder (the seeds' comes later).
+  const tagged = config.replace('      +schema: raw\n', '      +schema: raw\n      +tags: [demo]\n');
   expect(tagged).not.toBe(config);
   writeFileSync(file, tagged);
   return dir;

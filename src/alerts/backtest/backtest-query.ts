@@ -39,14 +39,24 @@ noisy_days as (
 )`;
 }
 
+/**
+ * The Red days of an incident's series from its day through `detectWithinDays` after, for
+ * `min(s.as_of_date)`: joins, not correlated subqueries, which Citus cannot plan.
+ */
+function firstRedJoin(rules: BacktestRules): string {
+  const days = Math.max(0, Math.floor(rules.detectWithinDays));
+  return `left join scored s on s.kpi_id = l.kpi_id and s.entity_id = l.entity_id and s.window_days = w.window_days and s.status = 'red'
+    and s.as_of_date between l.incident_date and l.incident_date + ${days}`;
+}
+
 /** One row per series (KPI × entity × window): the counts SeriesCounts holds. */
 export function seriesCountsQuery(tables: BacktestTables, rules: BacktestRules): string {
   return `${common(tables, rules)},
 marked as (
-  select s.*,
-    exists (select 1 from incident_days i where i.kpi_id = s.kpi_id and i.entity_id = s.entity_id and i.day = s.as_of_date) as own_incident,
-    exists (select 1 from noisy_days n where n.entity_id = s.entity_id and n.day = s.as_of_date) as noisy
+  select s.*, i.day is not null as own_incident, n.day is not null as noisy
   from scored s
+  left join (select distinct kpi_id, entity_id, day from incident_days) i on i.kpi_id = s.kpi_id and i.entity_id = s.entity_id and i.day = s.as_of_date
+  left join noisy_days n on n.entity_id = s.entity_id and n.day = s.as_of_date
 ),
 counted as (
   select kpi_id, entity_id, window_days,
@@ -59,12 +69,11 @@ counted as (
   group by kpi_id, entity_id, window_days
 ),
 detections as (
-  select l.kpi_id, l.entity_id, w.window_days, l.incident_date,
-    (select min(s.as_of_date) from scored s
-      where s.kpi_id = l.kpi_id and s.entity_id = l.entity_id and s.window_days = w.window_days and s.status = 'red'
-        and s.as_of_date between l.incident_date and l.incident_date + ${Math.max(0, Math.floor(rules.detectWithinDays))}) - l.incident_date as days_to_detect
+  select l.kpi_id, l.entity_id, w.window_days, l.incident_date, min(s.as_of_date) - l.incident_date as days_to_detect
   from labels l
   cross join (select distinct window_days from scored) w
+  ${firstRedJoin(rules)}
+  group by l.kpi_id, l.entity_id, w.window_days, l.incident_date
 ),
 detected as (
   select kpi_id, entity_id, window_days, count(*) as incidents, count(days_to_detect) as detected, coalesce(sum(days_to_detect), 0) as days_to_detect
@@ -83,15 +92,13 @@ order by k.kpi_id, coalesce(c.entity_id, d.entity_id), coalesce(c.window_days, d
 
 /** One row per incident and window: its status on the day and the days to its first Red. */
 export function incidentsQuery(tables: BacktestTables, rules: BacktestRules): string {
-  const days = Math.max(0, Math.floor(rules.detectWithinDays));
   return `${common(tables, rules)}
 select l.kpi_code, l.entity_id, w.window_days::int as window_days, l.incident_date::text as incident_date,
-  (select t.status::text from ${table(tables.statuses)} t
-    where t.kpi_id = l.kpi_id and t.entity_id = l.entity_id and t.window_days = w.window_days and t.as_of_date = l.incident_date) as status_on_day,
-  ((select min(s.as_of_date) from scored s
-    where s.kpi_id = l.kpi_id and s.entity_id = l.entity_id and s.window_days = w.window_days and s.status = 'red'
-      and s.as_of_date between l.incident_date and l.incident_date + ${days}) - l.incident_date)::int as days_to_detect
+  t.status::text as status_on_day, (min(s.as_of_date) - l.incident_date)::int as days_to_detect
 from labels l
 cross join (select distinct window_days from scored) w
+left join ${table(tables.statuses)} t on t.kpi_id = l.kpi_id and t.entity_id = l.entity_id and t.window_days = w.window_days and t.as_of_date = l.incident_date
+${firstRedJoin(rules)}
+group by l.kpi_code, l.entity_id, w.window_days, l.incident_date, t.status
 order by l.incident_date, l.kpi_code, l.entity_id, w.window_days`;
 }
