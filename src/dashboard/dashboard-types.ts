@@ -24,7 +24,7 @@ export interface DashboardMeta {
   report: { date: string; entity: string; createdAt: string } | null;
 }
 
-export type StatusCounts = Record<'red' | 'yellow' | 'green' | 'grey', number>;
+export type StatusCounts = Record<'red' | 'yellow' | 'green' | 'grey' | 'expected', number>;
 
 /** One KPI × entity × window × day, as kpi_thresholds scores it. */
 export interface StatusPoint {

@@ -19,11 +19,12 @@ a { color: inherit; }
 main { padding: 18px 24px 48px; max-width: 1680px; margin: 0 auto; }
 h1.title { font-size: 20px; margin: 2px 0 14px; font-weight: 600; }
 .muted { color: var(--muted); font-weight: normal; }
-.counts { display: grid; grid-template-columns: repeat(4, minmax(120px, 1fr)); gap: 12px; margin-bottom: 8px; }
+.counts { display: grid; grid-template-columns: repeat(5, minmax(110px, 1fr)); gap: 12px; margin-bottom: 8px; }
 .count { display: flex; align-items: baseline; gap: 10px; padding: 12px 16px; border-radius: 10px; border: 1px solid var(--line); background: var(--panel); cursor: pointer; font: inherit; text-align: left; border-left: 6px solid var(--grey); }
 .count .n { font-size: 30px; font-weight: 700; line-height: 1; }
 .count .label { color: var(--muted); font-size: 13px; text-transform: uppercase; letter-spacing: 0.6px; }
 .count.s-red { border-left-color: var(--red); } .count.s-red .n { color: var(--red); }
+.count.s-expected { border-left-color: #5b3f99; } .count.s-expected .n { color: #5b3f99; }
 .count.s-yellow { border-left-color: var(--yellow); } .count.s-yellow .n { color: #b07e00; }
 .count.s-green { border-left-color: var(--green); } .count.s-green .n { color: var(--green); }
 .count.on { box-shadow: 0 0 0 2px var(--navy) inset; }

@@ -1,7 +1,7 @@
 import type { DashboardContext } from './dashboard-context.js';
 import type { ServingRow } from '../mart/queries/read-statuses.js';
 
-const STATUS_CODES: Record<string, number> = { red: 2, yellow: 1, green: 0, grey: -1 };
+const STATUS_CODES: Record<string, number> = { red: 2, yellow: 1, green: 0, grey: -1, expected: -2 };
 
 type Labels = Record<string, string>;
 
@@ -36,7 +36,7 @@ export function prometheusText(rows: readonly ServingRow[], context: DashboardCo
   const kpis = new Map(context.catalog.kpis.map((kpi) => [kpi.id, kpi]));
   const entities = new Map(context.catalog.entities.map((entity) => [entity.id, entity]));
   const families: Family[] = [
-    { name: 'kpi_status', help: 'KPI status on the newest as-of date: 2 red, 1 yellow, 0 green, -1 grey (no value or too little history).', samples: [] },
+    { name: 'kpi_status', help: 'KPI status on the newest as-of date: 2 red, 1 yellow, 0 green, -1 grey (no value or too little history), -2 expected (a kpi_events day).', samples: [] },
     { name: 'kpi_value', help: "The KPI's value on the newest as-of date (currency in the mart's unit, counts, percents as fractions).", samples: [] },
     { name: 'kpi_lower_threshold', help: "The lower bound of the KPI's expected range for the window.", samples: [] },
     { name: 'kpi_upper_threshold', help: "The upper bound of the KPI's expected range for the window.", samples: [] },

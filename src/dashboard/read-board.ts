@@ -50,7 +50,7 @@ export async function readBoard(connection: Connection, context: DashboardContex
   const sparklines = new Map(toSparklineRows(sparkRows).map((row) => [row.kpiId, row]));
   const today = new Map(toStatusRows(todayRows).map((row) => [row.kpiId, row]));
   const periods = toPeriodFigures(periodRows);
-  const counts: StatusCounts = { red: 0, yellow: 0, green: 0, grey: 0 };
+  const counts: StatusCounts = { red: 0, yellow: 0, green: 0, grey: 0, expected: 0 };
   const sections = new Map<string, BoardCard[]>();
   for (const kpi of catalog.kpis) {
     const point = statusPoint(today.get(kpi.id), kpi, currency);

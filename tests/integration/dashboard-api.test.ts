@@ -75,7 +75,7 @@ for (const kind of databaseKinds()) {
     const serving = (window: number) =>
       db.query<{ status: string; n: number }>(`select status, count(*)::int as n from "${schema}".kpi_serving where window_days = $1 and entity_id = 0 group by status`, [window]);
     const counts = async (window: number) => {
-      const found = { red: 0, yellow: 0, green: 0, grey: 0 } as Record<string, number>;
+      const found = { red: 0, yellow: 0, green: 0, grey: 0, expected: 0 } as Record<string, number>;
       for (const row of await serving(window)) found[row.status] = row.n;
       return found;
     };
@@ -134,7 +134,7 @@ for (const kind of databaseKinds()) {
         `select status from "${schema}".kpi_thresholds where kpi_id = 1 and entity_id = 0 and window_days = 7 and as_of_date between $1 and $2 order by as_of_date`,
         [week.sparkDates[0], END],
       );
-      expect(card?.spark.statuses).toBe(days.map((day) => ({ red: 'r', yellow: 'y', green: 'g', grey: 's' })[day.status]).join(''));
+      expect(card?.spark.statuses).toBe(days.map((day) => ({ red: 'r', yellow: 'y', green: 'g', grey: 's', expected: 'e' })[day.status]).join(''));
       // Its figures are the thresholds' of each day, rounded to 5 (value) and 4 (bounds) significant digits.
       const figuresOf = async (from: string, to: string) =>
         db.query<{ day: string; value: string | null; lower: number | null; upper: number | null }>(
@@ -297,9 +297,9 @@ for (const kind of databaseKinds()) {
       for (const { kpi_code: code } of codes)
         for (const entity of ['ALL', 'NAPA']) for (const window of ['7', '30', '60']) expect(seen.has(`${code}|${entity}|${window}`), `${code} ${entity} ${window}`).toBe(true);
       expect(seen.size).toBe(27 * 2 * 3);
-      // Each status code is the serving table's: 2 red, 1 yellow, 0 green, -1 grey.
+      // Each status code is the serving table's: 2 red, 1 yellow, 0 green, -1 grey, -2 expected.
       const rows = await db.query<{ kpi_code: string; entity: string; window_days: number; status: string }>(`select kpi_code, entity, window_days, status from "${schema}".kpi_serving`);
-      const code: Record<string, number> = { red: 2, yellow: 1, green: 0, grey: -1 };
+      const code: Record<string, number> = { red: 2, yellow: 1, green: 0, grey: -1, expected: -2 };
       const byKey = new Map(status?.metrics.map((metric) => [`${metric.labels?.kpi}|${metric.labels?.entity}|${metric.labels?.window}`, Number(metric.value)]));
       for (const row of rows) expect(byKey.get(`${row.kpi_code}|${row.entity}|${row.window_days}`)).toBe(code[row.status]);
       const weekCounts = families.get('kpi_status_count')?.filter((sample) => sample.labels.entity === 'ALL' && sample.labels.window === '7');

@@ -24,7 +24,7 @@ function keepScreenshot(file: string, name: string, kind: string): void {
 
 async function boardCounts(page: Page): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const status of ['red', 'yellow', 'green', 'grey']) counts[status] = Number(await page.locator(`[data-count="${status}"]`).textContent());
+  for (const status of ['red', 'yellow', 'green', 'grey', 'expected']) counts[status] = Number(await page.locator(`[data-count="${status}"]`).textContent());
   return counts;
 }
 
@@ -42,7 +42,7 @@ for (const kind of databaseKinds()) {
     let browser: TestBrowser;
     let shots: string;
     const servingCounts = async (window: number) => {
-      const counts: Record<string, number> = { red: 0, yellow: 0, green: 0, grey: 0 };
+      const counts: Record<string, number> = { red: 0, yellow: 0, green: 0, grey: 0, expected: 0 };
       const rows = await db.query<{ status: string; n: number }>(`select status, count(*)::int as n from "${schema}".kpi_serving where window_days = $1 and entity_id = 0 group by status`, [window]);
       for (const row of rows) counts[row.status] = row.n;
       return counts;

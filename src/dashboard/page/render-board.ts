@@ -13,6 +13,7 @@ export function renderBoard(lib: BrowserLib, meta: DashboardMeta, board: BoardRe
     ['yellow', 'Yellow'],
     ['green', 'Green'],
     ['grey', 'Grey'],
+    ['expected', 'Expected'],
   ];
   const counts = statuses
     .map(
