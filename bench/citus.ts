@@ -1,8 +1,9 @@
 /**
  * The KPI mart on one server and on a Citus cluster, in one run: a full build of N
  * locations on each, the time of every model (kpi's execution_time), and on the cluster the
- * work each shard does for the dashboard's full build (EXPLAIN ANALYZE of its SQL with every
- * task shown), from which the build time on workers of their own machines is estimated.
+ * work each shard does for the dashboard's and the thresholds' full builds (EXPLAIN ANALYZE
+ * of their SQL with every task shown, per-node timing off: it would inflate the figures),
+ * from which the build time on workers of their own machines is estimated.
  *
  *   npx tsx bench/citus.ts [--locations 10] [--start 2023-01-01] [--end 2025-03-31]
  *   KPI_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test): the single server
@@ -29,6 +30,8 @@ const targets = {
   'Citus cluster': process.env.KPI_TEST_CITUS_URL ?? 'postgres://postgres@127.0.0.1:9700/postgres',
 };
 const schema = `kpi_bench_citus_${locations}`;
+/** The heavy models whose full builds run per shard: their shard tasks are timed with EXPLAIN ANALYZE. */
+const PER_SHARD = ['agg_kpi_dashboard', 'kpi_thresholds'];
 
 function writeEntities(dir: string): void {
   const rows = ['entity_id,entity_code,entity_name,entity_type,parent_entity_id', '0,ALL,All locations,total,'];
@@ -51,7 +54,7 @@ function taskTimes(node: unknown): number[] {
   return [...own, ...nested];
 }
 
-async function measure(label: string, url: string): Promise<{ results: NodeResult[]; wall: number; shards?: number[] }> {
+async function measure(label: string, url: string): Promise<{ results: NodeResult[]; wall: number; shards?: Record<string, number[]> }> {
   const dir = copyKpiProject();
   writeEntities(dir);
   const adapter = new PostgresAdapter({ url, poolSize: 5 });
@@ -65,13 +68,16 @@ async function measure(label: string, url: string): Promise<{ results: NodeResul
     const wall = (performance.now() - started) / 1000;
     if (!summary.success) throw new Error(`${label}: ${summary.results.filter((result) => result.status === 'error').map((result) => result.message)}`);
     if (!adapter.capabilities.citus) return { results: summary.results, wall };
-    const compiled = await compile({ projectDir: dir, targetConfig: target, adapter, vars, select: ['agg_kpi_dashboard'], fullRefresh: true });
-    const sql = compiled[0].sql;
-    const shards = await adapter.withConnection(async (connection) => {
-      await connection.query('set citus.explain_all_tasks = on');
-      const plan = await connection.query<{ 'QUERY PLAN': unknown }>(`explain (analyze, format json) ${sql}`);
-      return taskTimes(plan.rows[0]['QUERY PLAN']);
-    });
+    const shards: Record<string, number[]> = {};
+    for (const model of PER_SHARD) {
+      const compiled = await compile({ projectDir: dir, targetConfig: target, adapter, vars, select: [model], fullRefresh: true });
+      const sql = compiled[0].sql;
+      shards[model] = await adapter.withConnection(async (connection) => {
+        await connection.query('set citus.explain_all_tasks = on');
+        const plan = await connection.query<{ 'QUERY PLAN': unknown }>(`explain (analyze, timing off, format json) ${sql}`);
+        return taskTimes(plan.rows[0]['QUERY PLAN']);
+      });
+    }
     return { results: summary.results, wall, shards };
   } finally {
     await adapter.close();
@@ -92,13 +98,15 @@ const time = (label: string, id: string) => measured[label].results.find((result
 console.log(`\n| node | single server (s) | Citus, 2 workers (s) |\n|---|---:|---:|`);
 for (const id of names) console.log(`| ${id.split('.').at(-1)} | ${time('single server', id).toFixed(2)} | ${time('Citus cluster', id).toFixed(2)} |`);
 console.log(`| **build, wall** | ${measured['single server'].wall.toFixed(1)} | ${measured['Citus cluster'].wall.toFixed(1)} |`);
-const shards = measured['Citus cluster'].shards ?? [];
-const total = shards.reduce((sum, value) => sum + value, 0) / 1000;
-const longest = Math.max(...shards) / 1000;
-console.log(`\nagg_kpi_dashboard full build on the cluster: ${shards.length} shard tasks, ${total.toFixed(2)} s of work in all, the longest ${longest.toFixed(3)} s`);
-// A worker runs its shards one after another (sequential mode), and no worker finishes before its longest shard.
-for (const workers of [2, 4, 8, 16])
-  console.log(`  on ${workers} workers of their own: ≈ ${Math.max(total / workers, longest).toFixed(2)} s (max(work / workers, longest shard)) + coordinator overhead`);
+for (const model of PER_SHARD) {
+  const shards = measured['Citus cluster'].shards?.[model] ?? [];
+  const total = shards.reduce((sum, value) => sum + value, 0) / 1000;
+  const longest = Math.max(...shards) / 1000;
+  console.log(`\n${model} full build on the cluster: ${shards.length} shard tasks, ${total.toFixed(2)} s of work in all, the longest ${longest.toFixed(3)} s`);
+  // A worker runs its shards one after another (sequential mode), and no worker finishes before its longest shard.
+  for (const workers of [2, 4, 8, 16])
+    console.log(`  on ${workers} workers of their own: ≈ ${Math.max(total / workers, longest).toFixed(2)} s (max(work / workers, longest shard)) + coordinator overhead`);
+}
 const cpu = process.cpuUsage(cpuBefore);
 console.log(
   `\nkpi process CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; load now ${loadavg()
