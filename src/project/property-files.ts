@@ -4,10 +4,11 @@ import { isPlainObject } from '../support/is-plain-object.js';
 import type { KeyPolicy } from '../support/key-policy.js';
 import { readYamlFile, type YamlFile, type YamlPath } from '../config/yaml-file.js';
 import { YamlReader } from '../config/yaml-reader.js';
-import { closestMatch, KpiError, type SourceLocation } from '../errors.js';
+import { KpiError, type SourceLocation } from '../errors.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { UNSUPPORTED_SECTIONS, warnUnsupportedSection } from './unsupported-resources.js';
-import type { ColumnInfo, FreshnessConfig, FreshnessRule, ModelConstraint, TimeSpine } from '../manifest/types.js';
+import type { ColumnInfo, FreshnessConfig, ModelConstraint, TimeSpine } from '../manifest/types.js';
+import { mergeFreshness, readFreshness } from './read-freshness.js';
 import { readConstraints } from './read-constraints.js';
 import { readExposures, type ExposureDeclaration } from './exposures.js';
 import { readGroups, type GroupDeclaration } from './groups.js';
@@ -144,8 +145,6 @@ const SOURCE_TABLE_KEYS: KeyPolicy = {
   unknown: 'warn',
   noun: 'property',
 };
-const FRESHNESS_KEYS: KeyPolicy = { known: ['warn_after', 'error_after', 'filter'], unknown: 'warn' };
-const FRESHNESS_RULE_KEYS: KeyPolicy = { known: ['count', 'period'], unknown: 'warn' };
 const MACRO_KEYS: KeyPolicy = { known: ['name', 'description', 'arguments'], tolerated: ['docs', 'meta', 'config'], unknown: 'warn', noun: 'property' };
 const ARGUMENT_KEYS: KeyPolicy = { known: ['name', 'type', 'description'], unknown: 'warn', noun: 'property' };
 const VERSION_KEYS: KeyPolicy = {
@@ -204,65 +203,6 @@ function readColumns(reader: YamlReader, value: unknown, path: YamlPath, onTests
     onTests(column.name, tests.tests, tests.path);
   });
   return columns;
-}
-
-const FRESHNESS_PERIODS = ['minute', 'hour', 'day'];
-
-/** A `warn_after`/`error_after` rule, checked: a whole count above zero and a period dbt knows. */
-function readFreshnessRule(reader: YamlReader, path: YamlPath, value: unknown): FreshnessRule | null | undefined {
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  if (!isPlainObject(value)) {
-    reader.fail(path, `must be a freshness rule {count: N, period: minute|hour|day}, got ${describeValue(value)}`);
-    return undefined;
-  }
-  reader.checkKeys(value, FRESHNESS_RULE_KEYS, path);
-  const rule: Partial<FreshnessRule> = {};
-  if (value.count !== undefined && value.count !== null) {
-    if (typeof value.count !== 'number' || !Number.isInteger(value.count) || value.count <= 0) {
-      reader.fail([...path, 'count'], `must be a whole number above 0, got ${describeValue(value.count)}`);
-    } else rule.count = value.count;
-  }
-  if (value.period !== undefined && value.period !== null) {
-    if (typeof value.period !== 'string' || !FRESHNESS_PERIODS.includes(value.period)) {
-      const match = typeof value.period === 'string' ? closestMatch(value.period, FRESHNESS_PERIODS) : undefined;
-      reader.failAt(reader.locate([...path, 'period']), `${reader.subject(path)} period must be minute, hour or day, not ${JSON.stringify(value.period)}.${match ? ` Did you mean '${match}'?` : ''}`);
-    } else rule.period = value.period as FreshnessRule['period'];
-  }
-  return rule as FreshnessRule;
-}
-
-/** A `freshness:` block (or `config: freshness:`, dbt 1.9+) as written: null turns freshness off. */
-function readFreshness(reader: YamlReader, path: YamlPath, entry: Entry): FreshnessConfig | null | undefined {
-  const config = isPlainObject(entry.config) ? entry.config : {};
-  const [value, valuePath] = entry.freshness !== undefined ? [entry.freshness, [...path, 'freshness']] : [config.freshness, [...path, 'config', 'freshness']];
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  if (!isPlainObject(value)) {
-    reader.fail(valuePath, `must be a mapping of warn_after, error_after and filter, got ${describeValue(value)}`);
-    return undefined;
-  }
-  reader.checkKeys(value, FRESHNESS_KEYS, valuePath);
-  const freshness: FreshnessConfig = {};
-  const warn = readFreshnessRule(reader, [...valuePath, 'warn_after'], value.warn_after);
-  const error = readFreshnessRule(reader, [...valuePath, 'error_after'], value.error_after);
-  if (warn !== undefined) freshness.warn_after = warn;
-  if (error !== undefined) freshness.error_after = error;
-  if (value.filter !== undefined) freshness.filter = typeof value.filter === 'string' ? value.filter : null;
-  return freshness;
-}
-
-/** A table's freshness over its source's, as dbt merges them: key by key, and one level into each rule. */
-function mergeFreshness(base: FreshnessConfig | null | undefined, update: FreshnessConfig | null | undefined): FreshnessConfig | null {
-  if (update === null) return null;
-  if (!base) return update ?? null;
-  if (!update) return base;
-  const rule = (a: FreshnessRule | null | undefined, b: FreshnessRule | null | undefined) => (b === null ? null : a && b ? { ...a, ...b } : (b ?? a ?? null));
-  return {
-    warn_after: rule(base.warn_after, update.warn_after),
-    error_after: rule(base.error_after, update.error_after),
-    filter: update.filter !== undefined ? update.filter : (base.filter ?? null),
-  };
 }
 
 function loadedAtField(entry: Entry): string | undefined {
