@@ -39,22 +39,27 @@ function writeEntities(dir: string): void {
   writeFileSync(join(dir, 'seeds/dim_entity.csv'), `${rows.join('\n')}\n`);
 }
 
-/** Every shard task's execution time, in ms, in an EXPLAIN (ANALYZE, FORMAT JSON) of a distributed query with citus.explain_all_tasks on. */
-function taskTimes(node: unknown): number[] {
-  if (Array.isArray(node)) return node.flatMap(taskTimes);
+interface ShardTask {
+  node: string;
+  ms: number;
+}
+
+/** Every shard task's worker and execution time, in an EXPLAIN (ANALYZE, FORMAT JSON) of a distributed query with citus.explain_all_tasks on. */
+function shardTasks(node: unknown): ShardTask[] {
+  if (Array.isArray(node)) return node.flatMap(shardTasks);
   if (!node || typeof node !== 'object') return [];
   const record = node as Record<string, unknown>;
   const tasks = Array.isArray(record.Tasks) ? (record.Tasks as Array<Record<string, unknown>>) : [];
   const own = tasks.flatMap((task) => {
     const remote = (task['Remote Plan'] as Array<Array<{ 'Execution Time'?: number; Plan?: { 'Actual Total Time'?: number } }>> | undefined)?.[0]?.[0];
-    const time = remote?.['Execution Time'] ?? remote?.Plan?.['Actual Total Time'];
-    return typeof time === 'number' ? [time] : [];
+    const ms = remote?.['Execution Time'] ?? remote?.Plan?.['Actual Total Time'];
+    return typeof ms === 'number' ? [{ node: String(task.Node ?? '?'), ms }] : [];
   });
-  const nested = Object.entries(record).flatMap(([key, value]) => (key !== 'Tasks' && typeof value === 'object' ? taskTimes(value) : []));
+  const nested = Object.entries(record).flatMap(([key, value]) => (key !== 'Tasks' && typeof value === 'object' ? shardTasks(value) : []));
   return [...own, ...nested];
 }
 
-async function measure(label: string, url: string): Promise<{ results: NodeResult[]; wall: number; shards?: Record<string, number[]> }> {
+async function measure(label: string, url: string): Promise<{ results: NodeResult[]; wall: number; shards?: Record<string, ShardTask[]> }> {
   const dir = copyKpiProject();
   writeEntities(dir);
   const adapter = new PostgresAdapter({ url, poolSize: 5 });
@@ -68,14 +73,18 @@ async function measure(label: string, url: string): Promise<{ results: NodeResul
     const wall = (performance.now() - started) / 1000;
     if (!summary.success) throw new Error(`${label}: ${summary.results.filter((result) => result.status === 'error').map((result) => result.message)}`);
     if (!adapter.capabilities.citus) return { results: summary.results, wall };
-    const shards: Record<string, number[]> = {};
+    const shards: Record<string, ShardTask[]> = {};
     for (const model of PER_SHARD) {
       const compiled = await compile({ projectDir: dir, targetConfig: target, adapter, vars, select: [model], fullRefresh: true });
       const sql = compiled[0].sql;
       shards[model] = await adapter.withConnection(async (connection) => {
         await connection.query('set citus.explain_all_tasks = on');
+        // One connection a worker, as in kpi's builds (sequential mode): with Citus's default
+        // pool, a worker runs many shard tasks at once on the same cores, and each task's
+        // time then includes its wait for the others (the sum was six times the build).
+        await connection.query('set citus.max_adaptive_executor_pool_size = 1');
         const plan = await connection.query<{ 'QUERY PLAN': unknown }>(`explain (analyze, timing off, format json) ${sql}`);
-        return taskTimes(plan.rows[0]['QUERY PLAN']);
+        return shardTasks(plan.rows[0]['QUERY PLAN']);
       });
     }
     return { results: summary.results, wall, shards };
@@ -99,10 +108,14 @@ console.log(`\n| node | single server (s) | Citus, 2 workers (s) |\n|---|---:|--
 for (const id of names) console.log(`| ${id.split('.').at(-1)} | ${time('single server', id).toFixed(2)} | ${time('Citus cluster', id).toFixed(2)} |`);
 console.log(`| **build, wall** | ${measured['single server'].wall.toFixed(1)} | ${measured['Citus cluster'].wall.toFixed(1)} |`);
 for (const model of PER_SHARD) {
-  const shards = measured['Citus cluster'].shards?.[model] ?? [];
-  const total = shards.reduce((sum, value) => sum + value, 0) / 1000;
-  const longest = Math.max(...shards) / 1000;
-  console.log(`\n${model} full build on the cluster: ${shards.length} shard tasks, ${total.toFixed(2)} s of work in all, the longest ${longest.toFixed(3)} s`);
+  const tasks = measured['Citus cluster'].shards?.[model] ?? [];
+  const total = tasks.reduce((sum, task) => sum + task.ms, 0) / 1000;
+  const longest = Math.max(...tasks.map((task) => task.ms)) / 1000;
+  console.log(`\n${model} full build on the cluster: ${tasks.length} shard tasks, ${total.toFixed(2)} s of work in all, the longest ${longest.toFixed(3)} s`);
+  for (const node of [...new Set(tasks.map((task) => task.node))].sort()) {
+    const own = tasks.filter((task) => task.node === node);
+    console.log(`  ${node}: ${own.length} shards, ${(own.reduce((sum, task) => sum + task.ms, 0) / 1000).toFixed(2)} s`);
+  }
   // A worker runs its shards one after another (sequential mode), and no worker finishes before its longest shard.
   for (const workers of [2, 4, 8, 16])
     console.log(`  on ${workers} workers of their own: ≈ ${Math.max(total / workers, longest).toFixed(2)} s (max(work / workers, longest shard)) + coordinator overhead`);
