@@ -26,14 +26,6 @@ export interface BrowserLib {
   drawKpiChart(lib: BrowserLib, UPlot: typeof uPlot, element: HTMLElement, meta: DashboardMeta, series: KpiSeriesResponse, window: number, onHover: (index: number | null) => void): uPlot;
   renderBacktestPage(lib: BrowserLib, meta: DashboardMeta, backtest: BacktestResponse, view: BacktestPageView): string;
   describeSetting(lib: BrowserLib, meta: DashboardMeta, setting: BacktestResponse['settings'][number]): string;
-  drawBacktestChart(
-    lib: BrowserLib,
-    UPlot: typeof uPlot,
-    element: HTMLElement,
-    backtest: BacktestResponse,
-    chosen: string,
-    onHover: (label: string | null) => void,
-    onChoose: (label: string) => void,
-  ): uPlot;
+  drawBacktestChart(UPlot: typeof uPlot, element: HTMLElement, backtest: BacktestResponse, chosen: string, onHover: (label: string | null) => void, onChoose: (label: string) => void): uPlot;
   startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Window & { uPlot?: typeof uPlot }): void;
 }

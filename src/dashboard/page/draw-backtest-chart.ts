@@ -1,6 +1,5 @@
 import type uPlot from 'uplot';
 import type { BacktestResponse } from '../dashboard-types.js';
-import type { BrowserLib } from './browser-lib.js';
 
 /**
  * The backtest's trade-off: one point a setting at (false Reds a month over all series,
@@ -13,7 +12,6 @@ import type { BrowserLib } from './browser-lib.js';
  * canvas pixels (data-points), for tests.
  */
 export function drawBacktestChart(
-  lib: BrowserLib,
   UPlot: typeof uPlot,
   element: HTMLElement,
   backtest: BacktestResponse,
@@ -47,6 +45,8 @@ export function drawBacktestChart(
     const labels: Array<{ left: number; top: number; right: number; bottom: number }> = [];
     context.save();
     context.font = `${12 * ratio}px system-ui, sans-serif`;
+    // uPlot leaves the context as its last axis drew it (right-aligned): the labels start at their point.
+    context.textAlign = 'left';
     context.textBaseline = 'middle';
     // Chosen and current last, so they are on top.
     const order = [...points].sort((a, b) => Number(a.label === chosen || a.current) - Number(b.label === chosen || b.current));
@@ -82,9 +82,9 @@ export function drawBacktestChart(
       context.arc(x, y, (point.current ? 7 : 6) * ratio, 0, 2 * Math.PI);
       context.fill();
       // The label above and right of its point, moved down a line while it would cover another.
-      const text = point.current ? `${point.label} (current)` : point.label;
+      const text = point.current ? 'as configured' : point.label;
       const width = context.measureText(text).width;
-      const left = x + 10 * ratio;
+      const left = x + 14 * ratio;
       let top = y - 20 * ratio;
       for (let tries = 0; tries < 6 && labels.some((box) => left < box.right && left + width > box.left && top < box.bottom && top + 14 * ratio > box.top); tries += 1) top += 15 * ratio;
       labels.push({ left, top, right: left + width, bottom: top + 14 * ratio });
@@ -112,11 +112,11 @@ export function drawBacktestChart(
       {
         label: 'Recall',
         stroke: '#5b6472',
-        size: 56,
+        size: 64,
         grid: { stroke: '#eef0f3', width: 1 },
         ticks: { stroke: '#e3e6eb', width: 1 },
         splits: () => [0, 0.25, 0.5, 0.75, 1],
-        values: (_chart: uPlot, ticks: number[]) => ticks.map((tick) => lib.formatValue(tick, 'percent', '', true)),
+        values: (_chart: uPlot, ticks: number[]) => ticks.map((tick) => `${Math.round(tick * 100)}%`),
       },
     ],
     // One empty series on the y scale: the scales and axes are uPlot's, the points the draw hook's.

@@ -134,7 +134,7 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
       };
       hover(null);
       const element = doc.getElementById('backtest-chart') as HTMLElement;
-      if (UPlot) charts.push(lib.drawBacktestChart(lib, UPlot, element, backtest, chosen.label, hover, (label) => go({ ...current(), setting: label })));
+      if (UPlot) charts.push(lib.drawBacktestChart(UPlot, element, backtest, chosen.label, hover, (label) => go({ ...current(), setting: label })));
     };
     redraw();
   };
