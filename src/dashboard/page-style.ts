@@ -105,7 +105,7 @@ p.attention.calm { padding: 10px 14px; color: var(--green); }
 .all-key { width: 10px; border-radius: 50%; background: #2f6fde; } .worst-key { width: 10px; border-radius: 50%; background: #fff; border: 2px solid var(--red); } .current-key { width: 12px; border-radius: 50%; background: var(--green); }
 .backtest-chart { min-height: 380px; }
 table.figures td[data-value], table.figures th { font-variant-numeric: tabular-nums; }
-table.figures td[data-value] { text-align: right; } table.figures thead th { text-align: right; } table.figures thead th:first-child { text-align: left; }
+table.figures td[data-value] { text-align: right; } table.figures thead th { text-align: right; } table.figures thead th:first-child, table.figures thead th.text { text-align: left; }
 table.settings tr.here td, table.settings tr:hover td { background: #f5f8ff; } table.settings tr.here td { font-weight: 600; }
 .settings a { color: #2f6fde; text-decoration: none; }
 .kpi-code { font-weight: 600; }

@@ -73,7 +73,7 @@ export function renderBacktestPage(lib: BrowserLib, meta: DashboardMeta, backtes
     plotted === 0 ? '<p class="muted">No labelled incident falls inside the scored history, so no setting has a recall to draw: the tables below still count the false alerts.</p>' : '',
     '<div class="chart backtest-chart" id="backtest-chart"></div><div class="day-detail" id="setting-detail"></div></section>',
     '<section class="panel"><h2>Settings</h2><div class="scroll"><table class="list figures settings">',
-    `<thead>${heads('Setting')}<th>Worst series, false Reds a month</th><th>Worst series</th><th>False Yellows a month</th></tr></thead><tbody>${settings}</tbody></table></div></section>`,
+    `<thead>${heads('Setting')}<th>Worst series, false Reds a month</th><th class="text">Worst series</th><th>False Yellows a month</th></tr></thead><tbody>${settings}</tbody></table></div></section>`,
     `<section class="panel"><h2>Per KPI with ${e(name(chosen))} <span class="muted">(entities and windows added up; worst: the KPI's worst entity × window)</span></h2>`,
     `<table class="list figures per-kpi"><thead>${heads('KPI')}<th>Worst, false Reds a month</th><th>Worst, false Red rate</th><th>False Yellows a month</th></tr></thead><tbody>${kpis}</tbody></table></section>`,
     proposals
