@@ -50,7 +50,8 @@ export type ErrorCode =
   | 'KPI_EXPOSURE_INVALID'
   | 'KPI_GROUP_NOT_FOUND'
   | 'KPI_ACCESS_DENIED'
-  | 'KPI_CITUS_UNSUPPORTED';
+  | 'KPI_CITUS_UNSUPPORTED'
+  | 'KPI_ARTIFACT_INVALID';
 
 export interface SourceLocation {
   file: string;

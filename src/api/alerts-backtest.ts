@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { compileNode } from '../compile/compile-node.js';
 import { incidentsQuery, seriesCountsQuery } from '../alerts/backtest/backtest-query.js';
 import type { BacktestRun, BacktestTables, IncidentOutcome, SeriesCounts } from '../alerts/backtest/backtest-types.js';
@@ -7,8 +8,10 @@ import { resolveTableName } from '../alerts/resolve-table-name.js';
 import { tableText, type TableName } from '../alerts/types.js';
 import type { Connection } from '../adapters/adapter.js';
 import { KpiError } from '../errors.js';
+import { BACKTEST_RESULTS_FILE, buildBacktestArtifact } from '../mart/backtest-artifact.js';
 import { resolveMartTables } from '../mart/queries/mart-tables.js';
 import { ManifestIndex } from '../project/manifest-index.js';
+import { writeJson } from '../support/write-file.js';
 import { loadBacktestSettings } from '../thresholds/load-kpi-thresholds.js';
 import { overrideKpiThresholds, parseSettingOverride, type SettingOverride } from '../thresholds/override-settings.js';
 import type { KpiThresholds } from '../thresholds/threshold-settings.js';
@@ -102,7 +105,8 @@ async function recompute(connection: Connection, parsed: ParsedProject, index: M
  * `kpi alerts backtest`: the statuses over the whole history scored against labelled
  * incidents — precision, recall, days to detect, false Reds and Yellows a month, per KPI,
  * entity and window and overall; for other settings (`vary`), recomputed in the database
- * first; with a budget, the per-KPI settings that keep false Reds under it.
+ * first; with a budget, the per-KPI settings that keep false Reds under it. Writes
+ * target/backtest_results.json (mart/backtest-artifact.ts), which the dashboard reads.
  */
 export async function alertsBacktest(options: BacktestOptions = {}): Promise<BacktestResult> {
   const parsed = await parse(options);
@@ -128,11 +132,21 @@ export async function alertsBacktest(options: BacktestOptions = {}): Promise<Bac
     }),
   );
   const proposals = options.budget === undefined ? null : proposeSettings(runs, options.budget);
-  return {
+  const result: BacktestResult = {
     labels: tableText(labels),
     detectWithinDays: rules.detectWithinDays,
     runs,
     proposals,
     proposalYaml: proposals && options.budget !== undefined ? proposalYaml(proposals, options.budget) : null,
   };
+  // Every run leaves its figures in target/, as a build leaves run_results.json: the dashboard draws them (a recomputation is too slow for a request).
+  const artifact = buildBacktestArtifact({
+    ...result,
+    vary: options.vary ?? {},
+    budget: options.budget ?? null,
+    invocationId: parsed.invocationId,
+    now: new Date(),
+  });
+  writeJson(join(parsed.targetDir, BACKTEST_RESULTS_FILE), artifact);
+  return result;
 }

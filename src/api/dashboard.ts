@@ -1,6 +1,8 @@
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { BacktestResults } from '../dashboard/backtest-results.js';
 import { DashboardSource } from '../dashboard/dashboard-source.js';
 import { serveDashboard, type DashboardServer } from '../dashboard/dashboard-server.js';
+import { BACKTEST_RESULTS_FILE } from '../mart/backtest-artifact.js';
 import { resolveMartTables } from '../mart/queries/mart-tables.js';
 import { writeReport } from '../dashboard/write-report.js';
 import { KpiError } from '../errors.js';
@@ -44,7 +46,9 @@ export async function dashboard(options: DashboardOptions): Promise<DashboardOut
   const tables = resolveMartTables(new ManifestIndex(parsed.manifest), parsed.loaded.target.schema);
   const currency = currencyUnit({ cliVars: parsed.loaded.cliVars, projectVars: parsed.loaded.config.vars, project: parsed.loaded.config.name });
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit: emitter(options) }, async (adapter): Promise<DashboardOutcome> => {
-    const source = new DashboardSource(adapter, tables, currency);
+    const backtestPath = join(parsed.targetDir, BACKTEST_RESULTS_FILE);
+    const backtest = new BacktestResults(backtestPath, relative(parsed.loaded.config.projectDir, backtestPath) || backtestPath);
+    const source = new DashboardSource(adapter, tables, currency, backtest);
     if (options.out !== undefined) {
       const report = await writeReport(source, { date: options.date, window: options.window, entity: options.entity, now: parsed.now });
       const path = resolve(options.out);

@@ -35,8 +35,8 @@ function send(response: ServerResponse, head: boolean, status: number, contentTy
 }
 
 /**
- * Serve the dashboard until `signal` aborts: the page at / and /kpi/<code> (the serving
- * table's links), the JSON API under /api/ and /metrics. GET and HEAD only.
+ * Serve the dashboard until `signal` aborts: the page at /, /kpi/<code> (the serving
+ * table's links) and /backtest, the JSON API under /api/ and /metrics. GET and HEAD only.
  */
 export async function serveDashboard(source: DashboardSource, options: DashboardServerOptions): Promise<DashboardServer> {
   const page = renderPage({ mode: 'live', responses: null, pollSeconds: options.pollSeconds ?? 30, start: null });
@@ -62,7 +62,7 @@ export async function serveDashboard(source: DashboardSource, options: Dashboard
       send(response, head, answer.status, answer.contentType, answer.text);
       return;
     }
-    if (url.pathname === '/' || /^\/kpi\/[^/]+\/?$/.test(url.pathname)) {
+    if (url.pathname === '/' || url.pathname === '/backtest' || /^\/kpi\/[^/]+\/?$/.test(url.pathname)) {
       send(response, head, 200, 'text/html', page, { 'content-security-policy': CONTENT_SECURITY_POLICY });
       return;
     }

@@ -1,4 +1,5 @@
 import type { Adapter, Connection } from '../adapters/adapter.js';
+import type { BacktestResults } from './backtest-results.js';
 import type { DashboardContext } from './dashboard-context.js';
 import type { MartTables } from '../mart/queries/mart-tables.js';
 import { readCatalog, type MartCatalog } from '../mart/queries/read-catalog.js';
@@ -21,6 +22,8 @@ export class DashboardSource {
     private readonly adapter: Adapter,
     private readonly tables: MartTables,
     private readonly currency: string,
+    /** target/backtest_results.json (null: the dashboard has no project to find it in). */
+    readonly backtest: BacktestResults | null = null,
   ) {}
 
   get database(): 'pglite' | 'postgres' {

@@ -4,6 +4,7 @@
  * report embeds it as it is, keyed by the API path that would have returned it.
  */
 
+import type { BacktestArtifact } from '../mart/backtest-artifact.js';
 import type { EntityInfo, KpiInfo, PeriodFigures } from '../mart/mart-types.js';
 
 /** What the dashboard knows about the mart as a whole; the page reads it first. */
@@ -112,6 +113,9 @@ export interface KpiSeriesResponse {
   /** The same KPI on `date` for every entity. */
   entities: DrillRow[];
 }
+
+/** /api/backtest: target/backtest_results.json as `kpi alerts backtest` wrote it (mart/backtest-artifact.ts). */
+export type BacktestResponse = BacktestArtifact;
 
 export interface HealthResponse {
   status: 'ok';

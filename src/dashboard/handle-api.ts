@@ -20,7 +20,10 @@ export interface ApiAnswer {
   contentType: 'application/json' | 'text/plain; version=0.0.4';
 }
 
-const ENDPOINTS = ['/api/meta', '/api/entities', '/api/board', '/api/kpi/<code>', '/api/changes', '/api/health', '/api/version', '/metrics'];
+const ENDPOINTS = ['/api/meta', '/api/entities', '/api/board', '/api/kpi/<code>', '/api/changes', '/api/backtest', '/api/health', '/api/version', '/metrics'];
+
+/** What the backtest page says when there is no file: the command that writes it. */
+const BACKTEST_HINT = 'kpi alerts backtest writes it; add --k 1.5,2,3 (or --set key=v1,v2) to compare settings';
 
 function json(body: unknown, status = 200): ApiAnswer {
   return { status, text: JSON.stringify(body), contentType: 'application/json' };
@@ -79,6 +82,13 @@ export async function handleApi(source: DashboardSource, path: string, search: U
         const params = readParams(search, CHANGES_PARAMS);
         return await cachedJson(source, cacheKey(path, params), (connection, context) => readChanges(connection, context, params));
       }
+      case '/api/backtest': {
+        // A file, not the database: the backtest is too slow to run for a request (a full thresholds computation per setting).
+        readParams(search, []);
+        const file = source.backtest?.read() ?? null;
+        if (!file) throw new HttpError(404, `no backtest results: ${source.backtest?.shownPath ?? 'target/backtest_results.json'} does not exist`, BACKTEST_HINT);
+        return { status: 200, text: file.text, contentType: 'application/json' };
+      }
       case '/api/health':
       case '/api/version': {
         readParams(search, []);
@@ -97,6 +107,7 @@ export async function handleApi(source: DashboardSource, path: string, search: U
     }
   } catch (error) {
     if (error instanceof HttpError) return json({ error: error.message, ...(error.hint ? { hint: error.hint } : {}) } satisfies ApiError, error.status);
+    if (error instanceof KpiError && error.code === 'KPI_ARTIFACT_INVALID') return json({ error: error.message, ...(error.hint ? { hint: error.hint } : {}) } satisfies ApiError, 500);
     if (error instanceof KpiError && error.code === 'KPI_NOT_FOUND') return json({ error: error.message, ...(error.hint ? { hint: error.hint } : {}) } satisfies ApiError, 503);
     // A mart table missing (undefined_table): not built, or built on another target.
     if ((error as { code?: unknown }).code === '42P01') return json({ error: `the KPI mart is not built here: ${errorMessage(error)}`, hint: MART_HINT } satisfies ApiError, 503);

@@ -99,5 +99,16 @@ p.attention.calm { padding: 10px 14px; color: var(--green); }
 .problem { background: var(--panel); border: 1px solid var(--line); border-left: 6px solid var(--red); border-radius: 10px; padding: 16px 20px; }
 .problem h1 { font-size: 18px; margin: 0 0 6px; }
 .u-legend { display: none; }
+.top .nav-link { font-size: 13px; color: #c7d2e5; text-decoration: none; padding: 4px 10px; border-radius: 6px; }
+.top .nav-link:hover { color: #fff; } .top .nav-link.on { background: #fff; color: var(--navy); font-weight: 600; }
+.pill.s-current { background: var(--green-bg); color: var(--green); }
+.all-key { width: 10px; border-radius: 50%; background: #2f6fde; } .worst-key { width: 10px; border-radius: 50%; background: #fff; border: 2px solid var(--red); } .current-key { width: 12px; border-radius: 50%; background: var(--green); }
+.backtest-chart { min-height: 380px; }
+table.figures td[data-value], table.figures th { font-variant-numeric: tabular-nums; }
+table.figures td[data-value] { text-align: right; } table.figures thead th { text-align: right; } table.figures thead th:first-child, table.figures thead th.text { text-align: left; }
+table.settings tr.here td, table.settings tr:hover td { background: #f5f8ff; } table.settings tr.here td { font-weight: 600; }
+.settings a { color: #2f6fde; text-decoration: none; }
+.kpi-code { font-weight: 600; }
+.problem pre { background: var(--bg); border-radius: 6px; padding: 8px 12px; overflow: auto; }
 @media (max-width: 720px) { .counts { grid-template-columns: repeat(2, 1fr); } main { padding: 12px; } #freshness { margin-left: 0; } }
 `;

@@ -24,6 +24,13 @@ function scriptJson(value: unknown): string {
 export function renderPage(boot: DashboardBoot): string {
   const library = chartLibrary();
   const policy = boot.mode === 'static' ? CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'none'") : CONTENT_SECURITY_POLICY;
+  // A report links the backtest only when it holds it (the project had backtest results when it was written).
+  const backtest =
+    boot.mode === 'live'
+      ? '<a class="nav-link" id="backtest-link" href="/backtest">Backtest</a>'
+      : boot.responses?.['/api/backtest']
+        ? '<a class="nav-link" id="backtest-link" href="#/backtest">Backtest</a>'
+        : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -38,6 +45,7 @@ export function renderPage(boot: DashboardBoot): string {
 <header class="top">
 <a class="brand" href="${boot.mode === 'static' ? '#/' : '/'}">KPI <span>dashboard</span></a>
 <nav id="windows" aria-label="window"></nav>
+${backtest}
 <label>Entity <select id="entity" aria-label="entity"></select></label>
 <label>As of <input id="date" type="date" aria-label="as-of date"></label>
 <span id="freshness"></span>

@@ -27,7 +27,8 @@ export interface Report {
 
 /**
  * The dashboard as one self-contained HTML file for one date and entity: the board in
- * every window, its status changes, and every KPI's page. Each answer is what the live
+ * every window, its status changes, every KPI's page, and the backtest page when the
+ * project has backtest results. Each answer is what the live
  * API gives for the same path (so the same checks apply: a bad --date is the API's 400,
  * as a KPI_USAGE error), stored under that path for the page to find.
  */
@@ -56,6 +57,9 @@ export async function writeReport(source: DashboardSource, request: ReportReques
     await ask(apiPath('/api/changes', { date, entity, window }));
   }
   for (const kpi of meta.kpis) await ask(apiPath(`/api/kpi/${encodeURIComponent(kpi.code)}`, { date, entity }));
+  // The backtest page when the project has results (a file read, tens of kB): a report without them has no link to it.
+  const backtest = source.backtest?.read() ?? null;
+  if (backtest) responses['/api/backtest'] = backtest.artifact;
   const reportMeta: DashboardMeta = { ...meta, firstDate: date, latestDate: date, report: { date, entity, createdAt: (request.now ?? new Date()).toISOString() } };
   responses['/api/meta'] = reportMeta;
   const start = apiPath('/', { window: first.window });

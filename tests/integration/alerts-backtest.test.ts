@@ -1,7 +1,10 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsBacktest, type BacktestOptions } from '../../src/api.js';
 import type { SeriesScore } from '../../src/alerts/backtest/backtest-types.js';
 import { formatBacktest } from '../../src/cli/format-backtest.js';
+import type { BacktestArtifact } from '../../src/mart/backtest-artifact.js';
 import { KpiError } from '../../src/errors.js';
 import { kpi, profileYaml } from '../helpers/cli.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -208,6 +211,35 @@ for (const kind of databaseKinds()) {
       expect(formatBacktest(loose, 'markdown')).toMatch(/\| SALES \| 6 \| 50\.0% \| 37\.5% \|/);
     });
 
+    it('writes target/backtest_results.json on every run: the figures --format json prints, and the worst series', async () => {
+      const file = join(dir, 'target', 'backtest_results.json');
+      rmSync(file, { force: true });
+      const started = Date.now();
+      const result = await alertsBacktest({ ...options, budget: 2 });
+      const artifact = JSON.parse(readFileSync(file, 'utf8')) as BacktestArtifact;
+      const printed = JSON.parse(formatBacktest(result, 'json')) as typeof result;
+      expect(artifact.metadata).toMatchObject({ kpi_schema_version: 'kpi/backtest-results/v1', kpi_version: expect.any(String), invocation_id: expect.any(String) });
+      expect(Date.parse(artifact.metadata.generated_at)).toBeGreaterThanOrEqual(started - 1000);
+      expect(artifact).toMatchObject({ labels: printed.labels, detectWithinDays: DETECT_WITHIN, vary: {}, budget: 2, proposals: printed.proposals });
+      expect(artifact.settings).toHaveLength(1);
+      expect(artifact.settings[0]).toMatchObject({ label: 'current', current: true, overrides: [], overall: printed.runs[0].overall, kpis: printed.runs[0].kpis });
+      // The worst series by false Reds a month, from the independent computation: SALES at the location, 7 days (3 in 78 quiet days).
+      const rate = (row: { falseReds: number; quietDays: number }) => row.falseReds / (row.quietDays / (365.25 / 12));
+      const worst = independentScores().reduce((a, b) => (rate(b) > rate(a) ? b : a));
+      expect(worst).toMatchObject({ kpiCode: 'SALES', entityId: 1, windowDays: 7 });
+      expect(artifact.settings[0].worstSeries).toMatchObject({
+        kpiCode: worst.kpiCode,
+        entityId: worst.entityId,
+        windowDays: worst.windowDays,
+        falseReds: worst.falseReds,
+        quietDays: worst.quietDays,
+      });
+      expect(artifact.settings[0].worstSeries?.falseRedsPerMonth).toBeCloseTo(rate(worst), 12);
+      // A run that fails writes nothing over it.
+      await expect(alertsBacktest({ ...options, vary: { k: ['two'] } })).rejects.toThrow(/k must be a number above 0/);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(artifact);
+    });
+
     // The binary opens the profile's database: on the server it is the one the history was
     // written to (an embedded one would be a new, empty database in the project folder).
     if (kind === 'postgres') {
@@ -216,8 +248,12 @@ for (const kind of databaseKinds()) {
         const json = await backtest(['--format', 'json']);
         expect(json.stderr).toBe('');
         expect(json.code).toBe(0);
-        const parsed = JSON.parse(json.stdout) as { runs: Array<{ overall: { falseReds: number; incidents: number } }> };
+        const parsed = JSON.parse(json.stdout) as { labels: string; runs: Array<{ label: string; overall: { falseReds: number; incidents: number }; kpis: unknown[] }> };
         expect(parsed.runs[0].overall).toMatchObject({ falseReds: 6, incidents: 6 });
+        // The run left its figures in target/: the same as it printed.
+        const artifact = JSON.parse(readFileSync(join(dir, 'target', 'backtest_results.json'), 'utf8')) as BacktestArtifact;
+        expect(artifact.labels).toBe(parsed.labels);
+        expect(artifact.settings.map((setting) => [setting.label, setting.overall, setting.kpis])).toEqual(parsed.runs.map((run) => [run.label, run.overall, run.kpis]));
         const markdown = await backtest(['--format', 'markdown', '--budget', '2']);
         expect(markdown.code).toBe(0);
         expect(markdown.stdout).toMatch(/^\| SALES \| 6 \| 50\.0% \|/m);

@@ -1,10 +1,12 @@
-import { copyFileSync, mkdtempSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { build, dashboard } from '../../src/api.js';
+import { alertsBacktest, build, dashboard } from '../../src/api.js';
+import { formatBacktest } from '../../src/cli/format-backtest.js';
+import type { BacktestArtifact } from '../../src/mart/backtest-artifact.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startDashboard, type RunningDashboard } from '../helpers/dashboard.js';
@@ -30,6 +32,49 @@ async function boardCounts(page: Page): Promise<Record<string, number>> {
 
 async function rendered(page: Page, selector: string): Promise<void> {
   await page.waitForSelector(`body[data-state=ready] ${selector}`, { timeout: 30_000 });
+}
+
+/**
+ * A figure as a table cell shows it ('50.0%', '0.42', '3', '–') back to a number, and half
+ * the last shown digit: the page rounds, so the artifact's figure must lie within that.
+ */
+function shownFigure(text: string): { value: number | null; slack: number } {
+  const trimmed = text.trim();
+  if (trimmed === '–') return { value: null, slack: 0 };
+  const percent = trimmed.endsWith('%');
+  const digits = /\.(\d+)/.exec(trimmed)?.[1].length ?? 0;
+  const scale = percent ? 100 : 1;
+  return { value: Number(trimmed.replace(/[%,]/g, '')) / scale, slack: (0.5 * 10 ** -digits) / scale + 1e-12 };
+}
+
+/** Every figure cell of a table row equals the artifact's figure of that name (within the shown rounding). */
+async function expectRowFigures(page: Page, row: string, figures: Record<string, number | null>, label: string): Promise<void> {
+  const cells = await page.locator(`${row} td[data-figure]`).evaluateAll((elements) => elements.map((element) => [element.getAttribute('data-figure') ?? '', element.textContent ?? '']));
+  expect(cells.length, label).toBe(Object.keys(figures).length);
+  for (const [name, text] of cells) {
+    const want = figures[name];
+    const shown = shownFigure(text);
+    if (want === null) expect(shown.value, `${label} ${name}`).toBeNull();
+    else expect(Math.abs((shown.value ?? Number.NaN) - want), `${label} ${name}: shown ${text}, artifact ${want}`).toBeLessThanOrEqual(shown.slack);
+  }
+}
+
+type BacktestScore = BacktestArtifact['settings'][number]['kpis'][number];
+
+/** The per-KPI table's columns, named as the page names its cells, from the artifact. */
+function kpiFigures(kpi: BacktestScore): Record<string, number | null> {
+  return {
+    incidents: kpi.incidents,
+    recall: kpi.recall,
+    precision: kpi.precision,
+    'days-to-detect': kpi.meanDaysToDetect,
+    'false-reds': kpi.falseReds,
+    'false-red-rate': kpi.falseRedRate,
+    'false-reds-month': kpi.falseRedsPerMonth,
+    'worst-false-reds-month': kpi.worstFalseRedsPerMonth,
+    'worst-false-red-rate': kpi.worstFalseRedRate,
+    'false-yellows-month': kpi.falseYellowsPerMonth,
+  };
 }
 
 for (const kind of databaseKinds()) {
@@ -163,6 +208,142 @@ for (const kind of databaseKinds()) {
       expect(requests.length).toBeGreaterThan(0);
       expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
       await page.close();
+    });
+
+    it('says on /backtest which command writes the backtest results while there are none', async () => {
+      rmSync(join(dir, 'target', 'backtest_results.json'), { force: true });
+      const answer = await server.get('/api/backtest');
+      expect(answer.status).toBe(404);
+      expect(answer.json).toEqual({ error: 'no backtest results: target/backtest_results.json does not exist', hint: expect.stringMatching(/^kpi alerts backtest writes it/) });
+      const page = await newPage();
+      await page.goto(server.url);
+      await rendered(page, '.board');
+      // The board's header links the backtest page.
+      await page.click('#backtest-link');
+      await rendered(page, '.backtest-missing');
+      expect(page.url()).toBe(`${server.url}backtest`);
+      expect(await page.locator('.backtest-missing h1').textContent()).toBe('No backtest results to show');
+      expect(await page.locator('.backtest-missing').textContent()).toContain('target/backtest_results.json does not exist');
+      expect(await page.locator('.backtest-missing pre').textContent()).toBe('npx kpi alerts backtest --k 1.5,2,2.5,3');
+      // A file it cannot read says so, and what to run.
+      writeFileSync(join(dir, 'target', 'backtest_results.json'), '{"metadata": {"kpi_schema_version": "kpi/backtest-results/v0"}}');
+      const damaged = await server.get('/api/backtest');
+      expect(damaged.status).toBe(500);
+      expect((damaged.json as { error: string }).error).toMatch(
+        /backtest_results\.json is not a backtest result kpi can read: its version is "kpi\/backtest-results\/v0", this kpi reads kpi\/backtest-results\/v1/,
+      );
+      await page.reload();
+      await rendered(page, '.backtest-missing');
+      expect(await page.locator('.backtest-missing').textContent()).toContain('run kpi alerts backtest again');
+      rmSync(join(dir, 'target', 'backtest_results.json'));
+      await page.close();
+      // The browser logs the API's 404 and 500 itself: those two, and nothing else, were expected.
+      const logged = pageErrors.splice(0);
+      expect(logged.filter((message) => !/Failed to load resource: the server responded with a status of (404|500)/.test(message))).toEqual([]);
+    });
+
+    it("draws the backtest's trade-off from target/backtest_results.json, with the chosen setting's figures per KPI, live and in a report", async () => {
+      const result = await alertsBacktest({ projectDir: dir, targetConfig: target, adapter: db.adapter, vars, vary: { k: ['1.5', '3'] } });
+      const artifact = JSON.parse(readFileSync(join(dir, 'target', 'backtest_results.json'), 'utf8')) as BacktestArtifact;
+      // The file holds what --format json prints, setting by setting.
+      const printed = JSON.parse(formatBacktest(result, 'json')) as typeof result;
+      expect(artifact).toMatchObject({ labels: printed.labels, detectWithinDays: printed.detectWithinDays, vary: { k: ['1.5', '3'] }, budget: null, proposals: null });
+      expect(artifact.settings.map((setting) => [setting.label, setting.current, setting.overrides, setting.overall, setting.kpis])).toEqual(
+        printed.runs.map((run, index) => [run.label, index === 0, run.overrides, run.overall, run.kpis]),
+      );
+      // The API answers with the file as it is.
+      const answer = await server.get('/api/backtest');
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual(artifact);
+      expect(artifact.settings.map((setting) => setting.label)).toEqual(['current', 'k=1.5', 'k=3']);
+      // The demo's two incidents in range (2024-02-29, 2024-12-31), each in three windows.
+      expect(artifact.settings[0].overall.incidents).toBe(6);
+
+      const page = await newPage();
+      await page.goto(`${server.url}backtest`);
+      await rendered(page, '.backtest-page[data-setting="current"] #backtest-chart canvas');
+      const chart = page.locator('#backtest-chart');
+      const box = await chart.locator('canvas').first().boundingBox();
+      expect(box?.width).toBeGreaterThan(600);
+      expect(box?.height).toBeGreaterThan(300);
+      // One point a setting, each drawn: the canvas holds the current setting's green at its point.
+      const drawn = JSON.parse((await chart.getAttribute('data-points')) ?? '[]') as Array<{ label: string; x: number; y: number; worstX: number | null }>;
+      expect(drawn.map((point) => point.label).sort()).toEqual(['current', 'k=1.5', 'k=3']);
+      const current = drawn.find((point) => point.label === 'current');
+      const pixel = await page.evaluate(({ x, y }) => Array.from((document.querySelector('#backtest-chart canvas') as HTMLCanvasElement).getContext('2d')?.getImageData(x, y, 1, 1).data ?? []), {
+        x: current?.x ?? 0,
+        y: current?.y ?? 0,
+      });
+      expect(pixel).toEqual([0x2e, 0x9e, 0x5b, 255]);
+      // The more lenient k, the fewer false Reds: its point lies left of the stricter one's.
+      const x = (label: string) => drawn.find((point) => point.label === label)?.x ?? Number.NaN;
+      expect(artifact.settings[2].overall.falseRedsPerMonth ?? 0).toBeLessThan(artifact.settings[1].overall.falseRedsPerMonth ?? 0);
+      expect(x('k=3')).toBeLessThan(x('k=1.5'));
+      // One row a setting, the current one marked; the per-KPI table of the current setting.
+      expect(await page.locator('table.settings tbody tr').count()).toBe(3);
+      expect(await page.locator('table.settings tr[data-setting="current"] .pill').textContent()).toBe('current');
+      for (const setting of artifact.settings) {
+        const { overall } = setting;
+        await expectRowFigures(
+          page,
+          `table.settings tr[data-setting="${setting.label}"]`,
+          {
+            incidents: overall.incidents,
+            recall: overall.recall,
+            precision: overall.precision,
+            'days-to-detect': overall.meanDaysToDetect,
+            'false-reds': overall.falseReds,
+            'false-red-rate': overall.falseRedRate,
+            'false-reds-month': overall.falseRedsPerMonth,
+            'worst-false-reds-month': setting.worstSeries?.falseRedsPerMonth ?? null,
+            'false-yellows-month': overall.falseYellowsPerMonth,
+          },
+          setting.label,
+        );
+      }
+      const perKpi = async (index: number) => {
+        const setting = artifact.settings[index];
+        expect(await page.locator('table.per-kpi tbody tr').count()).toBe(setting.kpis.length);
+        for (const kpi of setting.kpis) await expectRowFigures(page, `table.per-kpi tr[data-kpi="${kpi.kpiCode}"]`, kpiFigures(kpi), `${setting.label} ${kpi.kpiCode}`);
+      };
+      expect(artifact.settings[0].kpis).toHaveLength(27);
+      await perKpi(0);
+      await page.setViewportSize({ width: 1440, height: 1100 });
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: join(shots, 'backtest.png') });
+      keepScreenshot(join(shots, 'backtest.png'), 'dashboard-backtest.png', kind);
+
+      // A setting's row chooses it...
+      await page.click('table.settings tr[data-setting="k=3"] a');
+      await rendered(page, '.backtest-page[data-setting="k=3"] #backtest-chart canvas');
+      expect(page.url()).toBe(`${server.url}backtest?setting=k%3D3`);
+      await perKpi(2);
+      // ...and so does its point on the chart.
+      const point = drawn.find((entry) => entry.label === 'k=1.5');
+      const canvasBox = await chart.locator('canvas').first().boundingBox();
+      const ratio = await page.evaluate(() => window.devicePixelRatio);
+      if (!canvasBox || !point) throw new Error('no chart');
+      await page.mouse.click(canvasBox.x + point.x / ratio, canvasBox.y + point.y / ratio);
+      await rendered(page, '.backtest-page[data-setting="k=1.5"] #backtest-chart canvas');
+      await perKpi(1);
+      expect(await page.locator('#setting-detail').textContent()).toMatch(/^k=1\.5Recall [\d.]+% \(\d+ of 6\)/);
+      await page.close();
+
+      // A report holds the backtest page too, from file://.
+      const file = join(shots, 'report-backtest.html');
+      await dashboard({ projectDir: dir, targetConfig: target, adapter: db.adapter, vars, out: file });
+      const offline = await newPage();
+      const requests: string[] = [];
+      offline.on('request', (request) => requests.push(request.url()));
+      await offline.goto(pathToFileURL(file).href);
+      await rendered(offline, '.board');
+      await offline.click('#backtest-link');
+      await rendered(offline, '.backtest-page[data-setting="current"] #backtest-chart canvas');
+      const reportRows = await offline.locator('table.per-kpi tbody tr').count();
+      expect(reportRows).toBe(27);
+      for (const kpi of artifact.settings[0].kpis) await expectRowFigures(offline, `table.per-kpi tr[data-kpi="${kpi.kpiCode}"]`, kpiFigures(kpi), `report ${kpi.kpiCode}`);
+      expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
+      await offline.close();
     });
 
     it('redraws an open board when a new build lands, and asks for nothing more while none does', async () => {

@@ -7,6 +7,8 @@ import { apiPath } from '../../src/dashboard/page/api-path.js';
 import { changeTone, formatChange, formatValue } from '../../src/mart/format-value.js';
 import { parseRoute } from '../../src/dashboard/page/parse-route.js';
 import { prometheusText } from '../../src/dashboard/prometheus-text.js';
+import { BROWSER_LIB } from '../../src/dashboard/page/browser-script.js';
+import { routePath } from '../../src/dashboard/page/route-path.js';
 import type { StatusRow } from '../../src/mart/queries/read-statuses.js';
 
 const kpi = (format: string, direction = 'up_good'): KpiInfo => ({
@@ -105,6 +107,11 @@ describe("the dashboard's words and numbers", () => {
     expect(apiPath('/api/kpi/A%26B', { entity: 'a&b' })).toBe('/api/kpi/A%26B?entity=a%26b');
     expect(parseRoute('/kpi/TR_WINE?entity=0&date=2026-01-31')).toEqual({ page: 'kpi', kpi: 'TR_WINE', window: null, entity: '0', date: '2026-01-31' });
     expect(parseRoute('/?window=30&date=nonsense')).toEqual({ page: 'board', kpi: null, window: 30, entity: null, date: null });
+    // The backtest page keeps its chosen setting (a label with '=' and spaces) in the address, and a report's hash.
+    const backtest = { page: 'backtest', kpi: null, window: null, entity: null, date: null, setting: 'k=2.5 policy.red=3' } as const;
+    expect(routePath(BROWSER_LIB, backtest)).toBe('/backtest?setting=k%3D2.5%20policy.red%3D3');
+    expect(parseRoute('/backtest?setting=k%3D2.5%20policy.red%3D3')).toEqual(backtest);
+    expect(parseRoute('#/backtest')).toEqual({ ...backtest, setting: null });
   });
 
   it('escapes label values in /metrics so any KPI name parses', () => {

@@ -1,4 +1,8 @@
+import type { KpiScore, Score, SeriesScore } from '../../mart/backtest-score.js';
 import type { TableName } from '../types.js';
+
+// The scores are the mart's (the backtest artifact and the dashboard read them too).
+export type { KpiScore, Score, SeriesScore };
 
 /** The relations a backtest reads: statuses to score, the labelled incidents, and the KPI and entity dimensions. */
 export interface BacktestTables {
@@ -45,38 +49,6 @@ export interface IncidentOutcome {
   statusOnDay: string | null;
   /** Days to the first Red within the detection window; null: missed. */
   daysToDetect: number | null;
-}
-
-/** Precision, recall, time to detect and false alerts a month, for a series, a KPI or everything. */
-export interface Score {
-  quietDays: number;
-  falseReds: number;
-  falseYellows: number;
-  /** Red days inside the series' own incidents' detection windows. */
-  trueReds: number;
-  /** False Reds / quiet days, as a fraction. */
-  falseRedRate: number | null;
-  falseRedsPerMonth: number | null;
-  falseYellowsPerMonth: number | null;
-  incidents: number;
-  detected: number;
-  recall: number | null;
-  /** True Red days / (true + false Red days); null without Reds. */
-  precision: number | null;
-  meanDaysToDetect: number | null;
-}
-
-export interface SeriesScore extends Score {
-  kpiCode: string;
-  entityId: number;
-  windowDays: number;
-}
-
-export interface KpiScore extends Score {
-  kpiCode: string;
-  /** The worst series of the KPI (entity × window) by false Reds a month: a budget holds only if it holds there. */
-  worstFalseRedsPerMonth: number | null;
-  worstFalseRedRate: number | null;
 }
 
 /** One setting's scores (the current configuration has no overrides). */

@@ -1,16 +1,7 @@
+import type { Proposal } from '../../mart/backtest-score.js';
 import type { BacktestRun, KpiScore } from './backtest-types.js';
 
-/** The setting proposed for one KPI, and why. */
-export interface Proposal {
-  kpiCode: string;
-  /** The run chosen; null when no setting keeps the KPI's every series under the budget. */
-  run: string | null;
-  overrides: BacktestRun['overrides'];
-  recall: number | null;
-  worstFalseRedsPerMonth: number | null;
-  /** The lowest worst-series false Reds a month any setting reached (when none fits the budget). */
-  bestWorstFalseRedsPerMonth: number | null;
-}
+export type { Proposal };
 
 /**
  * Per KPI, among the runs whose worst series (entity × window) has at most `budget` false

@@ -1,7 +1,7 @@
 import type uPlot from 'uplot';
-import type { BoardCard, BoardResponse, ChangesResponse, DashboardMeta, KpiSeriesResponse } from '../dashboard-types.js';
+import type { BacktestResponse, BoardCard, BoardResponse, ChangesResponse, DashboardMeta, KpiSeriesResponse } from '../dashboard-types.js';
 import type { KpiInfo, PeriodFigures } from '../../mart/mart-types.js';
-import type { DashboardBoot, KpiPageView, Route } from './page-types.js';
+import type { BacktestPageView, DashboardBoot, KpiPageView, Route } from './page-types.js';
 
 /**
  * The page's functions as each reaches the others: through this argument, never an import
@@ -24,5 +24,8 @@ export interface BrowserLib {
   describeDay(lib: BrowserLib, meta: DashboardMeta, series: KpiSeriesResponse, index: number, window: number): string;
   drawSparkline(UPlot: typeof uPlot, element: HTMLElement, width: number, dates: readonly string[], spark: BoardCard['spark']): uPlot;
   drawKpiChart(lib: BrowserLib, UPlot: typeof uPlot, element: HTMLElement, meta: DashboardMeta, series: KpiSeriesResponse, window: number, onHover: (index: number | null) => void): uPlot;
+  renderBacktestPage(lib: BrowserLib, meta: DashboardMeta, backtest: BacktestResponse, view: BacktestPageView): string;
+  describeSetting(lib: BrowserLib, meta: DashboardMeta, setting: BacktestResponse['settings'][number]): string;
+  drawBacktestChart(UPlot: typeof uPlot, element: HTMLElement, backtest: BacktestResponse, chosen: string, onHover: (label: string | null) => void, onChoose: (label: string) => void): uPlot;
   startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Window & { uPlot?: typeof uPlot }): void;
 }

@@ -1,10 +1,13 @@
 import { apiPath } from './api-path.js';
 import { describeDay } from './describe-day.js';
+import { describeSetting } from './describe-setting.js';
+import { drawBacktestChart } from './draw-backtest-chart.js';
 import { drawKpiChart } from './draw-kpi-chart.js';
 import { drawSparkline } from './draw-sparkline.js';
 import { escapeHtml } from './escape-html.js';
 import { changeTone, formatChange, formatValue } from '../../mart/format-value.js';
 import { parseRoute } from './parse-route.js';
+import { renderBacktestPage } from './render-backtest-page.js';
 import { renderBoard } from './render-board.js';
 import { renderKpiPage } from './render-kpi-page.js';
 import { renderPeriods } from './render-periods.js';
@@ -36,6 +39,9 @@ export const BROWSER_LIB: BrowserLib = {
   describeDay,
   drawSparkline,
   drawKpiChart,
+  renderBacktestPage,
+  describeSetting,
+  drawBacktestChart,
   startDashboardApp,
 };
 

@@ -12,11 +12,13 @@ export interface DashboardBoot {
 
 /** Which page, for what: the address (live) or the hash (static) written as a path. */
 export interface Route {
-  page: 'board' | 'kpi';
+  page: 'board' | 'kpi' | 'backtest';
   kpi: string | null;
   window: number | null;
   entity: string | null;
   date: string | null;
+  /** The backtest page's chosen setting (its label); absent elsewhere. */
+  setting?: string | null;
 }
 
 export interface KpiPageView {
@@ -24,4 +26,11 @@ export interface KpiPageView {
   boardLink: string;
   /** This KPI for another entity, or null when the page cannot show it (a static report holds one entity). */
   entityLink: (entity: string) => string | null;
+}
+
+export interface BacktestPageView {
+  /** The setting whose per-KPI figures are shown (its label). */
+  setting: string;
+  settingLink: (label: string) => string;
+  boardLink: string;
 }

@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import type { BoardResponse, ChangesResponse, DashboardMeta, KpiSeriesResponse, VersionResponse } from '../dashboard-types.js';
+import type { BacktestResponse, BoardResponse, ChangesResponse, DashboardMeta, KpiSeriesResponse, VersionResponse } from '../dashboard-types.js';
 import type { BrowserLib } from './browser-lib.js';
 import type { DashboardBoot, Route } from './page-types.js';
 
@@ -11,7 +11,8 @@ interface Problem {
 /**
  * The page's behaviour. The route (the address live, the hash in a static report) says
  * which page and for what; the header's window tabs, entity picker and date picker change
- * it; each change asks the API (or the report's embedded answers) and draws. A live page
+ * it (from the backtest page, they lead back to the board); each change asks the API (or
+ * the report's embedded answers) and draws. A live page
  * checks the data version every `pollSeconds` and redraws when a new build has landed.
  * Each draw ends with `data-state` on <body> and a `kpi:rendered` event (tests wait on it).
  */
@@ -23,6 +24,7 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
   const entityPicker = doc.getElementById('entity') as HTMLSelectElement;
   const datePicker = doc.getElementById('date') as HTMLInputElement;
   const freshness = doc.getElementById('freshness') as HTMLElement;
+  const backtestLink = doc.getElementById('backtest-link');
   const UPlot = win.uPlot;
   let meta: DashboardMeta | null = null;
   let filter: string | null = null;
@@ -78,7 +80,8 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
     freshness.textContent = m.report
       ? `Report of ${m.report.date}, made ${new Date(m.report.createdAt).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' })}`
       : `Data through ${m.latestDate ?? '–'} · built ${built}`;
-    doc.title = `${route.page === 'kpi' && route.kpi ? `${route.kpi} · ` : ''}KPI dashboard`;
+    doc.title = `${route.page === 'kpi' && route.kpi ? `${route.kpi} · ` : route.page === 'backtest' ? 'Backtest · ' : ''}KPI dashboard`;
+    backtestLink?.classList.toggle('on', route.page === 'backtest');
   };
 
   const showBoard = (m: DashboardMeta, board: BoardResponse, changes: ChangesResponse | null, route: Route): void => {
@@ -118,6 +121,33 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
     redraw();
   };
 
+  const showBacktest = (m: DashboardMeta, backtest: BacktestResponse, chosen: BacktestResponse['settings'][number]): void => {
+    const settingLink = (label: string) => href({ page: 'backtest', kpi: null, window: null, entity: null, date: null, setting: label });
+    const boardLink = href({ page: 'board', kpi: null, window: null, entity: null, date: null });
+    redraw = () => {
+      clearCharts();
+      main.innerHTML = lib.renderBacktestPage(lib, m, backtest, { setting: chosen.label, settingLink, boardLink });
+      const detail = doc.getElementById('setting-detail') as HTMLElement;
+      const hover = (label: string | null) => {
+        const setting = backtest.settings.find((item) => item.label === label) ?? chosen;
+        detail.innerHTML = lib.describeSetting(lib, m, setting);
+      };
+      hover(null);
+      const element = doc.getElementById('backtest-chart') as HTMLElement;
+      if (UPlot) charts.push(lib.drawBacktestChart(UPlot, element, backtest, chosen.label, hover, (label) => go({ ...current(), setting: label })));
+    };
+    redraw();
+  };
+
+  /** No backtest to show: what the API said, and the command that writes the file. */
+  const showBacktestMissing = (problem: Problem): void => {
+    main.innerHTML =
+      `<div class="problem backtest-missing"><h1>No backtest results to show</h1><p>${e(problem.error ?? '')}</p>` +
+      `<p>${e(problem.hint ?? '')}:</p><pre><code>npx kpi alerts backtest --k 1.5,2,2.5,3</code></pre>` +
+      "<p>It scores the statuses over the history against labelled incidents, for each setting tried, and writes the figures into the project's target folder; reload this page once it has run.</p>" +
+      `<p><a href="${e(href({ page: 'board', kpi: null, window: null, entity: null, date: null }))}">Back to the latest board</a></p></div>`;
+  };
+
   const show = async (): Promise<void> => {
     const mine = ++generation;
     const route = current();
@@ -128,7 +158,26 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
       const entity = route.entity ?? m.report?.entity ?? m.entities[0]?.code ?? 'ALL';
       const date = route.date ?? m.latestDate ?? '';
       controls(m, route, window, entity, date);
-      if (route.page === 'kpi' && route.kpi) {
+      if (route.page === 'backtest') {
+        let backtest: BacktestResponse;
+        try {
+          backtest = await get<BacktestResponse>('/api/backtest');
+        } catch (caught) {
+          if (mine !== generation) return;
+          const problem = (caught ?? {}) as Problem;
+          clearCharts();
+          redraw = null;
+          // The API's answer (no file, or one it cannot read) says what to run; a report without the file, or no server, is the usual problem page.
+          if (boot.mode === 'static' || typeof problem.error !== 'string') throw caught;
+          showBacktestMissing(problem);
+          finish('ready', { page: 'backtest', missing: true });
+          return;
+        }
+        if (mine !== generation) return;
+        const chosen = backtest.settings.find((setting) => setting.label === route.setting) ?? backtest.settings[0];
+        showBacktest(m, backtest, chosen);
+        finish('ready', { page: 'backtest', setting: chosen.label });
+      } else if (route.page === 'kpi' && route.kpi) {
         const series = await get<KpiSeriesResponse>(lib.apiPath(`/api/kpi/${encodeURIComponent(route.kpi)}`, { date, entity }), true);
         if (mine !== generation) return;
         showKpi(m, series, route, window);
@@ -150,24 +199,22 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
     }
   };
 
+  // The header's controls choose a board or KPI page: from the backtest page they lead to the board.
+  const here = (): Route => {
+    const route = current();
+    return route.page === 'backtest' ? { page: 'board', kpi: null, window: null, entity: null, date: null } : route;
+  };
   tabs.addEventListener('click', (event) => {
     const button = (event.target as Element | null)?.closest('button[data-window]');
-    if (button) go({ ...current(), window: Number(button.getAttribute('data-window')) });
+    if (button) go({ ...here(), window: Number(button.getAttribute('data-window')) });
   });
-  entityPicker.addEventListener('change', () => go({ ...current(), entity: entityPicker.value }));
+  entityPicker.addEventListener('change', () => go({ ...here(), entity: entityPicker.value }));
   datePicker.addEventListener('change', () => {
-    if (/^\d{4}-\d{2}-\d{2}$/.test(datePicker.value)) go({ ...current(), date: datePicker.value });
+    if (/^\d{4}-\d{2}-\d{2}$/.test(datePicker.value)) go({ ...here(), date: datePicker.value });
   });
-  main.addEventListener('click', (event) => {
-    const target = event.target as Element | null;
-    const toggle = target?.closest('button[data-filter]');
-    if (toggle) {
-      const status = toggle.getAttribute('data-filter');
-      filter = filter === status ? null : status;
-      redraw?.();
-      return;
-    }
-    const anchor = target?.closest('a[href]');
+  /** A live page follows its own links without loading the page again (a new tab or window as the browser does). */
+  const follow = (event: Event): void => {
+    const anchor = (event.target as Element | null)?.closest('a[href]');
     const path = anchor?.getAttribute('href') ?? '';
     const mouse = event as MouseEvent;
     if (boot.mode === 'live' && path.startsWith('/') && !mouse.ctrlKey && !mouse.metaKey && !mouse.shiftKey && mouse.button === 0) {
@@ -175,7 +222,18 @@ export function startDashboardApp(lib: BrowserLib, boot: DashboardBoot, win: Win
       win.history.pushState(null, '', path);
       void show();
     }
+  };
+  main.addEventListener('click', (event) => {
+    const toggle = (event.target as Element | null)?.closest('button[data-filter]');
+    if (toggle) {
+      const status = toggle.getAttribute('data-filter');
+      filter = filter === status ? null : status;
+      redraw?.();
+      return;
+    }
+    follow(event);
   });
+  doc.querySelector('header.top')?.addEventListener('click', follow);
   win.addEventListener(boot.mode === 'static' ? 'hashchange' : 'popstate', () => void show());
   let resizing = 0;
   win.addEventListener('resize', () => {
