@@ -214,6 +214,23 @@ for (const kind of databaseKinds()) {
       );
       expect(spike[0].at_or_above).toBe(0);
       expect(spike[0].value).toBeGreaterThanOrEqual(4 * Number(spike[0].median));
+
+      // A closed form of the day: generated from 2025-01-05 on only, after the anomaly, the club
+      // has the same figures (the members the anomaly took stay gone).
+      const later = db.target().schema;
+      const alone = await build({
+        projectDir: dir,
+        targetConfig: db.target(later),
+        adapter: db.adapter,
+        vars: { ...vars, demo_start_date: '2025-01-05' },
+        select: ['+raw_club_daily'],
+        exclude: ['resource_type:test', 'resource_type:unit_test'],
+      });
+      expect(alone.success).toBe(true);
+      const compare = (table: string) => db.query(`select * from ${table} where date_key >= date '2025-01-05' order by date_key, location_id`);
+      const own = await compare(`"${later}_raw".raw_club_daily`);
+      expect(own.length).toBe(16);
+      expect(own).toEqual(await compare(raw));
     });
 
     it('scores kpi_events days expected, naming the event, and keeps bounds within each KPI range', async () => {
