@@ -1,8 +1,8 @@
 {#-
   kpi_thresholds' status logic as SQL expressions over one window's baseline, in float8.
   `p` prefixes the window's columns: {p}_mean, {p}_std, {p}_n, {p}_history. The row also
-  has value, x (value as float8), x_previous_day, x_last_week, seasonal_zscore, the KPI's
-  direction and settings. kpi_thresholds computes the bounds, then the signal masks, then
+  has value, x (value as float8), x_previous_day, x_last_week, x_last_year, seasonal_zscore,
+  the KPI's direction and settings. kpi_thresholds computes the bounds, then the signal masks, then
   the status, each once a row; the same macros inline all of it where a pass needs only
   the status (exclude_red_from_baseline's first pass).
 -#}
@@ -22,6 +22,7 @@
   (case
     when pct_change_vs = 'rolling_mean' then case when abs({{ p }}_mean) >= min_base then (x - {{ p }}_mean) / abs({{ p }}_mean) end
     when pct_change_vs = 'previous_day' then case when abs(x_previous_day) >= min_base then (x - x_previous_day) / abs(x_previous_day) end
+    when pct_change_vs = 'same_weekday_last_year' then case when abs(x_last_year) >= min_base then (x - x_last_year) / abs(x_last_year) end
     else case when abs(x_last_week) >= min_base then (x - x_last_week) / abs(x_last_week) end
   end)
 {%- endmacro %}

@@ -8,7 +8,7 @@
 with locations as (
   select
     entity_id as location_id,
-    0.6 + 0.8 * {{ demo_uniform('entity_id::bigint', 1) }} as size
+    {{ demo_location_size('entity_id') }} as size
   from {{ ref('dim_entity') }}
   where entity_type = 'location'
     and entity_id <= {{ var('demo_entities') }}

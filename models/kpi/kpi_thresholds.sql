@@ -16,9 +16,10 @@
   spread floor (a flat history still has bounds, and a real collapse still counts); the
   seasonal z-score against the same month-day in earlier years or the same weekday in
   earlier weeks (config `seasonality`); the percent change against the configured
-  reference (only from a big enough base). Signals L, U, Z, P; those in the KPI's good
-  direction do not count; the policy turns counted signals into Red/Yellow/Green, and too
-  little history is grey. Every row says why (reason) and which settings (config_hash).
+  reference (the day before, a week back, 52 weeks back or the rolling mean; only from a
+  big enough base). Signals L, U, Z, P; those in the KPI's good direction do not count;
+  the policy turns counted signals into Red/Yellow/Green, and too little history is grey.
+  Every row says why (reason) and which settings (config_hash).
 
   A day in kpi_events is `expected` (the event named in the reason), never Red or Yellow
   because of it, and no reference for a later percent change; with learn_from = false it is
@@ -48,6 +49,7 @@
     or (settings | selectattr('baseline', 'equalto', 'without_outliers') | list | length) > 0 -%}
 {%- set weekday_periods = settings | selectattr('seasonality', 'equalto', 'weekday') | map(attribute='seasonal_periods') | unique | list -%}
 {%- set month_day_kpis = settings | selectattr('seasonality', 'equalto', 'month_day') | list -%}
+{%- set year_ago_kpis = settings | selectattr('pct_change_vs', 'equalto', 'same_weekday_last_year') | list -%}
 {%- set max_weeks = (weekday_periods | max) if weekday_periods else 1 -%}
 {#-
   How far back this run reads: the days whose status a held status looks back on
@@ -71,8 +73,9 @@ with series as {{ 'not materialized' if citus }} (
 ),
 
 -- Event days (kpi_events), spelled out per series so they are matched by equality: scored
--- `expected`, and not learned from unless the event says learn_from.
-events as (
+-- `expected`, and not learned from unless the event says learn_from. (Inlined on Citus: it
+-- may be read twice.)
+events as {{ 'not materialized' if citus }} (
   select e.event_date, s.kpi_id, s.entity_id, bool_and(e.learn_from) as learn_from, string_agg(e.description, '; ' order by e.description) as event_name
   from {{ ref('kpi_events') }} e
   join series s on e.entity_id is null or e.entity_id = s.entity_id
@@ -91,7 +94,15 @@ daily as (
     d.date_key >= {{ first }} as in_range,
     u.event_name,
     -- An intermittent series (compare_on active_days) learns from its non-zero days only.
-    coalesce(u.learn_from, true) and not (c.compare_on = 'active_days' and f.value = 0) as learn
+    coalesce(u.learn_from, true) and not (c.compare_on = 'active_days' and f.value = 0) as learn,
+    {%- if year_ago_kpis %}
+    -- The same weekday a year back (364 days), read by key rather than by a lag over a
+    -- year of rows, so an increment reads no more days; learned from by the same rule.
+    case when coalesce(u364.learn_from, true) and not (c.compare_on = 'active_days' and f364.value = 0)
+      then f364.value::float8 end as x_last_year
+    {%- else %}
+    null::float8 as x_last_year
+    {%- endif %}
   from {{ ref('dim_date') }} d
   cross join series s
   join {{ ref('kpi_threshold_config') }} c on c.kpi_id = s.kpi_id
@@ -102,6 +113,15 @@ daily as (
     and f.date_key between {{ first }} - {{ reach }} and {{ last }}
   left join events u
     on u.event_date = d.date_key and u.kpi_id = s.kpi_id and u.entity_id = s.entity_id
+  {%- if year_ago_kpis %}
+  left join {{ ref('fact_kpi_daily') }} f364
+    on c.pct_change_vs = 'same_weekday_last_year'
+    and f364.kpi_id = s.kpi_id and f364.entity_id = s.entity_id and f364.date_key = d.date_key - 364
+    and f364.date_key between {{ first }} - {{ reach }} - 364 and {{ last }} - 364
+  left join events u364
+    on c.pct_change_vs = 'same_weekday_last_year'
+    and u364.event_date = d.date_key - 364 and u364.kpi_id = s.kpi_id and u364.entity_id = s.entity_id
+  {%- endif %}
   where d.date_key between {{ first }} - {{ reach }} and {{ last }}
 ),
 

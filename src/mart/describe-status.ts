@@ -5,6 +5,7 @@ import type { StatusRow } from './queries/read-statuses.js';
 const REFERENCES: Record<string, string> = {
   previous_day: 'the day before',
   same_day_last_week: 'the same day last week',
+  same_weekday_last_year: 'the same weekday last year',
   rolling_mean: 'the recent average',
 };
 

@@ -6,8 +6,12 @@
 export const MODES = ['static', 'dynamic'] as const;
 export type ThresholdMode = (typeof MODES)[number];
 
-/** What `pct_change` compares today's value with. */
-export const PCT_CHANGE_REFERENCES = ['previous_day', 'same_day_last_week', 'rolling_mean'] as const;
+/**
+ * What `pct_change` compares today's value with. `same_weekday_last_year` is the day 364
+ * days back (52 weeks: a Friday meets a Friday, Black Friday meets last Black Friday), so a
+ * seasonal step (the January after a December peak) is no change.
+ */
+export const PCT_CHANGE_REFERENCES = ['previous_day', 'same_day_last_week', 'same_weekday_last_year', 'rolling_mean'] as const;
 export type PctChangeReference = (typeof PCT_CHANGE_REFERENCES)[number];
 
 /** What the seasonal z-score compares with: the same month-day in earlier years, or the same weekday in earlier weeks. */

@@ -270,6 +270,7 @@ for (const kind of databaseKinds()) {
         [{ k: ['two'] }, /k must be a number above 0/],
         [{ 'policy.red': ['5'] }, /policy.red must be a whole number of signals from 1 to 4/],
         [{ baseline: ['median'] }, /baseline must be one of all_days, without_outliers/],
+        [{ pct_change_vs: ['same_weekday_last_yr'] }, /pct_change_vs must be one of .*same_weekday_last_year.*Did you mean 'same_weekday_last_year'\?/],
       ];
       for (const [vary, message] of cases) {
         const error = await alertsBacktest({ ...options, vary }).then(

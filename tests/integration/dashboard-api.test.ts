@@ -18,9 +18,9 @@ import { kpi, profileYaml } from '../helpers/cli.js';
 import { REPO_ROOT, removeDir } from '../helpers/fixtures.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
 
-// 2025-06-06 has a Red and a Yellow KPI in the 7-day window and two Yellows in the 30-day
-// one; from 2024-01-01 every period has its prior year (2024-06-06 is in the data).
-const END = '2025-06-06';
+// 2025-05-21 has a Red KPI in the 7-day window (club shipments) and a Yellow in the 30-day
+// one; from 2024-01-01 every period has its prior year (2024-05-21 is in the data).
+const END = '2025-05-21';
 const vars = { demo_start_date: '2024-01-01', demo_end_date: END, demo_entities: 1 };
 
 interface Problem {

@@ -14,8 +14,8 @@ import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/d
 import { REPO_ROOT, removeDir } from '../helpers/fixtures.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
 
-// 2025-06-06: one Red and one Yellow KPI in the 7-day window, two Yellows in the 30-day one.
-const END = '2025-06-06';
+// 2025-05-21: one Red KPI in the 7-day window (club shipments), one Yellow in the 30-day one.
+const END = '2025-05-21';
 const vars = { demo_start_date: '2024-01-01', demo_end_date: END, demo_entities: 1 };
 
 /** KPI_DASHBOARD_SCREENSHOTS=docs writes the README's screenshots (from the server's run); they are always taken. */

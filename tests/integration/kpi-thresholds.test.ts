@@ -10,8 +10,9 @@ import { removeDir } from '../helpers/fixtures.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
 
 // A stretch of the demo that holds three of its injected anomalies (2023-11-24,
-// 2024-02-29, 2024-12-31) with enough history before them.
-const vars = { demo_start_date: '2023-01-01', demo_end_date: '2025-01-20', demo_entities: 1 };
+// 2024-02-29, 2024-12-31) with enough history before them, and the day 364 days before the
+// first (Black Friday 2022, which a same_weekday_last_year KPI compares it with).
+const vars = { demo_start_date: '2022-11-01', demo_end_date: '2025-01-20', demo_entities: 1 };
 
 /**
  * Rolling statistics, bounds, seasonal z-score and percent change recomputed from the facts
@@ -69,6 +70,7 @@ select r.as_of_date::text, r.kpi_id, r.entity_id, r.window_days, r.n, r.mean, r.
   case c.pct_change_vs
     when 'rolling_mean' then case when abs(r.mean) >= c.min_base then (x.value::float8 - r.mean) / abs(r.mean) end
     when 'previous_day' then case when abs(pd.value) >= c.min_base then (x.value::float8 - pd.value::float8) / abs(pd.value::float8) end
+    when 'same_weekday_last_year' then case when abs(ly.value) >= c.min_base then (x.value::float8 - ly.value::float8) / abs(ly.value::float8) end
     else case when abs(lw.value) >= c.min_base then (x.value::float8 - lw.value::float8) / abs(lw.value::float8) end
   end as pct_change
 from rolling r
@@ -78,6 +80,7 @@ left join "${schema}".fact_kpi_daily x on x.kpi_id = r.kpi_id and x.entity_id = 
 -- An event day is no reference for a percent change.
 left join learnable lw on lw.kpi_id = r.kpi_id and lw.entity_id = r.entity_id and lw.date_key = r.as_of_date - 7
 left join learnable pd on pd.kpi_id = r.kpi_id and pd.entity_id = r.entity_id and pd.date_key = r.as_of_date - 1
+left join learnable ly on ly.kpi_id = r.kpi_id and ly.entity_id = r.entity_id and ly.date_key = r.as_of_date - 364
 order by 1, 2, 3, 4`;
 }
 
@@ -134,7 +137,7 @@ for (const kind of databaseKinds()) {
       expect(mismatches.slice(0, 10)).toEqual([]);
     });
 
-    it('flags every injected anomaly in its range Yellow or Red in the 7-day window, and few clean days Red', async () => {
+    it('flags every injected anomaly in its range Red in the 7-day window, and few clean days Red', async () => {
       const flagged = await db.query<{ anomaly_date: string; kpi_code: string; status: string }>(
         `select a.anomaly_date::text, a.kpi_code, t.status
          from "${schema}_raw".demo_anomalies a
@@ -143,7 +146,7 @@ for (const kind of databaseKinds()) {
          order by 1`,
       );
       expect(flagged.map((row) => row.anomaly_date)).toEqual(['2023-11-24', '2024-02-29', '2024-12-31']);
-      for (const row of flagged) expect(['yellow', 'red'], `${row.anomaly_date} ${row.kpi_code}`).toContain(row.status);
+      for (const row of flagged) expect(row.status, `${row.anomaly_date} ${row.kpi_code}`).toBe('red');
       const share = await db.query<{ red_share: number }>(
         `select avg((status = 'red')::int)::float8 as red_share from "${schema}".kpi_thresholds t
          where window_days = 7 and not exists (select 1 from "${schema}_raw".demo_anomalies a where a.anomaly_date = t.as_of_date)`,
@@ -152,6 +155,82 @@ for (const kind of databaseKinds()) {
       // Every row explains itself.
       const unexplained = await db.query<{ n: number }>(`select count(*)::int as n from "${schema}".kpi_thresholds where reason is null or config_hash is null`);
       expect(unexplained).toEqual([{ n: 0 }]);
+    });
+
+    it('compares a same_weekday_last_year KPI with its value 52 weeks before', async () => {
+      // The reference joined here by the date 52 weeks back; an event day not learned from (or
+      // an inactive day of a KPI compared on its active days) is no reference.
+      const rows = await db.query<{ kpi_code: string; day: string; window_days: number; pct_change: number | null; expected: number | null; same_weekday: boolean | null }>(
+        `select k.kpi_code, t.as_of_date::text as day, t.window_days, t.pct_change,
+                case when abs(ly.value) >= c.min_base then (t.value::float8 - ly.value::float8) / abs(ly.value::float8) end as expected,
+                extract(isodow from ly.date_key) = extract(isodow from t.as_of_date) as same_weekday
+         from "${schema}".kpi_thresholds t
+         join "${schema}".dim_kpi k on k.kpi_id = t.kpi_id
+         join "${schema}".kpi_threshold_config c on c.kpi_id = t.kpi_id
+         left join "${schema}".fact_kpi_daily ly on ly.kpi_id = t.kpi_id and ly.entity_id = t.entity_id
+           and ly.date_key = (t.as_of_date - interval '52 weeks')::date
+           and not exists (select 1 from "${schema}".kpi_events e where e.event_date = ly.date_key and not e.learn_from)
+           and not (c.compare_on = 'active_days' and ly.value = 0)
+         where c.pct_change_vs = 'same_weekday_last_year' and t.value is not null
+         order by t.kpi_id, t.entity_id, t.as_of_date, t.window_days`,
+      );
+      // config/thresholds.yml gives ONLINE_ORDERS this reference.
+      expect(new Set(rows.map((row) => row.kpi_code))).toContain('ONLINE_ORDERS');
+      const compared = rows.filter((row) => row.expected !== null);
+      // Two years of history: every day from 2023-10-31 on has a reference (2 entities, 3 windows).
+      expect(compared.length).toBeGreaterThan(400 * 2 * 3);
+      expect(compared.every((row) => row.same_weekday)).toBe(true);
+      const mismatches = rows.filter((row) => !close(row.pct_change === null ? null : Number(row.pct_change), row.expected === null ? null : Number(row.expected)));
+      expect(mismatches.slice(0, 5)).toEqual([]);
+      // Black Friday 2023, the checkout outage (a quarter of the orders), against Black Friday
+      // 2022: down by more than the 50 % at which P fires.
+      const blackFriday = rows.filter((row) => row.kpi_code === 'ONLINE_ORDERS' && row.day === '2023-11-24');
+      expect(blackFriday.length).toBe(2 * 3);
+      for (const row of blackFriday) expect(Number(row.pct_change)).toBeLessThan(-0.5);
+    });
+
+    it('generates a club whose members move by signups minus cancellations, smoothly, with the injected cancellations far above the usual', async () => {
+      const raw = `"${schema}_raw".raw_club_daily`;
+      const anomalies = `"${schema}_raw".demo_anomalies`;
+      const identity = await db.query<{ broken: number; days: number; jumpy: number }>(
+        `select count(*) filter (where t.active_members - p.active_members <> t.signups - t.cancellations
+                                    or t.net_adds <> t.signups - t.cancellations or t.signups < 0 or t.cancellations < 0)::int as broken,
+                -- Smooth: consecutive days' net adds differ by rounding only, except on and after an anomaly day.
+                count(*) filter (where abs(t.net_adds - p.net_adds) > 2
+                                   and not exists (select 1 from ${anomalies} a where a.entity_id = t.location_id and t.date_key - a.anomaly_date in (0, 1)))::int as jumpy,
+                count(*)::int as days
+         from ${raw} t join ${raw} p on p.location_id = t.location_id and p.date_key = t.date_key - 1`,
+      );
+      expect(identity[0]).toMatchObject({ broken: 0, jumpy: 0 });
+      expect(identity[0].days).toBeGreaterThan(800);
+      // The year-end spike (factor 8 on the expected level) against every ordinary day.
+      const spike = await db.query<{ value: number; median: number; at_or_above: number }>(
+        `select a.cancellations as value,
+                (select percentile_cont(0.5) within group (order by o.cancellations) from ${raw} o
+                 where o.location_id = a.location_id and o.date_key <> a.date_key) as median,
+                (select count(*) from ${raw} o
+                 where o.location_id = a.location_id and o.date_key <> a.date_key and o.cancellations >= a.cancellations)::int as at_or_above
+         from ${raw} a where a.location_id = 1 and a.date_key = date '2024-12-31'`,
+      );
+      expect(spike[0].at_or_above).toBe(0);
+      expect(spike[0].value).toBeGreaterThanOrEqual(4 * Number(spike[0].median));
+
+      // A closed form of the day: generated from 2025-01-05 on only, after the anomaly, the club
+      // has the same figures (the members the anomaly took stay gone).
+      const later = db.target().schema;
+      const alone = await build({
+        projectDir: dir,
+        targetConfig: db.target(later),
+        adapter: db.adapter,
+        vars: { ...vars, demo_start_date: '2025-01-05' },
+        select: ['+raw_club_daily'],
+        exclude: ['resource_type:test', 'resource_type:unit_test'],
+      });
+      expect(alone.success).toBe(true);
+      const compare = (table: string) => db.query(`select * from ${table} where date_key >= date '2025-01-05' order by date_key, location_id`);
+      const own = await compare(`"${later}_raw".raw_club_daily`);
+      expect(own.length).toBe(16);
+      expect(own).toEqual(await compare(raw));
     });
 
     it('scores kpi_events days expected, naming the event, and keeps bounds within each KPI range', async () => {
@@ -167,8 +246,8 @@ for (const kind of databaseKinds()) {
          join "${schema}".kpi_events e on e.event_date = t.as_of_date
            and (e.entity_id is null or e.entity_id = t.entity_id) and (e.kpi_code is null or e.kpi_code = k.kpi_code)`,
       );
-      // 2023-01-01 .. 2025-01-20 holds seven closures (New Year three times, Thanksgiving and Christmas twice).
-      expect(events[0].rows).toBe(7 * 27 * 2 * 3);
+      // 2022-11-01 .. 2025-01-20 holds nine closures (New Year, Thanksgiving and Christmas three times each).
+      expect(events[0].rows).toBe(9 * 27 * 2 * 3);
       expect(events[0]).toMatchObject({ alerting: 0, unnamed: 0 });
       // The rest are grey: no figure on a closed day (no-show rate, conversion), or the demo's first day.
       expect(events[0].expected + events[0].grey).toBe(events[0].rows);

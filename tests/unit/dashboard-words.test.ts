@@ -85,6 +85,13 @@ describe("the dashboard's words and numbers", () => {
         'USD',
       ),
     ).toBe('Below the expected range ($8,300; expected at least $9,120), unusual for the season (3.1 standard deviations below normal) and down 45% on the same day last week.');
+    expect(
+      describeStatus(
+        row({ status: 'yellow', value: 25, pctChange: -0.75, pctChangeVs: 'same_weekday_last_year', signals: 'P', countedSignals: 'P', reason: 'counted signals P' }),
+        kpi('count'),
+        'USD',
+      ),
+    ).toBe('Down 75% on the same weekday last year.');
     expect(describeStatus(row({ status: 'yellow', value: 120, signals: 'U', countedSignals: 'U', reason: 'counted signals U' }), kpi('count'), 'USD')).toBe(
       'Above the expected range (120; expected at most 110).',
     );

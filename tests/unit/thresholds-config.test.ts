@@ -187,7 +187,7 @@ describe('threshold configuration: validation', () => {
       ['9:3', "'defaults.mode' must be one of static, dynamic, got \"dynamc\". Did you mean 'dynamic'?"],
       ['4:3', "'defaults.k' must be a number above 0, got 0"],
       ['6:3', "'defaults.percent_drop' must be a fraction above 0 to 1 (0.5 for 50%), got 50"],
-      ['10:3', '\'defaults.pct_change_vs\' must be one of previous_day, same_day_last_week, rolling_mean, got "yesterday"'],
+      ['10:3', '\'defaults.pct_change_vs\' must be one of previous_day, same_day_last_week, same_weekday_last_year, rolling_mean, got "yesterday"'],
       ['8:3', "'defaults.min_history' must be a whole number of days, at least 2, got 1"],
       ['7:3', "'defaults.min_rel_spread' must be a fraction from 0 to 1 (0.5 for 50%), got 1.5"],
       ['13:3', "'defaults.min_abs_spread' must be a number, at least 0, got -1"],
@@ -262,6 +262,22 @@ describe('seasonality settings', () => {
     expect(bad.errors).toEqual([
       expect.objectContaining({ code: 'KPI_THRESHOLDS_INVALID', at: '2:3', message: expect.stringMatching(/'defaults\.seasonality' must be one of month_day, weekday.*Did you mean 'weekday'\?/) }),
       expect.objectContaining({ code: 'KPI_THRESHOLDS_INVALID', at: '3:3', message: expect.stringMatching(/'defaults\.seasonal_periods' must be a whole number of periods, at least 2/) }),
+    ]);
+  });
+
+  it('takes same_weekday_last_year as the percent change reference, and names a near miss', () => {
+    const ok = load('kpis:\n  LEADS:\n    pct_change_vs: same_weekday_last_year\n');
+    expect(ok.errors).toEqual([]);
+    expect(ok.byCode.LEADS).toMatchObject({ pct_change_vs: 'same_weekday_last_year' });
+    expect(ok.byCode.TR_WINE).toMatchObject({ pct_change_vs: 'previous_day' });
+    expect(ok.byCode.LEADS.config_hash).not.toBe(ok.byCode.TR_WINE.config_hash);
+    const bad = load('kpis:\n  LEADS:\n    pct_change_vs: same_weekday_last_yr\n');
+    expect(bad.errors).toEqual([
+      expect.objectContaining({
+        code: 'KPI_THRESHOLDS_INVALID',
+        at: '3:5',
+        message: expect.stringMatching(/'kpis\.LEADS\.pct_change_vs' must be one of .*same_weekday_last_year.*got "same_weekday_last_yr"\. Did you mean 'same_weekday_last_year'\?/),
+      }),
     ]);
   });
 
