@@ -111,16 +111,19 @@ daily as (
     -- The date range again, on the facts' side: the planner does not carry it across the
     -- join, and without it hashes every fact of every year.
     and f.date_key between {{ first }} - {{ reach }} and {{ last }}
+  {#- Joined for every KPI (only the KPIs that compare with a year back read it) and right
+      after the facts: Citus plans this join on the coordinator when its condition names the
+      config, or when it follows the join to the events. #}
+  {%- if year_ago_kpis %}
+  left join {{ ref('fact_kpi_daily') }} f364
+    on f364.kpi_id = s.kpi_id and f364.entity_id = s.entity_id and f364.date_key = d.date_key - 364
+    and f364.date_key between {{ first }} - {{ reach }} - 364 and {{ last }} - 364
+  {%- endif %}
   left join events u
     on u.event_date = d.date_key and u.kpi_id = s.kpi_id and u.entity_id = s.entity_id
   {%- if year_ago_kpis %}
-  left join {{ ref('fact_kpi_daily') }} f364
-    on c.pct_change_vs = 'same_weekday_last_year'
-    and f364.kpi_id = s.kpi_id and f364.entity_id = s.entity_id and f364.date_key = d.date_key - 364
-    and f364.date_key between {{ first }} - {{ reach }} - 364 and {{ last }} - 364
   left join events u364
-    on c.pct_change_vs = 'same_weekday_last_year'
-    and u364.event_date = d.date_key - 364 and u364.kpi_id = s.kpi_id and u364.entity_id = s.entity_id
+    on u364.event_date = d.date_key - 364 and u364.kpi_id = s.kpi_id and u364.entity_id = s.entity_id
   {%- endif %}
   where d.date_key between {{ first }} - {{ reach }} and {{ last }}
 ),
