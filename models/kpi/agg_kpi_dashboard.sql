@@ -42,9 +42,14 @@
 {%- set first = "date '" ~ first_day ~ "'" if first_day else 'null::date' %}
 {%- set last = "date '" ~ last_day ~ "'" if last_day else 'null::date' %}
 
+{#- On Citus every step must stay a subquery of its shard (docs/citus.md): a CTE read twice is
+    inlined (`not materialized`), and the stored prior-year rows are found by two date ranges,
+    not a list of dates built in a subquery. Elsewhere the forms faster on one server. #}
+{%- set citus = adapter.is_citus() %}
+
 with
 {%- if incremental %}
-base as (
+base as {{ 'not materialized' if citus }} (
   select t.*
   from {{ this }} t
   where t.as_of_date = {{ first }} - 1
@@ -205,11 +210,20 @@ timeline as (
     false as is_new
   from {{ this }} t
   where t.as_of_date < {{ first }}
+  {%- if citus %}
+    -- The same dates as two ranges of literals: 364 days and a calendar year before each
+    -- as-of date. The second range may hold a Feb 29 that no as-of date is a year after; no
+    -- frame below reaches that row. (The list of dates below is a subquery Citus computes
+    -- on the coordinator first.)
+    and (t.as_of_date between {{ first }} - 364 and {{ last }} - 364
+      or t.as_of_date between ({{ first }} - interval '1 year')::date and ({{ last }} - interval '1 year')::date)
+  {%- else %}
     and t.as_of_date = any(array(
       select earlier
       from generate_series({{ first }}::timestamp, {{ last }}::timestamp, interval '1 day') as g(day)
       cross join lateral (values (g.day::date - 364), ((g.day - interval '1 year')::date)) as e(earlier)
     ))
+  {%- endif %}
   {%- endif %}
 ),
 
@@ -224,8 +238,9 @@ compared as (
     first_value(day_value) over days_364 as day_prior,
     first_value(last28_value) over days_364 as last28_prior,
     {%- for period, start in periods %}
-    case (as_of_date - (as_of_date - interval '1 year')::date)
-      when 366 then first_value({{ period }}_value) over days_366
+    {#- Searched CASE, as in `computed`. #}
+    case
+      when as_of_date - (as_of_date - interval '1 year')::date = 366 then first_value({{ period }}_value) over days_366
       else first_value({{ period }}_value) over days_365
     end as {{ period }}_prior{{ ',' if not loop.last }}
     {%- endfor %}
