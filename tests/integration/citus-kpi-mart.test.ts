@@ -199,5 +199,21 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
       expect(sql('kpi_thresholds')).toMatch(/\bunion all\b/);
       expect(sql('kpi_thresholds').match(/^\s*offset 0$/gm)).toHaveLength(2);
     });
+
+    // The increments: the dashboard's stored rows read once (`base`, which Postgres computes
+    // once), its prior-year rows looked up by the list of their dates, and the facts' first
+    // recomputed day a subquery the planner runs once.
+    it("keeps the dashboard's and the facts' single-server increments", async () => {
+      const target = db.target();
+      const options = { projectDir: dir, targetConfig: target, adapter: db.adapter, vars };
+      expect((await seed(options)).success).toBe(true);
+      const built = await run({ ...options, select: ['+agg_kpi_dashboard'] });
+      expect(built.results.filter((result) => result.status !== 'success').map((result) => `${result.unique_id}: ${result.message}`)).toEqual([]);
+      const compiled = await compile({ ...options, select: ['agg_kpi_dashboard', 'fact_kpi_daily'] });
+      const sql = (model: string) => compiled.find((node) => node.name === model)?.sql ?? '';
+      expect(sql('agg_kpi_dashboard')).toMatch(/\bbase as \(/);
+      expect(sql('agg_kpi_dashboard')).toMatch(/t\.as_of_date = any\(array\(/);
+      expect(sql('fact_kpi_daily')).toMatch(/m\.date_key >= \(select coalesce\(max\(date_key\)/);
+    });
   });
 }
