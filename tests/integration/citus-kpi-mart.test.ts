@@ -201,8 +201,8 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
     });
 
     // The increments: the dashboard's stored rows read once (`base`, which Postgres computes
-    // once), its prior-year rows looked up by the list of their dates, and the facts' first
-    // recomputed day a subquery the planner runs once.
+    // once) and its series their UNION with the facts', its prior-year rows looked up by the
+    // list of their dates, and the facts' first recomputed day a subquery the planner runs once.
     it("keeps the dashboard's and the facts' single-server increments", async () => {
       const target = db.target();
       const options = { projectDir: dir, targetConfig: target, adapter: db.adapter, vars };
@@ -212,6 +212,7 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
       const compiled = await compile({ ...options, select: ['agg_kpi_dashboard', 'fact_kpi_daily'] });
       const sql = (model: string) => compiled.find((node) => node.name === model)?.sql ?? '';
       expect(sql('agg_kpi_dashboard')).toMatch(/\bbase as \(/);
+      expect(sql('agg_kpi_dashboard')).toMatch(/\bunion\s+select kpi_id, entity_id from base\b/);
       expect(sql('agg_kpi_dashboard')).toMatch(/t\.as_of_date = any\(array\(/);
       expect(sql('fact_kpi_daily')).toMatch(/m\.date_key >= \(select coalesce\(max\(date_key\)/);
     });
