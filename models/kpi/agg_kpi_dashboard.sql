@@ -217,10 +217,14 @@ compared as (
     y.{{ period }}_value as {{ period }}_prior{{ ',' if not loop.last }}
     {%- endfor %}
   from computed c
+  -- The dates again as literal ranges: the planner finds those rows by the primary key
+  -- (as_of_date first) instead of hashing every stored row of the shard.
   left join {{ this }} d
     on d.kpi_id = c.kpi_id and d.entity_id = c.entity_id and d.as_of_date = c.as_of_date - 364
+    and d.as_of_date between {{ first }} - 364 and {{ last }} - 364
   left join {{ this }} y
     on y.kpi_id = c.kpi_id and y.entity_id = c.entity_id and y.as_of_date = (c.as_of_date - interval '1 year')::date
+    and y.as_of_date between ({{ first }} - interval '1 year')::date and ({{ last }} - interval '1 year')::date
 )
 {%- else %}
 
