@@ -42,6 +42,18 @@
 {%- set first = "date '" ~ first_day ~ "'" if first_day else 'null::date' %}
 {%- set last = "date '" ~ last_day ~ "'" if last_day else 'null::date' %}
 
+{#-
+  On Citus (docs/citus.md) the increment runs as one task per shard only without this query's
+  two UNIONs: Citus plans a query that holds a UNION beside an outer join (daily's, to the
+  facts) on the coordinator. The bounds macro reads first whether they are needed (bounds[2]).
+  When every series with facts in the run's 28 days has a stored row the day before the
+  range, the stored rows name the series; when the run covers less than 364 days, every
+  prior-year figure is a stored row, looked up by its key. Otherwise (a new series, or a table
+  more than a year behind) the single-server forms run on Citus too: correct, but partly on
+  the coordinator.
+-#}
+{%- set per_shard = bounds[2] if bounds and bounds | length > 2 else false %}
+
 with
 {%- if incremental %}
 base as (
@@ -52,12 +64,17 @@ base as (
 {%- endif %}
 
 series as (
+  {%- if per_shard %}
+  {#- The table itself, not `base`: Citus does not follow the distribution column through `base`'s `t.*`. #}
+  select t.kpi_id, t.entity_id from {{ this }} t where t.as_of_date = {{ first }} - 1
+  {%- else %}
   select distinct f.kpi_id, f.entity_id
   from {{ ref('fact_kpi_daily') }} f
   where f.date_key between {{ first }} - 27 and {{ last }}
   {%- if incremental %}
   union
   select kpi_id, entity_id from base
+  {%- endif %}
   {%- endif %}
 ),
 
@@ -186,6 +203,31 @@ computed as {{ cte_materialized() }} (
   from totals
 ),
 
+{%- if per_shard %}
+
+-- On Citus, a run of less than 364 days: every prior-year figure is a stored row, looked up
+-- by its key, 364 days and one calendar year back (the timeline below is a UNION).
+compared as (
+  select
+    c.*,
+    true as is_new,
+    d.day_value as day_prior,
+    d.last28_value as last28_prior,
+    {%- for period, start in periods %}
+    y.{{ period }}_value as {{ period }}_prior{{ ',' if not loop.last }}
+    {%- endfor %}
+  from computed c
+  -- The dates again as literal ranges: the planner finds those rows by the primary key
+  -- (as_of_date first) instead of hashing every stored row of the shard.
+  left join {{ this }} d
+    on d.kpi_id = c.kpi_id and d.entity_id = c.entity_id and d.as_of_date = c.as_of_date - 364
+    and d.as_of_date between {{ first }} - 364 and {{ last }} - 364
+  left join {{ this }} y
+    on y.kpi_id = c.kpi_id and y.entity_id = c.entity_id and y.as_of_date = (c.as_of_date - interval '1 year')::date
+    and y.as_of_date between ({{ first }} - interval '1 year')::date and ({{ last }} - interval '1 year')::date
+)
+{%- else %}
+
 -- This run's rows after the stored rows its prior-year figures are read from: only those
 -- dates (364 days and one calendar year before each as-of date), looked up in the index,
 -- so an increment reads two stored rows a series and day, not a year of them.
@@ -247,6 +289,7 @@ compared as (
     days_366 as (by_series range between interval '366 days' preceding and interval '366 days' preceding)
     {%- endif %}
 )
+{%- endif %}
 
 -- No stored JSON: the view agg_kpi_dashboard_payload builds it on read (a board reads tens of
 -- rows; storing it cost a third of the full build). Ratios and changes are not rounded.

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, compile, run, seed } from '../../src/api.js';
+import { build, compile, parse, run, seed } from '../../src/api.js';
+import { resolveIncrementalConfig } from '../../src/materializations/incremental/incremental-config.js';
+import { strategySql } from '../../src/materializations/incremental/strategy-sql.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { removeDir } from '../helpers/fixtures.js';
-import { copyKpiProject } from '../helpers/kpi-project.js';
+import { addDays, copyKpiProject } from '../helpers/kpi-project.js';
 
 // A leap February, a year end and prior-year figures, for two locations.
 const vars = { demo_start_date: '2023-06-01', demo_end_date: '2025-03-10', demo_entities: 2 };
@@ -102,15 +104,68 @@ for (const kind of databaseKinds().filter((each) => each === 'citus')) {
       return { plan, shards: shards[0].n };
     }
 
-    // One task a shard of the facts, and no step of the plan that moves rows between nodes.
+    /** One task a shard of the facts, and no step of the plan that moves rows between nodes. */
+    function expectPerShard(plan: string, shards: number, what: string): void {
+      expect({ what, tasks: plan.match(/Task Count: \d+/g) }).toEqual({ what, tasks: [`Task Count: ${shards}`] });
+      expect({ what, scans: plan.match(/Custom Scan \(Citus Adaptive\)/g)?.length }).toEqual({ what, scans: 1 });
+      expect({ what, moved: plan.match(/Subplan|Repartition|MapMergeJob|intermediate_result|Pull to coordinator/gi) }).toEqual({ what, moved: null });
+    }
+
     for (const model of ['agg_kpi_dashboard', 'kpi_thresholds']) {
       it(`runs ${model}'s full build inside each shard: no repartition, nothing pulled to the coordinator`, async () => {
         const { plan, shards } = await fullBuildPlan(model);
-        expect(plan).toMatch(new RegExp(`Task Count: ${shards}\\b`));
-        expect(plan.match(/Custom Scan \(Citus Adaptive\)/g)).toHaveLength(1);
-        expect(plan).not.toMatch(/Subplan|Repartition|MapMergeJob|intermediate_result|Pull to coordinator/i);
+        expectPerShard(plan, shards, model);
       });
     }
+
+    // The daily run: one new day in the sources, then each of the mart's incremental models
+    // compiled against its built table (is_incremental() true) and explained as kpi runs it:
+    // its rows into a staging table colocated with it, then the strategy's statements from
+    // there into the table. Each model is run before the next is compiled, as in a build.
+    it("runs each of the mart's daily increments inside each shard: its rows and the strategy's statements", async () => {
+      const next = { ...vars, demo_end_date: addDays(vars.demo_end_date, 1) };
+      const target = cluster.target(schema);
+      const options = { projectDir: dir, targetConfig: target, adapter: cluster.adapter, vars: next };
+      const failures = (summary: Awaited<ReturnType<typeof run>>) => summary.results.filter((result) => result.status !== 'success').map((result) => `${result.unique_id}: ${result.message}`);
+      expect(failures(await run({ ...options, select: ['+agg_daily_revenue'] }))).toEqual([]);
+      const { manifest } = await parse(options);
+      const explain = async (sql: string) => (await cluster.query<{ 'QUERY PLAN': string }>(`explain ${sql}`)).map((row) => row['QUERY PLAN']).join('\n');
+      const shards = (await cluster.query<{ n: number }>(`select count(*)::int as n from pg_dist_shard where logicalrelid = $1::regclass`, [`"${schema}".fact_kpi_daily`]))[0].n;
+
+      for (const model of ['fact_kpi_daily', 'agg_kpi_dashboard', 'kpi_thresholds', 'kpi_status_history']) {
+        const compiled = await compile({ ...options, select: [model] });
+        const sql = compiled.find((node) => node.name === model)?.sql ?? '';
+        const table = `"${schema}"."${model}"`;
+        const staging = `"${schema}"."${model}__explain"`;
+        await cluster.query(`create table ${staging} (like ${table})`);
+        await cluster.query(`select create_distributed_table($1, 'entity_id', colocate_with => $2)`, [staging, table]);
+        try {
+          expectPerShard(await explain(`insert into ${staging}\nselect * from (\n${sql}\n) as model_subq`), shards, `${model}: its rows`);
+          const node = Object.values(manifest.nodes).find((each) => each.name === model);
+          if (!node) throw new Error(`no node ${model}`);
+          const config = resolveIncrementalConfig(node);
+          const columns = (
+            await cluster.query<{ name: string }>(`select attname as name from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`, [table])
+          ).map((row) => row.name);
+          const statements = strategySql(config.apply, {
+            target: { schema, identifier: model },
+            staging: `${model}__explain`,
+            stagingSql: staging,
+            columns,
+            uniqueKey: config.uniqueKey,
+            predicates: config.predicates,
+            updateColumns: columns.filter((column) => !config.uniqueKey.includes(column)),
+          });
+          for (const statement of statements) expectPerShard(await explain(statement), shards, `${model}: ${statement.split('\n')[0]}`);
+        } finally {
+          await cluster.query(`drop table ${staging}`);
+        }
+        expect(failures(await run({ ...options, select: [model] }))).toEqual([]);
+        const dateColumn = model === 'fact_kpi_daily' ? 'date_key' : 'as_of_date';
+        const newest = await cluster.query<{ day: string }>(`select max(${dateColumn})::text as day from ${table}`);
+        expect({ model, newest: newest[0].day }).toEqual({ model, newest: next.demo_end_date });
+      }
+    });
   });
 }
 
@@ -143,6 +198,23 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
       expect(sql('kpi_thresholds')).toMatch(/statuses as materialized \(/);
       expect(sql('kpi_thresholds')).toMatch(/\bunion all\b/);
       expect(sql('kpi_thresholds').match(/^\s*offset 0$/gm)).toHaveLength(2);
+    });
+
+    // The increments: the dashboard's stored rows read once (`base`, which Postgres computes
+    // once) and its series their UNION with the facts', its prior-year rows looked up by the
+    // list of their dates, and the facts' first recomputed day a subquery the planner runs once.
+    it("keeps the dashboard's and the facts' single-server increments", async () => {
+      const target = db.target();
+      const options = { projectDir: dir, targetConfig: target, adapter: db.adapter, vars };
+      expect((await seed(options)).success).toBe(true);
+      const built = await run({ ...options, select: ['+agg_kpi_dashboard'] });
+      expect(built.results.filter((result) => result.status !== 'success').map((result) => `${result.unique_id}: ${result.message}`)).toEqual([]);
+      const compiled = await compile({ ...options, select: ['agg_kpi_dashboard', 'fact_kpi_daily'] });
+      const sql = (model: string) => compiled.find((node) => node.name === model)?.sql ?? '';
+      expect(sql('agg_kpi_dashboard')).toMatch(/\bbase as \(/);
+      expect(sql('agg_kpi_dashboard')).toMatch(/\bunion\s+select kpi_id, entity_id from base\b/);
+      expect(sql('agg_kpi_dashboard')).toMatch(/t\.as_of_date = any\(array\(/);
+      expect(sql('fact_kpi_daily')).toMatch(/m\.date_key >= \(select coalesce\(max\(date_key\)/);
     });
   });
 }
