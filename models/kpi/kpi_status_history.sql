@@ -3,6 +3,7 @@
     incremental_strategy='append',
     full_refresh=false,
     on_schema_change='append_new_columns',
+    pre_hook="set local default_statistics_target = 10",
     indexes=[
       {'columns': ['kpi_id', 'entity_id', 'window_days', 'as_of_date']}
     ]

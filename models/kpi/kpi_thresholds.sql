@@ -3,6 +3,7 @@
     incremental_strategy='merge',
     unique_key=['as_of_date', 'kpi_id', 'entity_id', 'window_days'],
     on_schema_change='fail',
+    pre_hook="set local default_statistics_target = 10",
     indexes=[
       {'columns': ['kpi_id', 'entity_id', 'window_days', 'as_of_date']}
     ]
@@ -122,8 +123,12 @@ daily as (
   left join events u
     on u.event_date = d.date_key and u.kpi_id = s.kpi_id and u.entity_id = s.entity_id
   {%- if year_ago_kpis %}
+  {#- Matched on the day it meets (event_date + 364), not the day it was: the rows arrive
+      sorted by (kpi, entity, day) from the join above, so the planner merges on all three
+      keys. Written the other way, it merged on (kpi, entity) alone and filtered 14.8M
+      pairs (2.4 s at 1 location), or sorted every row again. #}
   left join events u364
-    on u364.event_date = d.date_key - 364 and u364.kpi_id = s.kpi_id and u364.entity_id = s.entity_id
+    on u364.event_date + 364 = d.date_key and u364.kpi_id = s.kpi_id and u364.entity_id = s.entity_id
   {%- endif %}
   where d.date_key between {{ first }} - {{ reach }} and {{ last }}
 ),

@@ -121,6 +121,19 @@ for (const kind of databaseKinds()) {
       expect(byTable('kpi_threshold_config')).toEqual([pk('kpi_id'), { kind: 'FOREIGN KEY', columns: 'kpi_id', referenced: 'dim_kpi.kpi_id' }]);
     });
 
+    it("enforces the thresholds' status, windows and bounds in the database: a bad row is refused and nothing changes", async () => {
+      const thresholds = `"${schema}".kpi_thresholds`;
+      const before = await db.query<{ rows: number; red: number }>(`select count(*)::int as rows, count(*) filter (where status = 'red')::int as red from ${thresholds}`);
+      const day = `(select max(as_of_date) from ${thresholds})`;
+      await expect(db.query(`update ${thresholds} set status = 'purple' where as_of_date = ${day}`)).rejects.toThrow(/kpi_thresholds_status_check/);
+      await expect(db.query(`update ${thresholds} set window_days = window_days + 1 where as_of_date = ${day} and window_days = 60`)).rejects.toThrow(/kpi_thresholds_window_days_check/);
+      await expect(db.query(`update ${thresholds} set lower_threshold = upper_threshold + 1 where as_of_date = ${day} and upper_threshold is not null`)).rejects.toThrow(
+        /kpi_thresholds_check/,
+      );
+      await expect(db.query(`update ${thresholds} set status = null where as_of_date = ${day}`)).rejects.toThrow(/null value in column "status"/);
+      expect(await db.query(`select count(*)::int as rows, count(*) filter (where status = 'red')::int as red from ${thresholds}`)).toEqual(before);
+    });
+
     it('matches an independent computation, including leap days, year ends and every aggregation type', async () => {
       const dates = ['2024-02-29', '2025-02-28', '2025-03-31', '2024-12-31', '2025-01-01', '2024-03-01', '2023-01-01', '2023-01-28', END];
       await db.query(
