@@ -127,7 +127,7 @@ for (const kind of databaseKinds()) {
       const day = `(select max(as_of_date) from ${thresholds})`;
       await expect(db.query(`update ${thresholds} set status = 'purple' where as_of_date = ${day}`)).rejects.toThrow(/kpi_thresholds_status_check/);
       await expect(db.query(`update ${thresholds} set window_days = window_days + 1 where as_of_date = ${day} and window_days = 60`)).rejects.toThrow(/kpi_thresholds_window_days_check/);
-      await expect(db.query(`update ${thresholds} set lower_threshold = upper_threshold + 1 where as_of_date = ${day} and upper_threshold is not null`)).rejects.toThrow(/kpi_thresholds_check/);
+      await expect(db.query(`update ${thresholds} set lower_threshold = upper_threshold + 1 where as_of_date = ${day} and upper_threshold is not null`)).rejects.toThrow(/kpi_thresholds_bounds_check/);
       await expect(db.query(`update ${thresholds} set status = null where as_of_date = ${day}`)).rejects.toThrow(/null value in column "status"/);
       expect(await db.query(`select count(*)::int as rows, count(*) filter (where status = 'red')::int as red from ${thresholds}`)).toEqual(before);
     });
