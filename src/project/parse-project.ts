@@ -14,7 +14,8 @@ import { sha256 } from './checksum.js';
 import { readPropertyFiles } from './property-files.js';
 import { resolveNaming } from './resolve-naming.js';
 import type { DocBlock, Manifest, ManifestNode } from '../manifest/types.js';
-import { readYamlFile } from '../config/yaml-file.js';
+import { parseYaml, type YamlFile } from '../config/yaml-file.js';
+import { readYamlWith, textHash } from '../config/yaml-cache.js';
 import { renderConfigString } from '../config/render-config.js';
 import { renderPropertyConfigs } from './render-property-configs.js';
 import { addUnitTests } from './unit-tests/add-unit-tests.js';
@@ -55,23 +56,29 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
   const projectDir = config.projectDir;
   const listings: FolderListings = new Map();
 
-  const projectYaml = readYamlFile(join(projectDir, config.projectFile), config.projectFile);
+  const projectYaml = readYamlWith(loaded.yamlCache, join(projectDir, config.projectFile), config.projectFile);
+  // Each property file is read once: its text's hash goes into the partial-parse key, its YAML (from the cache when unchanged) to the parse.
+  const propertyHashes: Array<[string, string]> = [];
+  const readPropertyYaml = (file: DiscoveredFile): YamlFile => {
+    const text = readFileSync(file.absolute, 'utf8');
+    const hash = textHash(text);
+    propertyHashes.push([file.path, hash]);
+    return loaded.yamlCache ? loaded.yamlCache.parse(text, file.path, file.absolute, hash) : parseYaml(text, file.path);
+  };
   const locateInProject = (path: string[]) => projectYaml.locate(path);
 
   // The root project and each installed package, read alike; package paths are relative to the root project.
   const projects = [{ config, package: undefined as InstalledPackage | undefined }, ...(loaded.packages ?? []).map((installed) => ({ config: installed.config, package: installed }))];
   const macros = [...builtinMacros()];
-  const propertyFiles: DiscoveredFile[] = [];
   const docs: Record<string, DocBlock> = {};
   const read = projects.map((project) => {
     const own = project.config;
     const propertyFolders = [...new Set([...own.modelPaths, ...own.seedPaths, ...own.snapshotPaths, ...own.analysisPaths, ...own.macroPaths, ...own.testPaths])];
     const ownMacros = macrosFromFiles(discoverFiles(projectDir, [...own.macroPaths, ...genericTestPaths(own)], ['.sql'], listings), own.name);
     const files = discoverFiles(projectDir, propertyFolders, ['.yml', '.yaml'], listings);
-    const properties = readPropertyFiles(files, diagnostics);
+    const properties = readPropertyFiles(files, diagnostics, readPropertyYaml);
     applyMacroPatches(ownMacros, properties.macros);
     macros.push(...ownMacros);
-    propertyFiles.push(...files);
     for (const file of discoverFiles(projectDir, [...new Set([...propertyFolders, ...own.docsPaths])], ['.md'], listings)) {
       for (const block of extractDocBlocks(readFileSync(file.absolute, 'utf8'), file.path, own.name)) docs[block.unique_id] = block;
     }
@@ -101,7 +108,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
       cliVars: loaded.cliVars,
       macros: macros.map((macro) => [macro.unique_id, macro.line, macro.macro_sql]),
       packages: (loaded.packages ?? []).map((installed) => installed.config),
-      properties: propertyFiles.map((file) => [file.path, readFileSync(file.absolute, 'utf8')]),
+      properties: propertyHashes,
       docs,
       flags: options.flags ?? {},
       templateGlobals: globalsSources.map((source) => source.cacheKey),
@@ -208,6 +215,8 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     diagnostics,
   );
   addUnitTests(manifest, root.properties.unitTests, { loaded, diagnostics, now: options.now });
+  // Saved with the partial-parse cache, and even when the parse failed: files that parsed are still good.
+  if (options.cachePath) loaded.yamlCache?.save();
   diagnostics.throwIfErrors();
   if (manifest === undefined) throw new KpiError('KPI_CONFIG_INVALID', 'the project could not be parsed');
   // After the tests too: their macros' templates are compiled on every parse.

@@ -1,12 +1,12 @@
-import { parse as parseYamlText } from 'yaml';
 import { KpiError, didYouMean } from '../errors.js';
+import { yamlModule } from '../support/yaml-module.js';
 
 /** `--vars '{key: value}'` (YAML or JSON) into a mapping. */
 export function parseCliVars(text: string | undefined): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
   let value: unknown;
   try {
-    value = parseYamlText(text);
+    value = yamlModule().parse(text);
   } catch (error) {
     throw new KpiError('KPI_USAGE', `--vars is not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
       hint: `quote it as a YAML mapping: --vars '{"start_date": "2024-01-01"}'`,
