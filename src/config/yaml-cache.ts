@@ -23,6 +23,8 @@ interface CachedYaml {
 interface CacheFile {
   format: string;
   files: Record<string, CachedYaml>;
+  /** Results of `memo()`, as JSON text, by kind and the hash of the text they were read from. */
+  results?: Record<string, string>;
 }
 
 /** A YAML file read through the cache, with the hash of its text (for keys of other caches). */
@@ -45,11 +47,15 @@ export function textHash(text: string): string {
  */
 export class YamlCache {
   private stored: Record<string, CachedYaml>;
+  private storedResults: Record<string, string>;
   private readonly used = new Map<string, CachedYaml>();
+  private readonly usedResults = new Map<string, string>();
   private changed = false;
 
   constructor(private path: string | null) {
-    this.stored = path ? readCacheFile(path) : {};
+    const file = path ? readCacheFile(path) : null;
+    this.stored = file?.files ?? {};
+    this.storedResults = file?.results ?? {};
   }
 
   /**
@@ -60,7 +66,9 @@ export class YamlCache {
     const path = join(targetDir, YAML_CACHE_FILE);
     if (path === this.path) return;
     this.path = path;
-    this.stored = { ...this.stored, ...readCacheFile(path) };
+    const file = readCacheFile(path);
+    this.stored = { ...this.stored, ...file?.files };
+    this.storedResults = { ...this.storedResults, ...file?.results };
     if (this.used.size > 0) this.changed = true;
   }
 
@@ -83,6 +91,27 @@ export class YamlCache {
     this.used.set(key, entry);
     this.changed = true;
     return { file, data: parsed.data, hash, locate: (path) => this.remember(entry, path, parsed.locate(path)) };
+  }
+
+  /**
+   * What `read` makes of `text` (another format read on every parse: CSV fixtures, a seed's
+   * columns), kept by `kind` and the text's hash. `read` must depend on the text alone; what
+   * it throws is thrown again each time (nothing is kept), and a result JSON cannot carry
+   * exactly is not kept either.
+   */
+  memo<T>(kind: string, text: string, read: () => T): T {
+    const key = `${kind}:${textHash(text)}`;
+    const cached = this.usedResults.get(key) ?? this.storedResults[key];
+    if (cached !== undefined) {
+      this.usedResults.set(key, cached);
+      return JSON.parse(cached) as T;
+    }
+    const result = read();
+    if (jsonExact(result, new Set())) {
+      this.usedResults.set(key, JSON.stringify(result));
+      this.changed = true;
+    }
+    return result;
   }
 
   private fromCache(entry: CachedYaml, text: string, file: string): HashedYamlFile {
@@ -112,20 +141,20 @@ export class YamlCache {
   /** Write what this process read (files it did not read are left out: a deleted file's entry goes). */
   save(): void {
     if (!this.path || !this.changed) return;
-    const file: CacheFile = { format: FORMAT, files: Object.fromEntries(this.used) };
+    const file: CacheFile = { format: FORMAT, files: Object.fromEntries(this.used), results: Object.fromEntries(this.usedResults) };
     writeText(this.path, JSON.stringify(file));
     this.changed = false;
   }
 }
 
-function readCacheFile(path: string): Record<string, CachedYaml> {
-  if (!existsSync(path)) return {};
+function readCacheFile(path: string): CacheFile | null {
+  if (!existsSync(path)) return null;
   try {
     const cache = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
-    return cache.format === FORMAT && cache.files ? cache.files : {};
+    return cache.format === FORMAT && cache.files ? cache : null;
   } catch {
     // A damaged cache only costs parsing the files again.
-    return {};
+    return null;
   }
 }
 
@@ -145,6 +174,11 @@ function jsonExact(value: unknown, seen: Set<object>): boolean {
     if (key === '__proto__' || !jsonExact((value as Record<string, unknown>)[key], seen)) return false;
   }
   return true;
+}
+
+/** `read()` through the cache's `memo` when there is a cache. */
+export function memoWith<T>(cache: YamlCache | undefined, kind: string, text: string, read: () => T): T {
+  return cache ? cache.memo(kind, text, read) : read();
 }
 
 /** Parse with the cache when there is one. */

@@ -53,7 +53,7 @@ export function loadKpiThresholds(loaded: LoadedProject, source: ThresholdsSourc
       diagnostics.error(error.code, error.message, error.location, error.hint);
     }
   }
-  const dimKpi = readDimKpiCodes(seeds, loaded.config.projectDir, diagnostics, source !== null);
+  const dimKpi = readDimKpiCodes(seeds, loaded.config.projectDir, diagnostics, source !== null, loaded.yamlCache);
   return resolveKpiThresholds({ layers, targetName: loaded.target.name, dimKpi }, diagnostics);
 }
 

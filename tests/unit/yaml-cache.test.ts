@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync }
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deps, parse } from '../../src/api.js';
+import { YamlCache } from '../../src/config/yaml-cache.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import type { RunEvent } from '../../src/execution/types.js';
 import { copyFixture, makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
@@ -156,5 +157,32 @@ describe('the YAML cache (target/yaml_cache.json)', () => {
     expect(existsSync(join(dir, 'target'))).toBe(false);
     const cache = JSON.parse(readFileSync(join(dir, 'build', 'yaml_cache.json'), 'utf8')) as { files: Record<string, unknown> };
     expect(Object.keys(cache.files)).toEqual([join(dir, 'kpi_project.yml')]);
+  });
+});
+
+describe("the parse cache's other results (CSV read on every parse)", () => {
+  it('gives back what was read from the same text, and keeps neither errors nor what JSON cannot carry', () => {
+    const dir = makeProject({});
+    dirs.push(dir);
+    const first = new YamlCache(join(dir, 'target', 'yaml_cache.json'));
+    expect(first.memo('rows', 'a,b\n1,2\n', () => [{ a: '1', b: '2' }])).toEqual([{ a: '1', b: '2' }]);
+    expect(() =>
+      first.memo('rows', 'broken', () => {
+        throw new Error('not CSV');
+      }),
+    ).toThrow('not CSV');
+    expect(first.memo('rows', 'infinite', () => ({ x: Infinity }))).toEqual({ x: Infinity });
+    first.save();
+
+    const second = new YamlCache(join(dir, 'target', 'yaml_cache.json'));
+    const unread = () => {
+      throw new Error('read again');
+    };
+    expect(second.memo('rows', 'a,b\n1,2\n', unread)).toEqual([{ a: '1', b: '2' }]);
+    // Another kind, or another text, is read.
+    expect(() => second.memo('records', 'a,b\n1,2\n', unread)).toThrow('read again');
+    expect(() => second.memo('rows', 'a,b\n1,3\n', unread)).toThrow('read again');
+    expect(() => second.memo('rows', 'broken', unread)).toThrow('read again');
+    expect(() => second.memo('rows', 'infinite', unread)).toThrow('read again');
   });
 });
