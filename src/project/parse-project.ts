@@ -8,7 +8,7 @@ import { extractDocBlocks } from './docs-blocks.js';
 import { applyMacroPatches, builtinMacros, macrosFromFiles } from './load-macros.js';
 import { buildManifest } from './build-manifest.js';
 import { parseModelFile, parseAnalysisFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
-import { PartialParseCache, partialParseKey } from './partial-parse.js';
+import { PartialParseCache, partialParseKey, trackingVars } from './partial-parse.js';
 import { ProjectRuntime } from '../template/project-runtime.js';
 import { sha256 } from './checksum.js';
 import { readPropertyFiles } from './property-files.js';
@@ -50,7 +50,10 @@ export interface ParseResult {
 }
 
 /** Read every file of the project and turn it into the manifest: nodes, sources, macros, docs and edges. */
-export async function parseProject(loaded: LoadedProject, options: ParseOptions): Promise<ParseResult> {
+export async function parseProject(untracked: LoadedProject, options: ParseOptions): Promise<ParseResult> {
+  // What the parse reads of --vars decides whether the next parse may reuse its results: every read goes through this.
+  const varsRead = new Map<string, string | null>();
+  const loaded: LoadedProject = { ...untracked, cliVars: trackingVars(untracked.cliVars, varsRead) };
   const { config } = loaded;
   const diagnostics = new Diagnostics();
   const projectDir = config.projectDir;
@@ -105,7 +108,6 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     partialParseKey({
       config,
       target: loaded.target,
-      cliVars: loaded.cliVars,
       macros: macros.map((macro) => [macro.unique_id, macro.line, macro.macro_sql]),
       packages: (loaded.packages ?? []).map((installed) => installed.config),
       properties: propertyHashes,
@@ -114,6 +116,8 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
       templateGlobals: globalsSources.map((source) => source.cacheKey),
     }),
     loaded.env,
+    untracked.cliVars,
+    varsRead,
   );
   const parseContext: ParseContext = {
     loaded: { ...loaded, env: cache.trackingEnv() },
@@ -126,7 +130,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     flags: options.flags ?? {},
   };
 
-  const fresh: Array<{ file: DiscoveredFile; node: ManifestNode; diagnostics: Diagnostics }> = [];
+  const fresh: Array<{ file: DiscoveredFile; node: ManifestNode; diagnostics: Diagnostics; vars: Map<string, string | null> }> = [];
   const parseFile = async (file: DiscoveredFile, parse: (file: DiscoveredFile, context: ParseContext) => ManifestNode | Promise<ManifestNode>) => {
     const hit = cache.lookup(file);
     if (hit) {
@@ -134,9 +138,11 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
       return hit.node;
     }
     const fileDiagnostics = new Diagnostics();
-    const node = await parse(file, { ...parseContext, diagnostics: fileDiagnostics });
+    // The --vars this file's parse reads are its own: a new value of one re-parses the files that read it, not all.
+    const vars = new Map<string, string | null>();
+    const node = await parse(file, { ...parseContext, diagnostics: fileDiagnostics, loaded: { ...parseContext.loaded, cliVars: trackingVars(untracked.cliVars, vars) } });
     diagnostics.items.push(...fileDiagnostics.items);
-    fresh.push({ file, node, diagnostics: fileDiagnostics });
+    fresh.push({ file, node, diagnostics: fileDiagnostics, vars });
     return node;
   };
   // Seeds first (of every package): template globals may read seed nodes.
@@ -172,7 +178,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     parseContext,
   );
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
-    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items);
+    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items, entry.vars);
   }
   // Tests read the configs of the nodes they test: taken from the cache only when every file was.
   const testsFingerprint = sha256(
