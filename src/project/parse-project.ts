@@ -180,10 +180,11 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
     for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items, entry.vars);
   }
-  // Tests read the configs of the nodes they test: taken from the cache only when every file was.
+  // Tests read the configs of the nodes they test: taken from the cache only when those nodes are as they were.
   const testsFingerprint = sha256(
     JSON.stringify({
       // Without their parse time, which changes every run.
+      nodes: [...models, ...seeds].map(({ created_at: _, ...node }) => node),
       snapshots: snapshots.map(({ created_at: _, ...snapshot }) => snapshot),
       singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql'], listings).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
     }),

@@ -163,12 +163,13 @@ export class PartialParseCache {
 
   /**
    * The data tests of the last parse, when nothing they were built from changed: the key
-   * (property files, macros, project file...), every cached file, and `fingerprint`.
-   * All or nothing: tests read the configs of the nodes they test.
+   * (property files, macros, project file...) and `fingerprint` (the nodes they test, as
+   * parsed, and the files they read). All or nothing: tests read the configs of the nodes
+   * they test, so a file parsed again to the same node (a new --vars value it read) keeps them.
    */
   lookupTests(fingerprint: string): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } | null {
     const tests = this.previous?.tests;
-    if (!tests || !this.allReused() || tests.fingerprint !== fingerprint) return null;
+    if (!tests || tests.fingerprint !== fingerprint) return null;
     this.testsReused = true;
     this.next.tests = tests;
     return { nodes: tests.nodes, diagnostics: tests.diagnostics };

@@ -54,6 +54,7 @@ describe('partial parse', () => {
       'models/through_macro.sql': "select {{ the_day() }} as d from {{ ref('reads_day') }}",
       'models/static.sql': "select * from {{ ref('reads_n') }}",
       'macros/the_day.sql': "{% macro the_day() %}'{{ var('day') }}'{% endmacro %}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: reads_day\n    columns:\n      - name: day\n        tests: [not_null]\n',
     });
     const now = new Date('2026-01-02T03:04:05Z');
     const manifestOf = async (vars: Record<string, unknown>, partialParse = true) => {
@@ -62,11 +63,22 @@ describe('partial parse', () => {
     };
     expect((await manifestOf({ day: '2026-02-01' })).stats).toEqual({ reused: 0, parsed: 4 });
     expect((await manifestOf({ day: '2026-02-01' })).stats).toEqual({ reused: 4, parsed: 0 });
+    // The data tests are kept too when the nodes they test parse the same: a planted change comes back.
+    const cachePath = join(dir, 'target', 'partial_parse.json');
+    const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as { tests: { nodes: Array<{ description: string }> } };
+    for (const node of cache.tests.nodes) node.description = 'planted';
+    writeFileSync(cachePath, JSON.stringify(cache));
     // A new day: the two files whose parse read it (one through a macro); n and the static model are reused.
     const newDay = await manifestOf({ day: '2026-02-02' });
     expect(newDay.stats).toEqual({ reused: 2, parsed: 2 });
+    const testNodes = (manifest: string) =>
+      Object.values((JSON.parse(manifest) as { nodes: Record<string, { resource_type: string; description: string }> }).nodes).filter((node) => node.resource_type === 'test');
+    expect(testNodes(newDay.manifest).map((node) => node.description)).toEqual(['planted']);
+    writeFileSync(cachePath, JSON.stringify({ ...JSON.parse(readFileSync(cachePath, 'utf8')), tests: undefined }));
+    const rebuilt = await manifestOf({ day: '2026-02-02' });
+    expect(testNodes(rebuilt.manifest).map((node) => node.description)).toEqual(['']);
     const full = await manifestOf({ day: '2026-02-02' }, false);
-    expect(newDay.manifest).toBe(full.manifest);
+    expect(rebuilt.manifest).toBe(full.manifest);
     expect(JSON.parse(newDay.manifest).nodes['model.pp.through_macro'].raw_code).toContain('the_day()');
     // A var given that was not given before (n took its default): what read it is parsed again.
     const withN = await manifestOf({ day: '2026-02-02', n: 5 });
