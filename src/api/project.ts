@@ -6,7 +6,7 @@ import type { Adapter } from '../adapters/adapter.js';
 import { openAdapter, runLockKey } from './open-adapter.js';
 import { writeJson } from '../support/write-file.js';
 import type { CompileSession } from '../compile/compile-node.js';
-import { targetContext, type LoadOptions, type LoadedProject } from '../config/load-project.js';
+import { targetContext, targetDir, type LoadOptions, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
 import { DependencyGraph } from '../graph/dependency-graph.js';
 import { selectNodes, type SelectableType } from '../graph/select-nodes.js';
@@ -23,8 +23,6 @@ import { assertSelectorsMatch } from '../graph/unmatched-selectors.js';
 
 export interface ProjectOptions extends LoadOptions {
   onEvent?: EventSink;
-  /** Reuse target/partial_parse.json for unchanged files (default true, as dbt). */
-  partialParse?: boolean;
   /** Read models whose Jinja is only static ref/source/config calls without rendering them (default true, as dbt). */
   staticParser?: boolean;
   invocationId?: string;
@@ -63,8 +61,7 @@ export interface ParsedProject {
 }
 
 export function targetDirOf(loaded: LoadedProject): string {
-  const path = loaded.config.targetPath;
-  return isAbsolute(path) ? path : join(loaded.config.projectDir, path);
+  return targetDir(loaded.config);
 }
 
 export function emitter(options: ProjectOptions): EventSink {

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { executeHost, syntheticNode } from '../compile/compile-node.js';
-import { parse as parseYamlText } from 'yaml';
 import { buildRunResults } from '../artifacts/run-results.js';
 import { closestMatch, KpiError } from '../errors.js';
 import { Stopwatch } from '../execution/node-result.js';
 import type { NodeResult } from '../execution/types.js';
 import { writeJson } from '../support/write-file.js';
+import { yamlModule } from '../support/yaml-module.js';
 import type { MacroDefinition } from '../manifest/types.js';
 import { renderText } from '../template/render-template.js';
 import { compileSession, parse, usingDatabase, type DatabaseOptions, type ProjectOptions } from './project.js';
@@ -34,7 +34,7 @@ export function parseOperationArgs(args: RunOperationOptions['args']): Record<st
   if (args.trim() === '') return {};
   let value: unknown;
   try {
-    value = parseYamlText(args);
+    value = yamlModule().parse(args);
   } catch (error) {
     throw new KpiError('KPI_USAGE', `--args is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { hint: `give a YAML mapping: --args '{name: value}'` });
   }

@@ -1,6 +1,9 @@
 import type * as Api from '../api.js';
 import type * as ListApi from '../api/list.js';
 import type * as ParseApi from '../api/project.js';
+import type * as ExecuteApi from '../api/execute.js';
+import type * as CompileApi from '../api/compile.js';
+import type * as ShowApi from '../api/show.js';
 
 /**
  * The API, loaded when a command runs rather than when the CLI starts: `kpi --version`,
@@ -14,4 +17,18 @@ export function api(): Promise<typeof Api> {
 export async function parseApi(): Promise<typeof ParseApi & typeof ListApi> {
   const [project, list] = await Promise.all([import('../api/project.js'), import('../api/list.js')]);
   return { ...project, ...list };
+}
+
+/**
+ * `run`, `build`, `seed`, `snapshot`, `test`: the runner and the target's database client,
+ * not the dashboard, docs, alerts or the other database's client (about 120 modules).
+ */
+export function executeApi(): Promise<typeof ExecuteApi> {
+  return import('../api/execute.js');
+}
+
+/** `compile` and `show`: no runner, and no features over the engine. */
+export async function compileApi(): Promise<typeof CompileApi & typeof ShowApi> {
+  const [compile, show] = await Promise.all([import('../api/compile.js'), import('../api/show.js')]);
+  return { ...compile, ...show };
 }

@@ -4,6 +4,7 @@ import { Diagnostics } from '../support/diagnostics.js';
 import { loadProjectFile, PROJECT_FILES, type ProjectConfig } from './project-file.js';
 import type { ConfigRenderContext } from './render-config.js';
 import { KpiError, type SourceLocation } from '../errors.js';
+import type { YamlCache } from './yaml-cache.js';
 import { describeSpec, expectedName, gitRemoteOf, isVendoredAs, readPackageSpecs, type PackageSpec } from './package-specs.js';
 
 /** A package found in the project's packages-install-path (dbt_packages/), loaded as dbt loads it. */
@@ -69,7 +70,7 @@ export function projectNameIn(dir: string, context: Omit<ConfigRenderContext, 'p
  * package has not been vendored). Problems go to `diagnostics`; packages' own warnings (keys
  * dbt knows and kpi ignores) are not the user's to fix and are dropped.
  */
-export function loadInstalledPackages(root: ProjectConfig, diagnostics: Diagnostics, context: Omit<ConfigRenderContext, 'projectVars'>): InstalledPackage[] {
+export function loadInstalledPackages(root: ProjectConfig, diagnostics: Diagnostics, context: Omit<ConfigRenderContext, 'projectVars'>, yamlCache?: YamlCache): InstalledPackage[] {
   const installDir = resolve(root.projectDir, root.packagesInstallPath);
   const packages: InstalledPackage[] = [];
   const entries = isDirectory(installDir) ? readdirSync(installDir).sort() : [];
@@ -80,7 +81,7 @@ export function loadInstalledPackages(root: ProjectConfig, diagnostics: Diagnost
     const own = new Diagnostics();
     let config: ProjectConfig;
     try {
-      config = loadProjectFile(absolute, own, context);
+      config = loadProjectFile(absolute, own, context, [], yamlCache);
     } catch (error) {
       if (!(error instanceof KpiError)) throw error;
       diagnostics.error(error.code, error.message, rebase(error.location, dir), error.hint);
@@ -99,12 +100,12 @@ export function loadInstalledPackages(root: ProjectConfig, diagnostics: Diagnost
     }
     packages.push({ name: config.name, dir, config: rebaseConfig(config, dir, root.projectDir) });
   }
-  checkListedPackages(root, packages, diagnostics, context);
+  checkListedPackages(root, packages, diagnostics, context, yamlCache);
   return packages;
 }
 
-function checkListedPackages(root: ProjectConfig, packages: readonly InstalledPackage[], diagnostics: Diagnostics, context: Omit<ConfigRenderContext, 'projectVars'>): void {
-  const specs = readPackageSpecs(root.projectDir, diagnostics, { ...context, projectVars: root.vars });
+function checkListedPackages(root: ProjectConfig, packages: readonly InstalledPackage[], diagnostics: Diagnostics, context: Omit<ConfigRenderContext, 'projectVars'>, yamlCache?: YamlCache): void {
+  const specs = readPackageSpecs(root.projectDir, diagnostics, { ...context, projectVars: root.vars }, '', yamlCache);
   const accounted = new Set<string>();
   const unmatched: PackageSpec[] = [];
   for (const spec of specs) {

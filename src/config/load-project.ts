@@ -5,6 +5,8 @@ import type { Environment } from '../template/env-var.js';
 import { loadProjectFile, type ProjectConfig } from './project-file.js';
 import { resolveTarget, type TargetConfig } from './profiles.js';
 import { parseCliVars } from '../template/vars.js';
+import { isAbsolute, join, resolve } from 'node:path';
+import { YAML_CACHE_FILE, YamlCache } from './yaml-cache.js';
 
 export interface LoadOptions {
   projectDir?: string;
@@ -19,6 +21,8 @@ export interface LoadOptions {
   targetConfig?: TargetConfig;
   /** Project-file keys that features above the engine read (`config.extensions`); others are unknown keys. */
   extensionKeys?: readonly string[];
+  /** Reuse what earlier runs parsed (default true, as dbt): target/partial_parse.json for unchanged files, target/yaml_cache.json for unchanged YAML. */
+  partialParse?: boolean;
 }
 
 /** The project file, the target and the run's inputs: everything later stages read, as plain data. */
@@ -32,6 +36,11 @@ export interface LoadedProject {
   secrets: string[];
   /** Packages installed in the project's packages-install-path (dbt_packages/), in name order. */
   packages?: InstalledPackage[];
+  /**
+   * The YAML files read so far, kept for the next run (config/yaml-cache.ts); parsing reads the
+   * project's other YAML through it and saves it. Absent with `partialParse: false`.
+   */
+  yamlCache?: YamlCache;
 }
 
 export function loadProject(options: LoadOptions = {}): LoadedProject {
@@ -39,18 +48,27 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   const diagnostics = new Diagnostics();
   const cliVars = typeof options.vars === 'string' ? parseCliVars(options.vars) : (options.vars ?? {});
   const secrets = new Set<string>();
-  const config = loadProjectFile(options.projectDir ?? process.cwd(), diagnostics, { env, cliVars, secrets }, options.extensionKeys);
+  const projectDir = resolve(options.projectDir ?? process.cwd());
+  // Looked for in the default target folder until the project file says where its target folder is.
+  const yamlCache = options.partialParse === false ? undefined : new YamlCache(join(projectDir, 'target', YAML_CACHE_FILE));
+  const config = loadProjectFile(projectDir, diagnostics, { env, cliVars, secrets }, options.extensionKeys, yamlCache);
+  yamlCache?.moveTo(targetDir(config));
   const target =
     options.targetConfig ??
     resolveTarget(
-      { projectDir: config.projectDir, profileName: config.profile, profilesDir: options.profilesDir, targetName: options.target, threads: options.threads },
+      { projectDir: config.projectDir, profileName: config.profile, profilesDir: options.profilesDir, targetName: options.target, threads: options.threads, yamlCache },
       { env, cliVars, projectVars: config.vars, secrets },
       diagnostics,
     );
   if (options.threads !== undefined) target.threads = options.threads;
-  const packages = loadInstalledPackages(config, diagnostics, { env, cliVars, secrets });
+  const packages = loadInstalledPackages(config, diagnostics, { env, cliVars, secrets }, yamlCache);
   diagnostics.throwIfErrors();
-  return { config, target, cliVars, env, diagnostics: diagnostics.items, secrets: [...secrets].filter((secret) => secret.length > 0), packages };
+  return { config, target, cliVars, env, diagnostics: diagnostics.items, secrets: [...secrets].filter((secret) => secret.length > 0), packages, yamlCache };
+}
+
+/** The project's target folder (`target-path`, relative to the project unless absolute). */
+export function targetDir(config: ProjectConfig): string {
+  return isAbsolute(config.targetPath) ? config.targetPath : join(config.projectDir, config.targetPath);
 }
 
 export function targetDatabase(target: TargetConfig): string {

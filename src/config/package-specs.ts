@@ -5,7 +5,8 @@ import { describeValue } from '../support/describe-value.js';
 import type { Diagnostics } from '../support/diagnostics.js';
 import { isPlainObject } from '../support/is-plain-object.js';
 import type { KeyPolicy } from '../support/key-policy.js';
-import { readYamlFile, type YamlFile } from './yaml-file.js';
+import type { YamlFile } from './yaml-file.js';
+import { readYamlWith, type YamlCache } from './yaml-cache.js';
 import { YamlReader } from './yaml-reader.js';
 import { KpiError, type SourceLocation } from '../errors.js';
 
@@ -118,13 +119,13 @@ export function gitRemoteOf(dir: string): string | null {
  * The packages a project lists in packages.yml (or dependencies.yml), checked entry by entry.
  * `{{ env_var(...) }}` in values is rendered, as dbt does (git tokens live there).
  */
-export function readPackageSpecs(projectDir: string, diagnostics: Diagnostics, context: ConfigRenderContext, displayDir = ''): PackageSpec[] {
+export function readPackageSpecs(projectDir: string, diagnostics: Diagnostics, context: ConfigRenderContext, displayDir = '', yamlCache?: YamlCache): PackageSpec[] {
   const present = PACKAGE_FILES.filter((name) => existsSync(join(projectDir, name)));
   const withPackages: Array<{ reader: YamlReader; entries: unknown }> = [];
   for (const name of present) {
     let yaml: YamlFile;
     try {
-      yaml = readYamlFile(join(projectDir, name), displayDir ? `${displayDir}/${name}` : name);
+      yaml = readYamlWith(yamlCache, join(projectDir, name), displayDir ? `${displayDir}/${name}` : name);
     } catch (error) {
       // A syntax error is reported with the rest, not thrown past them.
       if (!(error instanceof KpiError)) throw error;

@@ -7,7 +7,8 @@ import type { Diagnostics } from '../support/diagnostics.js';
 import { isPlainObject } from '../support/is-plain-object.js';
 import type { KeyPolicy } from '../support/key-policy.js';
 import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
-import { readYamlFile, type YamlPath } from './yaml-file.js';
+import type { YamlPath } from './yaml-file.js';
+import { readYamlWith, type YamlCache } from './yaml-cache.js';
 import { YamlReader } from './yaml-reader.js';
 
 interface TargetBase {
@@ -60,6 +61,8 @@ export interface ProfileLookup {
   targetName?: string;
   threads?: number;
   home?: string;
+  /** Parsed YAML kept across runs (config/yaml-cache.ts). */
+  yamlCache?: YamlCache;
 }
 
 export function defaultEmbeddedTarget(projectDir: string, threads?: number): PgliteTarget {
@@ -99,7 +102,7 @@ export function resolveTarget(lookup: ProfileLookup, context: ConfigRenderContex
   }
   const seen: string[] = [];
   for (const path of existing) {
-    const yaml = readYamlFile(path);
+    const yaml = readYamlWith(lookup.yamlCache, path, path);
     if (!isPlainObject(yaml.data)) {
       diagnostics.error('KPI_CONFIG_INVALID', `${yaml.file} must be a mapping of profile names to profiles, got ${describeValue(yaml.data)}`, { file: yaml.file, line: 1 });
       continue;

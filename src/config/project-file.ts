@@ -8,7 +8,7 @@ import { isPlainObject } from '../support/is-plain-object.js';
 import type { KeyPolicy } from '../support/key-policy.js';
 import { checkConfigTree } from './config-keys.js';
 import { renderConfigStrings, type ConfigRenderContext } from './render-config.js';
-import { readYamlFile } from './yaml-file.js';
+import { readYamlWith, type YamlCache } from './yaml-cache.js';
 import { YamlReader } from './yaml-reader.js';
 
 export const PROJECT_FILES = ['kpi_project.yml', 'dbt_project.yml'] as const;
@@ -144,10 +144,16 @@ function dispatchList(reader: YamlReader, data: Record<string, unknown>): Dispat
   return dispatch;
 }
 
-export function loadProjectFile(projectDirInput: string, diagnostics: Diagnostics, context: Omit<ConfigRenderContext, 'projectVars'>, extensionKeys: readonly string[] = []): ProjectConfig {
+export function loadProjectFile(
+  projectDirInput: string,
+  diagnostics: Diagnostics,
+  context: Omit<ConfigRenderContext, 'projectVars'>,
+  extensionKeys: readonly string[] = [],
+  yamlCache?: YamlCache,
+): ProjectConfig {
   const projectDir = resolve(projectDirInput);
   const projectFile = findProjectFile(projectDir);
-  const file = readYamlFile(join(projectDir, projectFile), projectFile);
+  const file = readYamlWith(yamlCache, join(projectDir, projectFile), projectFile);
   if (!isPlainObject(file.data)) {
     throw new KpiError('KPI_CONFIG_INVALID', 'the project file must be a mapping of keys to values', { location: { file: projectFile, line: 1 } });
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlModule } from '../support/yaml-module.js';
 import { KpiError, type SourceLocation } from '../errors.js';
 
 export type YamlPath = ReadonlyArray<string | number>;
@@ -12,6 +13,7 @@ export interface YamlFile {
 }
 
 export function parseYaml(text: string, file: string): YamlFile {
+  const { LineCounter, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   const first = document.errors[0];
@@ -33,6 +35,7 @@ export function readYamlFile(file: string, displayPath = file): YamlFile {
 }
 
 function locateIn(document: Document, lineCounter: LineCounter, file: string, path: YamlPath): SourceLocation {
+  const { isMap, isPair, isScalar } = yamlModule();
   // Walk as deep as the path exists; point at the key when there is one, as editors do.
   for (let depth = path.length; depth > 0; depth--) {
     const parentPath = path.slice(0, depth - 1);

@@ -12,10 +12,18 @@ export interface ExtractedMacro {
 
 const TAG = /\{%(-?)\s*(macro|test|materialization|endmacro|endtest|endmaterialization)\b([\s\S]*?)(-?)%\}/g;
 
-function lineAt(text: string, offset: number): number {
+/** Line numbers of offsets asked in increasing order, counted on from the last one asked (a file of many macros is read once, not once a macro). */
+function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
   let line = 1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  return (offset) => {
+    if (offset < at) {
+      at = 0;
+      line = 1;
+    }
+    for (; at < offset; at++) if (text.charCodeAt(at) === 10) line++;
+    return line;
+  };
 }
 
 /** Split `a, b=1, c=[1, 2]` at the commas that are not inside brackets or strings. */
@@ -52,6 +60,7 @@ export function extractMacros(text: string, file: string): ExtractedMacro[] {
   let depth = 0;
   // Tags inside {# comments #} are not tags: look for them in a copy with comments blanked
   // out (same length, same line breaks), and cut bodies from the original text.
+  const lineAt = lineCounter(text);
   const searchable = text.replace(/\{#[\s\S]*?#\}/g, (comment) => comment.replace(/[^\n]/g, ' '));
   for (const match of searchable.matchAll(TAG)) {
     const [tag, , keyword, rest] = match;
@@ -61,11 +70,11 @@ export function extractMacros(text: string, file: string): ExtractedMacro[] {
         depth++;
         continue;
       }
-      open = { kind: keyword as ExtractedMacro['kind'], start: offset, header: rest.trim(), openTag: tag, line: lineAt(text, offset) };
+      open = { kind: keyword as ExtractedMacro['kind'], start: offset, header: rest.trim(), openTag: tag, line: lineAt(offset) };
       continue;
     }
     if (!open) {
-      throw new KpiError('KPI_TEMPLATE_ERROR', `'{% ${keyword} %}' without a matching opening tag`, { location: { file, line: lineAt(text, offset) } });
+      throw new KpiError('KPI_TEMPLATE_ERROR', `'{% ${keyword} %}' without a matching opening tag`, { location: { file, line: lineAt(offset) } });
     }
     if (depth > 0) {
       depth--;

@@ -8,13 +8,14 @@ import { extractDocBlocks } from './docs-blocks.js';
 import { applyMacroPatches, builtinMacros, macrosFromFiles } from './load-macros.js';
 import { buildManifest } from './build-manifest.js';
 import { parseModelFile, parseAnalysisFile, parseSeedFile, type ParseContext } from './parse-nodes.js';
-import { PartialParseCache, partialParseKey } from './partial-parse.js';
+import { PartialParseCache, partialParseKey, trackingVars } from './partial-parse.js';
 import { ProjectRuntime } from '../template/project-runtime.js';
 import { sha256 } from './checksum.js';
 import { readPropertyFiles } from './property-files.js';
 import { resolveNaming } from './resolve-naming.js';
 import type { DocBlock, Manifest, ManifestNode } from '../manifest/types.js';
-import { readYamlFile } from '../config/yaml-file.js';
+import { parseYaml, type YamlFile } from '../config/yaml-file.js';
+import { readYamlWith, textHash } from '../config/yaml-cache.js';
 import { renderConfigString } from '../config/render-config.js';
 import { renderPropertyConfigs } from './render-property-configs.js';
 import { addUnitTests } from './unit-tests/add-unit-tests.js';
@@ -49,29 +50,38 @@ export interface ParseResult {
 }
 
 /** Read every file of the project and turn it into the manifest: nodes, sources, macros, docs and edges. */
-export async function parseProject(loaded: LoadedProject, options: ParseOptions): Promise<ParseResult> {
+export async function parseProject(untracked: LoadedProject, options: ParseOptions): Promise<ParseResult> {
+  // What the parse reads of --vars decides whether the next parse may reuse its results: every read goes through this.
+  const varsRead = new Map<string, string | null>();
+  const loaded: LoadedProject = { ...untracked, cliVars: trackingVars(untracked.cliVars, varsRead) };
   const { config } = loaded;
   const diagnostics = new Diagnostics();
   const projectDir = config.projectDir;
   const listings: FolderListings = new Map();
 
-  const projectYaml = readYamlFile(join(projectDir, config.projectFile), config.projectFile);
+  const projectYaml = readYamlWith(loaded.yamlCache, join(projectDir, config.projectFile), config.projectFile);
+  // Each property file is read once: its text's hash goes into the partial-parse key, its YAML (from the cache when unchanged) to the parse.
+  const propertyHashes: Array<[string, string]> = [];
+  const readPropertyYaml = (file: DiscoveredFile): YamlFile => {
+    const text = readFileSync(file.absolute, 'utf8');
+    const hash = textHash(text);
+    propertyHashes.push([file.path, hash]);
+    return loaded.yamlCache ? loaded.yamlCache.parse(text, file.path, file.absolute, hash) : parseYaml(text, file.path);
+  };
   const locateInProject = (path: string[]) => projectYaml.locate(path);
 
   // The root project and each installed package, read alike; package paths are relative to the root project.
   const projects = [{ config, package: undefined as InstalledPackage | undefined }, ...(loaded.packages ?? []).map((installed) => ({ config: installed.config, package: installed }))];
   const macros = [...builtinMacros()];
-  const propertyFiles: DiscoveredFile[] = [];
   const docs: Record<string, DocBlock> = {};
   const read = projects.map((project) => {
     const own = project.config;
     const propertyFolders = [...new Set([...own.modelPaths, ...own.seedPaths, ...own.snapshotPaths, ...own.analysisPaths, ...own.macroPaths, ...own.testPaths])];
     const ownMacros = macrosFromFiles(discoverFiles(projectDir, [...own.macroPaths, ...genericTestPaths(own)], ['.sql'], listings), own.name);
     const files = discoverFiles(projectDir, propertyFolders, ['.yml', '.yaml'], listings);
-    const properties = readPropertyFiles(files, diagnostics);
+    const properties = readPropertyFiles(files, diagnostics, readPropertyYaml);
     applyMacroPatches(ownMacros, properties.macros);
     macros.push(...ownMacros);
-    propertyFiles.push(...files);
     for (const file of discoverFiles(projectDir, [...new Set([...propertyFolders, ...own.docsPaths])], ['.md'], listings)) {
       for (const block of extractDocBlocks(readFileSync(file.absolute, 'utf8'), file.path, own.name)) docs[block.unique_id] = block;
     }
@@ -98,15 +108,16 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     partialParseKey({
       config,
       target: loaded.target,
-      cliVars: loaded.cliVars,
       macros: macros.map((macro) => [macro.unique_id, macro.line, macro.macro_sql]),
       packages: (loaded.packages ?? []).map((installed) => installed.config),
-      properties: propertyFiles.map((file) => [file.path, readFileSync(file.absolute, 'utf8')]),
+      properties: propertyHashes,
       docs,
       flags: options.flags ?? {},
       templateGlobals: globalsSources.map((source) => source.cacheKey),
     }),
     loaded.env,
+    untracked.cliVars,
+    varsRead,
   );
   const parseContext: ParseContext = {
     loaded: { ...loaded, env: cache.trackingEnv() },
@@ -119,7 +130,7 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     flags: options.flags ?? {},
   };
 
-  const fresh: Array<{ file: DiscoveredFile; node: ManifestNode; diagnostics: Diagnostics }> = [];
+  const fresh: Array<{ file: DiscoveredFile; node: ManifestNode; diagnostics: Diagnostics; vars: Map<string, string | null> }> = [];
   const parseFile = async (file: DiscoveredFile, parse: (file: DiscoveredFile, context: ParseContext) => ManifestNode | Promise<ManifestNode>) => {
     const hit = cache.lookup(file);
     if (hit) {
@@ -127,9 +138,11 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
       return hit.node;
     }
     const fileDiagnostics = new Diagnostics();
-    const node = await parse(file, { ...parseContext, diagnostics: fileDiagnostics });
+    // The --vars this file's parse reads are its own: a new value of one re-parses the files that read it, not all.
+    const vars = new Map<string, string | null>();
+    const node = await parse(file, { ...parseContext, diagnostics: fileDiagnostics, loaded: { ...parseContext.loaded, cliVars: trackingVars(untracked.cliVars, vars) } });
     diagnostics.items.push(...fileDiagnostics.items);
-    fresh.push({ file, node, diagnostics: fileDiagnostics });
+    fresh.push({ file, node, diagnostics: fileDiagnostics, vars });
     return node;
   };
   // Seeds first (of every package): template globals may read seed nodes.
@@ -165,12 +178,13 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     parseContext,
   );
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
-    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items);
+    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items, entry.vars);
   }
-  // Tests read the configs of the nodes they test: taken from the cache only when every file was.
+  // Tests read the configs of the nodes they test: taken from the cache only when those nodes are as they were.
   const testsFingerprint = sha256(
     JSON.stringify({
       // Without their parse time, which changes every run.
+      nodes: [...models, ...seeds].map(({ created_at: _, ...node }) => node),
       snapshots: snapshots.map(({ created_at: _, ...snapshot }) => snapshot),
       singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql'], listings).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
     }),
@@ -208,6 +222,8 @@ export async function parseProject(loaded: LoadedProject, options: ParseOptions)
     diagnostics,
   );
   addUnitTests(manifest, root.properties.unitTests, { loaded, diagnostics, now: options.now });
+  // Saved with the partial-parse cache, and even when the parse failed: files that parsed are still good.
+  if (options.cachePath) loaded.yamlCache?.save();
   diagnostics.throwIfErrors();
   if (manifest === undefined) throw new KpiError('KPI_CONFIG_INVALID', 'the project could not be parsed');
   // After the tests too: their macros' templates are compiled on every parse.

@@ -8,11 +8,13 @@ import { sha256 } from './checksum.js';
 import type { DiscoveredFile } from './discover-files.js';
 import type { ManifestNode } from '../manifest/types.js';
 
-const FORMAT = `kpi-${KPI_VERSION}-partial-parse-1`;
+const FORMAT = `kpi-${KPI_VERSION}-partial-parse-2`;
 
 interface CachedFile {
   mtimeMs: number;
   size: number;
+  /** The `--vars` parsing this file read (trackingVars): a change of one of them parses it again. */
+  vars: Record<string, string | null>;
   node: ManifestNode;
   diagnostics: Diagnostic[];
 }
@@ -28,15 +30,72 @@ interface CacheFile {
   format: string;
   key: string;
   env: Record<string, string | null>;
+  /** The `--vars` the parse read (`var()`), by name: the value's fingerprint, or null where it was not given. */
+  vars: Record<string, string | null>;
   files: Record<string, CachedFile>;
   tests?: CachedTests;
+}
+
+/** Of a `--vars` value, for telling whether it changed; never equal for what JSON cannot tell apart. */
+function varFingerprint(value: unknown): string {
+  try {
+    return (
+      JSON.stringify(value, (_, item: unknown) => {
+        if (item === undefined) return '\u0000undefined';
+        if (typeof item === 'number' && !Number.isFinite(item)) return `\u0000${item}`;
+        if (typeof item === 'function' || typeof item === 'symbol' || typeof item === 'bigint') throw new Error('not comparable');
+        return item;
+      }) ?? '\u0000undefined'
+    );
+  } catch {
+    return `\u0000${Math.random()}`;
+  }
+}
+
+/** The name under which a parse that listed every var (a did-you-mean) records the names it saw. */
+const ALL_NAMES = '\u0000names';
+
+function currentVar(vars: Record<string, unknown>, name: string): string | null {
+  if (name === ALL_NAMES) return JSON.stringify(Object.keys(vars).sort());
+  return Object.prototype.hasOwnProperty.call(vars, name) ? varFingerprint(vars[name]) : null;
+}
+
+/**
+ * `--vars` that record what a parse reads of them: a daily run passes a new date, and only
+ * what read that var (not every model) must be parsed again.
+ */
+export function trackingVars(vars: Record<string, unknown>, read: Map<string, string | null>): Record<string, unknown> {
+  const note = (name: string | symbol) => {
+    if (typeof name === 'string' && !read.has(name)) read.set(name, currentVar(vars, name));
+  };
+  return new Proxy(vars, {
+    get: (target, name) => {
+      note(name);
+      return Reflect.get(target, name) as unknown;
+    },
+    has: (target, name) => {
+      note(name);
+      return Reflect.has(target, name);
+    },
+    getOwnPropertyDescriptor: (target, name) => {
+      note(name);
+      return Reflect.getOwnPropertyDescriptor(target, name);
+    },
+    ownKeys: (target) => {
+      note(ALL_NAMES);
+      for (const name of Object.keys(target)) note(name);
+      return Reflect.ownKeys(target);
+    },
+  });
 }
 
 /**
  * dbt's partial parse: a node whose file is unchanged (same size and modification time)
  * is taken from the previous parse instead of being rendered again, as long as nothing it
- * could depend on changed — the project file, the target, --vars, macros, property and
- * docs files (all in `key`), and the environment variables the last parse read.
+ * could depend on changed — the project file, the target, macros, property and docs files
+ * (all in `key`), and the environment variables and `--vars` the last parse read (dbt
+ * parses everything again on any change of --vars; a daily run's new date then cost a
+ * full parse).
  */
 export class PartialParseCache {
   private readonly previous: CacheFile | null;
@@ -47,9 +106,12 @@ export class PartialParseCache {
     private readonly path: string | null,
     key: string,
     private readonly env: Environment,
+    private readonly cliVars: Record<string, unknown> = {},
+    /** What this parse reads of --vars outside a node's own file (trackingVars), filled in as it goes. */
+    private readonly varsRead: Map<string, string | null> = new Map(),
   ) {
-    this.previous = path ? readCache(path, key, env) : null;
-    this.next = { format: FORMAT, key, env: {}, files: {} };
+    this.previous = path ? readCache(path, key, env, cliVars) : null;
+    this.next = { format: FORMAT, key, env: {}, vars: {}, files: {} };
   }
 
   /** Environment access that records what was read, so a later change invalidates the cache. */
@@ -75,6 +137,7 @@ export class PartialParseCache {
     if (!cached) return null;
     const stats = statSync(file.absolute);
     if (stats.mtimeMs !== cached.mtimeMs || stats.size !== cached.size) return null;
+    for (const [name, value] of Object.entries(cached.vars)) if (currentVar(this.cliVars, name) !== value) return null;
     this.reused++;
     this.next.files[file.path] = cached;
     return { node: cached.node, diagnostics: cached.diagnostics };
@@ -83,9 +146,9 @@ export class PartialParseCache {
   /** Files parsed this run, as the JSON text of their entries: taken now, before later stages add to the node, and written as is. */
   private readonly parsed = new Map<string, string>();
 
-  remember(file: DiscoveredFile, node: ManifestNode, diagnostics: Diagnostic[]): void {
+  remember(file: DiscoveredFile, node: ManifestNode, diagnostics: Diagnostic[], varsRead: ReadonlyMap<string, string | null>): void {
     const stats = statSync(file.absolute);
-    const entry: CachedFile = { mtimeMs: stats.mtimeMs, size: stats.size, node, diagnostics };
+    const entry: CachedFile = { mtimeMs: stats.mtimeMs, size: stats.size, vars: Object.fromEntries(varsRead), node, diagnostics };
     this.parsed.set(file.path, JSON.stringify(entry));
     delete this.next.files[file.path];
   }
@@ -100,12 +163,13 @@ export class PartialParseCache {
 
   /**
    * The data tests of the last parse, when nothing they were built from changed: the key
-   * (property files, macros, project file...), every cached file, and `fingerprint`.
-   * All or nothing: tests read the configs of the nodes they test.
+   * (property files, macros, project file...) and `fingerprint` (the nodes they test, as
+   * parsed, and the files they read). All or nothing: tests read the configs of the nodes
+   * they test, so a file parsed again to the same node (a new --vars value it read) keeps them.
    */
   lookupTests(fingerprint: string): { nodes: ManifestNode[]; diagnostics: Diagnostic[] } | null {
     const tests = this.previous?.tests;
-    if (!tests || !this.allReused() || tests.fingerprint !== fingerprint) return null;
+    if (!tests || tests.fingerprint !== fingerprint) return null;
     this.testsReused = true;
     this.next.tests = tests;
     return { nodes: tests.nodes, diagnostics: tests.diagnostics };
@@ -119,24 +183,28 @@ export class PartialParseCache {
 
   save(): void {
     if (!this.path) return;
-    const unchanged = this.allReused() && this.testsReused && [...this.envRead.keys()].every((name) => name in this.previous!.env);
+    const unchanged =
+      this.allReused() && this.testsReused && [...this.envRead.keys()].every((name) => name in this.previous!.env) && [...this.varsRead.keys()].every((name) => name in this.previous!.vars);
     if (unchanged) return;
     for (const [name, value] of this.envRead) this.next.env[name] = value;
     for (const [name, value] of Object.entries(this.previous?.env ?? {})) if (!(name in this.next.env)) this.next.env[name] = value;
+    for (const [name, value] of this.varsRead) this.next.vars[name] = value;
+    for (const [name, value] of Object.entries(this.previous?.vars ?? {})) if (!(name in this.next.vars)) this.next.vars[name] = value;
     // The file as JSON.stringify(this.next) would write it, with the parsed entries' text spliced in.
     const files = [...Object.entries(this.next.files).map(([path, cached]) => [path, JSON.stringify(cached)]), ...this.parsed];
-    const head = JSON.stringify({ format: this.next.format, key: this.next.key, env: this.next.env });
+    const head = JSON.stringify({ format: this.next.format, key: this.next.key, env: this.next.env, vars: this.next.vars });
     const tests = this.testsJson ?? (this.next.tests ? JSON.stringify(this.next.tests) : undefined);
     writeText(this.path, `${head.slice(0, -1)},"files":{${files.map(([path, text]) => `${JSON.stringify(path)}:${text}`).join(',')}}${tests ? `,"tests":${tests}` : ''}}`);
   }
 }
 
-function readCache(path: string, key: string, env: Environment): CacheFile | null {
+function readCache(path: string, key: string, env: Environment, cliVars: Record<string, unknown>): CacheFile | null {
   if (!existsSync(path)) return null;
   try {
     const cache = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
-    if (cache.format !== FORMAT || cache.key !== key) return null;
+    if (cache.format !== FORMAT || cache.key !== key || !cache.vars) return null;
     for (const [name, value] of Object.entries(cache.env)) if ((env[name] ?? null) !== value) return null;
+    for (const [name, value] of Object.entries(cache.vars)) if (currentVar(cliVars, name) !== value) return null;
     return cache;
   } catch {
     // A damaged cache only costs a full parse.

@@ -216,12 +216,16 @@ function loadedAtField(entry: Entry): string | undefined {
  * tests, sources. Every problem of every file goes to `diagnostics` at its position (a YAML
  * syntax error too, so the other files are still read).
  */
-export function readPropertyFiles(files: readonly DiscoveredFile[], diagnostics: Diagnostics): PropertyFiles {
+export function readPropertyFiles(
+  files: readonly DiscoveredFile[],
+  diagnostics: Diagnostics,
+  readYaml: (file: DiscoveredFile) => YamlFile = (file) => readYamlFile(file.absolute, file.path),
+): PropertyFiles {
   const result: PropertyFiles = { nodes: [], sources: [], macros: [], tests: [], unitTests: [], exposures: [], groups: [] };
   for (const file of files) {
     let yaml: YamlFile;
     try {
-      yaml = readYamlFile(file.absolute, file.path);
+      yaml = readYaml(file);
     } catch (error) {
       if (!(error instanceof KpiError)) throw error;
       diagnostics.error(error.code, error.message, error.location, error.hint);

@@ -3,7 +3,7 @@
  * `zip`, JSON and YAML conversion, `local_md5`, `diff_of_two_dicts`, and their strict forms.
  */
 import { createHash } from 'node:crypto';
-import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
+import { yamlModule } from '../support/yaml-module.js';
 import { splitArgs } from './keyword-args.js';
 import { Namespace } from './namespace.js';
 import { isPlainObject, plainValue, PythonSet, toList } from './python-values.js';
@@ -62,12 +62,12 @@ export const PYTHON_BUILTINS: Readonly<Record<string, unknown>> = Object.freeze(
   },
   fromyaml: (text: unknown, fallback?: unknown) => {
     try {
-      return parseYamlText(String(plainValue(text)));
+      return yamlModule().parse(String(plainValue(text)));
     } catch {
       return fallback ?? null;
     }
   },
-  toyaml: (value: unknown) => stringifyYaml(plainValue(value)),
+  toyaml: (value: unknown) => yamlModule().stringify(plainValue(value)),
   local_md5: (text: unknown) =>
     createHash('md5')
       .update(String(plainValue(text)))

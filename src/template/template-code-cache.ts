@@ -42,21 +42,30 @@ function compilerFingerprint(): string {
  * under a quarter of them.
  */
 export class TemplateCodeCache {
-  private code: Record<string, string>;
+  private loaded: Record<string, string> | undefined;
   private readonly used = new Set<string>();
   private changed = false;
 
-  constructor(private readonly path: string | null) {
-    let code: Record<string, string> = {};
-    if (path) {
-      try {
-        const file = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
-        if (file.fingerprint === compilerFingerprint()) code = file.code;
-      } catch {
-        // None yet, or unreadable: templates are compiled from their text.
+  constructor(private readonly path: string | null) {}
+
+  /** Read when a template is first compiled: a run that compiles none (`kpi ls` on an unchanged project) reads nothing. */
+  private get code(): Record<string, string> {
+    if (this.loaded === undefined) {
+      this.loaded = {};
+      if (this.path) {
+        try {
+          const file = JSON.parse(readFileSync(this.path, 'utf8')) as CacheFile;
+          if (file.fingerprint === compilerFingerprint()) this.loaded = file.code;
+        } catch {
+          // None yet, or unreadable: templates are compiled from their text.
+        }
       }
     }
-    this.code = code;
+    return this.loaded;
+  }
+
+  private set code(code: Record<string, string>) {
+    this.loaded = code;
   }
 
   private key(source: string, file: string): string {

@@ -1,12 +1,14 @@
-import { parse as parseYamlText } from 'yaml';
 import { KpiError, didYouMean } from '../errors.js';
+import { yamlModule } from '../support/yaml-module.js';
 
 /** `--vars '{key: value}'` (YAML or JSON) into a mapping. */
 export function parseCliVars(text: string | undefined): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
+  const simple = simpleFlowMapping(text);
+  if (simple) return simple;
   let value: unknown;
   try {
-    value = parseYamlText(text);
+    value = yamlModule().parse(text);
   } catch (error) {
     throw new KpiError('KPI_USAGE', `--vars is not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
       hint: `quote it as a YAML mapping: --vars '{"start_date": "2024-01-01"}'`,
@@ -53,4 +55,37 @@ export function lookupVar(
   throw new KpiError('KPI_VAR_MISSING', `var('${name}') is not defined and has no default.${didYouMean(name, known)}`, {
     hint: `define it under vars: in the project file, pass --vars '{${name}: ...}', or give a default: var('${name}', ...)`,
   });
+}
+
+const KEY = /\s*(?:([A-Za-z_][A-Za-z0-9_]*)|'((?:[^'\n]|'')*)'|"([^"\\\n]*)")\s*:\s+/y;
+const VALUE = /(?:'((?:[^'\n]|'')*)'|"([^"\\\n]*)"|(-?(?:0|[1-9][0-9]{0,14}))|(true|false|null))\s*(,|\}\s*$)/y;
+/** Plain keys YAML reads as something other than their text. */
+const SPECIAL_KEYS = new Set(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL', '__proto__']);
+
+/**
+ * `--vars` as a scheduler passes it every day (`{run_date: '2026-12-05', n: 3}`), read without
+ * loading the YAML package (a sixth of a short command): a one-line flow mapping of names to
+ * quoted strings, decimal integers, true, false and null, each exactly as YAML 1.2 reads it.
+ * Null for anything else (or anything this reading is not sure of), which YAML then reads.
+ */
+export function simpleFlowMapping(text: string): Record<string, unknown> | null {
+  const body = text.trim();
+  if (!body.startsWith('{') || !body.endsWith('}')) return null;
+  const result: Record<string, unknown> = {};
+  if (/^\{\s*\}$/.test(body)) return result;
+  let position = 1;
+  for (;;) {
+    KEY.lastIndex = position;
+    const key = KEY.exec(body);
+    if (!key) return null;
+    const name = key[1] ?? (key[2] === undefined ? key[3] : key[2].replaceAll("''", "'"));
+    if ((key[1] !== undefined && SPECIAL_KEYS.has(name)) || name === '__proto__' || Object.prototype.hasOwnProperty.call(result, name)) return null;
+    VALUE.lastIndex = KEY.lastIndex;
+    const value = VALUE.exec(body);
+    if (!value) return null;
+    result[name] =
+      value[1] !== undefined ? value[1].replaceAll("''", "'") : value[2] !== undefined ? value[2] : value[3] !== undefined ? Number(value[3]) : value[4] === 'null' ? null : value[4] === 'true';
+    if (value[5] !== ',') return result;
+    position = VALUE.lastIndex;
+  }
 }

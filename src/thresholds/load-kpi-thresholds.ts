@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics } from '../support/diagnostics.js';
 import type { LoadedProject } from '../config/load-project.js';
-import { parseYaml } from '../config/yaml-file.js';
+import { parseYamlWith } from '../config/yaml-cache.js';
 import { KpiError, type SourceLocation } from '../errors.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { TemplateGlobalsProvider } from '../project/template-globals.js';
@@ -46,14 +46,14 @@ export function loadKpiThresholds(loaded: LoadedProject, source: ThresholdsSourc
   let layers = null;
   if (source) {
     try {
-      layers = readThresholdsFile(parseYaml(source.text, source.file), diagnostics);
+      layers = readThresholdsFile(parseYamlWith(loaded.yamlCache, source.text, source.file), diagnostics);
     } catch (error) {
       // parseYaml throws for a syntax error; here it is reported like any other problem.
       if (!(error instanceof KpiError)) throw error;
       diagnostics.error(error.code, error.message, error.location, error.hint);
     }
   }
-  const dimKpi = readDimKpiCodes(seeds, loaded.config.projectDir, diagnostics, source !== null);
+  const dimKpi = readDimKpiCodes(seeds, loaded.config.projectDir, diagnostics, source !== null, loaded.yamlCache);
   return resolveKpiThresholds({ layers, targetName: loaded.target.name, dimKpi }, diagnostics);
 }
 
@@ -74,7 +74,7 @@ export const kpiThresholdsGlobals: TemplateGlobalsProvider = ({ loaded, diagnost
 export function loadBacktestSettings(loaded: LoadedProject): BacktestSettings {
   const diagnostics = new Diagnostics();
   const source = readThresholdsSource(loaded, diagnostics, { file: loaded.config.projectFile });
-  const settings = source ? readThresholdsFile(parseYaml(source.text, source.file), diagnostics).backtest : DEFAULT_BACKTEST;
+  const settings = source ? readThresholdsFile(parseYamlWith(loaded.yamlCache, source.text, source.file), diagnostics).backtest : DEFAULT_BACKTEST;
   diagnostics.throwIfErrors();
   return settings;
 }

@@ -32,8 +32,8 @@ describe('partial parse', () => {
 
     // An environment variable a model read changed: everything is parsed again.
     expect((await parse({ projectDir: dir, targetConfig: target, env: { KPI_PP_REGION: 'us' } })).parseStats.reused).toBe(0);
-    // --vars, a macro file, the project file: likewise.
-    expect((await parse({ projectDir: dir, targetConfig: target, env: { KPI_PP_REGION: 'us' }, vars: { factor: 3 } })).parseStats.reused).toBe(0);
+    // A --var a model read: that model is parsed again (the others did not read it). A macro file, the project file: everything.
+    expect((await parse({ projectDir: dir, targetConfig: target, env: { KPI_PP_REGION: 'us' }, vars: { factor: 3 } })).parseStats).toEqual({ reused: 2, parsed: 1 });
     writeFile(dir, 'macros/m.sql', '{% macro one() %}2{% endmacro %}');
     expect((await parse({ projectDir: dir, targetConfig: target, env: { KPI_PP_REGION: 'us' }, vars: { factor: 3 } })).parseStats.reused).toBe(0);
     expect((await parse({ projectDir: dir, targetConfig: target, env: { KPI_PP_REGION: 'us' }, vars: { factor: 3 } })).parseStats.reused).toBe(3);
@@ -43,6 +43,49 @@ describe('partial parse', () => {
     expect(Object.keys(afterDelete.manifest.nodes).sort()).toEqual(['model.pp.a', 'model.pp.b']);
     // --no-partial-parse parses everything.
     expect((await parse({ projectDir: dir, targetConfig: target, env: { KPI_PP_REGION: 'us' }, vars: { factor: 3 }, partialParse: false })).parseStats.reused).toBe(0);
+    removeDir(dir);
+  });
+
+  it('parses again the files that read a --var whose value changed, and gives the manifest a full parse gives', async () => {
+    const dir = makeProject({
+      'kpi_project.yml': 'name: pp\nvars:\n  day: "2026-01-01"\n',
+      'models/reads_day.sql': "select '{{ var('day') }}'::date as day",
+      'models/reads_n.sql': "select {{ var('n', 1) }} as n",
+      'models/through_macro.sql': "select {{ the_day() }} as d from {{ ref('reads_day') }}",
+      'models/static.sql': "select * from {{ ref('reads_n') }}",
+      'macros/the_day.sql': "{% macro the_day() %}'{{ var('day') }}'{% endmacro %}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: reads_day\n    columns:\n      - name: day\n        tests: [not_null]\n',
+    });
+    const now = new Date('2026-01-02T03:04:05Z');
+    const manifestOf = async (vars: Record<string, unknown>, partialParse = true) => {
+      const parsed = await parse({ projectDir: dir, targetConfig: target, env: {}, vars, partialParse, invocationId: 'same', now });
+      return { stats: parsed.parseStats, manifest: readFileSync(join(parsed.targetDir, 'manifest.json'), 'utf8') };
+    };
+    expect((await manifestOf({ day: '2026-02-01' })).stats).toEqual({ reused: 0, parsed: 4 });
+    expect((await manifestOf({ day: '2026-02-01' })).stats).toEqual({ reused: 4, parsed: 0 });
+    // The data tests are kept too when the nodes they test parse the same: a planted change comes back.
+    const cachePath = join(dir, 'target', 'partial_parse.json');
+    const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as { tests: { nodes: Array<{ description: string }> } };
+    for (const node of cache.tests.nodes) node.description = 'planted';
+    writeFileSync(cachePath, JSON.stringify(cache));
+    // A new day: the two files whose parse read it (one through a macro); n and the static model are reused.
+    const newDay = await manifestOf({ day: '2026-02-02' });
+    expect(newDay.stats).toEqual({ reused: 2, parsed: 2 });
+    const testNodes = (manifest: string) =>
+      Object.values((JSON.parse(manifest) as { nodes: Record<string, { resource_type: string; description: string }> }).nodes).filter((node) => node.resource_type === 'test');
+    expect(testNodes(newDay.manifest).map((node) => node.description)).toEqual(['planted']);
+    writeFileSync(cachePath, JSON.stringify({ ...JSON.parse(readFileSync(cachePath, 'utf8')), tests: undefined }));
+    const rebuilt = await manifestOf({ day: '2026-02-02' });
+    expect(testNodes(rebuilt.manifest).map((node) => node.description)).toEqual(['']);
+    const full = await manifestOf({ day: '2026-02-02' }, false);
+    expect(rebuilt.manifest).toBe(full.manifest);
+    expect(JSON.parse(newDay.manifest).nodes['model.pp.through_macro'].raw_code).toContain('the_day()');
+    // A var given that was not given before (n took its default): what read it is parsed again.
+    const withN = await manifestOf({ day: '2026-02-02', n: 5 });
+    expect(withN.stats).toEqual({ reused: 3, parsed: 1 });
+    expect(withN.manifest).toBe((await manifestOf({ day: '2026-02-02', n: 5 }, false)).manifest);
+    // Back to the project's own value of day (no --vars): the day readers again.
+    expect((await manifestOf({ n: 5 })).stats).toEqual({ reused: 2, parsed: 2 });
     removeDir(dir);
   });
 

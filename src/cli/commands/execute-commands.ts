@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { api } from '../lazy-api.js';
+import { executeApi } from '../lazy-api.js';
 import { addSelectionOptions, untilInterrupted, type CliContext, type SelectionFlags } from '../cli-context.js';
 
 interface ExecuteFlags extends SelectionFlags {
@@ -40,7 +40,7 @@ export function registerExecuteCommands(program: Command, cli: CliContext): void
     }
     command.action((flags: ExecuteFlags) =>
       cli.run(async () => {
-        const { execute } = await api();
+        const { execute } = await executeApi();
         const summary = await untilInterrupted(
           (signal) =>
             execute(name, {

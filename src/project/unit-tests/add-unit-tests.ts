@@ -43,11 +43,12 @@ function definitionSources(manifest: Manifest, loaded: LoadedProject): Definitio
       fixtureFiles ??= discoverFiles(projectDir, testPaths, ['.csv', '.sql']).filter((file) => file.path.split('/').includes('fixtures'));
       return fixtureFiles.find((file) => file.path.endsWith(`/${name}.${format}`)) ?? null;
     },
+    csvRows: (text) => parseCsvRows(text, loaded.yamlCache),
     seedRows: (uniqueId, reader) => {
       const seed = manifest.nodes[uniqueId];
       if (seed?.resource_type !== 'seed' || !seed.seed_file_path) return null;
       try {
-        return parseCsvRows(readFileSync(join(projectDir, seed.seed_file_path), 'utf8'));
+        return parseCsvRows(readFileSync(join(projectDir, seed.seed_file_path), 'utf8'), loaded.yamlCache);
       } catch (error) {
         const line = error instanceof CsvRowsError ? error.line : null;
         return reader.failAt(line === null ? { file: seed.seed_file_path } : { file: seed.seed_file_path, line }, `seed ${seed.seed_file_path} is not valid CSV: ${(error as Error).message}`);

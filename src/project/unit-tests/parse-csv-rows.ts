@@ -1,4 +1,5 @@
-import { parse } from 'csv-parse/sync';
+import { csvParser } from '../../support/csv-module.js';
+import { memoWith, type YamlCache } from '../../config/yaml-cache.js';
 import type { FixtureRow } from './types.js';
 
 export class CsvRowsError extends Error {
@@ -17,7 +18,12 @@ export class CsvRowsError extends Error {
  * field is null. Unlike dbt, whitespace around unquoted fields is dropped, so columns can
  * be aligned for reading (quote a value to keep its spaces).
  */
-export function parseCsvRows(text: string): FixtureRow[] {
+export function parseCsvRows(text: string, cache?: YamlCache): FixtureRow[] {
+  return memoWith(cache, 'csv-rows', text, () => readCsvRows(text));
+}
+
+function readCsvRows(text: string): FixtureRow[] {
+  const { parse } = csvParser();
   let records: Array<Record<string, string>>;
   try {
     records = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Array<Record<string, string>>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { YamlReader } from '../../config/yaml-reader.js';
 import type { SourceLocation } from '../../errors.js';
 import { isPlainObject } from '../../support/is-plain-object.js';
-import { CsvRowsError, parseCsvRows } from './parse-csv-rows.js';
+import { CsvRowsError } from './parse-csv-rows.js';
 import type { Fixture, FixtureFormat, FixtureRow } from './types.js';
 
 const FORMATS: readonly FixtureFormat[] = ['dict', 'csv', 'sql'];
@@ -12,6 +12,8 @@ export interface FixtureSources {
   findFixtureFile(name: string, format: 'csv' | 'sql'): { path: string; absolute: string } | null;
   /** When the input is a seed, its CSV rows: dbt lets a seed input leave out `rows`. */
   seedRows(): FixtureRow[] | null;
+  /** CSV text into rows (parseCsvRows, through the parse cache). */
+  csvRows(text: string): FixtureRow[];
 }
 
 function shiftLine(location: SourceLocation, line: number | null): SourceLocation {
@@ -41,7 +43,7 @@ export function readFixture(entry: Record<string, unknown>, keys: ReadonlyArray<
     const text = readFileSync(file.absolute, 'utf8');
     if (format === 'sql') return { ...base, sql: text, fixture: file.path };
     try {
-      return { ...base, rows: parseCsvRows(text), fixture: file.path };
+      return { ...base, rows: sources.csvRows(text), fixture: file.path };
     } catch (error) {
       const line = error instanceof CsvRowsError ? error.line : null;
       return fail(`fixture ${file.path} is not valid CSV: ${(error as Error).message}`, line === null ? { file: file.path } : { file: file.path, line });
@@ -61,7 +63,7 @@ export function readFixture(entry: Record<string, unknown>, keys: ReadonlyArray<
   if (format === 'csv') {
     if (typeof rows !== 'string') return fail('format: csv needs rows as CSV text (a header line, then one line a row)', at('rows'));
     try {
-      return { ...base, rows: parseCsvRows(rows) };
+      return { ...base, rows: sources.csvRows(rows) };
     } catch (error) {
       return fail(`rows are not valid CSV: ${(error as Error).message}`, shiftLine(at('rows'), error instanceof CsvRowsError ? error.line : null));
     }

@@ -13,6 +13,7 @@ const EXPECT_KEYS: KeyPolicy = { known: ['rows', 'format', 'fixture'], unknown: 
 
 export interface DefinitionSources {
   findFixtureFile: FixtureSources['findFixtureFile'];
+  csvRows: FixtureSources['csvRows'];
   /** A seed's rows from its CSV file, for a seed input without rows; null when it is no seed. */
   seedRows(uniqueId: string, reader: YamlReader): FixtureRow[] | null;
 }
@@ -53,6 +54,7 @@ export function readUnitTestDefinition(entry: Record<string, unknown>, model: Ma
     const input = item.input.trim();
     const fixture = readFixture(item, ['given', index], `input ${input}`, reader, {
       findFixtureFile: sources.findFixtureFile,
+      csvRows: sources.csvRows,
       seedRows: () => sources.seedRows(target.uniqueId, reader),
     });
     if (fixture) given.push({ ...fixture, input, target });
@@ -62,7 +64,7 @@ export function readUnitTestDefinition(entry: Record<string, unknown>, model: Ma
   if (!isPlainObject(entry.expect)) reader.failAt(reader.locate(entry.expect === undefined ? [] : ['expect']), "'expect' must be a mapping with the expected rows");
   else {
     reader.checkKeys(entry.expect, EXPECT_KEYS, ['expect']);
-    expect = readFixture(entry.expect, ['expect'], 'expect', reader, { findFixtureFile: sources.findFixtureFile, seedRows: () => null });
+    expect = readFixture(entry.expect, ['expect'], 'expect', reader, { findFixtureFile: sources.findFixtureFile, csvRows: sources.csvRows, seedRows: () => null });
   }
 
   // dbt's rules for incremental models: say which mode is tested, and give `this` for an incremental run.
