@@ -82,7 +82,7 @@ async function openFromTemplate(dataDir: string | undefined, templates: PgliteTe
   let db: PGlite | undefined;
   try {
     db = await PGlite.create(dataDir, { ...openOptions(), loadDataDir: template.blob });
-    // Started is not yet sound: the catalogs must read back (no data checksums to tell otherwise).
+    // Started is not yet sound: the catalogs must read back (data checksums catch a damaged page there).
     await db.query('select count(*) from pg_class join pg_namespace on pg_namespace.oid = relnamespace');
     return db;
   } catch {
