@@ -117,8 +117,13 @@ export class PgliteTemplateCache {
     this.key = key;
   }
 
+  /** The cache `templateCacheDirs` names; one with no folder (initdb every time) where PGlite's package cannot be found, as in a bundle. */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env): PgliteTemplateCache {
-    return new PgliteTemplateCache(templateCacheDirs(env));
+    try {
+      return new PgliteTemplateCache(templateCacheDirs(env));
+    } catch {
+      return new PgliteTemplateCache([], 'none');
+    }
   }
 
   /** Where the template of this key lives (or would) in `dir`. */
