@@ -59,6 +59,16 @@
 -#}
 {%- set status_reach = max_clear - 1 + (60 if two_pass else 0) -%}
 {%- set reach = status_reach + ([60, 7 * max_weeks] | max) + 1 -%}
+{#-
+  Only the KPIs with a second pass need its 60 days more: an increment reads the others'
+  days from one_pass_reach on (at 100 locations, half the rows of every other series).
+-#}
+{%- set one_pass_status_reach = max_clear - 1 -%}
+{%- set one_pass_reach = one_pass_status_reach + ([60, 7 * max_weeks] | max) + 1 -%}
+{%- set second_pass = "coalesce(c.exclude_red_from_baseline or c.baseline = 'without_outliers', false)" -%}
+{%- macro since(wide, narrow) -%}
+  {{ first }} - {{ ('case when ' ~ second_pass ~ ' then ' ~ wide ~ ' else ' ~ narrow ~ ' end') if two_pass else wide }}
+{%- endmacro %}
 
 {#- On Citus each step must stay a subquery of its shard: a CTE read twice, a union of two
     window passes or an OFFSET would be planned on the coordinator. Elsewhere the faster forms. #}
@@ -131,6 +141,9 @@ daily as (
     on u364.event_date + 364 = d.date_key and u364.kpi_id = s.kpi_id and u364.entity_id = s.entity_id
   {%- endif %}
   where d.date_key between {{ first }} - {{ reach }} and {{ last }}
+  {%- if two_pass %}
+    and d.date_key >= {{ since(reach, one_pass_reach) }}
+  {%- endif %}
 ),
 
 {%- if month_day_kpis %}
@@ -154,7 +167,7 @@ month_day_seasonal as (
   join {{ ref('fact_kpi_daily') }} h
     on h.kpi_id = d.kpi_id and h.entity_id = d.entity_id and h.date_key = y.earlier_day
   left join events u on u.event_date = y.earlier_day and u.kpi_id = d.kpi_id and u.entity_id = d.entity_id and not u.learn_from
-  where d.date_key >= {{ first }} - {{ status_reach }}
+  where d.date_key >= {{ since(status_reach, one_pass_status_reach) }}
     and extract(day from y.earlier_day) = extract(day from d.date_key)
     and u.event_date is null
   group by d.kpi_id, d.entity_id, d.date_key
@@ -215,7 +228,7 @@ scored as (
   {%- if month_day_kpis %}
   left join month_day_seasonal s on s.kpi_id = b.kpi_id and s.entity_id = b.entity_id and s.date_key = b.date_key
   {%- endif %}
-  where b.date_key >= {{ first }} - {{ status_reach }}
+  where b.date_key >= {{ since(status_reach, one_pass_status_reach) }}
 ),
 
 zscored as (
