@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileSession, deps, parse } from '../../src/api.js';
+import { compileSession, parse } from '../../src/api.js';
 import { compileNode } from '../../src/compile/compile-node.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import { parseStaticTemplate } from '../../src/template/static-template.js';
 import { generateProject } from '../../bench/generate-project.js';
-import { copyFixture, makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
+import { copyFixture, makeProject, removeDir } from '../helpers/fixtures.js';
+import { pkgShopWithPackages, unitShopWithSources } from '../helpers/fixture-projects.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
 
 const target: TargetConfig = { type: 'pglite', name: 'dev', profileName: 'test', schema: 'sp', threads: 1, path: null };
@@ -114,24 +115,8 @@ describe('a manifest is the same with the static parser on and off', () => {
     ['jaffle_shop', () => copyFixture('jaffle_shop'), 1],
     ['jaffle_shop_seeds', () => copyFixture('jaffle_shop_seeds'), 1],
     ['jaffle_shop_tested', () => copyFixture('jaffle_shop_tested'), 1],
-    [
-      'unit_shop (with the sources its tests write)',
-      () => {
-        const dir = copyFixture('unit_shop');
-        writeFile(dir, 'models/sources.yml', 'version: 2\nsources:\n  - name: shop\n    schema: sp_raw\n    tables:\n      - name: orders\n      - name: customers\n');
-        return dir;
-      },
-      1,
-    ],
-    [
-      'pkg_shop (with its packages)',
-      async () => {
-        const dir = copyFixture('pkg_shop');
-        await deps({ projectDir: dir });
-        return dir;
-      },
-      1,
-    ],
+    ['unit_shop (with the sources its tests write)', () => unitShopWithSources('sp_raw'), 1],
+    ['pkg_shop (with its packages)', pkgShopWithPackages, 1],
     // Every model of the KPI project calls macros: all rendered, compared all the same.
     ['the KPI project of this repository', copyKpiProject, 0],
     ['a generated project', () => generateProject(300), 10],

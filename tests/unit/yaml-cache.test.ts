@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deps, parse } from '../../src/api.js';
+import { parse } from '../../src/api.js';
 import { YamlCache } from '../../src/config/yaml-cache.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import type { RunEvent } from '../../src/execution/types.js';
 import { copyFixture, makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
+import { pkgShopWithPackages, unitShopWithSources } from '../helpers/fixture-projects.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
 
 const target: TargetConfig = { type: 'pglite', name: 'dev', profileName: 'test', schema: 'yc', threads: 1, path: null };
@@ -70,22 +71,8 @@ describe('the YAML cache (target/yaml_cache.json)', () => {
     ['a project whose property files warn', warningProject],
     ['the KPI project of this repository', copyKpiProject],
     ['jaffle_shop_tested', () => copyFixture('jaffle_shop_tested')],
-    [
-      'unit_shop (with the sources its tests write)',
-      () => {
-        const dir = copyFixture('unit_shop');
-        writeFile(dir, 'models/sources.yml', 'version: 2\nsources:\n  - name: shop\n    schema: yc_raw\n    tables:\n      - name: orders\n      - name: customers\n');
-        return dir;
-      },
-    ],
-    [
-      'pkg_shop (with its packages)',
-      async () => {
-        const dir = copyFixture('pkg_shop');
-        await deps({ projectDir: dir });
-        return dir;
-      },
-    ],
+    ['unit_shop (with the sources its tests write)', () => unitShopWithSources('yc_raw')],
+    ['pkg_shop (with its packages)', pkgShopWithPackages],
   ];
 
   it.each(projects)(
