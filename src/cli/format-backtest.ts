@@ -1,5 +1,5 @@
 import type { BacktestResult } from '../api/alerts-backtest.js';
-import type { Score } from '../alerts/backtest/backtest-types.js';
+import type { Score } from '../mart/backtest-score.js';
 import { KpiError } from '../errors.js';
 import { formatTable } from './format-table.js';
 

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertsBacktest, type BacktestOptions } from '../../src/api.js';
-import type { SeriesScore } from '../../src/alerts/backtest/backtest-types.js';
+import type { SeriesScore } from '../../src/mart/backtest-score.js';
 import { formatBacktest } from '../../src/cli/format-backtest.js';
 import type { BacktestArtifact } from '../../src/mart/backtest-artifact.js';
 import { KpiError } from '../../src/errors.js';

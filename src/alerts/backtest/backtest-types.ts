@@ -1,9 +1,6 @@
 import type { KpiScore, Score, SeriesScore } from '../../mart/backtest-score.js';
 import type { TableName } from '../types.js';
 
-// The scores are the mart's (the backtest artifact and the dashboard read them too).
-export type { KpiScore, Score, SeriesScore };
-
 /** The relations a backtest reads: statuses to score, the labelled incidents, and the KPI and entity dimensions. */
 export interface BacktestTables {
   statuses: TableName;

@@ -1,7 +1,5 @@
-import type { Proposal } from '../../mart/backtest-score.js';
-import type { BacktestRun, KpiScore } from './backtest-types.js';
-
-export type { Proposal };
+import type { KpiScore, Proposal } from '../../mart/backtest-score.js';
+import type { BacktestRun } from './backtest-types.js';
 
 /**
  * Per KPI, among the runs whose worst series (entity × window) has at most `budget` false

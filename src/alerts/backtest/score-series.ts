@@ -1,4 +1,5 @@
-import type { KpiScore, Score, SeriesCounts, SeriesScore } from './backtest-types.js';
+import type { KpiScore, Score, SeriesScore } from '../../mart/backtest-score.js';
+import type { SeriesCounts } from './backtest-types.js';
 
 /** An average month, in days: false alerts a month are false alerts per this many quiet days. */
 export const DAYS_PER_MONTH = 365.25 / 12;
