@@ -33,8 +33,8 @@
   Yellow until it has been clear that many days.
 
   One query serves the full build and the increment (the last var('lookback_days') days):
-  each figure aggregates a bounded set of earlier days the same way in both (baselines in
-  exact numeric, then float8), so any sequence of increments equals a full build. Each
+  each figure aggregates a bounded set of earlier days the same way in both (baselines from
+  exact numeric sums, then float8), so any sequence of increments equals a full build. Each
   window is a column set of one wide row; rows become one per window only at the end.
 -#}
 
@@ -106,6 +106,9 @@ daily as (
     u.event_name,
     -- An intermittent series (compare_on active_days) learns from its non-zero days only.
     coalesce(u.learn_from, true) and not (c.compare_on = 'active_days' and f.value = 0) as learn,
+    {%- if two_pass %}
+    {{ second_pass }} as second_pass,
+    {%- endif %}
     {%- if year_ago_kpis %}
     -- The same weekday a year back (364 days), read by key rather than by a lag over a
     -- year of rows, so an increment reads no more days; learned from by the same rule.
@@ -174,8 +177,32 @@ month_day_seasonal as (
 ),
 {%- endif %}
 
--- Baselines: exact numeric over the window (Postgres slides these in order n), then float8.
-baselines as (
+{#-
+  The chain from baselines to statuses runs once per part. On Postgres the KPIs with a
+  second pass (`two`) and the others (`one`) are separate parts: each streams without a
+  stored copy of its rows (a chain that split them at the second pass stored every row's
+  first pass, 118 MB at 1 location). On Citus, and when no KPI has a second pass, one part
+  (`all`): Citus plans a union of two window passes on the coordinator.
+-#}
+{%- if two_pass and not citus %}
+{%- set parts = [('one', false), ('two', true)] %}
+{%- else %}
+{%- set parts = [('all', two_pass)] %}
+{%- endif %}
+
+{#- Mean and sample standard deviation of a window's learnable days: the sums move exactly in
+    numeric (Postgres slides them in order n); the divisions and the root are in float8 (the
+    numeric root and division cost twice the rest of the window pass). -#}
+{%- macro window_mean(filter, over) -%}
+  ((sum(value) filter (where {{ filter }}) over {{ over }})::float8 / nullif(count(value) filter (where {{ filter }}) over {{ over }}, 0))
+{%- endmacro %}
+{%- macro window_std(filter, over) -%}
+  sqrt((var_samp(value) filter (where {{ filter }}) over {{ over }})::float8)
+{%- endmacro %}
+{%- for part, part_two_pass in parts %}
+
+-- Baselines over the window (the day itself excluded), in one pass a window frame.
+baselines_{{ part }} as (
   select
     daily.*,
     value::float8 as x,
@@ -183,17 +210,20 @@ baselines as (
     (lag(case when learn then value end, 1) over by_series)::float8 as x_previous_day,
     (lag(case when learn then value end, 7) over by_series)::float8 as x_last_week
     {%- for w in windows %},
-    (avg(value) filter (where learn) over w{{ w }})::float8 as p{{ w }}_mean,
-    (stddev_samp(value) filter (where learn) over w{{ w }})::float8 as p{{ w }}_std,
+    {{ window_mean('learn', 'w' ~ w) }} as p{{ w }}_mean,
+    {{ window_std('learn', 'w' ~ w) }} as p{{ w }}_std,
     count(value) filter (where learn) over w{{ w }} as p{{ w }}_n,
     count(value) over w{{ w }} as p{{ w }}_history
     {%- endfor %}
     {%- for weeks in weekday_periods %},
-    (avg(value) filter (where learn) over weekday_{{ weeks }})::float8 as weekday_{{ weeks }}_mean,
-    (stddev_samp(value) filter (where learn) over weekday_{{ weeks }})::float8 as weekday_{{ weeks }}_std,
+    {{ window_mean('learn', 'weekday_' ~ weeks) }} as weekday_{{ weeks }}_mean,
+    {{ window_std('learn', 'weekday_' ~ weeks) }} as weekday_{{ weeks }}_std,
     count(value) filter (where learn) over weekday_{{ weeks }} as weekday_{{ weeks }}_n
     {%- endfor %}
   from daily
+  {%- if part != 'all' %}
+  where {{ 'second_pass' if part_two_pass else 'not second_pass' }}
+  {%- endif %}
   window
     by_series as (partition by kpi_id, entity_id order by date_key)
     {%- for w in windows %},
@@ -204,7 +234,7 @@ baselines as (
     {%- endfor %}
 ),
 
-scored as (
+scored_{{ part }} as (
   select
     b.*,
     c.direction, c.mode, c.pct_change_vs, c.min_history, c.clear_days, c.exclude_red_from_baseline,
@@ -213,17 +243,17 @@ scored as (
     c.warning_below, c.warning_above, c.warning_below_pct_of_avg7, c.warning_above_pct_of_avg7,
     c.critical_below, c.critical_above, c.critical_below_pct_of_avg7, c.critical_above_pct_of_avg7,
     c.policy_yellow, c.policy_red, c.config_hash,
-    {%- for part in ['mean', 'std', 'n'] %}
+    {%- for piece in ['mean', 'std', 'n'] %}
     case
       {%- for weeks in weekday_periods %}
-      when c.seasonality = 'weekday' and c.seasonal_periods = {{ weeks }} then b.weekday_{{ weeks }}_{{ part }}
+      when c.seasonality = 'weekday' and c.seasonal_periods = {{ weeks }} then b.weekday_{{ weeks }}_{{ piece }}
       {%- endfor %}
       {%- if month_day_kpis %}
-      when c.seasonality = 'month_day' then s.seasonal_{{ part }}
+      when c.seasonality = 'month_day' then s.seasonal_{{ piece }}
       {%- endif %}
-    end as seasonal_{{ part }}{{ ',' if not loop.last }}
+    end as seasonal_{{ piece }}{{ ',' if not loop.last }}
     {%- endfor %}
-  from baselines b
+  from baselines_{{ part }} b
   join {{ ref('kpi_threshold_config') }} c on c.kpi_id = b.kpi_id
   {%- if month_day_kpis %}
   left join month_day_seasonal s on s.kpi_id = b.kpi_id and s.entity_id = b.entity_id and s.date_key = b.date_key
@@ -231,18 +261,18 @@ scored as (
   where b.date_key >= {{ since(status_reach, one_pass_status_reach) }}
 ),
 
-zscored as (
+zscored_{{ part }} as (
   select
     scored.*,
     case when seasonal_n >= 2 and seasonal_std > 0 then (x - seasonal_mean) / seasonal_std end as seasonal_zscore
-  from scored
+  from scored_{{ part }} scored
 ),
 
-{%- if two_pass %}
+{%- if part_two_pass %}
 
 -- First pass: the days that are Red (exclude_red_from_baseline) or outside their own
 -- bounds (baseline without_outliers) against baselines of every learnable day.
-first_status as (
+first_status_{{ part }} as (
   select
     zscored.*
     {%- for w in windows %},
@@ -251,46 +281,32 @@ first_status as (
       or (baseline = 'without_outliers' and p{{ w }}_n >= 2 and (x <= {{ kpi_lower('p' ~ w) }} or x >= {{ kpi_upper('p' ~ w) }}) and x <> p{{ w }}_mean),
       false) as red_{{ w }}
     {%- endfor %}
-  from zscored
+  from zscored_{{ part }} zscored
 ),
 
--- Second pass: baselines without the first pass's Red days, for the KPIs that ask for it;
--- the others keep their first-pass baselines (a window pass over their rows costs as much
--- as the first).
-final_baselines as (
+-- Second pass: baselines without the first pass's Red days. In the part `all` (Citus) only
+-- for the KPIs that ask for it; the others keep their first-pass baselines.
+final_baselines_{{ part }} as (
   select
     first_status.*
-    {%- for w in windows %},
-    {%- if citus %}
-    {%- set second = "coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)" %}
-    case when {{ second }} then (avg(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 else p{{ w }}_mean end as f{{ w }}_mean,
-    case when {{ second }} then (stddev_samp(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 else p{{ w }}_std end as f{{ w }}_std,
-    case when {{ second }} then count(value) filter (where learn and not red_{{ w }}) over w{{ w }} else p{{ w }}_n end as f{{ w }}_n,
+    {%- for w in windows %}
+    {%- set filter = 'learn and not red_' ~ w %},
+    {%- if part == 'all' %}
+    case when second_pass then {{ window_mean(filter, 'w' ~ w) }} else p{{ w }}_mean end as f{{ w }}_mean,
+    case when second_pass then {{ window_std(filter, 'w' ~ w) }} else p{{ w }}_std end as f{{ w }}_std,
+    case when second_pass then count(value) filter (where {{ filter }}) over w{{ w }} else p{{ w }}_n end as f{{ w }}_n,
     {%- else %}
-    (avg(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 as f{{ w }}_mean,
-    (stddev_samp(value) filter (where learn and not red_{{ w }}) over w{{ w }})::float8 as f{{ w }}_std,
-    count(value) filter (where learn and not red_{{ w }}) over w{{ w }} as f{{ w }}_n,
+    {{ window_mean(filter, 'w' ~ w) }} as f{{ w }}_mean,
+    {{ window_std(filter, 'w' ~ w) }} as f{{ w }}_std,
+    count(value) filter (where {{ filter }}) over w{{ w }} as f{{ w }}_n,
     {%- endif %}
     p{{ w }}_history as f{{ w }}_history
     {%- endfor %}
-  from first_status
-  {%- if not citus %}
-  where coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)
-  {%- endif %}
+  from first_status_{{ part }} first_status
   window
     {%- for w in windows %}
     w{{ w }} as (partition by kpi_id, entity_id order by date_key rows between {{ w }} preceding and 1 preceding){{ ',' if not loop.last }}
     {%- endfor %}
-  {%- if not citus %}
-  union all
-  select
-    first_status.*
-    {%- for w in windows %},
-    p{{ w }}_mean, p{{ w }}_std, p{{ w }}_n, p{{ w }}_history
-    {%- endfor %}
-  from first_status
-  where not coalesce(exclude_red_from_baseline or baseline = 'without_outliers', false)
-  {%- endif %}
 ),
 {%- set final = 'f' %}
 {%- else %}
@@ -300,7 +316,7 @@ final_baselines as (
 -- Each window's bounds and percent change, side by side; offset 0 computes them once for
 -- the signal tests that read them. Signals test the bounds as computed; the bounds shown
 -- are kept within the KPI's range (a value at 0 is not below a lower bound of -8,000).
-bounded as (
+bounded_{{ part }} as (
   select
     s.*
     {%- for w in windows %}
@@ -311,12 +327,12 @@ bounded as (
     least({{ kpi_upper(p) }}, range_max) as w{{ w }}_shown_upper,
     {{ kpi_pct_change(p) }} as w{{ w }}_pct
     {%- endfor %}
-  from {{ 'final_baselines' if two_pass else 'zscored' }} s
+  from {{ ('final_baselines_' if part_two_pass else 'zscored_') ~ part }} s
   {{ '' if citus else 'offset 0' }}
 ),
 
 -- Each window's signals as masks (L = 1, U = 2, Z = 4, P = 8): fired, and counted toward status.
-signalled as (
+signalled_{{ part }} as (
   select
     b.*
     {%- for w in windows %}
@@ -325,16 +341,17 @@ signalled as (
     {{ kpi_signal_mask(p, 'fired', *columns) }} as w{{ w }}_fired_mask,
     {{ kpi_signal_mask(p, 'counted', *columns) }} as w{{ w }}_counted_mask
     {%- endfor %}
-  from bounded b
+  from bounded_{{ part }} b
   {{ '' if citus else 'offset 0' }}
 ),
 
--- Each window's signal lists and status. Materialized: the rows per window below read
--- these columns, and an inlined query would compute each again. Citus cannot keep a
--- materialized CTE inside the shard's query; a window column fences it just the same
--- (Postgres does not inline a query with window functions): the Citus form of this model
--- took 36.8 s inlined and 7.4 s fenced on one server at 10 locations.
-statuses as {{ cte_materialized() }} (
+-- Each window's signal lists and status, computed once a row for the rows per window below
+-- (an inlined query would compute each again). Postgres: an offset 0 fence, which streams
+-- (a materialized CTE stored 266 MB of wide rows at 1 location). Citus cannot keep a fence
+-- inside the shard's query; a window column fences it just the same (Postgres does not
+-- inline a query with window functions): the Citus form of this model took 36.8 s inlined
+-- and 7.4 s fenced on one server at 10 locations.
+statuses_{{ part }} as (
   select
     s.*
     {%- if citus %},
@@ -346,11 +363,12 @@ statuses as {{ cte_materialized() }} (
     {{ kpi_mask_list('w' ~ w ~ '_counted_mask') }} as w{{ w }}_counted,
     {{ kpi_status(p, w, final ~ '7_mean', 'w' ~ w ~ '_counted_mask') }} as w{{ w }}_raw_status
     {%- endfor %}
-  from signalled s
+  from signalled_{{ part }} s
+  {{ '' if citus else 'offset 0' }}
 ),
 
 -- One row per window.
-by_window as (
+by_window_{{ part }} as (
   select
     s.date_key, s.kpi_id, s.entity_id, s.in_range, s.value, s.x,
     s.seasonal_mean, s.seasonal_std, s.seasonal_n, s.seasonal_zscore,
@@ -359,7 +377,7 @@ by_window as (
     v.pct_change, v.signals, v.counted_signals, v.avg7,
     -- An event day is expected: never Red or Yellow because of the event.
     case when s.event_name is not null and v.raw_status <> 'grey' then 'expected' else v.raw_status end as raw_status
-  from statuses s
+  from statuses_{{ part }} s
   cross join lateral (values
     {%- for w in windows %}
     {%- set p = 's.' ~ final ~ w %}
@@ -371,7 +389,7 @@ by_window as (
 ),
 
 -- After Yellow or Red, a day must stay clear for clear_days before Green shows.
-held as (
+held_{{ part }} as (
   select
     by_window.*,
     {%- if max_clear > 1 %}
@@ -380,18 +398,22 @@ held as (
     {%- else %}
     null::date as last_alert_day
     {%- endif %}
-  from by_window
+  from by_window_{{ part }} by_window
 ),
+{%- endfor %}
 
 final_status as (
+  {%- for part, part_two_pass in parts %}
   select
     held.*,
     case
       when raw_status = 'green' and date_key - last_alert_day < clear_days then 'yellow'
       else raw_status
     end as status
-  from held
+  from held_{{ part }} held
   where in_range
+  {{- '\n  union all' if not loop.last }}
+  {%- endfor %}
 )
 
 select
