@@ -178,10 +178,47 @@ export function swapSteps(facts: TableSwapFacts, built: NewTableFacts): Step[] {
  * one dimension and add their own key to another. So each key is dropped on its own (each
  * statement its own transaction, holding nothing else while it waits), then the table.
  * A run that dies first leaves the backup for the next run's `before` to clear.
+ * On Postgres each key asks for its lock in short tries (`withoutQueueing`).
  */
 export function afterSwapSteps(facts: TableSwapFacts, built: Pick<NewTableFacts, 'oldConstraints'>): Step[] {
   if (!keepsBackup(facts, built)) return [];
   const { backup } = swapNames(facts.target);
   const keys = (built.oldConstraints ?? []).filter((constraint) => constraint.type === 'f');
-  return [...keys.map((key) => statement(`alter table ${q(backup)} drop constraint ${quoteIdentifier(backupConstraintName(facts, key))}`)), statement(dropRelation(backup, 'table'))];
+  const dropKey = (key: CatalogConstraint) => `alter table ${q(backup)} drop constraint ${quoteIdentifier(backupConstraintName(facts, key))}`;
+  return [...keys.map((key) => statement(facts.citus ? dropKey(key) : withoutQueueing(dropKey(key)))), statement(dropRelation(backup, 'table'))];
+}
+
+const RETRY_TAG = '$kpi_retry$';
+
+/**
+ * `ddl` asking for its locks in tries of 100 ms, for as long as the session's lock_timeout
+ * allows (forever when it is 0, as a plain statement would wait). A plain request for an
+ * exclusive lock that has to wait queues every later reader of that table behind it: a
+ * dimension that a parallel model reads for seconds would then block BI queries and other
+ * models for as long. Between tries no request stands. Citus is left the plain statement:
+ * it propagates DDL from a PL/pgSQL block's subtransactions differently.
+ */
+export function withoutQueueing(ddl: string): string {
+  if (ddl.includes(RETRY_TAG)) return ddl;
+  return [
+    `do ${RETRY_TAG}`,
+    'declare',
+    "  patience interval := nullif(current_setting('lock_timeout'), '0')::interval;",
+    '  started timestamptz := clock_timestamp();',
+    'begin',
+    "  perform set_config('lock_timeout', '100ms', true);",
+    '  loop',
+    '    begin',
+    `      ${ddl};`,
+    '      return;',
+    '    exception when lock_not_available then',
+    '      if patience is not null and clock_timestamp() - started >= patience then',
+    '        raise;',
+    '      end if;',
+    '      perform pg_sleep(0.05);',
+    '    end;',
+    '  end loop;',
+    'end',
+    RETRY_TAG,
+  ].join('\n');
 }

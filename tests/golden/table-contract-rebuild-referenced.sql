@@ -46,6 +46,24 @@ alter table "marts"."kpi_weekly" add constraint "kpi_weekly_day_kpi_id_fkey" FOR
 
 commit;
 
-alter table "analytics"."kpi_daily__kpi_backup" drop constraint "kpi_daily_kpi_id_fkey__kpi_backup";
+do $kpi_retry$
+declare
+  patience interval := nullif(current_setting('lock_timeout'), '0')::interval;
+  started timestamptz := clock_timestamp();
+begin
+  perform set_config('lock_timeout', '100ms', true);
+  loop
+    begin
+      alter table "analytics"."kpi_daily__kpi_backup" drop constraint "kpi_daily_kpi_id_fkey__kpi_backup";
+      return;
+    exception when lock_not_available then
+      if patience is not null and clock_timestamp() - started >= patience then
+        raise;
+      end if;
+      perform pg_sleep(0.05);
+    end;
+  end loop;
+end
+$kpi_retry$;
 
 drop table if exists "analytics"."kpi_daily__kpi_backup";
