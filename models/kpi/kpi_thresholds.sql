@@ -3,13 +3,18 @@
     incremental_strategy='merge',
     unique_key=['as_of_date', 'kpi_id', 'entity_id', 'window_days'],
     on_schema_change='fail',
-    pre_hook="set local default_statistics_target = 10",
+    pre_hook=["set local default_statistics_target = 10", "set local enable_mergejoin = off"],
     indexes=[
       {'columns': ['kpi_id', 'entity_id', 'window_days', 'as_of_date']}
     ]
 ) }}
 
 {#-
+  The pre-hooks: statistics from 3,000 rows (this table is read by its keys), and no merge
+  joins. The query's steps are CTEs, which have no statistics; misjudging them, the planner
+  merged the day grid with the events on the date alone, comparing 7.4M pairs (3 s of a
+  2-second increment at 100 locations), where hash joins take milliseconds.
+
   Dynamic thresholds and status, one row per day, KPI, entity and window (7, 30, 60 days).
 
   For the daily series x: the rolling mean and sample standard deviation of the w days
@@ -196,16 +201,78 @@ month_day_seasonal as (
 {%- set parts = [('all', two_pass)] %}
 {%- endif %}
 
-{#- Mean and sample standard deviation of a window's learnable days: the sums move exactly in
-    numeric (Postgres slides them in order n); the divisions and the root are in float8 (the
-    numeric root and division cost twice the rest of the window pass). -#}
-{%- macro window_mean(filter, over) -%}
-  ((sum(value) filter (where {{ filter }}) over {{ over }})::float8 / nullif(count(value) filter (where {{ filter }}) over {{ over }}, 0))
+{#- Mean and sample standard deviation of the learnable days of a window (`over`), or of a
+    group: the sums are exact numeric (a window slides them in order n); the division and the
+    root are in float8, as the baselines' figures are (a numeric root a row costs more). -#}
+{%- macro baseline_mean(filter, over=none, value='value') -%}
+  {%- set frame = (' over ' ~ over) if over else '' -%}
+  ((sum({{ value }}) filter (where {{ filter }}){{ frame }})::float8 / nullif(count({{ value }}) filter (where {{ filter }}){{ frame }}, 0))
 {%- endmacro %}
-{%- macro window_std(filter, over) -%}
-  sqrt((var_samp(value) filter (where {{ filter }}) over {{ over }})::float8)
+{%- macro baseline_std(filter, over=none, value='value') -%}
+  {%- set frame = (' over ' ~ over) if over else '' -%}
+  sqrt((var_samp({{ value }}) filter (where {{ filter }}){{ frame }})::float8)
 {%- endmacro %}
+{%- set lookback = [60, 7 * max_weeks] | max %}
 {%- for part, part_two_pass in parts %}
+
+{%- if incremental and not part_two_pass and not citus %}
+
+-- An increment scores a few days a series: each one's baselines are aggregated from the
+-- {{ lookback }} days before it, the same exact sums as a full build's sliding windows (so the
+-- same figures), instead of sliding the windows over every day it reads (at 100 locations,
+-- 175,134 series-days to score 2,727).
+scored_days_{{ part }} as (
+  select *
+  from daily
+  where date_key >= {{ first }} - {{ one_pass_status_reach }}
+  {%- if part != 'all' %}
+    and not second_pass
+  {%- endif %}
+),
+
+baseline_sums_{{ part }} as (
+  select
+    t.kpi_id,
+    t.entity_id,
+    t.date_key,
+    (max(h.value) filter (where h.learn and h.date_key = t.date_key - 1))::float8 as x_previous_day,
+    (max(h.value) filter (where h.learn and h.date_key = t.date_key - 7))::float8 as x_last_week
+    {%- for w in windows %}
+    {%- set within = 'h.date_key >= t.date_key - ' ~ w %},
+    {{ baseline_mean('h.learn and ' ~ within, value='h.value') }} as p{{ w }}_mean,
+    {{ baseline_std('h.learn and ' ~ within, value='h.value') }} as p{{ w }}_std,
+    count(h.value) filter (where h.learn and {{ within }}) as p{{ w }}_n,
+    count(h.value) filter (where {{ within }}) as p{{ w }}_history
+    {%- endfor %}
+    {%- for weeks in weekday_periods %}
+    {%- set same_weekday = 'h.learn and (t.date_key - h.date_key) % 7 = 0 and h.date_key >= t.date_key - ' ~ (7 * weeks) %},
+    {{ baseline_mean(same_weekday, value='h.value') }} as weekday_{{ weeks }}_mean,
+    {{ baseline_std(same_weekday, value='h.value') }} as weekday_{{ weeks }}_std,
+    count(h.value) filter (where {{ same_weekday }}) as weekday_{{ weeks }}_n
+    {%- endfor %}
+  from scored_days_{{ part }} t
+  join daily h
+    on h.kpi_id = t.kpi_id and h.entity_id = t.entity_id
+    and h.date_key between t.date_key - {{ lookback }} and t.date_key - 1
+  group by t.kpi_id, t.entity_id, t.date_key
+),
+
+baselines_{{ part }} as (
+  select
+    t.*,
+    t.value::float8 as x,
+    b.x_previous_day,
+    b.x_last_week
+    {%- for w in windows %},
+    b.p{{ w }}_mean, b.p{{ w }}_std, b.p{{ w }}_n, b.p{{ w }}_history
+    {%- endfor %}
+    {%- for weeks in weekday_periods %},
+    b.weekday_{{ weeks }}_mean, b.weekday_{{ weeks }}_std, b.weekday_{{ weeks }}_n
+    {%- endfor %}
+  from scored_days_{{ part }} t
+  join baseline_sums_{{ part }} b on b.kpi_id = t.kpi_id and b.entity_id = t.entity_id and b.date_key = t.date_key
+),
+{%- else %}
 
 -- Baselines over the window (the day itself excluded), in one pass a window frame.
 baselines_{{ part }} as (
@@ -216,14 +283,14 @@ baselines_{{ part }} as (
     (lag(case when learn then value end, 1) over by_series)::float8 as x_previous_day,
     (lag(case when learn then value end, 7) over by_series)::float8 as x_last_week
     {%- for w in windows %},
-    {{ window_mean('learn', 'w' ~ w) }} as p{{ w }}_mean,
-    {{ window_std('learn', 'w' ~ w) }} as p{{ w }}_std,
+    {{ baseline_mean('learn', 'w' ~ w) }} as p{{ w }}_mean,
+    {{ baseline_std('learn', 'w' ~ w) }} as p{{ w }}_std,
     count(value) filter (where learn) over w{{ w }} as p{{ w }}_n,
     count(value) over w{{ w }} as p{{ w }}_history
     {%- endfor %}
     {%- for weeks in weekday_periods %},
-    {{ window_mean('learn', 'weekday_' ~ weeks) }} as weekday_{{ weeks }}_mean,
-    {{ window_std('learn', 'weekday_' ~ weeks) }} as weekday_{{ weeks }}_std,
+    {{ baseline_mean('learn', 'weekday_' ~ weeks) }} as weekday_{{ weeks }}_mean,
+    {{ baseline_std('learn', 'weekday_' ~ weeks) }} as weekday_{{ weeks }}_std,
     count(value) filter (where learn) over weekday_{{ weeks }} as weekday_{{ weeks }}_n
     {%- endfor %}
   from daily
@@ -239,6 +306,7 @@ baselines_{{ part }} as (
     weekday_{{ weeks }} as (partition by kpi_id, entity_id, day_of_week order by date_key rows between {{ weeks }} preceding and 1 preceding)
     {%- endfor %}
 ),
+{%- endif %}
 
 scored_{{ part }} as (
   select
@@ -298,12 +366,12 @@ final_baselines_{{ part }} as (
     {%- for w in windows %}
     {%- set filter = 'learn and not red_' ~ w %},
     {%- if part == 'all' %}
-    case when second_pass then {{ window_mean(filter, 'w' ~ w) }} else p{{ w }}_mean end as f{{ w }}_mean,
-    case when second_pass then {{ window_std(filter, 'w' ~ w) }} else p{{ w }}_std end as f{{ w }}_std,
+    case when second_pass then {{ baseline_mean(filter, 'w' ~ w) }} else p{{ w }}_mean end as f{{ w }}_mean,
+    case when second_pass then {{ baseline_std(filter, 'w' ~ w) }} else p{{ w }}_std end as f{{ w }}_std,
     case when second_pass then count(value) filter (where {{ filter }}) over w{{ w }} else p{{ w }}_n end as f{{ w }}_n,
     {%- else %}
-    {{ window_mean(filter, 'w' ~ w) }} as f{{ w }}_mean,
-    {{ window_std(filter, 'w' ~ w) }} as f{{ w }}_std,
+    {{ baseline_mean(filter, 'w' ~ w) }} as f{{ w }}_mean,
+    {{ baseline_std(filter, 'w' ~ w) }} as f{{ w }}_std,
     count(value) filter (where {{ filter }}) over w{{ w }} as f{{ w }}_n,
     {%- endif %}
     p{{ w }}_history as f{{ w }}_history
