@@ -169,9 +169,12 @@ for (const kind of databaseKinds().filter((each) => each === 'citus')) {
   });
 }
 
-// Off Citus the heavy models keep the forms that are faster on one server: the CTEs computed
-// once (`materialized`), the second window pass only over the rows that ask for it, and the
-// `offset 0` fences that make Postgres compute the bounds once.
+// Off Citus the heavy models keep the forms that are faster on one server: the dashboard's
+// CTE computed once (`materialized`); the thresholds' KPIs with a second pass and the others as
+// two parts that stream (no stored CTE of their rows), joined by a `union all` at the end, with
+// the `offset 0` fences that make Postgres compute each part's bounds, signals and statuses once
+// a row; and an increment that sums the scored days' baselines (`baseline_sums_one`) instead
+// of sliding the windows.
 for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
   describe(`the KPI mart's single-server SQL on ${kind}`, () => {
     let db: TestDatabase;
@@ -185,7 +188,7 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
       removeDir(dir);
     });
 
-    it('keeps the materialized CTEs, the union of the two window passes and the offset fences', async () => {
+    it("keeps the dashboard's materialized CTE, the thresholds' two streaming parts and their fences, and the summed increment", async () => {
       const target = db.target();
       // Compiling reads the facts' date range: the seeds and the facts' parents first.
       const options = { projectDir: dir, targetConfig: target, adapter: db.adapter, vars };
@@ -195,9 +198,19 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
       const compiled = await compile({ projectDir: dir, targetConfig: target, adapter: db.adapter, vars, select: ['agg_kpi_dashboard', 'kpi_thresholds'], fullRefresh: true });
       const sql = (model: string) => compiled.find((node) => node.name === model)?.sql ?? '';
       expect(sql('agg_kpi_dashboard')).toMatch(/computed as materialized\s+\(/);
-      expect(sql('kpi_thresholds')).toMatch(/statuses as materialized \(/);
-      expect(sql('kpi_thresholds')).toMatch(/\bunion all\b/);
-      expect(sql('kpi_thresholds').match(/^\s*offset 0$/gm)).toHaveLength(2);
+      expect(sql('kpi_thresholds')).not.toMatch(/\bas materialized\b/);
+      expect(sql('kpi_thresholds')).toMatch(/\bbaselines_one as \([\s\S]*\bbaselines_two as \(/);
+      expect(sql('kpi_thresholds')).toMatch(/from held_one held\s+where in_range\s+union all\s+select/);
+      expect(sql('kpi_thresholds').match(/^\s*offset 0$/gm)).toHaveLength(6);
+      expect(sql('kpi_thresholds')).not.toMatch(/\bbaseline_sums_one\b/);
+
+      const built = await run({ ...options, select: ['kpi_thresholds'] });
+      expect(built.results.filter((result) => result.status !== 'success').map((result) => `${result.unique_id}: ${result.message}`)).toEqual([]);
+      const increment = await compile({ projectDir: dir, targetConfig: target, adapter: db.adapter, vars, select: ['kpi_thresholds'] });
+      const incrementSql = increment.find((node) => node.name === 'kpi_thresholds')?.sql ?? '';
+      expect(incrementSql).toMatch(/\bbaseline_sums_one as \(/);
+      expect(incrementSql).not.toMatch(/\bbaseline_sums_two\b/);
+      expect(incrementSql).toMatch(/\bbaselines_two as \([\s\S]*rows between 60 preceding and 1 preceding/);
     });
 
     // The increments: the dashboard's stored rows read once (`base`, which Postgres computes
