@@ -17,6 +17,7 @@ import type { ModelVersionPatch, NodePatch, PropertyFiles } from './property-fil
 import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
 import { MODEL_MATERIALIZATIONS, NOT_YET_BUILT } from '../manifest/materializations.js';
 import { applyContract } from './model-contract.js';
+import { findNodePatch, findVersionPatch } from './patch-index.js';
 
 export interface ParseContext {
   loaded: LoadedProject;
@@ -134,7 +135,7 @@ function folderParts(file: DiscoveredFile): string[] {
 }
 
 function findPatch(properties: PropertyFiles, resourceType: NodePatch['resourceType'], name: string): NodePatch | undefined {
-  return properties.nodes.find((patch) => patch.resourceType === resourceType && patch.name === name);
+  return findNodePatch(properties.nodes, resourceType, name);
 }
 
 function renderDescription(text: string, context: ParseContext): string {
@@ -292,12 +293,7 @@ export async function parseAnalysisFile(file: DiscoveredFile, properties: Proper
 
 /** The model version a file defines (`defined_in`, or `<model>_v<v>`), with its model's properties. */
 function findVersion(properties: PropertyFiles, fileName: string): { patch: NodePatch; version: ModelVersionPatch } | undefined {
-  for (const patch of properties.nodes) {
-    if (patch.resourceType !== 'model') continue;
-    const version = patch.versions.find((entry) => (entry.definedIn ?? `${patch.name}_v${entry.v}`) === fileName);
-    if (version) return { patch, version };
-  }
-  return undefined;
+  return findVersionPatch(properties.nodes, fileName);
 }
 
 /** The latest version: `latest_version`, or the greatest `v` (numbers compared as numbers), as dbt. */
