@@ -7,7 +7,7 @@ import type { ProjectConfig } from '../config/project-file.js';
 import type { InstalledPackage } from '../config/load-packages.js';
 import { KpiError, closestMatch } from '../errors.js';
 import type { ContextHost, TargetContext } from '../template/node-context.js';
-import { renderTemplate } from '../template/render-template.js';
+import { renderFile } from '../template/render-template.js';
 import { callStatic } from '../template/static-template.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
@@ -203,7 +203,7 @@ async function collectCalls(context: ParseContext, file: DiscoveredFile, raw: st
       reset();
     }
   }
-  await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
+  await renderFile(context.runtime, `${file.path}:${checksum}`, raw, host, file.path, reset);
 }
 
 function lineOf(text: string, pattern: RegExp): number | undefined {
