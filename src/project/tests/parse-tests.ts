@@ -22,10 +22,16 @@ export function genericTestPaths(config: ProjectConfig): string[] {
   return config.testPaths.map((path) => posix.join(posix.normalize(path), 'generic'));
 }
 
-function targetOf(declaration: TestDeclaration, refableByName: ReadonlyMap<string, ManifestNode[]>, properties: PropertyFiles, packageName: string): GenericTestTarget | null {
+function targetOf(
+  declaration: TestDeclaration,
+  refableByName: ReadonlyMap<string, ManifestNode[]>,
+  ownSources: ReadonlyMap<string, SourceTablePatch>,
+  properties: PropertyFiles,
+  packageName: string,
+): GenericTestTarget | null {
   const { target, columnName } = declaration;
   if (target.kind === 'source') {
-    const table = properties.sources.find((candidate) => candidate.sourceName === target.source && candidate.name === target.table);
+    const table = ownSources.get(`${target.source}\u0000${target.table}`);
     if (!table) return null;
     return {
       kind: 'source',
@@ -77,6 +83,9 @@ export async function parseTests(
     if (named) named.push(node);
     else refable.set(node.name, [node]);
   }
+  // A test's table among the file's package's own sources (the first entry of a name, as a scan finds it).
+  const ownSources = new Map<string, SourceTablePatch>();
+  for (const table of properties.sources) if (!ownSources.has(`${table.sourceName}\u0000${table.name}`)) ownSources.set(`${table.sourceName}\u0000${table.name}`, table);
   // Own sources first: a package's tests read the package's sources.
   const sources = new Map<string, SourceTablePatch>();
   for (const table of [...properties.sources, ...visibleSources]) if (!sources.has(`${table.sourceName}.${table.name}`)) sources.set(`${table.sourceName}.${table.name}`, table);
@@ -130,7 +139,7 @@ export async function parseTests(
     }
   }
   for (const declaration of properties.tests) {
-    const target = targetOf(declaration, refable, properties, config.name);
+    const target = targetOf(declaration, refable, ownSources, properties, config.name);
     if (!target) continue;
     try {
       const { node, calls } = await buildGenericTest(declaration, target, context);
