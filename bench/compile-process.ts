@@ -26,7 +26,8 @@ interface Timed {
 
 /** One process under GNU time: wall, user+sys and peak RSS. */
 export function timeProcess(args: string[], cwd: string): Timed {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...args], { cwd, encoding: 'utf8' });
+  // `kpi compile` lists every file it wrote: 50,000 paths are more than spawnSync's default 1 MB of output, which kills the child.
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   const last = result.stderr.trim().split('\n').pop() ?? '';
   const [wall, user, sys, rss] = last.split(' ').map(Number);
