@@ -193,7 +193,7 @@ function applyPatch(node: ManifestNode, patch: NodePatch | undefined, context: P
  * Jinja is static (dbt's static parser), else by rendering it. A static file whose calls fail
  * (a config value kpi refuses) is rendered after `reset`, so the error is the renderer's, at its line.
  */
-async function collectCalls(context: ParseContext, file: DiscoveredFile, raw: string, checksum: string, host: ContextHost, reset: () => void): Promise<void> {
+async function collectCalls(context: ParseContext, file: DiscoveredFile, raw: string, checksum: string, host: ContextHost, reset: () => void, rendering?: () => void): Promise<void> {
   const template = context.staticParser ? context.runtime.staticTemplate(`${file.path}:${checksum}`, raw) : null;
   if (template) {
     try {
@@ -203,6 +203,7 @@ async function collectCalls(context: ParseContext, file: DiscoveredFile, raw: st
       reset();
     }
   }
+  rendering?.();
   await renderFile(context.runtime, `${file.path}:${checksum}`, raw, host, file.path, reset);
 }
 
@@ -224,18 +225,32 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
   const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), name]);
   let config = mergeConfig(projectConfigs.own, patch?.config ?? {});
   let inFile: Record<string, unknown> = {};
-  node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
+  // A render may read the node's config between its config() calls (`config.get`, `model.config`), so
+  // it follows each call then; the static parser's calls read nothing, and the config is computed once after them.
+  let live = false;
+  const provisional = () => {
+    live = true;
+    node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
+  };
 
   const { host, calls } = recordingHost(context, node, (values) => {
     inFile = mergeConfig(inFile, values);
-    node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
+    if (live) node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
   });
-  await collectCalls(context, file, raw, checksum, host, () => {
-    inFile = {};
-    calls.refs.length = 0;
-    calls.sources.length = 0;
-    node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
-  });
+  await collectCalls(
+    context,
+    file,
+    raw,
+    checksum,
+    host,
+    () => {
+      inFile = {};
+      calls.refs.length = 0;
+      calls.sources.length = 0;
+      provisional();
+    },
+    provisional,
+  );
 
   const configLine = lineOf(raw, /config\s*\(/);
   for (const key of Object.keys(inFile)) {
