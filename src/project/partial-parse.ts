@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeChunks } from '../support/write-file.js';
+import { writeText } from '../support/write-file.js';
 import type { Diagnostic } from '../support/diagnostics.js';
 import type { Environment } from '../template/env-var.js';
 import { KPI_VERSION } from '../manifest/version.js';
@@ -210,15 +210,7 @@ export class PartialParseCache {
     const files = [...Object.entries(this.next.files).map(([path, cached]) => [path, JSON.stringify(cached)]), ...this.parsed];
     const head = JSON.stringify({ format: this.next.format, key: this.next.key, env: this.next.env, vars: this.next.vars, nodesHash: this.next.nodesHash });
     const tests = this.testsJson ?? (this.next.tests ? JSON.stringify(this.next.tests) : undefined);
-    const path = this.path;
-    writeChunks(
-      path,
-      (function* pieces() {
-        yield `${head.slice(0, -1)},"files":{`;
-        for (let index = 0; index < files.length; index++) yield `${index === 0 ? '' : ','}${JSON.stringify(files[index][0])}:${files[index][1]}`;
-        yield `}${tests ? `,"tests":${tests}` : ''}}`;
-      })(),
-    );
+    writeText(this.path, `${head.slice(0, -1)},"files":{${files.map(([path, text]) => `${JSON.stringify(path)}:${text}`).join(',')}}${tests ? `,"tests":${tests}` : ''}}`);
   }
 }
 

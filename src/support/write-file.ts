@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFile, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFile, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -45,63 +45,9 @@ export function writeText(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-/** Pieces of text written one after another into one file, a megabyte at a time: the whole is never one string. */
-export function writeChunks(path: string, pieces: Iterable<string>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
-  try {
-    let pending: string[] = [];
-    let size = 0;
-    const flush = () => {
-      const bytes = Buffer.from(pending.join(''));
-      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-      pending = [];
-      size = 0;
-    };
-    for (const piece of pieces) {
-      pending.push(piece);
-      size += piece.length;
-      if (size >= 1 << 20) flush();
-    }
-    flush();
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** A mapping JSON.stringify reads as its own enumerable keys (no toJSON, not a boxed value or a list). */
-function isJsonMapping(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return (prototype === Object.prototype || prototype === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
-}
-
-/** JSON.stringify(value), byte for byte, as pieces: a mapping's members one at a time, `depth` mappings down. */
-function* jsonPieces(value: unknown, depth: number): Generator<string> {
-  if (depth <= 0 || !isJsonMapping(value)) {
-    yield JSON.stringify(value) ?? 'null';
-    return;
-  }
-  let first = true;
-  yield '{';
-  for (const key of Object.keys(value)) {
-    const item = value[key];
-    // What JSON.stringify leaves out of an object.
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    yield `${first ? '' : ','}${JSON.stringify(key)}:`;
-    first = false;
-    yield* jsonPieces(item, depth - 1);
-  }
-  yield '}';
-}
-
-/**
- * Artifacts are compact JSON, as dbt writes them: manifests of big projects run to tens of MB,
- * so the text is streamed, a node at a time (a 50,000-model manifest as one string cost more
- * in garbage collection than in serialising).
- */
+/** Artifacts are compact JSON, as dbt writes them: manifests of big projects run to tens of MB. */
 export function writeJson(path: string, value: unknown): void {
-  writeChunks(path, jsonPieces(value, 2));
+  writeText(path, JSON.stringify(value));
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WrittenFiles, writeJson } from '../../src/support/write-file.js';
+import { WrittenFiles } from '../../src/support/write-file.js';
 import { ProjectRuntime } from '../../src/template/project-runtime.js';
 
 const dirs: string[] = [];
@@ -120,30 +120,5 @@ describe('compiled files written when they change', () => {
     const third = new WrittenFiles(join(dir, 'other', '.kpi-written.json'));
     for (let i = 0; i < 600; i++) await third.write(join(dir, 'blocker', `m_${i}.sql`), `select ${i}`);
     await expect(third.finish()).rejects.toThrow(/ENOTDIR|EEXIST|not a directory/i);
-  });
-});
-
-describe('JSON artifacts written in pieces', () => {
-  it('hold what JSON.stringify gives, byte for byte', () => {
-    const dir = tempDir();
-    const values: unknown[] = [
-      { metadata: { a: 'é "quoted" \u2028', n: -0, big: 1e21 }, nodes: { 'model.x.a': { x: [1, undefined, () => 1], y: undefined, z: null }, '2': { d: new Date(0) }, '1': {} }, empty: {} },
-      { skip: undefined, f: () => 1, s: Symbol('s'), nan: Number.NaN, inf: Infinity, nested: { deeper: { deepest: { k: [{ a: undefined }] } } } },
-      Object.assign(Object.create(null) as Record<string, unknown>, { a: { b: 1 } }),
-      { withToJson: { toJSON: () => 'replaced' }, list: [{ a: 1 }, 'b'], boxed: new String('x') },
-      [1, { a: 2 }],
-      'text',
-      42,
-      null,
-    ];
-    values.forEach((value, index) => {
-      const path = join(dir, `v${index}.json`);
-      writeJson(path, value);
-      expect(readFileSync(path, 'utf8')).toBe(JSON.stringify(value));
-    });
-    // Larger than one piece of a megabyte.
-    const large = { nodes: Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`model.p.m_${i}`, { raw_code: `select ${i} as id, 'ünï' as s`, refs: [{ name: `m_${i - 1}` }] }])) };
-    writeJson(join(dir, 'large.json'), large);
-    expect(readFileSync(join(dir, 'large.json'), 'utf8')).toBe(JSON.stringify(large));
   });
 });
