@@ -4,6 +4,7 @@
  * seconds (user + sys) are given beside wall time: on a shared machine they are steadier.
  *   npm run build && npx tsx bench/compile-process.ts [models...] [--static]   (default 10000)
  * --static: the same DAG with models that are only a config and refs (the static parser's case).
+ * --properties: a property entry for every model (a description, a column, a not_null test).
  *   server: KPI_TEST_PG_URL or postgres://postgres@127.0.0.1:5432/test
  */
 import { spawnSync } from 'node:child_process';
@@ -18,16 +19,19 @@ const bin = fileURLToPath(new URL('../bin/kpi.js', import.meta.url));
 interface Timed {
   wall: number;
   cpu: number;
+  /** The user part of `cpu`: system time (creating 10,000 compiled files) varies several-fold with the disk's load here. */
+  user: number;
   rssMb: number;
 }
 
 /** One process under GNU time: wall, user+sys and peak RSS. */
 export function timeProcess(args: string[], cwd: string): Timed {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...args], { cwd, encoding: 'utf8' });
+  // `kpi compile` lists every file it wrote: 50,000 paths are more than spawnSync's default 1 MB of output, which kills the child.
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   const last = result.stderr.trim().split('\n').pop() ?? '';
   const [wall, user, sys, rss] = last.split(' ').map(Number);
-  return { wall, cpu: +(user + sys).toFixed(2), rssMb: Math.round(rss / 1024) };
+  return { wall, cpu: +(user + sys).toFixed(2), user, rssMb: Math.round(rss / 1024) };
 }
 
 /** A profiles.yml beside the project naming the server, in a schema of its own, and the project naming that profile. */
@@ -37,15 +41,17 @@ export function writeServerProfile(dir: string, schema: string): void {
 }
 
 function show(what: string, timed: Timed): void {
-  console.log(`${what.padEnd(28)} ${timed.cpu.toFixed(2).padStart(6)} s CPU ${timed.wall.toFixed(2).padStart(6)} s wall ${String(timed.rssMb).padStart(5)} MB`);
+  console.log(
+    `${what.padEnd(28)} ${timed.cpu.toFixed(2).padStart(6)} s CPU (${timed.user.toFixed(2).padStart(5)} s user) ${timed.wall.toFixed(2).padStart(6)} s wall ${String(timed.rssMb).padStart(5)} MB`,
+  );
 }
 
-async function measure(models: number, shape: { static: boolean }): Promise<void> {
+async function measure(models: number, shape: { static: boolean; properties: boolean }): Promise<void> {
   const dir = generateProject(models, shape);
   writeServerProfile(dir, `kpi_bench_${process.pid}`);
   const kpi = (...args: string[]) => [bin, ...args, '--project-dir', dir];
   try {
-    console.log(`${models} models${shape.static ? ' (static: config and refs only)' : ' (macro calls, loops)'}`);
+    console.log(`${models} models${shape.static ? ' (static: config and refs only)' : ' (macro calls, loops)'}${shape.properties ? ', a property entry and a test each' : ''}`);
     show('compile, cold', timeProcess(kpi('compile'), dir));
     show('compile, unchanged re-run', timeProcess(kpi('compile'), dir));
     rmSync(join(dir, 'target'), { recursive: true, force: true });
@@ -59,5 +65,5 @@ async function measure(models: number, shape: { static: boolean }): Promise<void
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const sizes = args.filter((arg) => /^\d+$/.test(arg)).map(Number);
-  for (const models of sizes.length > 0 ? sizes : [10000]) await measure(models, { static: args.includes('--static') });
+  for (const models of sizes.length > 0 ? sizes : [10000]) await measure(models, { static: args.includes('--static'), properties: args.includes('--properties') });
 }

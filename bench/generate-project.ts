@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * A synthetic project shaped like real ones: staging chains, marts fanning in from
  * several parents, macros called from models, folder configs and in-file configs.
  */
-export function generateProject(models: number, options: { trivial?: boolean; static?: boolean; materialized?: string } = {}): string {
+export function generateProject(models: number, options: { trivial?: boolean; static?: boolean; materialized?: string; properties?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), `kpi-bench-${models}-`));
   const write = (path: string, text: string) => {
     mkdirSync(join(dir, path, '..'), { recursive: true });
@@ -45,6 +45,17 @@ export function generateProject(models: number, options: { trivial?: boolean; st
       sql = `{% set parents = [${parents.map((p) => `'m_${p}'`).join(', ')}] %}\nselect a.id, {% for p in parents %}coalesce(p${'{{ loop.index }}'}.amount, 0){{ ' + ' if not loop.last }}{% endfor %} as amount\nfrom {{ ref(parents[0]) }} a\n{% for p in parents %}left join {{ ref(p) }} p{{ loop.index }} on p{{ loop.index }}.id = a.id\n{% endfor %}`;
     }
     write(`models/${folder}/m_${i}.sql`, sql);
+  }
+  if (options.properties && !options.trivial) {
+    // A property entry for every model, as real projects have (a description, a column, a data test): one file a folder.
+    for (const folder of ['staging', 'marts']) {
+      const entries = [];
+      for (let i = 0; i < models; i++) {
+        if ((i % 10 < 6 ? 'staging' : 'marts') !== folder) continue;
+        entries.push(`  - name: m_${i}\n    description: Model ${i}\n    columns:\n      - name: id\n        data_tests: [not_null]`);
+      }
+      write(`models/${folder}/_${folder}.yml`, `version: 2\nmodels:\n${entries.join('\n')}\n`);
+    }
   }
   return dir;
 }

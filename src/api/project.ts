@@ -25,6 +25,8 @@ export interface ProjectOptions extends LoadOptions {
   onEvent?: EventSink;
   /** Read models whose Jinja is only static ref/source/config calls without rendering them (default true, as dbt). */
   staticParser?: boolean;
+  /** Let files that differ only in string literals share one compiled template (default true). */
+  literalSharing?: boolean;
   invocationId?: string;
   now?: Date;
 }
@@ -89,7 +91,14 @@ export async function parse(options: ProjectOptions = {}): Promise<ParsedProject
   const emit = projectSink(options, loaded, invocationId);
   const targetDir = targetDirOf(loaded);
   const cachePath = options.partialParse === false ? null : partialParsePath(targetDir);
-  const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, { invocationId, now, cachePath, templateGlobals: TEMPLATE_GLOBALS, staticParser: options.staticParser });
+  const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, {
+    invocationId,
+    now,
+    cachePath,
+    templateGlobals: TEMPLATE_GLOBALS,
+    staticParser: options.staticParser,
+    literalSharing: options.literalSharing,
+  });
   for (const diagnostic of warnings) emit({ type: 'diagnostic', diagnostic });
   const graph = new DependencyGraph(manifest);
   graph.assertAcyclic();

@@ -7,7 +7,7 @@ import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { ManifestIndex } from '../project/manifest-index.js';
 import type { Manifest, ManifestNode } from '../manifest/types.js';
 import type { ContextHost, TargetContext } from '../template/node-context.js';
-import { renderTemplate, renderText } from '../template/render-template.js';
+import { renderFile, renderText } from '../template/render-template.js';
 import { renderStatic } from '../template/static-template.js';
 import { StatementError } from '../adapters/statement-error.js';
 import type { BatchWindow } from './event-time-relation.js';
@@ -125,8 +125,8 @@ async function renderNode(session: CompileSession, node: ManifestNode, options: 
   const host = executeHost(session, node, options, ephemerals, filtered);
   const key = `${node.original_file_path}:${node.checksum.checksum}`;
   const fast = session.runtime.staticTemplate(key, node.raw_code);
+  const [ephemeralCount, filteredCount] = [ephemerals.length, filtered?.length ?? 0];
   if (fast?.plain && !STATIC_NAMES.some((name) => host.extra && name in host.extra)) {
-    const [ephemeralCount, filteredCount] = [ephemerals.length, filtered?.length ?? 0];
     try {
       return renderStatic(fast, host);
     } catch {
@@ -135,7 +135,10 @@ async function renderNode(session: CompileSession, node: ManifestNode, options: 
       if (filtered) filtered.length = filteredCount;
     }
   }
-  return renderTemplate(session.runtime, session.runtime.template(key, node.raw_code, node.original_file_path), host, node.original_file_path);
+  return renderFile(session.runtime, key, node.raw_code, host, node.original_file_path, () => {
+    ephemerals.length = ephemeralCount;
+    if (filtered) filtered.length = filteredCount;
+  });
 }
 
 /**

@@ -67,7 +67,7 @@ export function refLocation(node: ManifestNode, name: string): SourceLocation {
   return { file: node.original_file_path, line, column: match.index - before.lastIndexOf('\n') };
 }
 
-/** Resolve refs and sources into edges, and assemble the manifest in dbt's shape. */
+/** Resolve refs and sources into edges, and assemble the manifest in dbt's shape (parent_map and child_map are left to addGovernance). */
 export function buildManifest(input: ManifestInput): Manifest {
   const { loaded, diagnostics } = input;
   const packageName = loaded.config.name;
@@ -224,10 +224,10 @@ export function buildManifest(input: ManifestInput): Manifest {
     groups: {},
     selectors: {},
     disabled,
+    // Filled by addGovernance (computeMaps), once exposures are in: computed here too, they were built twice a parse.
     parent_map: {},
     child_map: {},
   };
-  computeMaps(manifest);
   return manifest;
 }
 

@@ -36,26 +36,31 @@ export function discoverFiles(projectDir: string, folders: readonly string[], ex
   const found: DiscoveredFile[] = [];
   for (const folder of folders) {
     const root = join(projectDir, folder);
-    const walk = (dir: string): void => {
+    // Paths below the root are built as the walk goes down (path.relative on each of 10,000 files was a tenth of a warm parse).
+    const rootInProject = toPosix(relative(projectDir, root));
+    const folderPosix = toPosix(folder);
+    const walk = (dir: string, inFolder: string): void => {
       const entries = listFolder(dir, listings);
       if (!entries) return;
+      const prefix = dir.endsWith(sep) ? dir : dir + sep;
       for (const dirent of entries) {
         const entry = dirent.name;
         if (entry.startsWith('.') || entry === 'node_modules') continue;
-        const absolute = join(dir, entry);
+        const absolute = prefix + entry;
+        const pathInFolder = inFolder === '' ? entry : `${inFolder}/${entry}`;
         const isDirectory = dirent.isDirectory() || (dirent.isSymbolicLink() && statSync(absolute).isDirectory());
-        if (isDirectory) walk(absolute);
+        if (isDirectory) walk(absolute, pathInFolder);
         else if (extensions.some((extension) => entry.endsWith(extension))) {
           found.push({
-            path: toPosix(relative(projectDir, absolute)),
-            pathInFolder: toPosix(relative(root, absolute)),
-            folder: toPosix(folder),
+            path: rootInProject === '' ? pathInFolder : `${rootInProject}/${pathInFolder}`,
+            pathInFolder,
+            folder: folderPosix,
             absolute,
           });
         }
       }
     };
-    walk(root);
+    walk(root, '');
   }
   return found;
 }

@@ -64,19 +64,20 @@ export function applyModelAccess(manifest: Manifest, input: ModelAccessInput): v
       const target = manifest.nodes[parentId];
       if (!target || target.resource_type !== 'model' || target.unique_id === referrer.unique_id) continue;
       const otherPackage = target.package_name !== referrer.package_name && restricted.has(target.package_name);
-      const location = referrer.resource_type === 'exposure' ? { file: referrer.original_file_path } : refLocation(referrer, target.name);
+      // Where the ref is written, looked for only when it is reported (a regex over the file's text per edge).
+      const location = (): SourceLocation => (referrer.resource_type === 'exposure' ? { file: referrer.original_file_path } : refLocation(referrer, target.name));
       if (target.access === 'private' && (!referrerGroup || referrerGroup !== target.group || otherPackage)) {
         diagnostics.error(
           'KPI_ACCESS_DENIED',
           `Node ${referrer.unique_id} attempted to reference node ${target.unique_id}, which is not allowed because the referenced node is private to the '${target.group ?? ''}' group.`,
-          location,
+          location(),
           `put '${referrer.name}' in group '${target.group ?? ''}', or make '${target.name}' protected or public`,
         );
       } else if (target.access === 'protected' && otherPackage) {
         diagnostics.error(
           'KPI_ACCESS_DENIED',
           `Node ${referrer.unique_id} attempted to reference node ${target.unique_id}, which is not allowed because the referenced node is protected to the '${target.package_name}' package.`,
-          location,
+          location(),
           `package '${target.package_name}' sets restrict-access: only its public models may be ref'd from other packages`,
         );
       }

@@ -7,7 +7,7 @@ import type { ProjectConfig } from '../config/project-file.js';
 import type { InstalledPackage } from '../config/load-packages.js';
 import { KpiError, closestMatch } from '../errors.js';
 import type { ContextHost, TargetContext } from '../template/node-context.js';
-import { renderTemplate } from '../template/render-template.js';
+import { renderFile } from '../template/render-template.js';
 import { callStatic } from '../template/static-template.js';
 import type { DiscoveredFile } from './discover-files.js';
 import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
@@ -17,6 +17,7 @@ import type { ModelVersionPatch, NodePatch, PropertyFiles } from './property-fil
 import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
 import { MODEL_MATERIALIZATIONS, NOT_YET_BUILT } from '../manifest/materializations.js';
 import { applyContract } from './model-contract.js';
+import { findNodePatch, findVersionPatch } from './patch-index.js';
 
 export interface ParseContext {
   loaded: LoadedProject;
@@ -134,7 +135,7 @@ function folderParts(file: DiscoveredFile): string[] {
 }
 
 function findPatch(properties: PropertyFiles, resourceType: NodePatch['resourceType'], name: string): NodePatch | undefined {
-  return properties.nodes.find((patch) => patch.resourceType === resourceType && patch.name === name);
+  return findNodePatch(properties.nodes, resourceType, name);
 }
 
 function renderDescription(text: string, context: ParseContext): string {
@@ -192,7 +193,7 @@ function applyPatch(node: ManifestNode, patch: NodePatch | undefined, context: P
  * Jinja is static (dbt's static parser), else by rendering it. A static file whose calls fail
  * (a config value kpi refuses) is rendered after `reset`, so the error is the renderer's, at its line.
  */
-async function collectCalls(context: ParseContext, file: DiscoveredFile, raw: string, checksum: string, host: ContextHost, reset: () => void): Promise<void> {
+async function collectCalls(context: ParseContext, file: DiscoveredFile, raw: string, checksum: string, host: ContextHost, reset: () => void, rendering?: () => void): Promise<void> {
   const template = context.staticParser ? context.runtime.staticTemplate(`${file.path}:${checksum}`, raw) : null;
   if (template) {
     try {
@@ -202,7 +203,8 @@ async function collectCalls(context: ParseContext, file: DiscoveredFile, raw: st
       reset();
     }
   }
-  await renderTemplate(context.runtime, context.runtime.template(`${file.path}:${checksum}`, raw, file.path), host, file.path);
+  rendering?.();
+  await renderFile(context.runtime, `${file.path}:${checksum}`, raw, host, file.path, reset);
 }
 
 function lineOf(text: string, pattern: RegExp): number | undefined {
@@ -223,18 +225,32 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
   const projectConfigs = projectFileConfigs(context, 'models', node.package_name, [...folderParts(file), name]);
   let config = mergeConfig(projectConfigs.own, patch?.config ?? {});
   let inFile: Record<string, unknown> = {};
-  node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
+  // A render may read the node's config between its config() calls (`config.get`, `model.config`), so
+  // it follows each call then; the static parser's calls read nothing, and the config is computed once after them.
+  let live = false;
+  const provisional = () => {
+    live = true;
+    node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
+  };
 
   const { host, calls } = recordingHost(context, node, (values) => {
     inFile = mergeConfig(inFile, values);
-    node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
+    if (live) node.config = finalizeConfig('model', mergeConfig(mergeConfig(config, inFile), projectConfigs.root));
   });
-  await collectCalls(context, file, raw, checksum, host, () => {
-    inFile = {};
-    calls.refs.length = 0;
-    calls.sources.length = 0;
-    node.config = finalizeConfig('model', mergeConfig(config, projectConfigs.root));
-  });
+  await collectCalls(
+    context,
+    file,
+    raw,
+    checksum,
+    host,
+    () => {
+      inFile = {};
+      calls.refs.length = 0;
+      calls.sources.length = 0;
+      provisional();
+    },
+    provisional,
+  );
 
   const configLine = lineOf(raw, /config\s*\(/);
   for (const key of Object.keys(inFile)) {
@@ -292,12 +308,7 @@ export async function parseAnalysisFile(file: DiscoveredFile, properties: Proper
 
 /** The model version a file defines (`defined_in`, or `<model>_v<v>`), with its model's properties. */
 function findVersion(properties: PropertyFiles, fileName: string): { patch: NodePatch; version: ModelVersionPatch } | undefined {
-  for (const patch of properties.nodes) {
-    if (patch.resourceType !== 'model') continue;
-    const version = patch.versions.find((entry) => (entry.definedIn ?? `${patch.name}_v${entry.v}`) === fileName);
-    if (version) return { patch, version };
-  }
-  return undefined;
+  return findVersionPatch(properties.nodes, fileName);
 }
 
 /** The latest version: `latest_version`, or the greatest `v` (numbers compared as numbers), as dbt. */

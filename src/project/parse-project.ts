@@ -37,6 +37,8 @@ export interface ParseOptions {
   templateGlobals?: readonly TemplateGlobalsProvider[];
   /** Read models whose Jinja is only static ref/source/config calls without rendering them (default true; dbt's static parser). */
   staticParser?: boolean;
+  /** Let files that differ only in string literals share one compiled template (default true; template/literal-sharing.ts). */
+  literalSharing?: boolean;
 }
 
 export interface ParseResult {
@@ -90,6 +92,7 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
   const [root] = read;
 
   const runtime = new ProjectRuntime(config, macros, options.cachePath ? join(dirname(options.cachePath), 'template_cache.json') : null);
+  runtime.literalSharing = options.literalSharing !== false;
   const target = targetContext(loaded.target);
   // dbt renders Jinja in property YAML: configs, and a source's schema, database and identifier (`schema: "{{ target.schema }}_raw"`).
   const renderContext = { env: loaded.env, cliVars: loaded.cliVars, projectVars: loaded.config.vars, projectName: config.name, target };
@@ -184,7 +187,7 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
   const testsFingerprint = sha256(
     JSON.stringify({
       // Without their parse time, which changes every run.
-      nodes: [...models, ...seeds].map(({ created_at: _, ...node }) => node),
+      nodes: cache.nodesHash(fresh.length, () => sha256(JSON.stringify([...models, ...seeds].map(({ created_at: _, ...node }) => node)))),
       snapshots: snapshots.map(({ created_at: _, ...snapshot }) => snapshot),
       singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql'], listings).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
     }),

@@ -4,6 +4,13 @@ import { MacroRegistry, type DispatchConfig } from './macro-scope.js';
 import { TemplateCodeCache, useTemplateCodeCache } from './template-code-cache.js';
 import type { MacroDefinition } from '../manifest/types.js';
 import { parseStaticTemplate, type StaticTemplate } from './static-template.js';
+import { shareLiterals } from './literal-sharing.js';
+
+/** A template shared by the files of one shape (literal-sharing.ts), and the values of this file's literals. */
+export interface SharedTemplate {
+  template: nunjucks.Template;
+  values: Record<string, string>;
+}
 
 /**
  * The compiled, non-serialisable side of a parsed project: one nunjucks environment, the
@@ -20,6 +27,9 @@ export class ProjectRuntime {
    * turns it off when asked to, or when a macro or global could stand for ref, source or config.
    */
   staticParser = true;
+  /** Whether files that differ only in string literals share one compiled template (literal-sharing.ts); parseProject may turn it off. */
+  literalSharing = true;
+  private readonly shapes = new Map<string, nunjucks.Template | null>();
   /** Compiled template code kept across runs (target/template_cache.json); save() after parsing and compiling. */
   readonly templateCache: TemplateCodeCache;
 
@@ -39,6 +49,27 @@ export class ProjectRuntime {
       this.staticTemplates.set(key, template);
     }
     return template;
+  }
+
+  /**
+   * The template of the file's shape and its literals' values, or null when it has no literal
+   * to share or its shape does not compile (the file's own template then gives the error).
+   */
+  sharedTemplate(source: string): SharedTemplate | null {
+    if (!this.literalSharing) return null;
+    const shared = shareLiterals(source);
+    if (!shared) return null;
+    let template = this.shapes.get(shared.shape);
+    if (template === undefined) {
+      try {
+        // One name for every file of the shape, so the code cache holds it once; positions appear only in errors, which are rendered again from the file.
+        template = compileTemplate(this.env, shared.shape, '<shared>');
+      } catch {
+        template = null;
+      }
+      this.shapes.set(shared.shape, template);
+    }
+    return template ? { template, values: shared.values } : null;
   }
 
   /** A template by a key that changes when its source does (path + checksum). */

@@ -31,3 +31,21 @@ export async function renderText(runtime: ProjectRuntime, text: string, host: Co
   if (!text.includes('{{') && !text.includes('{%')) return text;
   return renderTemplate(runtime, runtime.template(`text:${file}:${text}`, text, file), host, file);
 }
+
+/**
+ * Render a file's template: through the template its shape shares with other files when it
+ * has one (literal-sharing.ts), else its own. A shared render that fails is undone (`reset`)
+ * and rendered again from the file's own template, so an error names the file's own line
+ * and column, as a render of it alone does.
+ */
+export async function renderFile(runtime: ProjectRuntime, key: string, source: string, host: ContextHost, file: string, reset?: () => void): Promise<string> {
+  const shared = runtime.sharedTemplate(source);
+  if (shared) {
+    try {
+      return await renderTemplate(runtime, shared.template, { ...host, extra: { ...host.extra, ...shared.values } }, file);
+    } catch {
+      reset?.();
+    }
+  }
+  return renderTemplate(runtime, runtime.template(key, source, file), host, file);
+}

@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/api.js';
@@ -94,6 +94,7 @@ describe('partial parse', () => {
       'kpi_project.yml': 'name: pp\n',
       'models/a.sql': 'select 1 as id',
       'models/b.sql': "select * from {{ ref('a') }}",
+      'models/c.sql': 'select 3 as id',
       'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        tests: [not_null]\n',
       'tests/one.sql': "select * from {{ ref('a') }} where id < 0",
     });
@@ -110,6 +111,15 @@ describe('partial parse', () => {
     const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as { tests: { nodes: Array<{ config: { severity: string } }> } };
     for (const node of cache.tests.nodes) node.config.severity = 'planted';
     writeFileSync(cachePath, JSON.stringify(cache));
+    expect(testIds((await parse({ projectDir: dir, targetConfig: target, env: {} })).manifest).every((line) => line.includes(' planted '))).toBe(true);
+
+    // A model's file removed, every other file unchanged: the nodes the tests read are not the last parse's, so they are built again.
+    rmSync(join(dir, 'models/c.sql'));
+    expect(testIds((await parse({ projectDir: dir, targetConfig: target, env: {} })).manifest).some((line) => line.includes(' planted '))).toBe(false);
+    // And kept again by the next unchanged parse (planted once more).
+    const again = JSON.parse(readFileSync(cachePath, 'utf8')) as { tests: { nodes: Array<{ config: { severity: string } }> } };
+    for (const node of again.tests.nodes) node.config.severity = 'planted';
+    writeFileSync(cachePath, JSON.stringify(again));
     expect(testIds((await parse({ projectDir: dir, targetConfig: target, env: {} })).manifest).every((line) => line.includes(' planted '))).toBe(true);
 
     // A model's file changed (the tested model disabled): the tests are built again, and follow it.

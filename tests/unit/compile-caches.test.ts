@@ -100,4 +100,25 @@ describe('compiled files written when they change', () => {
     await third.finish();
     expect(existsSync(a) && readFileSync(a, 'utf8')).toBe('select 1');
   });
+
+  it('writes many files on a writer thread, and reports a file it could not write', async () => {
+    const dir = tempDir();
+    const index = join(dir, 'compiled', '.kpi-written.json');
+    const path = (i: number) => join(dir, 'compiled', `f${i % 7}`, `m_${i}.sql`);
+    const first = new WrittenFiles(index);
+    for (let i = 0; i < 1000; i++) await first.write(path(i), `select ${i}`);
+    await first.finish();
+    for (const i of [0, 1, 255, 256, 511, 999]) expect(readFileSync(path(i), 'utf8')).toBe(`select ${i}`);
+
+    const second = new WrittenFiles(index);
+    for (let i = 0; i < 1000; i++) await second.write(path(i), i === 500 ? 'select changed' : `select ${i}`);
+    await second.finish();
+    expect(readFileSync(path(500), 'utf8')).toBe('select changed');
+
+    // A folder that is a file: the write fails, and finish() says so.
+    writeFileSync(join(dir, 'blocker'), '');
+    const third = new WrittenFiles(join(dir, 'other', '.kpi-written.json'));
+    for (let i = 0; i < 600; i++) await third.write(join(dir, 'blocker', `m_${i}.sql`), `select ${i}`);
+    await expect(third.finish()).rejects.toThrow(/ENOTDIR|EEXIST|not a directory/i);
+  });
 });

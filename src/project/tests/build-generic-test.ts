@@ -7,7 +7,7 @@ import { checkConfigKey, mergeConfig, normalizeConfigKey } from '../node-config.
 import { baseNode, ownProject, parseHost, projectFileConfigs, type ParseContext, recordingHost, type CollectedCalls } from '../parse-nodes.js';
 import type { TestDeclaration } from '../property-files.js';
 import type { ColumnInfo, ManifestNode } from '../../manifest/types.js';
-import { renderTemplate, renderText } from '../../template/render-template.js';
+import { renderFile, renderText } from '../../template/render-template.js';
 import { coerce } from '../../config/render-config.js';
 import { findTestMacro, requiredArguments } from './find-test-macro.js';
 import { toJinjaExpression } from './jinja-expression.js';
@@ -115,7 +115,11 @@ export async function buildGenericTest(declaration: TestDeclaration, target: Gen
     inMacro = mergeConfig(inMacro, values);
   });
   try {
-    await renderTemplate(runtime, runtime.template(`${declaration.file}:${node.checksum.checksum}`, rawCode, declaration.file), host, declaration.file);
+    await renderFile(runtime, `${declaration.file}:${node.checksum.checksum}`, rawCode, host, declaration.file, () => {
+      inMacro = {};
+      calls.refs.length = 0;
+      calls.sources.length = 0;
+    });
   } catch (error) {
     if (!(error instanceof KpiError)) throw error;
     // An error in the generated call is the declaration's fault; one inside a macro file points there.

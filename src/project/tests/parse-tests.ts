@@ -4,7 +4,7 @@ import type { ProjectConfig } from '../../config/project-file.js';
 import { closestMatch, KpiError, type SourceLocation } from '../../errors.js';
 import { discoverFiles } from '../discover-files.js';
 import { ownProject, type ParseContext } from '../parse-nodes.js';
-import type { PropertyFiles, SourceTablePatch, TestDeclaration } from '../property-files.js';
+import type { NodePatch, PropertyFiles, SourceTablePatch, TestDeclaration } from '../property-files.js';
 import { pickByPackage } from '../resolve-ref.js';
 import { resolveNaming } from '../resolve-naming.js';
 import type { ManifestNode, NodeRef } from '../../manifest/types.js';
@@ -13,6 +13,7 @@ import type { CollectedCalls } from '../parse-nodes.js';
 import { parseSingularTest } from './parse-singular-test.js';
 import { storesFailures } from './test-config.js';
 import { dedupe } from '../../support/dedupe.js';
+import { findNodePatch } from '../patch-index.js';
 
 const REFABLE = new Set(['model', 'seed', 'snapshot']);
 
@@ -21,10 +22,16 @@ export function genericTestPaths(config: ProjectConfig): string[] {
   return config.testPaths.map((path) => posix.join(posix.normalize(path), 'generic'));
 }
 
-function targetOf(declaration: TestDeclaration, nodes: readonly ManifestNode[], properties: PropertyFiles, packageName: string): GenericTestTarget | null {
+function targetOf(
+  declaration: TestDeclaration,
+  refableByName: ReadonlyMap<string, ManifestNode[]>,
+  ownSources: ReadonlyMap<string, SourceTablePatch>,
+  properties: PropertyFiles,
+  packageName: string,
+): GenericTestTarget | null {
   const { target, columnName } = declaration;
   if (target.kind === 'source') {
-    const table = properties.sources.find((candidate) => candidate.sourceName === target.source && candidate.name === target.table);
+    const table = ownSources.get(`${target.source}\u0000${target.table}`);
     if (!table) return null;
     return {
       kind: 'source',
@@ -40,10 +47,10 @@ function targetOf(declaration: TestDeclaration, nodes: readonly ManifestNode[], 
   // A property file describes the nodes of its own package. dbt finds the tested node by name
   // alone (its ref lookup), so tests declared under `models:` for a seed are the seed's tests;
   // buildManifest warns that the entry is in the wrong section, and applies none of its properties.
-  const named = nodes.filter((candidate) => REFABLE.has(candidate.resource_type) && candidate.name === target.name && candidate.package_name === packageName);
+  const named = (refableByName.get(target.name) ?? []).filter((candidate) => candidate.package_name === packageName);
   const node = named.find((candidate) => candidate.resource_type === target.resourceType) ?? named[0];
   if (!node) return null;
-  const patch = properties.nodes.find((candidate) => candidate.resourceType === target.resourceType && candidate.name === target.name);
+  const patch = findNodePatch(properties.nodes, target.resourceType as NodePatch['resourceType'], target.name);
   return {
     kind: 'node',
     name: target.name,
@@ -70,7 +77,15 @@ export async function parseTests(
   const rootPackage = context.loaded.config.name;
   const { diagnostics } = context;
   const refable = new Map<string, ManifestNode[]>();
-  for (const node of nodes.filter((candidate) => REFABLE.has(candidate.resource_type))) refable.set(node.name, [...(refable.get(node.name) ?? []), node]);
+  for (const node of nodes) {
+    if (!REFABLE.has(node.resource_type)) continue;
+    const named = refable.get(node.name);
+    if (named) named.push(node);
+    else refable.set(node.name, [node]);
+  }
+  // A test's table among the file's package's own sources (the first entry of a name, as a scan finds it).
+  const ownSources = new Map<string, SourceTablePatch>();
+  for (const table of properties.sources) if (!ownSources.has(`${table.sourceName}\u0000${table.name}`)) ownSources.set(`${table.sourceName}\u0000${table.name}`, table);
   // Own sources first: a package's tests read the package's sources.
   const sources = new Map<string, SourceTablePatch>();
   for (const table of [...properties.sources, ...visibleSources]) if (!sources.has(`${table.sourceName}.${table.name}`)) sources.set(`${table.sourceName}.${table.name}`, table);
@@ -124,7 +139,7 @@ export async function parseTests(
     }
   }
   for (const declaration of properties.tests) {
-    const target = targetOf(declaration, nodes, properties, config.name);
+    const target = targetOf(declaration, refable, ownSources, properties, config.name);
     if (!target) continue;
     try {
       const { node, calls } = await buildGenericTest(declaration, target, context);
