@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileSession, parse } from '../../src/api.js';
-import { compileNode } from '../../src/compile/compile-node.js';
+import { parse } from '../../src/api.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import { KpiError } from '../../src/errors.js';
 import { shareLiterals } from '../../src/template/literal-sharing.js';
@@ -10,6 +7,7 @@ import { generateProject } from '../../bench/generate-project.js';
 import { copyFixture, makeProject, removeDir } from '../helpers/fixtures.js';
 import { pkgShopWithPackages, unitShopWithSources } from '../helpers/fixture-projects.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
+import { parseTwoWays } from '../helpers/parse-two-ways.js';
 
 const target: TargetConfig = { type: 'pglite', name: 'dev', profileName: 'test', schema: 'ls', threads: 1, path: null };
 const dirs: string[] = [];
@@ -69,26 +67,6 @@ function sharedProject(): string {
   });
 }
 
-async function parsedBothWays(dir: string): Promise<{ manifests: [string, string]; compiled: [Record<string, string>, Record<string, string>]; sharedNodes: number }> {
-  const common = { projectDir: dir, targetConfig: target, partialParse: false, invocationId: 'same-invocation', now: new Date('2026-01-02T03:04:05Z'), env: {} };
-  const results: Array<{ manifest: string; compiled: Record<string, string> }> = [];
-  let sharedNodes = 0;
-  for (const literalSharing of [true, false]) {
-    // The static parser off: every model is rendered, so each goes through the shared template or its own.
-    const parsed = await parse({ ...common, staticParser: false, literalSharing });
-    const manifest = readFileSync(join(parsed.targetDir, 'manifest.json'), 'utf8');
-    const session = compileSession(parsed, {});
-    const compiled: Record<string, string> = {};
-    for (const node of Object.values(parsed.manifest.nodes)) {
-      if (!['model', 'analysis', 'test'].includes(node.resource_type)) continue;
-      if (literalSharing && shareLiterals(node.raw_code)) sharedNodes++;
-      compiled[node.unique_id] = await compileNode(session, node).catch((error: Error) => `error: ${error.message}`);
-    }
-    results.push({ manifest, compiled });
-  }
-  return { manifests: [results[0].manifest, results[1].manifest], compiled: [results[0].compiled, results[1].compiled], sharedNodes };
-}
-
 describe('a manifest and the compiled SQL are the same with literal sharing on and off', () => {
   // The least number of models, analyses and tests whose template is shared: the comparison means something only there.
   const projects: Array<[string, () => Promise<string> | string, number]> = [
@@ -107,7 +85,21 @@ describe('a manifest and the compiled SQL are the same with literal sharing on a
     async (_, make, minimumShared) => {
       const dir = await make();
       dirs.push(dir);
-      const { manifests, compiled, sharedNodes } = await parsedBothWays(dir);
+      // The static parser off: every model is rendered, so each goes through the shared template or its own.
+      const {
+        manifests,
+        compiled,
+        fastNodes: sharedNodes,
+      } = await parseTwoWays(
+        dir,
+        target,
+        [
+          { staticParser: false, literalSharing: true },
+          { staticParser: false, literalSharing: false },
+        ],
+        ['model', 'analysis', 'test'],
+        (code) => Boolean(shareLiterals(code)),
+      );
       expect(sharedNodes).toBeGreaterThanOrEqual(minimumShared);
       // Rendered, not failed the same way twice.
       expect(Object.values(compiled[0]).filter((sql) => !sql.startsWith('error:')).length).toBeGreaterThanOrEqual(minimumShared);

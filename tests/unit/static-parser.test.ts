@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileSession, parse } from '../../src/api.js';
-import { compileNode } from '../../src/compile/compile-node.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
 import { parseStaticTemplate } from '../../src/template/static-template.js';
 import { generateProject } from '../../bench/generate-project.js';
 import { copyFixture, makeProject, removeDir } from '../helpers/fixtures.js';
 import { pkgShopWithPackages, unitShopWithSources } from '../helpers/fixture-projects.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
+import { parseTwoWays } from '../helpers/parse-two-ways.js';
 
 const target: TargetConfig = { type: 'pglite', name: 'dev', profileName: 'test', schema: 'sp', threads: 1, path: null };
 const dirs: string[] = [];
@@ -90,25 +87,6 @@ function staticProject(): string {
   });
 }
 
-async function parsedBothWays(dir: string): Promise<{ manifests: [string, string]; compiled: [Record<string, string>, Record<string, string>]; staticNodes: number }> {
-  const common = { projectDir: dir, targetConfig: target, partialParse: false, invocationId: 'same-invocation', now: new Date('2026-01-02T03:04:05Z'), env: {} };
-  const results: Array<{ manifest: string; compiled: Record<string, string> }> = [];
-  let staticNodes = 0;
-  for (const staticParser of [true, false]) {
-    const parsed = await parse({ ...common, staticParser });
-    const manifest = readFileSync(join(parsed.targetDir, 'manifest.json'), 'utf8');
-    const session = compileSession(parsed, {});
-    const compiled: Record<string, string> = {};
-    for (const node of Object.values(parsed.manifest.nodes)) {
-      if (!['model', 'analysis'].includes(node.resource_type)) continue;
-      if (staticParser && parseStaticTemplate(node.raw_code)) staticNodes++;
-      compiled[node.unique_id] = await compileNode(session, node).catch((error: Error) => `error: ${error.message}`);
-    }
-    results.push({ manifest, compiled });
-  }
-  return { manifests: [results[0].manifest, results[1].manifest], compiled: [results[0].compiled, results[1].compiled], staticNodes };
-}
-
 describe('a manifest is the same with the static parser on and off', () => {
   const projects: Array<[string, () => Promise<string> | string, number]> = [
     ['a project of static and rendered models', staticProject, 10],
@@ -128,7 +106,11 @@ describe('a manifest is the same with the static parser on and off', () => {
     async (_, make, minimumStatic) => {
       const dir = await make();
       dirs.push(dir);
-      const { manifests, compiled, staticNodes } = await parsedBothWays(dir);
+      const {
+        manifests,
+        compiled,
+        fastNodes: staticNodes,
+      } = await parseTwoWays(dir, target, [{ staticParser: true }, { staticParser: false }], ['model', 'analysis'], (code) => Boolean(parseStaticTemplate(code)));
       // The comparison means something only where the static path was taken.
       expect(staticNodes).toBeGreaterThanOrEqual(minimumStatic);
       expect(manifests[0]).toBe(manifests[1]);
