@@ -22,11 +22,13 @@ export function timingAdapter(inner: Adapter): { adapter: Adapter; databaseSecon
     execute: timed(connection.execute.bind(connection)),
     copyFromCsv: timed(connection.copyFromCsv.bind(connection)),
   });
+  const extra = inner.withExtraConnection?.bind(inner);
   const adapter: Adapter = {
     type: inner.type,
     capabilities: inner.capabilities,
     database: inner.database,
     withConnection: (fn) => inner.withConnection((connection) => fn(wrap(connection))),
+    ...(extra ? { withExtraConnection: (fn, label) => extra((connection) => fn(wrap(connection)), label) } : {}),
     acquireRunLock: (key, options) => inner.acquireRunLock(key, options),
     describe: () => inner.describe(),
     close: () => inner.close(),

@@ -68,6 +68,12 @@ export interface Adapter {
    * `label` names the work in the server's pg_stat_activity (`kpi model.shop.orders`).
    */
   withConnection<T>(fn: (connection: Connection) => Promise<T>, label?: string): Promise<T>;
+  /**
+   * Another connection of its own, outside the pool, for a node that works on several at once
+   * (`parallel_parts`): the pool holds one a thread, so a node waiting there for a second
+   * could wait on itself. Only a server has it: the embedded database runs one statement at a time.
+   */
+  withExtraConnection?<T>(fn: (connection: Connection) => Promise<T>, label?: string): Promise<T>;
   /** Serialize runs against one target; the returned function releases the lock. */
   acquireRunLock(key: string, options: RunLockOptions): Promise<() => Promise<void>>;
   /**

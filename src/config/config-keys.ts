@@ -31,6 +31,7 @@ export const KNOWN_CONFIG_KEYS = [
   'concurrent_batches',
   'sql_header',
   'unlogged',
+  'parallel_parts',
   'docs',
   'contract',
   'group',

@@ -55,7 +55,13 @@ export function interrupted(): KpiError {
 /** What every executor hands a materialization: built in one place so they all see the same thing. */
 export function materializationContext(input: MaterializationInput): MaterializationContext {
   const { node, connection } = input;
-  const { session } = input.context;
+  const { session, adapter } = input.context;
+  const citus = adapter.capabilities.citus;
+  const extraConnection = citus ? undefined : adapter.withExtraConnection?.bind(adapter);
+  const withExtraConnection = extraConnection
+    ? <T>(fn: (extra: Pick<MaterializationContext, 'connection' | 'run'>) => Promise<T>) =>
+        extraConnection((extra) => fn({ connection: extra, run: guarded(statementRunner(extra), input) }), `${node.unique_id} (a part)`)
+    : undefined;
   return {
     node,
     sql: asSubquery(input.compiled ?? ''),
@@ -63,8 +69,9 @@ export function materializationContext(input: MaterializationInput): Materializa
     target: nodeTarget(node),
     existing: input.existing,
     fullRefresh: input.fullRefresh ?? session.fullRefresh,
-    citus: input.context.adapter.capabilities.citus,
+    citus,
     run: guarded(statementRunner(connection), input),
     renderHook: (hook) => renderHookSql(session, node, hook.sql, connection, input.hooks ?? {}),
+    ...(withExtraConnection ? { withExtraConnection } : {}),
   };
 }

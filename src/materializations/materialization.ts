@@ -18,6 +18,12 @@ export interface MaterializationContext {
   run(sql: string): Promise<QueryResult>;
   /** Render a hook's SQL in the node's context. */
   renderHook(hook: HookConfig): Promise<string>;
+  /**
+   * Work on another connection to the same database at the same time (a build in parts,
+   * parallel-build.ts), its statements run and reported as the node's own are. Absent where
+   * statements cannot run at the same time (the embedded database) and on Citus.
+   */
+  withExtraConnection?<T>(fn: (extra: Pick<MaterializationContext, 'connection' | 'run'>) => Promise<T>): Promise<T>;
 }
 
 export interface MaterializationResult {

@@ -83,7 +83,7 @@ export async function materializeSeed(context: MaterializationContext, seed: See
     }
   };
   const distribute = (temp: RelationName): string | null => (distribution ? distributeTable(temp, distribution, target) : null);
-  const outcomes = await swapInTable(context, (temp) => seedFillSteps(temp, seed.columns, { savepoint: streaming, distribute: distribute(temp) }), fill);
+  const outcomes = await swapInTable(context, (temp) => seedFillSteps(temp, seed.columns, { savepoint: streaming, distribute: distribute(temp) }), { runBuild: fill });
   const rows = copiedRows(outcomes);
   // dbt reports CREATE for a full refresh and INSERT otherwise, even for a first load.
   return { message: `${context.fullRefresh ? 'CREATE' : 'INSERT'} ${rows}`, rowsAffected: rows, detail: { load: 'create', normalized: seed.normalized } };

@@ -104,7 +104,7 @@ export function swapNames(target: RelationName): { temp: RelationName; backup: R
  * as it was. `build` fills the new table (`CREATE TABLE AS`, or create and COPY for seeds).
  * A foreign table standing at the name is refused before anything runs.
  */
-export function planTableSwap(facts: TableSwapFacts, build: (temp: RelationName) => Step[]): TableSwapPlan {
+export function planTableSwap(facts: TableSwapFacts, build: (temp: RelationName) => Step[], options: { preHooksRan?: boolean } = {}): TableSwapPlan {
   const { node, target, existing } = facts;
   if (existing === 'foreign_table') {
     throw new KpiError('KPI_UNSAFE_OPERATION', `${target.schema}.${target.identifier} is a ${existing.replace('_', ' ')} that kpi did not create; it will not replace it`, {
@@ -116,7 +116,8 @@ export function planTableSwap(facts: TableSwapFacts, build: (temp: RelationName)
   return {
     temp,
     before: [...hookStep(node, 'pre_hook', false), statement(dropRelation(temp, 'table')), statement(dropRelation(backup, 'table'))],
-    build: [...hookStep(node, 'pre_hook', true), ...build(temp)],
+    // A build in parts ran the pre-hooks in each part's transaction (parallel-build.ts).
+    build: [...(options.preHooksRan ? [] : hookStep(node, 'pre_hook', true)), ...build(temp)],
     after: hookStep(node, 'post_hook', false),
   };
 }

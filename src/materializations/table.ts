@@ -2,7 +2,8 @@ import { inTransaction, serializeSwaps } from '../adapters/adapter.js';
 import { dependentViews, referencingForeignKeys, relationColumns, relationConstraints } from '../adapters/catalog.js';
 import { checkContract } from './contract-check.js';
 import { createContractedTable } from './contract-ddl.js';
-import { createTableAs, q, type RelationName } from './ddl.js';
+import { createTableAs, dropRelation, q, type RelationName } from './ddl.js';
+import { fillInParts, partedTable, partsOf } from './parallel-build.js';
 import { prepareCitusTransaction, distributeTable, distributionOn, type Distribution } from './distribution.js';
 import { brokenForeignKeysError, brokenViewsError } from './dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from './materialization.js';
@@ -10,23 +11,32 @@ import { resultsOf, runSteps, type StepOutcome } from './run-steps.js';
 import { sqlHeaderSteps, statement, type Step } from './step.js';
 import { afterSwapSteps, planTableSwap, swapSteps, type NewTableFacts } from './table-swap-plan.js';
 
-/** Runs the build steps of a swap (seeds add their own retry); `runSteps` unless given. */
-export type RunBuild = (steps: readonly Step[]) => Promise<StepOutcome[]>;
+export interface SwapOptions {
+  /** Runs the build steps of a swap (seeds add their own retry); `runSteps` unless given. */
+  runBuild?: (steps: readonly Step[]) => Promise<StepOutcome[]>;
+  /**
+   * Fills the new table before the swap's transaction, committed (a build in parts,
+   * parallel-build.ts); the transaction's build steps then finish it, without the pre-hooks.
+   * Should the transaction fail, the new table is dropped.
+   */
+  prefill?: (temp: RelationName) => Promise<StepOutcome[]>;
+}
 
 /**
  * Replace the target with a table (`planTableSwap`): build the new table beside the old one,
  * read what it became and what depends on the old one, then swap them in the same transaction.
  * Returns the build's outcomes.
  */
-export async function swapInTable(context: MaterializationContext, build: (temp: RelationName) => Step[], runBuild?: RunBuild): Promise<StepOutcome[]> {
+export async function swapInTable(context: MaterializationContext, build: (temp: RelationName) => Step[], options: SwapOptions = {}): Promise<StepOutcome[]> {
   const { connection, target, existing } = context;
   const facts = { node: context.node, target, existing, citus: context.citus };
-  const plan = planTableSwap(facts, build);
+  const plan = planTableSwap(facts, build, { preHooksRan: Boolean(options.prefill) });
   await runSteps(context, plan.before);
+  const prefilled = options.prefill ? await options.prefill(plan.temp) : [];
   let newFacts: Pick<NewTableFacts, 'oldConstraints'> = {};
   const built = await inTransaction(connection, async () => {
     await prepareCitusTransaction(context);
-    const outcomes = await (runBuild ?? ((steps) => runSteps(context, steps)))(plan.build);
+    const outcomes = await (options.runBuild ?? ((steps) => runSteps(context, steps)))(plan.build);
     const columns = await relationColumns(connection, plan.temp);
     if (existing) await serializeSwaps(connection);
     const dependents = existing ? await dependentViews(connection, target) : [];
@@ -42,7 +52,10 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
             ? brokenForeignKeysError(context, referencing, error)
             : undefined,
     });
-    return outcomes;
+    return [...prefilled, ...outcomes];
+  }).catch(async (error: unknown) => {
+    if (options.prefill) await context.run(dropRelation(plan.temp, 'table')).catch(() => undefined);
+    throw error;
   });
   await runSteps(context, afterSwapSteps(facts, newFacts));
   await runSteps(context, plan.after);
@@ -92,10 +105,25 @@ function distributedBuild(
   ];
 }
 
-/** `swapInTable` with the model's build (its contract checked first): the node's response is the build statement's. */
+/**
+ * `swapInTable` with the model's build (its contract checked first): the node's response is the
+ * build statement's. With `parallel_parts` on a server, the new table is filled in parts first
+ * (parallel-build.ts) and the transaction adds its constraints.
+ */
 export async function buildModelTable(context: MaterializationContext): Promise<MaterializationResult> {
   await checkContract(context);
-  const outcomes = await swapInTable(context, modelTableBuild(context));
+  const parts = partsOf(context);
+  const outcomes =
+    parts > 1
+      ? await swapInTable(
+          context,
+          (temp) => {
+            const { constraints } = partedTable(context, temp);
+            return constraints ? [statement(constraints)] : [];
+          },
+          { prefill: (temp) => fillInParts(context, temp, parts) },
+        )
+      : await swapInTable(context, modelTableBuild(context));
   const created = resultsOf(outcomes, 'build')[0];
   return { message: responseMessage(created, 'CREATE TABLE'), rowsAffected: created.rowCount };
 }

@@ -13,6 +13,7 @@ import { PyDateTime } from './py-datetime.js';
 import { PYTZ_UTC } from './py-tzinfo.js';
 import type { RenderSession } from './render-session.js';
 import { KPI_VERSION } from '../manifest/version.js';
+import { parallelPartCondition } from './parallel-part.js';
 
 export interface TargetContext {
   name: string;
@@ -175,6 +176,10 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     var: guard((name: string, fallback?: unknown) => lookupVar(name, fallback, host.cliVars, host.projectVars, host.packageName, host.varOverrides, host.packageVars)),
     env_var: guard((name: string, fallback?: unknown) => envVar(host.env, name, fallback)),
     is_incremental: () => host.isIncremental(),
+    parallel_part: guard((key: unknown) => {
+      if (typeof key !== 'string' || key.trim() === '') return compilerError(`parallel_part() takes the SQL of an integer key, such as 'entity_id', got ${JSON.stringify(key)}`);
+      return parallelPartCondition(key);
+    }),
     run_query: guard((sql: unknown) => {
       const result = runSql(String(sql));
       return result ? new AgateTable(result) : undefined;

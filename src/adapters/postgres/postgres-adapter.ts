@@ -66,7 +66,7 @@ function lockTimeout(error: unknown, seconds: number | undefined): unknown {
   });
 }
 
-function wrapClient(client: pg.PoolClient, onSlow: (() => void) | undefined, lockTimeoutSeconds: number | undefined): Connection {
+function wrapClient(client: pg.ClientBase, onSlow: (() => void) | undefined, lockTimeoutSeconds: number | undefined): Connection {
   const query = async (sql: string, params?: unknown[]): Promise<PgResult | PgResult[]> => {
     try {
       return await watched(client.query(sql, params) as Promise<PgResult | PgResult[]>, onSlow);
@@ -147,22 +147,58 @@ export class PostgresAdapter implements Adapter {
         void declined.end().catch(() => undefined);
         return this.connect();
       }
-      const message = (error as Error).message;
-      const tlsProblem = /certificate|altnames|self.signed|SSL|TLS/i.test(message);
-      throw new KpiError('KPI_CONNECTION_ERROR', `could not connect to ${this.describe()}: ${message}`, {
-        cause: error,
-        hint: tlsProblem
-          ? `the TLS handshake failed under sslmode ${this.tls.mode}: check sslrootcert (the CA that signed the server's certificate) and, for verify-full, that the host name is one the certificate names`
-          : 'check the target in profiles.yml (host, port, user, dbname) and that the server is running',
-      });
+      throw this.connectionError(error);
     }
+  }
+
+  private connectionError(error: unknown): KpiError {
+    const message = (error as Error).message;
+    const tlsProblem = /certificate|altnames|self.signed|SSL|TLS/i.test(message);
+    return new KpiError('KPI_CONNECTION_ERROR', `could not connect to ${this.describe()}: ${message}`, {
+      cause: error,
+      hint: tlsProblem
+        ? `the TLS handshake failed under sslmode ${this.tls.mode}: check sslrootcert (the CA that signed the server's certificate) and, for verify-full, that the host name is one the certificate names`
+        : 'check the target in profiles.yml (host, port, user, dbname) and that the server is running',
+    });
   }
 
   async withConnection<T>(fn: (connection: Connection) => Promise<T>, label?: string): Promise<T> {
     const client = await this.connect();
+    let broken = false;
+    try {
+      return await this.serve(client, fn, label);
+    } catch (error) {
+      // A client left inside a failed transaction must not go back to the pool as is.
+      broken = await client.query('rollback').then(
+        () => false,
+        () => true,
+      );
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async withExtraConnection<T>(fn: (connection: Connection) => Promise<T>, label?: string): Promise<T> {
+    // this.config: the pool's settings, with the TLS it fell back to if it did.
+    const client = new pg.Client(this.config);
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      throw this.connectionError(error);
+    }
+    try {
+      return await this.serve(client, fn, label);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** `fn` on a connected client: named in pg_stat_activity, watched for lock waits, cancellable while it runs. */
+  private async serve<T>(client: pg.ClientBase, fn: (connection: Connection) => Promise<T>, label: string | undefined): Promise<T> {
     const pid = (client as unknown as { processID?: number }).processID;
     if (pid !== undefined) this.active.add(pid);
-    let broken = false;
     try {
       // The server's pg_stat_activity names what each connection does: `kpi model.shop.orders`.
       // Not awaited: the client sends its queries in order, so the name is set before the
@@ -173,16 +209,8 @@ export class PostgresAdapter implements Adapter {
       const connection = wrapClient(client, onSlow, this.options.lockTimeoutSeconds);
       await this.detectCapabilities(connection);
       return await fn(connection);
-    } catch (error) {
-      // A client left inside a failed transaction must not go back to the pool as is.
-      broken = await client.query('rollback').then(
-        () => false,
-        () => true,
-      );
-      throw error;
     } finally {
       if (pid !== undefined) this.active.delete(pid);
-      client.release(broken);
     }
   }
 

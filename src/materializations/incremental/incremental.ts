@@ -6,6 +6,7 @@ import { checkContract } from '../contract-check.js';
 import { describeViews } from '../dependent-views.js';
 import { responseMessage, type MaterializationContext, type MaterializationResult } from '../materialization.js';
 import { resultsOf, runSteps } from '../run-steps.js';
+import { resolveParallelParts } from '../parallel-build.js';
 import { buildModelTable } from '../table.js';
 import { hasSchemaChange, type ColumnDiff } from './diff-columns.js';
 import { resolveIncrementalConfig, shouldFullRefresh, type IncrementalConfig } from './incremental-config.js';
@@ -20,6 +21,7 @@ import { applySteps, changeTouchesViews, planColumns, planIncrement, type Increm
 export async function materializeIncremental(context: MaterializationContext): Promise<MaterializationResult> {
   // Checked before anything runs, the first run too: a typo should not wait for run two.
   const config = resolveIncrementalConfig(context.node);
+  resolveParallelParts(context.node);
   const fullRefresh = shouldFullRefresh(context.node, context.fullRefresh);
   const distribution = distributionOn(context.citus, context.node);
   checkKeyHasDistributionColumn(context.node, distribution, config.apply, config.uniqueKey);
