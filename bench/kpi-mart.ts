@@ -6,6 +6,7 @@
  *   npx tsx bench/kpi-mart.ts                 # 1 location on both databases, 100 on the server
  *   npx tsx bench/kpi-mart.ts --entities 1    # only 1 location
  *   npx tsx bench/kpi-mart.ts --entities 100 --databases pglite   # one database at any size
+ *   npx tsx bench/kpi-mart.ts --entities 1 --parts 1   # the project's var kpi_parallel_parts (default 2)
  *   KPI_TEST_PG_URL=postgres://... selects the server (default postgres://postgres@127.0.0.1:5432/test)
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ import { removeDir } from '../tests/helpers/fixtures.js';
 
 const url = process.env.KPI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const HEAVY = ['fact_kpi_daily', 'agg_kpi_dashboard', 'kpi_thresholds', 'kpi_status_history'];
+/** The models whose full build runs in kpi_parallel_parts parts on a server. */
+const PARTED = ['fact_kpi_daily', 'kpi_thresholds', 'kpi_status_history'];
 const yesterday = addDays(new Date().toISOString().slice(0, 10), -1);
 
 function writeEntities(dir: string, locations: number): void {
@@ -53,6 +56,24 @@ async function bareSql(adapter: Adapter, dir: string, model: string): Promise<nu
   });
 }
 
+/** The model's compiled SQL in `parts` parts at once, each on a connection of its own as the build runs them: the time of the slowest. */
+async function bareSqlInParts(adapter: Adapter, dir: string, model: string, parts: number): Promise<number> {
+  const sql = readFileSync(join(dir, 'target/compiled/kpi/models/kpi', `${model}.sql`), 'utf8').replace(/[\s;]+$/, '');
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: parts }, (_, part) =>
+      adapter.withConnection(async (connection) => {
+        await connection.query('begin');
+        await connection.query('set local jit = off');
+        await connection.query(`select set_config('kpi.parallel_parts', '${parts}', true), set_config('kpi.parallel_part', '${part}', true)`);
+        await connection.query(`create temporary table bench_bare on commit drop as ${sql}`);
+        await connection.query('commit');
+      }),
+    ),
+  );
+  return (performance.now() - started) / 1000;
+}
+
 async function biLatency(adapter: Adapter, schema: string): Promise<Record<string, number>> {
   const queries: Record<string, string> = {
     "today's board": `select * from "${schema}".agg_kpi_dashboard where as_of_date = $1`,
@@ -79,7 +100,8 @@ async function biLatency(adapter: Adapter, schema: string): Promise<Record<strin
 async function measure(label: string, adapter: Adapter, target: TargetConfig, locations: number): Promise<void> {
   const dir = copyKpiProject();
   writeEntities(dir, locations);
-  const vars = { demo_entities: locations, demo_end_date: yesterday };
+  const vars = { demo_entities: locations, demo_end_date: yesterday, ...(partsOption ? { kpi_parallel_parts: partsOption } : {}) };
+  const parts = adapter.capabilities.parallel ? (partsOption ?? 2) : 1;
   const options = { projectDir: dir, targetConfig: target, adapter, threads: adapter.capabilities.parallel ? 4 : 1 };
   try {
     let started = performance.now();
@@ -91,6 +113,8 @@ async function measure(label: string, adapter: Adapter, target: TargetConfig, lo
     if (!full.success) throw new Error(`${label}: full build failed: ${full.results.find((r) => r.status === 'error')?.message}`);
     const fullBare: Record<string, number> = {};
     for (const model of HEAVY) fullBare[model] = await bareSql(adapter, dir, model);
+    const fullParts: Record<string, number> = {};
+    if (parts > 1) for (const model of PARTED) fullParts[model] = await bareSqlInParts(adapter, dir, model, parts);
 
     // The first increment right after a full build pays for the new tables' first reads
     // (hint bits, no visibility map yet); the second is a day like the ones that follow.
@@ -111,7 +135,10 @@ async function measure(label: string, adapter: Adapter, target: TargetConfig, lo
     console.log(`  seeds: ${seedTotal.toFixed(2)} s; full build: ${fullTotal.toFixed(2)} s (all models); together ${(seedTotal + fullTotal).toFixed(2)} s`);
     const byTime = [...full.results].sort((a, b) => b.execution_time - a.execution_time);
     console.log(`    every model: ${byTime.map((r) => `${r.unique_id.split('.').pop()} ${r.execution_time.toFixed(2)}`).join(', ')}`);
-    for (const model of HEAVY) console.log(`    ${model.padEnd(18)} kpi ${seconds(full.results, model).toFixed(2)} s | its SQL alone ${fullBare[model].toFixed(2)} s`);
+    for (const model of HEAVY) {
+      const inParts = fullParts[model] === undefined ? '' : ` | in ${parts} parts at once ${fullParts[model].toFixed(2)} s`;
+      console.log(`    ${model.padEnd(18)} kpi ${seconds(full.results, model).toFixed(2)} s | its SQL alone ${fullBare[model].toFixed(2)} s${inParts}`);
+    }
     for (const [index, increment] of increments.entries()) {
       console.log(`  daily increment ${index + 1}${index === 0 ? ' (right after the full build)' : ''}: ${increment.total.toFixed(2)} s (all models)`);
       for (const model of HEAVY) console.log(`    ${model.padEnd(18)} kpi ${seconds(increment.results, model).toFixed(3)} s | its SQL alone ${increment.bare[model].toFixed(3)} s`);
@@ -135,6 +162,7 @@ function option(name: string): string | null {
 }
 
 const only = option('--entities') ? Number(option('--entities')) : null;
+const partsOption = option('--parts') ? Number(option('--parts')) : null;
 // Without --databases, PGlite runs only at the small size: 100 locations is ~50 times its 1-location build.
 const databases = option('--databases');
 const onServer = databases === null || databases === 'server' || databases === 'both';
