@@ -41,7 +41,7 @@ interface Shape {
   work_mem: string;
 }
 
-for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
+for (const kind of databaseKinds()) {
   describe(`a model built in parts (parallel_parts) on ${kind}`, () => {
     let db: TestDatabase;
     beforeAll(async () => {
@@ -50,6 +50,7 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
     afterAll(async () => {
       await db.close();
     });
+    // Parts only on a plain server: the embedded database runs one statement at a time, and Citus runs a distributed table's shards in parallel by itself.
     const server = kind === 'postgres';
     const shape = (schema: string, table: string) =>
       db.query<Shape>(
@@ -78,14 +79,14 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
           );
           expect(await db.query(`select count(distinct pid)::int as pids, count(distinct snap)::int as snaps from "${s}".parted`)).toEqual([{ pids: 3, snaps: 1 }]);
         } else {
-          // One statement where nothing can run at the same time: the condition keeps every row.
+          // One statement: the condition keeps every row.
           expect(await shape(s, 'parted')).toEqual([{ part: null, rows: 1000, pids: 1, snaps: 1, work_mem: '5MB' }]);
         }
         // The contracted incremental model: its first build in parts, its constraints on the whole table.
-        expect(await db.query(`select conname, contype from pg_constraint where conrelid = '"${s}".keyed'::regclass and contype in ('p', 'c') order by conname`)).toEqual([
-          { conname: 'keyed_id_check', contype: 'c' },
-          { conname: 'keyed_pkey', contype: 'p' },
-        ]);
+        // (Citus keeps an unnamed check constraint's build-time name: docs/citus.md.)
+        const constraints = (type: string) => db.query(`select conname from pg_constraint where conrelid = '"${s}".keyed'::regclass and contype = '${type}'`);
+        expect(await constraints('p')).toEqual([{ conname: 'keyed_pkey' }]);
+        expect(await constraints('c')).toEqual([{ conname: kind === 'citus' ? 'keyed__kpi_tmp_id_check' : 'keyed_id_check' }]);
         expect((await shape(s, 'keyed')).map((row) => [row.part, row.rows])).toEqual(
           server
             ? [
@@ -127,7 +128,7 @@ for (const kind of databaseKinds().filter((each) => each !== 'citus')) {
         const target = db.target();
         const s = target.schema;
         expect((await run({ projectDir: dir, targetConfig: target, adapter: db.adapter, select: ['parted'] })).success).toBe(true);
-        // On the server only part 2 fails (parts 0 and 1 finish and commit their rows); on the embedded database the one statement has no part and does not fail.
+        // On the server only part 2 fails (parts 0 and 1 finish and commit their rows); elsewhere the one statement has no part and does not fail.
         const failed = await run({ projectDir: dir, targetConfig: target, adapter: db.adapter, select: ['parted'], vars: { fail_in_part: server ? '2' : '' } });
         if (server) {
           expect(failed.success).toBe(false);
