@@ -2,7 +2,6 @@
     materialized='incremental',
     incremental_strategy='append',
     full_refresh=false,
-    parallel_parts=var('kpi_parallel_parts', 1),
     on_schema_change='append_new_columns',
     pre_hook="set local default_statistics_target = 10",
     indexes=[
@@ -19,8 +18,6 @@
   `kpi alerts --webhook` compares a day with the one before to post only changes; each row
   keeps its evidence (value, baseline size, mean and spread, bounds, z-score, change), so
   `kpi alerts --date` shows a past board as it was published.
-
-  Its first build copies every status, in var('kpi_parallel_parts') parts at once on a server.
 
   An increment looks at the thresholds' days from lookback_days before the newest
   recorded day on, so a series that appears on a recent day is recorded too. That day is
@@ -57,9 +54,8 @@ select
   t.pct_change,
   t.pct_change_vs
 from {{ ref('kpi_thresholds') }} t
-where {{ parallel_part('t.kpi_id + t.entity_id') }}
 {%- if is_incremental() %}
-  and t.as_of_date >= date '{{ since }}'
+where t.as_of_date >= date '{{ since }}'
   and not exists (
     select 1
     from {{ this }} h

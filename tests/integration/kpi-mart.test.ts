@@ -254,6 +254,51 @@ for (const kind of databaseKinds()) {
       expect(corrected).toEqual(raw);
     });
 
+    if (kind === 'postgres') {
+      it('builds fact_kpi_daily and kpi_thresholds in parts with the rows one statement gives, each series in one part', async () => {
+        const vars = { ...baseVars, lookback_days: 3, demo_end_date: addDays(END, 5) };
+        const q = (sql: string) => db.query<{ n: number }>(sql.replace(/\$s\./g, `"${schema}".`));
+        await q('create table $s.facts_one as select * from $s.fact_kpi_daily; create table $s.thresholds_one as select * from $s.kpi_thresholds');
+        const parted = await run({
+          projectDir: dir,
+          targetConfig: db.target(schema),
+          adapter: db.adapter,
+          vars: { ...vars, kpi_parallel_parts: 2 },
+          select: ['fact_kpi_daily', 'kpi_thresholds'],
+          fullRefresh: true,
+        });
+        expect(parted.results.map((result) => [result.unique_id.split('.').pop(), result.status])).toEqual([
+          ['fact_kpi_daily', 'success'],
+          ['kpi_thresholds', 'success'],
+        ]);
+        for (const [table, copy] of [
+          ['fact_kpi_daily', 'facts_one'],
+          ['kpi_thresholds', 'thresholds_one'],
+        ]) {
+          expect(await q(`select count(*)::int as n from (select * from $s.${table} except all select * from $s.${copy}) d`)).toEqual([{ n: 0 }]);
+          expect(await q(`select count(*)::int as n from (select * from $s.${copy} except all select * from $s.${table}) d`)).toEqual([{ n: 0 }]);
+        }
+        // The compiled SQL of each part: every series in exactly one of the two.
+        const compiled = readFileSync(join(dir, 'target/compiled/kpi/models/kpi/kpi_thresholds.sql'), 'utf8');
+        const series: string[][] = [];
+        for (const part of [0, 1]) {
+          const rows = await db.adapter.withConnection(async (connection) => {
+            await connection.query('begin');
+            await connection.query(`select set_config('kpi.parallel_parts', '2', true), set_config('kpi.parallel_part', '${part}', true)`);
+            const result = await connection.query<{ key: string }>(`select distinct kpi_id || ':' || entity_id as key from (${compiled}) t order by 1`);
+            await connection.query('rollback');
+            return result.rows.map((row) => row.key);
+          });
+          series.push(rows);
+        }
+        const all = ((await q("select distinct kpi_id || ':' || entity_id as key from $s.thresholds_one order by 1")) as unknown as Array<{ key: string }>).map((row) => row.key);
+        expect(series[0].length).toBeGreaterThan(0);
+        expect(series[1].length).toBeGreaterThan(0);
+        expect([...series[0], ...series[1]].sort()).toEqual([...all].sort());
+        await q('drop table $s.facts_one; drop table $s.thresholds_one');
+      });
+    }
+
     it('takes a new KPI from a dim_kpi row alone, and names a row whose column the mart lacks', async () => {
       const seed = join(dir, 'seeds/dim_kpi.csv');
       const original = readFileSync(seed, 'utf8');
