@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import { openAdapter, runLockKey } from './open-adapter.js';
-import { writeJson } from '../support/write-file.js';
+import { writeManifest } from '../artifacts/write-manifest.js';
 import type { CompileSession } from '../compile/compile-node.js';
 import { targetContext, targetDir, type LoadOptions, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
@@ -104,7 +104,7 @@ export async function parse(options: ProjectOptions = {}): Promise<ParsedProject
   for (const diagnostic of warnings) emit({ type: 'diagnostic', diagnostic });
   const graph = new DependencyGraph(manifest);
   graph.assertAcyclic();
-  writeJson(join(targetDir, 'manifest.json'), manifest);
+  writeManifest(join(targetDir, 'manifest.json'), manifest, generation);
   return { loaded, manifest, runtime, graph, targetDir, invocationId, now, parseStats: stats, templateGlobals, parseGeneration: generation, emit };
 }
 
