@@ -7,6 +7,7 @@ import { CompiledSqlMemo, compiledSqlMemoPath } from '../compile/compiled-sql-me
 import { compileMemoized } from '../compile/compile-memoized.js';
 import { RenderPurity } from '../compile/render-purity.js';
 import type { CompileSession } from '../compile/compile-node.js';
+import type { ManifestNode } from '../manifest/types.js';
 import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ParsedProject, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export interface CompiledNode {
@@ -37,6 +38,28 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
     flags: { WHICH: 'compile' },
     log: (message) => emit({ type: 'log', level: 'info', message }),
   });
+  const memo = openMemo(parsed, session, options);
+  let purity: RenderPurity | undefined;
+  const purityOfMacros = () => (purity ??= new RenderPurity(Object.values(parsed.manifest.macros)));
+  const writeAll = async (sqlOf: (node: ManifestNode) => Promise<string>): Promise<CompiledNode[]> => {
+    const files = new WrittenFiles(join(parsed.targetDir, 'compiled', '.kpi-written.json'));
+    const compiled: CompiledNode[] = [];
+    for (const id of selected) {
+      const node = parsed.manifest.nodes[id];
+      const sql = await sqlOf(node);
+      const path = compiledPathOf(parsed.targetDir, node);
+      await files.write(path, sql);
+      compiled.push({ unique_id: id, name: node.name, path: relative(parsed.loaded.config.projectDir, path), sql });
+    }
+    await files.finish();
+    memo?.save();
+    parsed.runtime.templateCache.save();
+    return compiled;
+  };
+  // Every selected node's SQL is remembered and none is incremental (whose SQL depends on whether its table exists): nothing to ask the database, so it is not opened.
+  if (memo && selected.every((id) => parsed.manifest.nodes[id].config.materialized !== 'incremental' && memo.has(id, false))) {
+    return writeAll(async (node) => memo.lookup(node.unique_id, false)!);
+  }
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
     adapter.withConnection(async (connection) => {
       // What exists, asked once for all: is_incremental() needs it for every node.
@@ -44,24 +67,10 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
         connection,
         selected.map((id) => parsed.manifest.nodes[id].schema),
       );
-      const files = new WrittenFiles(join(parsed.targetDir, 'compiled', '.kpi-written.json'));
-      const memo = openMemo(parsed, session, options);
-      let purity: RenderPurity | undefined;
-      const compiled: CompiledNode[] = [];
-      for (const id of selected) {
-        const node = parsed.manifest.nodes[id];
+      return writeAll(async (node) => {
         const existingTable = kinds.get(`${node.schema}.${node.alias}`) === 'table';
-        const sql = memo
-          ? await compileMemoized(session, node, { connection, existingTable }, memo, (purity ??= new RenderPurity(Object.values(parsed.manifest.macros))))
-          : await compileNode(session, node, { connection, existingTable });
-        const path = compiledPathOf(parsed.targetDir, node);
-        await files.write(path, sql);
-        compiled.push({ unique_id: id, name: node.name, path: relative(parsed.loaded.config.projectDir, path), sql });
-      }
-      await files.finish();
-      memo?.save();
-      parsed.runtime.templateCache.save();
-      return compiled;
+        return memo ? compileMemoized(session, node, { connection, existingTable }, memo, purityOfMacros) : compileNode(session, node, { connection, existingTable });
+      });
     }),
   );
 }

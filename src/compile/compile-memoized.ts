@@ -24,22 +24,24 @@ function watched(connection: Connection): { connection: Connection; used: () => 
  * `compileNode` for `kpi compile`, through the compiled-SQL memo: the SQL of the last compile
  * when nothing its render read changed, else a render that records what it read and is
  * remembered when it was pure (render-purity.ts: its text and the ephemerals' it rendered,
- * and no query on the connection).
+ * and no query on the connection). The purity of the project's macros is worked out on the first render only.
  */
 export async function compileMemoized(
   session: CompileSession,
   node: ManifestNode,
   options: { connection: Connection; existingTable: boolean },
   memo: CompiledSqlMemo,
-  purity: RenderPurity,
+  purity: () => RenderPurity,
 ): Promise<string> {
-  const remembered = memo.lookup(node.unique_id, options.existingTable);
+  // Only an incremental model's render reads whether its table exists (is_incremental()).
+  const existingTable = options.existingTable && node.config.materialized === 'incremental';
+  const remembered = memo.lookup(node.unique_id, existingTable);
   if (remembered !== undefined) return remembered;
   const reads = memo.reads();
   const tracked: CompileSession = { ...session, loaded: { ...session.loaded, env: reads.env, cliVars: reads.cliVars } };
   const { connection, used } = watched(options.connection);
   const rendered: ManifestNode[] = [];
   const sql = await compileNode(tracked, node, { connection, existingTable: options.existingTable, rendered });
-  if (!used() && rendered.every((each) => purity.isPure(each.raw_code))) memo.remember(node.unique_id, options.existingTable, sql, reads.finish());
+  if (!used() && rendered.every((each) => purity().isPure(each.raw_code))) memo.remember(node.unique_id, existingTable, sql, reads.finish());
   return sql;
 }

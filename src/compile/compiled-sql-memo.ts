@@ -92,12 +92,19 @@ export class CompiledSqlMemo {
       .digest('hex');
   }
 
+  /** Whether `lookup` would answer. */
+  has(id: string, existingTable: boolean): boolean {
+    const entry = this.previous[id];
+    if (!entry || entry.existingTable !== existingTable) return false;
+    for (const [name, value] of Object.entries(entry.env)) if ((this.env[name] ?? null) !== value) return false;
+    for (const [name, value] of Object.entries(entry.vars)) if (currentVar(this.cliVars, name) !== value) return false;
+    return true;
+  }
+
   /** The node's SQL as last compiled, when nothing its render read has changed; undefined when it must be rendered. */
   lookup(id: string, existingTable: boolean): string | undefined {
+    if (!this.has(id, existingTable)) return undefined;
     const entry = this.previous[id];
-    if (!entry || entry.existingTable !== existingTable) return undefined;
-    for (const [name, value] of Object.entries(entry.env)) if ((this.env[name] ?? null) !== value) return undefined;
-    for (const [name, value] of Object.entries(entry.vars)) if (currentVar(this.cliVars, name) !== value) return undefined;
     this.hits++;
     this.next[id] = entry;
     return entry.sql;

@@ -186,6 +186,20 @@ for (const kind of databaseKinds()) {
       expect(byName(macroEdited).c).toBe('select 4 + 4 as t');
     });
 
+    it('does not open the database when every selected node is remembered and none is incremental', async () => {
+      const dir = memoProject();
+      const options: CompileOptions = { projectDir: dir, targetConfig: db.target(), adapter: db.adapter, env: {}, vars: { m: 1 }, select: ['a', 'b', 'c', 'f'] };
+      const expected = byName(await compile(options));
+      const refusing = new Proxy(db.adapter, {
+        get: (target, name) => (name === 'withConnection' ? () => Promise.reject(new Error('the database was opened')) : (Reflect.get(target, name) as unknown)),
+      });
+      expect(byName(await compile({ ...options, adapter: refusing }))).toEqual(expected);
+      // An incremental model's SQL depends on its table: the database is asked.
+      await expect(compile({ ...options, adapter: refusing, select: ['a', 'd'] })).rejects.toThrow('the database was opened');
+      // As does a changed input the memo cannot answer for.
+      await expect(compile({ ...options, adapter: refusing, vars: { m: 2 } })).rejects.toThrow('the database was opened');
+    });
+
     it('ignores a damaged memo, or a damaged entry, and renders again', async () => {
       const dir = memoProject();
       const options: CompileOptions = { projectDir: dir, targetConfig: db.target(), adapter: db.adapter, env: {}, vars: { m: 1 } };
