@@ -58,7 +58,7 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
   };
   // Every selected node's SQL is remembered and none is incremental (whose SQL depends on whether its table exists): nothing to ask the database, so it is not opened.
   if (memo && selected.every((id) => parsed.manifest.nodes[id].config.materialized !== 'incremental' && memo.has(id, false))) {
-    return writeAll(async (node) => memo.lookup(node.unique_id, false)!);
+    return writeAll(async (node) => memo.take(node.unique_id));
   }
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
     adapter.withConnection(async (connection) => {

@@ -101,13 +101,17 @@ export class CompiledSqlMemo {
     return true;
   }
 
-  /** The node's SQL as last compiled, when nothing its render read has changed; undefined when it must be rendered. */
-  lookup(id: string, existingTable: boolean): string | undefined {
-    if (!this.has(id, existingTable)) return undefined;
+  /** The SQL of a node `has` answered for. */
+  take(id: string): string {
     const entry = this.previous[id];
     this.hits++;
     this.next[id] = entry;
     return entry.sql;
+  }
+
+  /** The node's SQL as last compiled, when nothing its render read has changed; undefined when it must be rendered. */
+  lookup(id: string, existingTable: boolean): string | undefined {
+    return this.has(id, existingTable) ? this.take(id) : undefined;
   }
 
   /** Environment and `--vars` for one render, recording what it reads. */
