@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeText } from '../support/write-file.js';
+import { readText } from '../support/read-text.js';
 import { currentVar, trackingVars } from '../project/partial-parse.js';
 import type { Environment } from '../template/env-var.js';
 import { KPI_VERSION } from '../manifest/version.js';
@@ -164,7 +165,7 @@ function isStringMap(value: unknown): value is Record<string, string | null> {
 
 function readMemo(path: string, key: string): Record<string, MemoEntry> {
   try {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as Partial<MemoFile>;
+    const file = JSON.parse(readText(path)) as Partial<MemoFile>;
     if (file.format !== FORMAT || file.key !== key || !file.nodes || typeof file.nodes !== 'object') return {};
     // A damaged entry is dropped (that node is rendered again), not trusted.
     return Object.fromEntries(Object.entries(file.nodes).filter(([, entry]) => isEntry(entry)));

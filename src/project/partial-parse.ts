@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { readText } from '../support/read-text.js';
 import { join } from 'node:path';
 import { writeText } from '../support/write-file.js';
 import type { Diagnostic } from '../support/diagnostics.js';
@@ -233,7 +234,7 @@ export class PartialParseCache {
 function readCache(path: string, key: string, env: Environment, cliVars: Record<string, unknown>): CacheFile | null {
   if (!existsSync(path)) return null;
   try {
-    const cache = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+    const cache = JSON.parse(readText(path)) as CacheFile;
     if (cache.format !== FORMAT || cache.key !== key || !cache.vars) return null;
     for (const [name, value] of Object.entries(cache.env)) if ((env[name] ?? null) !== value) return null;
     for (const [name, value] of Object.entries(cache.vars)) if (currentVar(cliVars, name) !== value) return null;
