@@ -47,6 +47,8 @@ export class RenderPurity {
   /** Macros by name, and by what follows their last `__` (what dispatch asks for). */
   private readonly byWord = new Map<string, MacroDefinition[]>();
   private readonly impureMacros = new Set<string>();
+  /** The words that reach an impure macro, as one pattern: a node's text is scanned once, not split into words. */
+  private readonly reachesImpureWord: RegExp | null;
 
   constructor(macros: Iterable<MacroDefinition>) {
     const all = [...macros];
@@ -68,6 +70,8 @@ export class RenderPurity {
         }
       }
     }
+    const impureWords = [...this.byWord].filter(([, list]) => list.some((macro) => this.impureMacros.has(macro.unique_id))).map(([word]) => word);
+    this.reachesImpureWord = impureWords.length > 0 ? new RegExp(`\\b(?:${impureWords.join('|')})\\b`) : null;
   }
 
   private index(word: string, macro: MacroDefinition): void {
@@ -86,6 +90,6 @@ export class RenderPurity {
   /** Whether rendering this template text gives the same SQL whenever the memo's key is the same. */
   isPure(text: string): boolean {
     if (locallyImpure(text)) return false;
-    return !this.reachesImpure(new Set(text.match(WORD) ?? []));
+    return !this.reachesImpureWord?.test(text);
   }
 }
