@@ -3,7 +3,12 @@ import { join, relative } from 'node:path';
 import { WrittenFiles } from '../support/write-file.js';
 import { compileNode } from '../compile/compile-node.js';
 import { relationKinds } from '../adapters/catalog.js';
-import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
+import { CompiledSqlMemo, compiledSqlMemoPath } from '../compile/compiled-sql-memo.js';
+import { compileMemoized } from '../compile/compile-memoized.js';
+import { RenderPurity } from '../compile/render-purity.js';
+import type { CompileSession } from '../compile/compile-node.js';
+import type { ManifestNode } from '../manifest/types.js';
+import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ParsedProject, type ProjectOptions, type SelectionOptions } from './project.js';
 
 export interface CompiledNode {
   unique_id: string;
@@ -17,6 +22,8 @@ export interface CompileOptions extends ProjectOptions, SelectionOptions, Databa
   fullRefresh?: boolean;
   /** `--empty`: refs and sources compile to `limit 0` subqueries. */
   empty?: boolean;
+  /** Reuse a node's SQL from the last compile when nothing its render reads changed (default true; compile/compiled-sql-memo.ts). */
+  compiledSqlMemo?: boolean;
 }
 
 /** `kpi compile`: render the selected models, snapshots, tests and analyses to target/compiled/, connected (so run_query works). */
@@ -31,6 +38,28 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
     flags: { WHICH: 'compile' },
     log: (message) => emit({ type: 'log', level: 'info', message }),
   });
+  const memo = openMemo(parsed, session, options);
+  let purity: RenderPurity | undefined;
+  const purityOfMacros = () => (purity ??= new RenderPurity(Object.values(parsed.manifest.macros)));
+  const writeAll = async (sqlOf: (node: ManifestNode) => Promise<string>): Promise<CompiledNode[]> => {
+    const files = new WrittenFiles(join(parsed.targetDir, 'compiled', '.kpi-written.json'));
+    const compiled: CompiledNode[] = [];
+    for (const id of selected) {
+      const node = parsed.manifest.nodes[id];
+      const sql = await sqlOf(node);
+      const path = compiledPathOf(parsed.targetDir, node);
+      await files.write(path, sql);
+      compiled.push({ unique_id: id, name: node.name, path: relative(parsed.loaded.config.projectDir, path), sql });
+    }
+    await files.finish();
+    memo?.save();
+    parsed.runtime.templateCache.save();
+    return compiled;
+  };
+  // Every selected node's SQL is remembered and none is incremental (whose SQL depends on whether its table exists): nothing to ask the database, so it is not opened.
+  if (memo && selected.every((id) => parsed.manifest.nodes[id].config.materialized !== 'incremental' && memo.has(id, false))) {
+    return writeAll(async (node) => memo.take(node.unique_id));
+  }
   return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
     adapter.withConnection(async (connection) => {
       // What exists, asked once for all: is_incremental() needs it for every node.
@@ -38,18 +67,24 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
         connection,
         selected.map((id) => parsed.manifest.nodes[id].schema),
       );
-      const files = new WrittenFiles(join(parsed.targetDir, 'compiled', '.kpi-written.json'));
-      const compiled: CompiledNode[] = [];
-      for (const id of selected) {
-        const node = parsed.manifest.nodes[id];
-        const sql = await compileNode(session, node, { connection, existingTable: kinds.get(`${node.schema}.${node.alias}`) === 'table' });
-        const path = compiledPathOf(parsed.targetDir, node);
-        await files.write(path, sql);
-        compiled.push({ unique_id: id, name: node.name, path: relative(parsed.loaded.config.projectDir, path), sql });
-      }
-      await files.finish();
-      parsed.runtime.templateCache.save();
-      return compiled;
+      return writeAll(async (node) => {
+        const existingTable = kinds.get(`${node.schema}.${node.alias}`) === 'table';
+        return memo ? compileMemoized(session, node, { connection, existingTable }, memo, purityOfMacros) : compileNode(session, node, { connection, existingTable });
+      });
     }),
   );
+}
+
+/** The compiled-SQL memo of this project and session, or null when there is no manifest generation to key it by (no partial parse). */
+function openMemo(parsed: ParsedProject, session: CompileSession, options: CompileOptions): CompiledSqlMemo | null {
+  if (options.compiledSqlMemo === false || !parsed.parseGeneration) return null;
+  const key = CompiledSqlMemo.key(parsed.parseGeneration, {
+    target: session.target,
+    flags: session.flags,
+    fullRefresh: session.fullRefresh,
+    empty: session.empty,
+    staticParser: parsed.runtime.staticParser,
+    literalSharing: parsed.runtime.literalSharing,
+  });
+  return new CompiledSqlMemo(compiledSqlMemoPath(parsed.targetDir), key, parsed.loaded.env, parsed.loaded.cliVars);
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import { openAdapter, runLockKey } from './open-adapter.js';
-import { writeJson } from '../support/write-file.js';
+import { writeManifest } from '../artifacts/write-manifest.js';
 import type { CompileSession } from '../compile/compile-node.js';
 import { targetContext, targetDir, type LoadOptions, type LoadedProject } from '../config/load-project.js';
 import { KpiError } from '../errors.js';
@@ -58,6 +58,8 @@ export interface ParsedProject {
   parseStats: { reused: number; parsed: number };
   /** Names every template sees, from the project's config files (`kpi_thresholds`). */
   templateGlobals: Record<string, unknown>;
+  /** Names this manifest across processes while the project is unchanged (ParseResult.generation); null without partial parse. */
+  parseGeneration: string | null;
   /** Where the command's events go: secrets redacted, appended to logs/kpi.log, then to `onEvent`. */
   emit: EventSink;
 }
@@ -91,7 +93,7 @@ export async function parse(options: ProjectOptions = {}): Promise<ParsedProject
   const emit = projectSink(options, loaded, invocationId);
   const targetDir = targetDirOf(loaded);
   const cachePath = options.partialParse === false ? null : partialParsePath(targetDir);
-  const { manifest, runtime, warnings, stats, templateGlobals } = await parseProject(loaded, {
+  const { manifest, runtime, warnings, stats, templateGlobals, generation } = await parseProject(loaded, {
     invocationId,
     now,
     cachePath,
@@ -102,8 +104,8 @@ export async function parse(options: ProjectOptions = {}): Promise<ParsedProject
   for (const diagnostic of warnings) emit({ type: 'diagnostic', diagnostic });
   const graph = new DependencyGraph(manifest);
   graph.assertAcyclic();
-  writeJson(join(targetDir, 'manifest.json'), manifest);
-  return { loaded, manifest, runtime, graph, targetDir, invocationId, now, parseStats: stats, templateGlobals, emit };
+  writeManifest(join(targetDir, 'manifest.json'), manifest, generation);
+  return { loaded, manifest, runtime, graph, targetDir, invocationId, now, parseStats: stats, templateGlobals, parseGeneration: generation, emit };
 }
 
 function readState(stateDir: string | undefined, projectDir: string): { manifest: Manifest | null; results: Record<string, string> } {

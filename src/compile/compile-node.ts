@@ -47,6 +47,8 @@ export interface NodeCompileOptions {
   refOverrides?: Record<string, string>;
   /** A microbatch model's batch: refs and sources that declare `event_time` read only this window. */
   eventTimeFilter?: BatchWindow;
+  /** Filled with every node whose template this compile renders: the node, then the ephemerals it reads (whose purity the compiled-SQL memo checks). */
+  rendered?: ManifestNode[];
 }
 
 export const EPHEMERAL_PREFIX = '__dbt__cte__';
@@ -122,6 +124,7 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
 const STATIC_NAMES = ['ref', 'source', 'config'];
 
 async function renderNode(session: CompileSession, node: ManifestNode, options: NodeCompileOptions, ephemerals: ManifestNode[], filtered?: EventTimeRelation[]): Promise<string> {
+  options.rendered?.push(node);
   const host = executeHost(session, node, options, ephemerals, filtered);
   const key = `${node.original_file_path}:${node.checksum.checksum}`;
   const fast = session.runtime.staticTemplate(key, node.raw_code);
@@ -165,7 +168,7 @@ export async function compileNode(session: CompileSession, node: ManifestNode, o
     }
     visiting.add(ephemeral.unique_id);
     const nested: ManifestNode[] = [];
-    const body = await renderNode(session, ephemeral, { connection: options.connection, varOverrides: options.varOverrides }, nested);
+    const body = await renderNode(session, ephemeral, { connection: options.connection, varOverrides: options.varOverrides, rendered: options.rendered }, nested);
     for (const inner of nested) await visit(inner);
     done.add(ephemeral.unique_id);
     ctes.push({ name: `${EPHEMERAL_PREFIX}${ephemeral.name}`, sql: body });

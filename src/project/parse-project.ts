@@ -49,6 +49,8 @@ export interface ParseResult {
   stats: { reused: number; parsed: number };
   /** Names every template sees, from ParseOptions.templateGlobals. */
   templateGlobals: Record<string, unknown>;
+  /** Names this manifest across processes (PartialParseCache.generation); null when it was not saved. */
+  generation: string | null;
 }
 
 /** Read every file of the project and turn it into the manifest: nodes, sources, macros, docs and edges. */
@@ -237,5 +239,6 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
     warnings: [...loaded.diagnostics.filter((item) => item.severity === 'warning'), ...diagnostics.warnings],
     stats: { reused: cache.hits, parsed: fresh.length },
     templateGlobals,
+    generation: cache.generation,
   };
 }

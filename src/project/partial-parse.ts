@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { readText } from '../support/read-text.js';
 import { join } from 'node:path';
 import { writeText } from '../support/write-file.js';
 import type { Diagnostic } from '../support/diagnostics.js';
@@ -8,7 +10,7 @@ import { sha256 } from './checksum.js';
 import type { DiscoveredFile } from './discover-files.js';
 import type { ManifestNode } from '../manifest/types.js';
 
-const FORMAT = `kpi-${KPI_VERSION}-partial-parse-2`;
+const FORMAT = `kpi-${KPI_VERSION}-partial-parse-3`;
 
 interface CachedFile {
   mtimeMs: number;
@@ -36,6 +38,8 @@ interface CacheFile {
   tests?: CachedTests;
   /** The hash of the parsed nodes' JSON the data tests' fingerprint was computed from (nodesHash). */
   nodesHash?: string;
+  /** Minted each time the file is written: a parse that reuses it whole has the parse of this generation's manifest (see `generation`). */
+  generation?: string;
 }
 
 /** Of a `--vars` value, for telling whether it changed; never equal for what JSON cannot tell apart. */
@@ -57,7 +61,7 @@ function varFingerprint(value: unknown): string {
 /** The name under which a parse that listed every var (a did-you-mean) records the names it saw. */
 const ALL_NAMES = '\u0000names';
 
-function currentVar(vars: Record<string, unknown>, name: string): string | null {
+export function currentVar(vars: Record<string, unknown>, name: string): string | null {
   if (name === ALL_NAMES) return JSON.stringify(Object.keys(vars).sort());
   return Object.prototype.hasOwnProperty.call(vars, name) ? varFingerprint(vars[name]) : null;
 }
@@ -197,18 +201,31 @@ export class PartialParseCache {
     this.testsJson = JSON.stringify(entry);
   }
 
+  /**
+   * After save(): names the manifest this parse gives (apart from timestamps and invocation
+   * ids). Kept from the last file when it was reused whole and so not written again (the key,
+   * every file, the tests, the env and --vars read all as they were); new whenever the file
+   * is written. Null without a cache path. What is derived from a manifest alone (compiled
+   * SQL, compile/compiled-sql-memo.ts) may be reused while it stays the same.
+   */
+  generation: string | null = null;
+
   save(): void {
     if (!this.path) return;
     const unchanged =
       this.allReused() && this.testsReused && [...this.envRead.keys()].every((name) => name in this.previous!.env) && [...this.varsRead.keys()].every((name) => name in this.previous!.vars);
-    if (unchanged) return;
+    if (unchanged && typeof this.previous!.generation === 'string') {
+      this.generation = this.previous!.generation;
+      return;
+    }
+    this.generation = randomUUID();
     for (const [name, value] of this.envRead) this.next.env[name] = value;
     for (const [name, value] of Object.entries(this.previous?.env ?? {})) if (!(name in this.next.env)) this.next.env[name] = value;
     for (const [name, value] of this.varsRead) this.next.vars[name] = value;
     for (const [name, value] of Object.entries(this.previous?.vars ?? {})) if (!(name in this.next.vars)) this.next.vars[name] = value;
     // The file as JSON.stringify(this.next) would write it, with the parsed entries' text spliced in.
     const files = [...Object.entries(this.next.files).map(([path, cached]) => [path, JSON.stringify(cached)]), ...this.parsed];
-    const head = JSON.stringify({ format: this.next.format, key: this.next.key, env: this.next.env, vars: this.next.vars, nodesHash: this.next.nodesHash });
+    const head = JSON.stringify({ format: this.next.format, key: this.next.key, env: this.next.env, vars: this.next.vars, nodesHash: this.next.nodesHash, generation: this.generation });
     const tests = this.testsJson ?? (this.next.tests ? JSON.stringify(this.next.tests) : undefined);
     writeText(this.path, `${head.slice(0, -1)},"files":{${files.map(([path, text]) => `${JSON.stringify(path)}:${text}`).join(',')}}${tests ? `,"tests":${tests}` : ''}}`);
   }
@@ -217,7 +234,7 @@ export class PartialParseCache {
 function readCache(path: string, key: string, env: Environment, cliVars: Record<string, unknown>): CacheFile | null {
   if (!existsSync(path)) return null;
   try {
-    const cache = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
+    const cache = JSON.parse(readText(path)) as CacheFile;
     if (cache.format !== FORMAT || cache.key !== key || !cache.vars) return null;
     for (const [name, value] of Object.entries(cache.env)) if ((env[name] ?? null) !== value) return null;
     for (const [name, value] of Object.entries(cache.vars)) if (currentVar(cliVars, name) !== value) return null;

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { loadPg } from '../adapters/postgres/load-pg.js';
 import type { ServedAddress } from '../adapters/pglite/lock-holder.js';
 import { errorMessage } from '../errors.js';
 
@@ -7,7 +7,7 @@ import { errorMessage } from '../errors.js';
  * A busy embedded server answers a new client after its queued queries, hence the patience.
  */
 export async function probeServer(address: ServedAddress, timeoutMs = 15_000): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const client = new pg.Client({ host: address.host, port: address.port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  const client = new (loadPg().Client)({ host: address.host, port: address.port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   // A server that closes the socket emits 'error' on an idle client; the awaited calls report it.
   client.on('error', () => undefined);
   try {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type * as Pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KpiError } from '../../errors.js';
 import { LOCK_WAIT_REPORT_MS, type Adapter, type AdapterCapabilities, type Connection, type QueryResult, type RunLockOptions } from '../adapter.js';
@@ -9,6 +9,9 @@ import { declinedByServer, splitTlsFromUrl, tlsPlan, type TlsPlan, type TlsSetti
 import { citusInstalled } from '../catalog.js';
 import { quoteLiteral } from '../quote.js';
 import { TEXT_PARSERS } from '../type-parsers.js';
+import { loadPg } from './load-pg.js';
+
+const pg = loadPg();
 
 export interface PostgresConnectionOptions {
   url?: string;
@@ -30,7 +33,7 @@ export interface PostgresConnectionOptions {
   explainWait?: (label: string | undefined) => Promise<string | null>;
 }
 
-type PgResult = pg.QueryResult<Record<string, unknown>>;
+type PgResult = Pg.QueryResult<Record<string, unknown>>;
 
 function toResult(result: PgResult): QueryResult {
   return {
@@ -66,7 +69,7 @@ function lockTimeout(error: unknown, seconds: number | undefined): unknown {
   });
 }
 
-function wrapClient(client: pg.ClientBase, onSlow: (() => void) | undefined, lockTimeoutSeconds: number | undefined): Connection {
+function wrapClient(client: Pg.ClientBase, onSlow: (() => void) | undefined, lockTimeoutSeconds: number | undefined): Connection {
   const query = async (sql: string, params?: unknown[]): Promise<PgResult | PgResult[]> => {
     try {
       return await watched(client.query(sql, params) as Promise<PgResult | PgResult[]>, onSlow);
@@ -103,8 +106,8 @@ export class PostgresAdapter implements Adapter {
   /** Asked once, on the first connection: whether the database has Citus. */
   private detection: Promise<void> | null = null;
   readonly database: string;
-  private pool: pg.Pool;
-  private config: pg.PoolConfig;
+  private pool: Pg.Pool;
+  private config: Pg.PoolConfig;
   private readonly tls: TlsPlan;
   private fellBack = false;
   /** Backend pids of the connections handed out now, for cancelRunning. */
@@ -113,28 +116,28 @@ export class PostgresAdapter implements Adapter {
   constructor(private readonly options: PostgresConnectionOptions) {
     const fromUrl = options.url ? splitTlsFromUrl(options.url) : null;
     this.tls = tlsPlan({ ...fromUrl?.settings, ...definedOnly(options.tls ?? {}) });
-    const config: pg.PoolConfig = fromUrl ? { connectionString: fromUrl.url } : { host: options.host, port: options.port, user: options.user, password: options.password, database: options.database };
+    const config: Pg.PoolConfig = fromUrl ? { connectionString: fromUrl.url } : { host: options.host, port: options.port, user: options.user, password: options.password, database: options.database };
     config.max = options.poolSize;
     config.connectionTimeoutMillis = (options.connectTimeoutSeconds ?? 10) * 1000;
     config.application_name = 'kpi';
     if (options.lockTimeoutSeconds !== undefined) config.options = `-c lock_timeout=${Math.round(options.lockTimeoutSeconds * 1000)}`;
     config.types = {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+        (format ?? 'text') === 'text' && TEXT_PARSERS[oid] ? TEXT_PARSERS[oid] : pg.types.getTypeParser(oid, format as 'text')) as typeof Pg.types.getTypeParser,
     };
     this.config = { ...config, ssl: this.tls.first };
     this.pool = PostgresAdapter.createPool(this.config);
     this.database = options.database ?? (options.url ? new URL(options.url).pathname.replace(/^\//, '') : '') ?? 'postgres';
   }
 
-  private static createPool(config: pg.PoolConfig): pg.Pool {
+  private static createPool(config: Pg.PoolConfig): Pg.Pool {
     const pool = new pg.Pool(config);
     // An idle client that loses its server must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     return pool;
   }
 
-  private async connect(): Promise<pg.PoolClient> {
+  private async connect(): Promise<Pg.PoolClient> {
     try {
       return await this.pool.connect();
     } catch (error) {
@@ -196,7 +199,7 @@ export class PostgresAdapter implements Adapter {
   }
 
   /** `fn` on a connected client: named in pg_stat_activity, watched for lock waits, cancellable while it runs. */
-  private async serve<T>(client: pg.ClientBase, fn: (connection: Connection) => Promise<T>, label: string | undefined): Promise<T> {
+  private async serve<T>(client: Pg.ClientBase, fn: (connection: Connection) => Promise<T>, label: string | undefined): Promise<T> {
     const pid = (client as unknown as { processID?: number }).processID;
     if (pid !== undefined) this.active.add(pid);
     try {
