@@ -100,3 +100,27 @@ if (databaseKinds().includes('postgres')) {
     });
   });
 }
+
+// On the embedded database nothing runs beside the drop, so nothing can queue; the old copy and
+// its keys still go the same way (one key at a time, each in its retrying block).
+describe('dropping a rebuilt table’s old copy on the embedded database', () => {
+  it('drops the old copy and its foreign key, and leaves the new table its own', async () => {
+    const db = await openTestDatabase('pglite');
+    const dir = makeProject(PROJECT);
+    try {
+      const target = db.target();
+      const options = { projectDir: dir, targetConfig: target, adapter: db.adapter };
+      for (let round = 0; round < 2; round++) expect((await run(options)).success).toBe(true);
+      const s = target.schema;
+      expect(await db.query(`select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = '${s}' and c.relkind = 'r' order by 1`)).toEqual([
+        { relname: 'dims' },
+        { relname: 'facts' },
+      ]);
+      expect(await db.query(`select conname from pg_constraint where conrelid = '"${s}".facts'::regclass and contype = 'f'`)).toEqual([{ conname: 'facts_dim_id_fkey' }]);
+      expect(await db.query(`select count(*)::int as n from "${s}".facts f join "${s}".dims d on d.id = f.dim_id`)).toEqual([{ n: 100 }]);
+    } finally {
+      removeDir(dir);
+      await db.close();
+    }
+  });
+});
