@@ -1,3 +1,4 @@
+import { THRESHOLDS_KEY } from './thresholds-key.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics } from '../support/diagnostics.js';
@@ -19,8 +20,7 @@ export interface ThresholdsSource {
   text: string;
 }
 
-/** The project file's key naming the thresholds file. */
-export const THRESHOLDS_KEY = 'thresholds';
+export { THRESHOLDS_KEY };
 
 /** Read the file the project names; a missing one is reported at the project file's `thresholds:` key. */
 export function readThresholdsSource(loaded: LoadedProject, diagnostics: Diagnostics, keyLocation: SourceLocation): ThresholdsSource | null {

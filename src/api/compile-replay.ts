@@ -1,0 +1,296 @@
+/**
+ * The unchanged re-run of `kpi compile`, replayed: when nothing the last compile read has
+ * changed, its result is given again without parsing, building the manifest, selecting or
+ * rendering (target/compile_replay.json). See `CompileReplay`.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { rewriteManifestMetadata } from '../artifacts/write-manifest.js';
+import { CompiledSqlMemo, compiledSqlMemoPath } from '../compile/compiled-sql-memo.js';
+import { targetDir, type LoadedProject } from '../config/load-project.js';
+import { candidateFiles } from '../config/profiles.js';
+import { YAML_CACHE_FILE } from '../config/yaml-cache.js';
+import type { RunEvent } from '../execution/types.js';
+import type { Manifest } from '../manifest/types.js';
+import { KPI_VERSION } from '../manifest/version.js';
+import { currentVar, partialParsePath } from '../project/partial-parse.js';
+import { FileIndexBuilder, fileIndexUnchanged, isFileIndex, type FileIndex } from '../support/file-index.js';
+import { writeText } from '../support/write-file.js';
+import type { Environment } from '../template/env-var.js';
+import { load } from './load.js';
+import type { ParsedProject, ProjectOptions, SelectionOptions } from './project.js';
+import { projectSink } from './project-sink.js';
+
+export interface CompiledNode {
+  unique_id: string;
+  name: string;
+  /** Relative to the project directory. */
+  path: string;
+  sql: string;
+}
+
+/** What of `kpi compile`'s options a replay reads (CompileOptions: these and the database's). */
+export interface ReplayOptions extends ProjectOptions, SelectionOptions {
+  fullRefresh?: boolean;
+  empty?: boolean;
+  compiledSqlMemo?: boolean;
+}
+
+const FORMAT = `kpi-${KPI_VERSION}-compile-replay-1`;
+
+interface ReplayRecord {
+  format: string;
+  /** CompiledSqlMemo.key of the generation and everything the command was given (replayKey). */
+  key: string;
+  /** The manifest generation the compile parsed (project/partial-parse.ts). */
+  generation: string;
+  /** Each environment variable the compile read (loading, parsing, the memo's checks): a hash of its value, or null where unset. */
+  env: Record<string, string | null>;
+  /** The project's files and folders, profiles.yml looked for, and the caches in target/ the compile read. */
+  files: FileIndex;
+  metadata: Manifest['metadata'];
+  /** The compiled nodes in order, by runs of the same folder (relative to the project): unique id, name, file name. */
+  nodes: Array<[folder: string, nodes: Array<[uniqueId: string, name: string, file: string]>]>;
+  /** What the compile reported (its warnings), as it reported them. */
+  events: RunEvent[];
+}
+
+function valueHash(value: string | undefined): string | null {
+  return value === undefined ? null : createHash('sha256').update(value).digest('base64');
+}
+
+/** Environment access that records each name read (for the record) through to `env`. */
+function trackingEnv(env: Environment, read: Set<string>): Environment {
+  return new Proxy(env, {
+    get: (target, name) => {
+      if (typeof name === 'string') read.add(name);
+      return Reflect.get(target, name) as unknown;
+    },
+    has: (target, name) => {
+      if (typeof name === 'string') read.add(name);
+      return Reflect.has(target, name);
+    },
+    ownKeys: (target) => {
+      // Whoever lists the variables may act on any of them: every one is recorded.
+      for (const name of Object.keys(target)) read.add(name);
+      return Reflect.ownKeys(target);
+    },
+    getOwnPropertyDescriptor: (target, name) => {
+      if (typeof name === 'string') read.add(name);
+      return Reflect.getOwnPropertyDescriptor(target, name);
+    },
+  });
+}
+
+function isRecord(value: unknown): value is ReplayRecord {
+  if (!value || typeof value !== 'object') return false;
+  const record = value as Partial<ReplayRecord>;
+  return (
+    record.format === FORMAT &&
+    typeof record.key === 'string' &&
+    typeof record.generation === 'string' &&
+    !!record.env &&
+    typeof record.env === 'object' &&
+    Object.values(record.env).every((item) => item === null || typeof item === 'string') &&
+    isFileIndex(record.files) &&
+    !!record.metadata &&
+    typeof record.metadata === 'object' &&
+    Array.isArray(record.nodes) &&
+    record.nodes.every(
+      (run) =>
+        Array.isArray(run) && typeof run[0] === 'string' && Array.isArray(run[1]) && run[1].every((node) => Array.isArray(node) && node.length === 3 && node.every((part) => typeof part === 'string')),
+    ) &&
+    Array.isArray(record.events) &&
+    record.events.every((event) => !!event && typeof event === 'object' && (event as { type?: unknown }).type === 'diagnostic')
+  );
+}
+
+/** A node of the replayed result: its SQL is read from the compiled file when asked for (the list alone is printed at 10,000 nodes). */
+function replayedNode(projectDir: string, uniqueId: string, name: string, path: string): CompiledNode {
+  let sql: string | undefined;
+  return {
+    unique_id: uniqueId,
+    name,
+    path,
+    get sql(): string {
+      return (sql ??= readFileSync(join(projectDir, path), 'utf8'));
+    },
+  };
+}
+
+/** The nodes as runs of the same folder (a compile's nodes come folder by folder). */
+function byFolder(compiled: readonly CompiledNode[]): ReplayRecord['nodes'] {
+  const runs: ReplayRecord['nodes'] = [];
+  for (const node of compiled) {
+    const folder = dirname(node.path);
+    const last = runs.at(-1);
+    const entry: [string, string, string] = [node.unique_id, node.name, basename(node.path)];
+    if (last && last[0] === folder) last[1].push(entry);
+    else runs.push([folder, [entry]]);
+  }
+  return runs;
+}
+
+/**
+ * The last `kpi compile`'s result, replayed while nothing it read has changed
+ * (target/compile_replay.json, written after a compile whose every node came from, or went
+ * into, the compiled-SQL memo, and none incremental). Valid while:
+ * - the key is the same: CompiledSqlMemo.key of the recorded generation (so the engine's own
+ *   files too), the resolved target, the project config, `--vars`, the selection and the flags;
+ * - every environment variable the last compile read (loading the profile, parsing, the
+ *   partial-parse cache's and memo's checks) has the same value;
+ * - the file index is unchanged: every folder and file of the project (target/ and logs/ apart;
+ *   names starting with a dot and node_modules left out, as discovery leaves them) and of its
+ *   packages, the profiles.yml files looked for, and in target/ the partial-parse cache (which
+ *   names the generation), the memo, the template and YAML caches and the compiled files' index;
+ * - every compiled file is still there, and manifest.json still holds that generation's
+ *   manifest, so only its metadata is written (artifacts/write-manifest.ts).
+ * Then the recorded warnings are reported again, manifest.json gets the new invocation id and
+ * time, and the nodes are returned; their compiled files are as the last compile left them.
+ * Anything else, or a missing or damaged record, and the command runs as before (`null`).
+ */
+export class CompileReplay<Options extends ReplayOptions> {
+  private readonly envRead = new Set<string>();
+  private readonly events: RunEvent[] = [];
+  private readonly startedAt = Date.now();
+  readonly loaded: LoadedProject;
+  /** The options for the normal path: its events are recorded. */
+  readonly options: Options;
+
+  private constructor(options: Options) {
+    const env = trackingEnv(options.env ?? process.env, this.envRead);
+    this.loaded = load({ ...options, env });
+    this.options = {
+      ...options,
+      env,
+      onEvent: (event) => {
+        this.events.push(event);
+        options.onEvent?.(event);
+      },
+    };
+  }
+
+  /** Null when the command cannot be replayed (no memo, no partial parse, a `state:` selection). */
+  static open<Options extends ReplayOptions>(options: Options): CompileReplay<Options> | null {
+    if (options.compiledSqlMemo === false || options.partialParse === false || options.state !== undefined) return null;
+    return new CompileReplay(options);
+  }
+
+  private get projectDir(): string {
+    return this.loaded.config.projectDir;
+  }
+
+  private get recordPath(): string {
+    return join(targetDir(this.loaded.config), 'compile_replay.json');
+  }
+
+  private key(generation: string): string {
+    const { loaded, options } = this;
+    return CompiledSqlMemo.key(generation, {
+      replay: FORMAT,
+      target: loaded.target,
+      config: loaded.config,
+      packages: (loaded.packages ?? []).map((installed) => [installed.name, installed.dir, installed.config]),
+      vars: Object.fromEntries(
+        Object.keys(loaded.cliVars)
+          .sort()
+          .map((name) => [name, currentVar(loaded.cliVars, name)]),
+      ),
+      select: options.select ?? null,
+      exclude: options.exclude ?? null,
+      fullRefresh: Boolean(options.fullRefresh),
+      empty: Boolean(options.empty),
+      staticParser: options.staticParser !== false,
+      literalSharing: options.literalSharing !== false,
+      home: homedir(),
+    });
+  }
+
+  /** The caches in target/ a compile reads: while they are as the record found them, the parse and the memo would give what they gave. */
+  private targetFiles(): string[] {
+    const target = targetDir(this.loaded.config);
+    return [partialParsePath(target), compiledSqlMemoPath(target), join(target, 'template_cache.json'), join(target, YAML_CACHE_FILE), join(target, 'compiled', '.kpi-written.json')];
+  }
+
+  private tried = false;
+
+  /** The recorded result when it still holds, else null (the command then runs as before). Asked once: later calls answer null. */
+  replay(): CompiledNode[] | null {
+    if (this.tried) return null;
+    this.tried = true;
+    let record: unknown;
+    try {
+      record = JSON.parse(readFileSync(this.recordPath, 'latin1'));
+    } catch {
+      return null;
+    }
+    if (!isRecord(record) || record.key !== this.key(record.generation)) return null;
+    const env = this.options.env ?? process.env;
+    for (const [name, hash] of Object.entries(record.env)) if (valueHash(env[name]) !== hash) return null;
+    // The compiled files' folders are in the index: unchanged, every file the record names is still there.
+    if (!fileIndexUnchanged(this.projectDir, record.files)) return null;
+    const invocationId = this.options.invocationId ?? randomUUID();
+    const now = this.options.now ?? new Date();
+    const metadata = { ...record.metadata, generated_at: now.toISOString(), invocation_id: invocationId };
+    if (!rewriteManifestMetadata(join(targetDir(this.loaded.config), 'manifest.json'), record.generation, Buffer.from(JSON.stringify(metadata)))) return null;
+    const emit = projectSink(this.options, this.loaded, invocationId);
+    for (const event of record.events) emit(event);
+    return record.nodes.flatMap(([folder, nodes]) => nodes.map(([uniqueId, name, file]) => replayedNode(this.projectDir, uniqueId, name, folder === '.' ? file : folder + sep + file)));
+  }
+
+  /**
+   * After a compile by the normal path: write the record when the next compile would give
+   * the same — every node's SQL in the memo and none incremental (whose SQL depends on the
+   * database), nothing reported but warnings, and no file of the project modified while it ran.
+   */
+  record(parsed: ParsedProject, selected: readonly string[], memo: CompiledSqlMemo | null, compiled: readonly CompiledNode[]): void {
+    const generation = parsed.parseGeneration;
+    const replayable =
+      memo !== null &&
+      generation !== null &&
+      this.events.every((event) => event.type === 'diagnostic') &&
+      selected.every((id) => parsed.manifest.nodes[id].config.materialized !== 'incremental' && memo.holds(id));
+    if (!replayable) return;
+    const { loaded } = this;
+    const target = resolve(targetDir(loaded.config));
+    const logs = resolve(this.projectDir, loaded.config.logPath);
+    const files = new FileIndexBuilder(this.projectDir, (absolute) => absolute === target || absolute === logs);
+    files.tree(this.projectDir);
+    for (const installed of loaded.packages ?? []) files.tree(resolve(this.projectDir, installed.dir));
+    for (const project of [loaded.config, ...(loaded.packages ?? []).map((installed) => installed.config)]) {
+      for (const folder of [...project.modelPaths, ...project.seedPaths, ...project.macroPaths, ...project.testPaths, ...project.snapshotPaths, ...project.analysisPaths, ...project.docsPaths]) {
+        files.tree(resolve(this.projectDir, folder));
+      }
+    }
+    files.tree(resolve(this.projectDir, loaded.config.packagesInstallPath));
+    // The built-in macros (project/load-macros.ts: include/macros beside dist/), which every parse reads.
+    files.tree(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'include', 'macros'));
+    for (const path of candidateFiles({ projectDir: this.projectDir, profileName: null, profilesDir: this.options.profilesDir }, this.options.env ?? process.env).files) files.file(path);
+    // A file changed while the compile ran: what it read may not be what the index says.
+    if (files.touchedSince(this.startedAt)) return;
+    // The caches in target/ are the compile's own writes: as they are now. So are the compiled files, whose folders
+    // change time when one of them is added, deleted or renamed (a compile checks no more: WrittenFiles).
+    for (const path of this.targetFiles()) files.file(path);
+    for (const folder of new Set(compiled.map((node) => dirname(resolve(this.projectDir, node.path))))) files.file(folder);
+    const env = this.options.env ?? process.env;
+    const record: ReplayRecord = {
+      format: FORMAT,
+      key: this.key(generation),
+      generation,
+      env: Object.fromEntries([...this.envRead].sort().map((name) => [name, valueHash(env[name])])),
+      files: files.index,
+      metadata: parsed.manifest.metadata,
+      nodes: byFolder(compiled),
+      events: this.events,
+    };
+    writeText(this.recordPath, JSON.stringify(record));
+  }
+
+  /** Before a compile by the normal path: the last record goes, so a compile that fails or cannot be replayed leaves none behind. */
+  forget(): void {
+    rmSync(this.recordPath, { force: true });
+  }
+}
