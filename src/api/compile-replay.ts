@@ -41,6 +41,9 @@ export interface ReplayOptions extends ProjectOptions, SelectionOptions {
 
 const FORMAT = `kpi-${KPI_VERSION}-compile-replay-1`;
 
+/** How far behind the time of day files' modification times may be (a kernel tick is 1-10 ms). */
+const CLOCK_LAG_MS = 20;
+
 interface ReplayRecord {
   format: string;
   /** CompiledSqlMemo.key of the generation and everything the command was given (replayKey). */
@@ -155,7 +158,12 @@ function byFolder(compiled: readonly CompiledNode[]): ReplayRecord['nodes'] {
 export class CompileReplay<Options extends ReplayOptions> {
   private readonly envRead = new Set<string>();
   private readonly events: RunEvent[] = [];
-  private readonly startedAt = Date.now();
+  /**
+   * When the command started, less the lag of the clock files are stamped with (the kernel's
+   * coarse clock runs up to a tick behind): a file stamped after it may have changed while the
+   * compile read it.
+   */
+  private readonly startedAt = performance.timeOrigin + performance.now() - CLOCK_LAG_MS;
   readonly loaded: LoadedProject;
   /** The options for the normal path: its events are recorded. */
   readonly options: Options;
