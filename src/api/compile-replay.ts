@@ -6,13 +6,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { kpiLog } from '../artifacts/kpi-log.js';
 import { rewriteManifestMetadata } from '../artifacts/write-manifest.js';
 import { CompiledSqlMemo, compiledSqlMemoPath } from '../compile/compiled-sql-memo.js';
-import { targetDir, type LoadedProject } from '../config/load-project.js';
-import { candidateFiles } from '../config/profiles.js';
-import { YAML_CACHE_FILE } from '../config/yaml-cache.js';
+import type { LoadedProject } from '../config/load-project.js';
 import type { RunEvent } from '../execution/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { KPI_VERSION } from '../manifest/version.js';
@@ -20,9 +19,7 @@ import { currentVar, partialParsePath } from '../project/partial-parse.js';
 import { FileIndexBuilder, fileIndexUnchanged, isFileIndex, type FileIndex } from '../support/file-index.js';
 import { writeText } from '../support/write-file.js';
 import type { Environment } from '../template/env-var.js';
-import { load } from './load.js';
 import type { ParsedProject, ProjectOptions, SelectionOptions } from './project.js';
-import { projectSink } from './project-sink.js';
 
 export interface CompiledNode {
   unique_id: string;
@@ -40,6 +37,7 @@ export interface ReplayOptions extends ProjectOptions, SelectionOptions {
 }
 
 const FORMAT = `kpi-${KPI_VERSION}-compile-replay-1`;
+const RECORD_FILE = 'compile_replay.json';
 
 /** How far behind the time of day files' modification times may be (a kernel tick is 1-10 ms). */
 const CLOCK_LAG_MS = 20;
@@ -54,6 +52,8 @@ interface ReplayRecord {
   env: Record<string, string | null>;
   /** The project's files and folders, profiles.yml looked for, and the caches in target/ the compile read. */
   files: FileIndex;
+  /** Where the project's kpi.log is (log-path). */
+  logDir: string;
   metadata: Manifest['metadata'];
   /** The compiled nodes in order, by runs of the same folder (relative to the project): unique id, name, file name. */
   nodes: Array<[folder: string, nodes: Array<[uniqueId: string, name: string, file: string]>]>;
@@ -95,6 +95,7 @@ function isRecord(value: unknown): value is ReplayRecord {
     record.format === FORMAT &&
     typeof record.key === 'string' &&
     typeof record.generation === 'string' &&
+    typeof record.logDir === 'string' &&
     !!record.env &&
     typeof record.env === 'object' &&
     Object.values(record.env).every((item) => item === null || typeof item === 'string') &&
@@ -164,19 +165,20 @@ export class CompileReplay<Options extends ReplayOptions> {
    * compile read it.
    */
   private readonly startedAt = performance.timeOrigin + performance.now() - CLOCK_LAG_MS;
-  readonly loaded: LoadedProject;
-  /** The options for the normal path: its events are recorded. */
+  private readonly projectDir: string;
+  /** The options for the normal path: the environment variables it reads and the events it reports are recorded. */
   readonly options: Options;
+  /** The project, once loaded (with `options`): by the replay when the record is not in the default target folder, else by the normal path. */
+  loaded: LoadedProject | undefined;
 
-  private constructor(options: Options) {
-    const env = trackingEnv(options.env ?? process.env, this.envRead);
-    this.loaded = load({ ...options, env });
+  private constructor(private readonly given: Options) {
+    this.projectDir = resolve(given.projectDir ?? process.cwd());
     this.options = {
-      ...options,
-      env,
+      ...given,
+      env: trackingEnv(given.env ?? process.env, this.envRead),
       onEvent: (event) => {
         this.events.push(event);
-        options.onEvent?.(event);
+        given.onEvent?.(event);
       },
     };
   }
@@ -187,74 +189,89 @@ export class CompileReplay<Options extends ReplayOptions> {
     return new CompileReplay(options);
   }
 
-  private get projectDir(): string {
-    return this.loaded.config.projectDir;
-  }
-
-  private get recordPath(): string {
-    return join(targetDir(this.loaded.config), 'compile_replay.json');
-  }
-
+  /**
+   * Everything the command was given that the files and environment variables do not say, as
+   * CompiledSqlMemo.key of the generation (so the engine's own files too). The project is not
+   * loaded for it: what loading gives is a function of these, the files and the environment.
+   */
   private key(generation: string): string {
-    const { loaded, options } = this;
+    const { given } = this;
+    const vars = given.vars;
     return CompiledSqlMemo.key(generation, {
       replay: FORMAT,
-      target: loaded.target,
-      config: loaded.config,
-      packages: (loaded.packages ?? []).map((installed) => [installed.name, installed.dir, installed.config]),
-      vars: Object.fromEntries(
-        Object.keys(loaded.cliVars)
-          .sort()
-          .map((name) => [name, currentVar(loaded.cliVars, name)]),
-      ),
-      select: options.select ?? null,
-      exclude: options.exclude ?? null,
-      fullRefresh: Boolean(options.fullRefresh),
-      empty: Boolean(options.empty),
-      staticParser: options.staticParser !== false,
-      literalSharing: options.literalSharing !== false,
+      projectDir: this.projectDir,
+      profilesDir: given.profilesDir === undefined ? null : resolve(given.profilesDir),
+      target: given.target ?? null,
+      targetConfig: given.targetConfig ?? null,
+      threads: given.threads ?? null,
+      vars:
+        vars === undefined || typeof vars === 'string'
+          ? (vars ?? null)
+          : Object.fromEntries(
+              Object.keys(vars)
+                .sort()
+                .map((name) => [name, currentVar(vars, name)]),
+            ),
+      select: given.select ?? null,
+      exclude: given.exclude ?? null,
+      fullRefresh: Boolean(given.fullRefresh),
+      empty: Boolean(given.empty),
+      staticParser: given.staticParser !== false,
+      literalSharing: given.literalSharing !== false,
       home: homedir(),
     });
   }
 
-  /** The caches in target/ a compile reads: while they are as the record found them, the parse and the memo would give what they gave. */
-  private targetFiles(): string[] {
-    const target = targetDir(this.loaded.config);
-    return [partialParsePath(target), compiledSqlMemoPath(target), join(target, 'template_cache.json'), join(target, YAML_CACHE_FILE), join(target, 'compiled', '.kpi-written.json')];
-  }
-
   private tried = false;
 
-  /** The recorded result when it still holds, else null (the command then runs as before). Asked once: later calls answer null. */
-  replay(): CompiledNode[] | null {
+  /**
+   * The recorded result when it still holds, else null (the command then runs as before). The
+   * record is looked for in the default target folder without loading the project; a project
+   * whose target-path says otherwise is loaded to find it. Asked once: later calls answer null.
+   */
+  async replay(): Promise<CompiledNode[] | null> {
     if (this.tried) return null;
     this.tried = true;
+    const atDefault = this.replayFrom(join(this.projectDir, 'target'));
+    if (atDefault) return atDefault;
+    const { load } = await import('./features.js');
+    this.loaded = load(this.options);
+    const target = targetFolder(this.loaded);
+    return target === join(this.projectDir, 'target') ? null : this.replayFrom(target);
+  }
+
+  private replayFrom(target: string): CompiledNode[] | null {
     let record: unknown;
     try {
-      record = JSON.parse(readFileSync(this.recordPath, 'latin1'));
+      record = JSON.parse(readFileSync(join(target, RECORD_FILE), 'latin1'));
     } catch {
       return null;
     }
     if (!isRecord(record) || record.key !== this.key(record.generation)) return null;
-    const env = this.options.env ?? process.env;
+    const env = this.given.env ?? process.env;
     for (const [name, hash] of Object.entries(record.env)) if (valueHash(env[name]) !== hash) return null;
     // The compiled files' folders are in the index: unchanged, every file the record names is still there.
     if (!fileIndexUnchanged(this.projectDir, record.files)) return null;
-    const invocationId = this.options.invocationId ?? randomUUID();
-    const now = this.options.now ?? new Date();
+    const invocationId = this.given.invocationId ?? randomUUID();
+    const now = this.given.now ?? new Date();
     const metadata = { ...record.metadata, generated_at: now.toISOString(), invocation_id: invocationId };
-    if (!rewriteManifestMetadata(join(targetDir(this.loaded.config), 'manifest.json'), record.generation, Buffer.from(JSON.stringify(metadata)))) return null;
-    const emit = projectSink(this.options, this.loaded, invocationId);
-    for (const event of record.events) emit(event);
+    if (!rewriteManifestMetadata(join(target, 'manifest.json'), record.generation, Buffer.from(JSON.stringify(metadata)))) return null;
+    // As the project's sink (api/project.ts) reports them; the recorded events are already redacted.
+    const log = kpiLog(record.logDir, invocationId);
+    for (const event of record.events) {
+      log(event);
+      this.given.onEvent?.(event);
+    }
     return record.nodes.flatMap(([folder, nodes]) => nodes.map(([uniqueId, name, file]) => replayedNode(this.projectDir, uniqueId, name, folder === '.' ? file : folder + sep + file)));
   }
 
   /**
-   * After a compile by the normal path: write the record when the next compile would give
-   * the same — every node's SQL in the memo and none incremental (whose SQL depends on the
-   * database), nothing reported but warnings, and no file of the project modified while it ran.
+   * After a compile by the normal path (`loaded`: the project it loaded with `options`): write
+   * the record when the next compile would give the same — every node's SQL in the memo and
+   * none incremental (whose SQL depends on the database), nothing reported but warnings, and
+   * no file of the project modified while it ran.
    */
-  record(parsed: ParsedProject, selected: readonly string[], memo: CompiledSqlMemo | null, compiled: readonly CompiledNode[]): void {
+  async record(loaded: LoadedProject, parsed: ParsedProject, selected: readonly string[], memo: CompiledSqlMemo | null, compiled: readonly CompiledNode[]): Promise<void> {
     const generation = parsed.parseGeneration;
     const replayable =
       memo !== null &&
@@ -262,10 +279,11 @@ export class CompileReplay<Options extends ReplayOptions> {
       this.events.every((event) => event.type === 'diagnostic') &&
       selected.every((id) => parsed.manifest.nodes[id].config.materialized !== 'incremental' && memo.holds(id));
     if (!replayable) return;
-    const { loaded } = this;
-    const target = resolve(targetDir(loaded.config));
-    const logs = resolve(this.projectDir, loaded.config.logPath);
-    const files = new FileIndexBuilder(this.projectDir, (absolute) => absolute === target || absolute === logs);
+    // Loaded already by the normal path.
+    const [{ candidateFiles }, { YAML_CACHE_FILE }] = await Promise.all([import('../config/profiles.js'), import('../config/yaml-cache.js')]);
+    const target = targetFolder(loaded);
+    const logDir = resolve(this.projectDir, loaded.config.logPath);
+    const files = new FileIndexBuilder(this.projectDir, (absolute) => absolute === target || absolute === logDir);
     files.tree(this.projectDir);
     for (const installed of loaded.packages ?? []) files.tree(resolve(this.projectDir, installed.dir));
     for (const project of [loaded.config, ...(loaded.packages ?? []).map((installed) => installed.config)]) {
@@ -276,29 +294,39 @@ export class CompileReplay<Options extends ReplayOptions> {
     files.tree(resolve(this.projectDir, loaded.config.packagesInstallPath));
     // The built-in macros (project/load-macros.ts: include/macros beside dist/), which every parse reads.
     files.tree(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'include', 'macros'));
-    for (const path of candidateFiles({ projectDir: this.projectDir, profileName: null, profilesDir: this.options.profilesDir }, this.options.env ?? process.env).files) files.file(path);
+    for (const path of candidateFiles({ projectDir: this.projectDir, profileName: null, profilesDir: this.given.profilesDir }, this.options.env ?? process.env).files) files.file(path);
     // A file changed while the compile ran: what it read may not be what the index says.
     if (files.touchedSince(this.startedAt)) return;
-    // The caches in target/ are the compile's own writes: as they are now. So are the compiled files, whose folders
-    // change time when one of them is added, deleted or renamed (a compile checks no more: WrittenFiles).
-    for (const path of this.targetFiles()) files.file(path);
+    // The caches in target/ a compile reads are its own writes: as they are now. While they are, the parse and the memo
+    // give what they gave. So are the compiled files, whose folders change time when one of them is added, deleted or
+    // renamed (a compile checks no more: WrittenFiles).
+    for (const path of [partialParsePath(target), compiledSqlMemoPath(target), join(target, 'template_cache.json'), join(target, YAML_CACHE_FILE), join(target, 'compiled', '.kpi-written.json')]) {
+      files.file(path);
+    }
     for (const folder of new Set(compiled.map((node) => dirname(resolve(this.projectDir, node.path))))) files.file(folder);
-    const env = this.options.env ?? process.env;
+    const env = this.given.env ?? process.env;
     const record: ReplayRecord = {
       format: FORMAT,
       key: this.key(generation),
       generation,
       env: Object.fromEntries([...this.envRead].sort().map((name) => [name, valueHash(env[name])])),
       files: files.index,
+      logDir,
       metadata: parsed.manifest.metadata,
       nodes: byFolder(compiled),
       events: this.events,
     };
-    writeText(this.recordPath, JSON.stringify(record));
+    writeText(join(target, RECORD_FILE), JSON.stringify(record));
   }
 
   /** Before a compile by the normal path: the last record goes, so a compile that fails or cannot be replayed leaves none behind. */
-  forget(): void {
-    rmSync(this.recordPath, { force: true });
+  forget(loaded: LoadedProject): void {
+    rmSync(join(targetFolder(loaded), RECORD_FILE), { force: true });
   }
+}
+
+/** The project's target folder (config/load-project.ts targetDir, which this module does not import: loading it loads the template engine). */
+function targetFolder(loaded: LoadedProject): string {
+  const { targetPath, projectDir } = loaded.config;
+  return isAbsolute(targetPath) ? targetPath : join(projectDir, targetPath);
 }

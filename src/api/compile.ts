@@ -6,6 +6,7 @@ import { relationKinds } from '../adapters/catalog.js';
 import { CompiledSqlMemo, compiledSqlMemoPath } from '../compile/compiled-sql-memo.js';
 import { compileMemoized } from '../compile/compile-memoized.js';
 import { CompileReplay, type CompiledNode } from './compile-replay.js';
+import { load } from './features.js';
 import type { LoadedProject } from '../config/load-project.js';
 import { RenderPurity } from '../compile/render-purity.js';
 import type { CompileSession } from '../compile/compile-node.js';
@@ -28,11 +29,13 @@ export interface CompileOptions extends ProjectOptions, SelectionOptions, Databa
  */
 export async function compile(options: CompileOptions = {}, replay: CompileReplay<CompileOptions> | null = CompileReplay.open(options)): Promise<CompiledNode[]> {
   // An unchanged re-run is the last compile's result again (api/compile-replay.ts).
-  const replayed = replay?.replay();
+  const replayed = await replay?.replay();
   if (replayed) return replayed;
-  replay?.forget();
-  const compiled = await compileParsed(replay?.options ?? options, replay?.loaded);
-  replay?.record(compiled.parsed, compiled.selected, compiled.memo, compiled.nodes);
+  if (!replay) return (await compileParsed(options, undefined)).nodes;
+  const loaded = replay.loaded ?? load(replay.options);
+  replay.forget(loaded);
+  const compiled = await compileParsed(replay.options, loaded);
+  await replay.record(loaded, compiled.parsed, compiled.selected, compiled.memo, compiled.nodes);
   return compiled.nodes;
 }
 

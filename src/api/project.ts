@@ -1,7 +1,7 @@
 /** Loading, parsing, selecting and opening the database: what every command starts with. */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
 import { openAdapter, runLockKey } from './open-adapter.js';
 import { writeManifest } from '../artifacts/write-manifest.js';
@@ -17,7 +17,8 @@ import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { Manifest } from '../manifest/types.js';
 import type { EventSink, NodeResult } from '../execution/types.js';
 import { TEMPLATE_GLOBALS, load } from './features.js';
-import { emitter, projectSink } from './project-sink.js';
+import { kpiLog } from '../artifacts/kpi-log.js';
+import { redactor } from '../support/redact.js';
 import { assertSelectorsMatch } from '../graph/unmatched-selectors.js';
 
 export interface ProjectOptions extends LoadOptions {
@@ -67,7 +68,22 @@ export function targetDirOf(loaded: LoadedProject): string {
   return targetDir(loaded.config);
 }
 
-export { emitter, projectSink };
+export function emitter(options: ProjectOptions): EventSink {
+  return options.onEvent ?? (() => undefined);
+}
+
+/** The project's event sink: secrets out, every event into logs/kpi.log, then to the caller. */
+function projectSink(options: ProjectOptions, loaded: LoadedProject, invocationId: string): EventSink {
+  const forward = emitter(options);
+  const logDir = isAbsolute(loaded.config.logPath) ? loaded.config.logPath : join(loaded.config.projectDir, loaded.config.logPath);
+  const log = kpiLog(logDir, invocationId);
+  const redact = redactor(loaded.secrets);
+  return (event) => {
+    const safe = redact(event);
+    log(safe);
+    forward(safe);
+  };
+}
 
 /** Load (unless `preloaded` is the project `options` load to) and parse the project; write target/manifest.json. */
 export async function parse(options: ProjectOptions = {}, preloaded?: LoadedProject): Promise<ParsedProject> {

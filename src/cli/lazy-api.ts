@@ -37,7 +37,7 @@ export function compileApi(): { compile: typeof CompileApi.compile; show: typeof
     compile: async (options = {}) => {
       const { CompileReplay } = await import('../api/compile-replay.js');
       const replay = CompileReplay.open(options);
-      return replay?.replay() ?? (await import('../api/compile.js')).compile(options, replay);
+      return (await replay?.replay()) ?? (await import('../api/compile.js')).compile(options, replay);
     },
     show: async (options) => (await import('../api/show.js')).show(options),
   };

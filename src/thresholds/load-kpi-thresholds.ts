@@ -1,4 +1,3 @@
-import { THRESHOLDS_KEY } from './thresholds-key.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Diagnostics } from '../support/diagnostics.js';
@@ -20,7 +19,8 @@ export interface ThresholdsSource {
   text: string;
 }
 
-export { THRESHOLDS_KEY };
+/** The project file's key naming the thresholds file. */
+export const THRESHOLDS_KEY = 'thresholds';
 
 /** Read the file the project names; a missing one is reported at the project file's `thresholds:` key. */
 export function readThresholdsSource(loaded: LoadedProject, diagnostics: Diagnostics, keyLocation: SourceLocation): ThresholdsSource | null {
