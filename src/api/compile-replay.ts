@@ -16,7 +16,7 @@ import type { RunEvent } from '../execution/types.js';
 import type { Manifest } from '../manifest/types.js';
 import { KPI_VERSION } from '../manifest/version.js';
 import { currentVar, partialParsePath } from '../project/partial-parse.js';
-import { FileIndexBuilder, fileIndexUnchanged, isFileIndex, type FileIndex } from '../support/file-index.js';
+import { countNames, FileIndexBuilder, fileIndexUnchanged, isFileIndex, NAME_SEPARATOR, type FileIndex } from '../support/file-index.js';
 import { writeText } from '../support/write-file.js';
 import type { Environment } from '../template/env-var.js';
 import type { ParsedProject, ProjectOptions, SelectionOptions } from './project.js';
@@ -55,8 +55,8 @@ interface ReplayRecord {
   /** Where the project's kpi.log is (log-path). */
   logDir: string;
   metadata: Manifest['metadata'];
-  /** The compiled nodes in order, by runs of the same folder (relative to the project): unique id, name, file name. */
-  nodes: Array<[folder: string, nodes: Array<[uniqueId: string, name: string, file: string]>]>;
+  /** The compiled nodes in order, by runs of the same folder (relative to the project): their unique ids, names and file names, each joined by a newline. */
+  nodes: Array<[folder: string, uniqueIds: string, names: string, files: string]>;
   /** What the compile reported (its warnings), as it reported them. */
   events: RunEvent[];
 }
@@ -104,38 +104,51 @@ function isRecord(value: unknown): value is ReplayRecord {
     typeof record.metadata === 'object' &&
     Array.isArray(record.nodes) &&
     record.nodes.every(
-      (run) =>
-        Array.isArray(run) && typeof run[0] === 'string' && Array.isArray(run[1]) && run[1].every((node) => Array.isArray(node) && node.length === 3 && node.every((part) => typeof part === 'string')),
+      (run) => Array.isArray(run) && run.length === 4 && run.every((part) => typeof part === 'string') && countNames(run[1]) === countNames(run[2]) && countNames(run[1]) === countNames(run[3]),
     ) &&
     Array.isArray(record.events) &&
     record.events.every((event) => !!event && typeof event === 'object' && (event as { type?: unknown }).type === 'diagnostic')
   );
 }
 
-/** A node of the replayed result: its SQL is read from the compiled file when asked for (the list alone is printed at 10,000 nodes). */
-function replayedNode(projectDir: string, uniqueId: string, name: string, path: string): CompiledNode {
-  let sql: string | undefined;
-  return {
-    unique_id: uniqueId,
-    name,
-    path,
-    get sql(): string {
-      return (sql ??= readFileSync(join(projectDir, path), 'utf8'));
-    },
-  };
+/**
+ * A node of the replayed result: its SQL is read from the compiled file when asked for (the
+ * list alone is printed at 10,000 nodes). A class, so the 10,000 share one getter.
+ */
+class ReplayedNode implements CompiledNode {
+  #sql: string | undefined;
+
+  constructor(
+    readonly unique_id: string,
+    readonly name: string,
+    readonly path: string,
+    readonly projectDir: string,
+  ) {}
+
+  get sql(): string {
+    return (this.#sql ??= readFileSync(join(this.projectDir, this.path), 'utf8'));
+  }
+
+  /** As a compiled node is written: its SQL with it. */
+  toJSON(): CompiledNode {
+    return { unique_id: this.unique_id, name: this.name, path: this.path, sql: this.sql };
+  }
 }
 
-/** The nodes as runs of the same folder (a compile's nodes come folder by folder). */
-function byFolder(compiled: readonly CompiledNode[]): ReplayRecord['nodes'] {
-  const runs: ReplayRecord['nodes'] = [];
+/** The nodes as runs of the same folder (a compile's nodes come folder by folder); null when a name holds the separator. */
+function byFolder(compiled: readonly CompiledNode[]): ReplayRecord['nodes'] | null {
+  const runs: Array<[string, string[], string[], string[]]> = [];
   for (const node of compiled) {
     const folder = dirname(node.path);
-    const last = runs.at(-1);
-    const entry: [string, string, string] = [node.unique_id, node.name, basename(node.path)];
-    if (last && last[0] === folder) last[1].push(entry);
-    else runs.push([folder, [entry]]);
+    const parts = [node.unique_id, node.name, basename(node.path)];
+    if (parts.some((part) => part.includes(NAME_SEPARATOR))) return null;
+    let last = runs.at(-1);
+    if (!last || last[0] !== folder) runs.push((last = [folder, [], [], []]));
+    last[1].push(parts[0]);
+    last[2].push(parts[1]);
+    last[3].push(parts[2]);
   }
-  return runs;
+  return runs.map(([folder, ids, names, files]) => [folder, ids.join(NAME_SEPARATOR), names.join(NAME_SEPARATOR), files.join(NAME_SEPARATOR)]);
 }
 
 /**
@@ -262,7 +275,15 @@ export class CompileReplay<Options extends ReplayOptions> {
       log(event);
       this.given.onEvent?.(event);
     }
-    return record.nodes.flatMap(([folder, nodes]) => nodes.map(([uniqueId, name, file]) => replayedNode(this.projectDir, uniqueId, name, folder === '.' ? file : folder + sep + file)));
+    const nodes: CompiledNode[] = [];
+    for (const [folder, uniqueIds, names, files] of record.nodes) {
+      const ids = uniqueIds.split(NAME_SEPARATOR);
+      const nameList = names.split(NAME_SEPARATOR);
+      const fileList = files.split(NAME_SEPARATOR);
+      const prefix = folder === '.' ? '' : folder + sep;
+      for (let at = 0; at < ids.length; at++) nodes.push(new ReplayedNode(ids[at], nameList[at], prefix + fileList[at], this.projectDir));
+    }
+    return nodes;
   }
 
   /**
@@ -304,16 +325,19 @@ export class CompileReplay<Options extends ReplayOptions> {
       files.file(path);
     }
     for (const folder of new Set(compiled.map((node) => dirname(resolve(this.projectDir, node.path))))) files.file(folder);
+    const index = files.index;
+    const nodes = byFolder(compiled);
+    if (!index || !nodes) return;
     const env = this.given.env ?? process.env;
     const record: ReplayRecord = {
       format: FORMAT,
       key: this.key(generation),
       generation,
       env: Object.fromEntries([...this.envRead].sort().map((name) => [name, valueHash(env[name])])),
-      files: files.index,
+      files: index,
       logDir,
       metadata: parsed.manifest.metadata,
-      nodes: byFolder(compiled),
+      nodes,
       events: this.events,
     };
     writeText(join(target, RECORD_FILE), JSON.stringify(record));

@@ -276,7 +276,14 @@ for (const kind of databaseKinds()) {
       rmSync(join(dir, RECORD));
       const normal = await observe(options);
       const record = JSON.parse(readFileSync(join(dir, RECORD), 'utf8')) as Record<string, unknown>;
-      for (const damaged of ['{ "format": "not json', '[]', JSON.stringify({ ...record, nodes: 'none' }), JSON.stringify({ ...record, files: { dirs: [['.', 'x', []]], absent: [] } })]) {
+      for (const damaged of [
+        '{ "format": "not json',
+        '[]',
+        JSON.stringify({ ...record, nodes: 'none' }),
+        JSON.stringify({ ...record, nodes: [['target', 'model.replay.a', 'a\nb', 'a.sql']] }),
+        JSON.stringify({ ...record, files: { dirs: [['.', 'x', '', []]], absent: [] } }),
+        JSON.stringify({ ...record, files: { dirs: [['models', null, 'a.sql\nb.sql', [1, 2]]], absent: [] } }),
+      ]) {
         writeFileSync(join(dir, RECORD), damaged);
         expect(await observe(options)).toEqual(normal);
       }
