@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, type CompileOptions } from '../../src/api.js';
 import type { RunEvent } from '../../src/execution/types.js';
 import { generateProject } from '../../bench/generate-project.js';
-import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { databaseKinds, openTestDatabase, uniqueSchema, type TestDatabase } from '../helpers/databases.js';
+import { kpi, profileYaml } from '../helpers/cli.js';
 import { copyFixture, makeProject, REPO_ROOT, removeDir, writeFile } from '../helpers/fixtures.js';
 import { pkgShopWithPackages, unitShopWithSources } from '../helpers/fixture-projects.js';
 import { copyKpiProject } from '../helpers/kpi-project.js';
@@ -267,6 +268,43 @@ for (const kind of databaseKinds()) {
       // A compile that cannot be replayed leaves no record behind.
       await observe(options);
       expect(existsSync(join(dir, RECORD))).toBe(false);
+    });
+
+    it('prints, through the CLI, what the normal path prints', async () => {
+      const dir = generateProject(200, { static: true });
+      dirs.push(dir);
+      writeFile(dir, 'profiles.yml', profileYaml('bench', kind, uniqueSchema('replay')));
+      writeFile(dir, 'kpi_project.yml', `${readFileSync(join(dir, 'kpi_project.yml'), 'utf8')}profile: bench\n`);
+      await settle();
+      const run = async (...args: string[]) => {
+        const result = await kpi(['compile', '--project-dir', dir, '--profiles-dir', dir, ...args], { cwd: dir });
+        expect(result.code).toBe(0);
+        return result;
+      };
+      for (const args of [[], ['--select', 'm_150'], ['--select', '+m_150', '--quiet']]) {
+        // The first compile on the embedded database reports its creation, so records nothing; the second then does.
+        await run(...args);
+        rmSync(join(dir, RECORD), { force: true });
+        const normal = await run(...args);
+        expect(existsSync(join(dir, RECORD))).toBe(true);
+        const again = await run(...args);
+        expect(again.stdout).toBe(normal.stdout);
+        expect(again.stderr).toBe(normal.stderr);
+        plant(dir);
+        const logPath = join(dir, 'logs', 'kpi.log');
+        const logged = () => (existsSync(logPath) ? readFileSync(logPath, 'utf8').split(MARKER.diagnostic.message).length - 1 : 0);
+        const before = logged();
+        const marked = await run(...args);
+        // The marker went to the log (and, not --quiet, to the terminal): a replay. Warnings are printed with the time of day.
+        expect(logged()).toBe(before + 1);
+        expect(
+          marked.stdout
+            .split('\n')
+            .filter((line) => !line.includes(MARKER.diagnostic.message))
+            .join('\n'),
+        ).toBe(normal.stdout);
+        expect(marked.stdout.includes(MARKER.diagnostic.message)).toBe(!args.includes('--quiet'));
+      }
     });
 
     it('ignores a damaged record', async () => {
