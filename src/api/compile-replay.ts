@@ -44,7 +44,7 @@ const CLOCK_LAG_MS = 20;
 
 interface ReplayRecord {
   format: string;
-  /** CompiledSqlMemo.key of the generation and everything the command was given (replayKey). */
+  /** CompiledSqlMemo.key of the generation and everything the command was given (CompileReplay.key). */
   key: string;
   /** The manifest generation the compile parsed (project/partial-parse.ts). */
   generation: string;
@@ -156,15 +156,17 @@ function byFolder(compiled: readonly CompiledNode[]): ReplayRecord['nodes'] | nu
  * (target/compile_replay.json, written after a compile whose every node came from, or went
  * into, the compiled-SQL memo, and none incremental). Valid while:
  * - the key is the same: CompiledSqlMemo.key of the recorded generation (so the engine's own
- *   files too), the resolved target, the project config, `--vars`, the selection and the flags;
+ *   files too) and what the command was given (project and profiles folders, target, threads,
+ *   `--vars`, the selection and the flags);
  * - every environment variable the last compile read (loading the profile, parsing, the
  *   partial-parse cache's and memo's checks) has the same value;
  * - the file index is unchanged: every folder and file of the project (target/ and logs/ apart;
  *   names starting with a dot and node_modules left out, as discovery leaves them) and of its
- *   packages, the profiles.yml files looked for, and in target/ the partial-parse cache (which
- *   names the generation), the memo, the template and YAML caches and the compiled files' index;
- * - every compiled file is still there, and manifest.json still holds that generation's
- *   manifest, so only its metadata is written (artifacts/write-manifest.ts).
+ *   packages, the built-in macros, the profiles.yml files looked for, in target/ the
+ *   partial-parse cache (which names the generation), the memo, the template and YAML caches and
+ *   the compiled files' index, and the compiled files' folders (so every compiled file is there);
+ * - manifest.json still holds that generation's manifest, so only its metadata is written
+ *   (artifacts/write-manifest.ts).
  * Then the recorded warnings are reported again, manifest.json gets the new invocation id and
  * time, and the nodes are returned; their compiled files are as the last compile left them.
  * Anything else, or a missing or damaged record, and the command runs as before (`null`).
