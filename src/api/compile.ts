@@ -5,18 +5,15 @@ import { compileNode } from '../compile/compile-node.js';
 import { relationKinds } from '../adapters/catalog.js';
 import { CompiledSqlMemo, compiledSqlMemoPath } from '../compile/compiled-sql-memo.js';
 import { compileMemoized } from '../compile/compile-memoized.js';
+import { CompileReplay, type CompiledNode } from './compile-replay.js';
+import { load } from './features.js';
+import type { LoadedProject } from '../config/load-project.js';
 import { RenderPurity } from '../compile/render-purity.js';
 import type { CompileSession } from '../compile/compile-node.js';
 import type { ManifestNode } from '../manifest/types.js';
 import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ParsedProject, type ProjectOptions, type SelectionOptions } from './project.js';
 
-export interface CompiledNode {
-  unique_id: string;
-  name: string;
-  /** Relative to the project directory. */
-  path: string;
-  sql: string;
-}
+export type { CompiledNode };
 
 export interface CompileOptions extends ProjectOptions, SelectionOptions, DatabaseOptions {
   fullRefresh?: boolean;
@@ -26,9 +23,24 @@ export interface CompileOptions extends ProjectOptions, SelectionOptions, Databa
   compiledSqlMemo?: boolean;
 }
 
-/** `kpi compile`: render the selected models, snapshots, tests and analyses to target/compiled/, connected (so run_query works). */
-export async function compile(options: CompileOptions = {}): Promise<CompiledNode[]> {
-  const parsed = await parse(options);
+/**
+ * `kpi compile`: render the selected models, snapshots, tests and analyses to target/compiled/, connected (so run_query works).
+ * `replay`: the replay of these options the caller already opened (the CLI tries it before loading this module).
+ */
+export async function compile(options: CompileOptions = {}, replay: CompileReplay<CompileOptions> | null = CompileReplay.open(options)): Promise<CompiledNode[]> {
+  // An unchanged re-run is the last compile's result again (api/compile-replay.ts).
+  const replayed = await replay?.replay();
+  if (replayed) return replayed;
+  if (!replay) return (await compileParsed(options, undefined)).nodes;
+  const loaded = replay.loaded ?? load(replay.options);
+  replay.forget(loaded);
+  const compiled = await compileParsed(replay.options, loaded);
+  await replay.record(loaded, compiled.parsed, compiled.selected, compiled.memo, compiled.nodes);
+  return compiled.nodes;
+}
+
+async function compileParsed(options: CompileOptions, loaded: LoadedProject | undefined): Promise<{ parsed: ParsedProject; selected: string[]; memo: CompiledSqlMemo | null; nodes: CompiledNode[] }> {
+  const parsed = await parse(options, loaded);
   const selected = select(parsed, options, ['model', 'snapshot', 'test', 'analysis'], true).filter((id) => parsed.manifest.nodes[id].config.materialized !== 'ephemeral' || options.select?.length);
   const emit = parsed.emit;
   const session = compileSession(parsed, {
@@ -57,10 +69,11 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
     return compiled;
   };
   // Every selected node's SQL is remembered and none is incremental (whose SQL depends on whether its table exists): nothing to ask the database, so it is not opened.
+  const done = (nodes: CompiledNode[]) => ({ parsed, selected, memo, nodes });
   if (memo && selected.every((id) => parsed.manifest.nodes[id].config.materialized !== 'incremental' && memo.has(id, false))) {
-    return writeAll(async (node) => memo.take(node.unique_id));
+    return done(await writeAll(async (node) => memo.take(node.unique_id)));
   }
-  return usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
+  const nodes = await usingDatabase(parsed.loaded, { ...options, lock: false, emit }, (adapter) =>
     adapter.withConnection(async (connection) => {
       // What exists, asked once for all: is_incremental() needs it for every node.
       const kinds = await relationKinds(
@@ -73,6 +86,7 @@ export async function compile(options: CompileOptions = {}): Promise<CompiledNod
       });
     }),
   );
+  return done(nodes);
 }
 
 /** The compiled-SQL memo of this project and session, or null when there is no manifest generation to key it by (no partial parse). */

@@ -85,9 +85,9 @@ function projectSink(options: ProjectOptions, loaded: LoadedProject, invocationI
   };
 }
 
-/** Load and parse the project; write target/manifest.json. */
-export async function parse(options: ProjectOptions = {}): Promise<ParsedProject> {
-  const loaded = load(options);
+/** Load (unless `preloaded` is the project `options` load to) and parse the project; write target/manifest.json. */
+export async function parse(options: ProjectOptions = {}, preloaded?: LoadedProject): Promise<ParsedProject> {
+  const loaded = preloaded ?? load(options);
   const invocationId = options.invocationId ?? randomUUID();
   const now = options.now ?? new Date();
   const emit = projectSink(options, loaded, invocationId);

@@ -36,9 +36,10 @@ function remember(path: string, generation: string | null, metadataBytes: number
  * The file already holds this generation's manifest (written by a parse of the same
  * generation and untouched since: same size and modification time) and its metadata is as
  * long as the new one: write the new metadata (invocation id, generation time) over the old,
- * in place. Anything else answers false and the whole manifest is written.
+ * in place. Anything else answers false and the whole manifest is written (by writeManifest;
+ * a replayed compile, api/compile-replay.ts, falls back to a parse instead).
  */
-function rewriteMetadata(path: string, generation: string, metadata: Buffer): boolean {
+export function rewriteManifestMetadata(path: string, generation: string, metadata: Buffer): boolean {
   const record = readRecord(path);
   if (!record || record.generation !== generation || record.metadataBytes !== metadata.length) return false;
   let stats;
@@ -78,7 +79,7 @@ function rewriteMetadata(path: string, generation: string, metadata: Buffer): bo
  */
 export function writeManifest(path: string, manifest: Manifest, generation: string | null): void {
   const metadata = Buffer.from(JSON.stringify(manifest.metadata));
-  if (generation !== null && rewriteMetadata(path, generation, metadata)) return;
+  if (generation !== null && rewriteManifestMetadata(path, generation, metadata)) return;
   const text = JSON.stringify(manifest);
   writeText(path, text);
   // Recorded only when the metadata opens the file, as it always does (it is the manifest's first key).

@@ -27,8 +27,18 @@ export function executeApi(): Promise<typeof ExecuteApi> {
   return import('../api/execute.js');
 }
 
-/** `compile` and `show`: no runner, and no features over the engine. */
-export async function compileApi(): Promise<typeof CompileApi & typeof ShowApi> {
-  const [compile, show] = await Promise.all([import('../api/compile.js'), import('../api/show.js')]);
-  return { ...compile, ...show };
+/**
+ * `compile` and `show`: no runner, and no features over the engine. An unchanged re-run of
+ * `kpi compile` is replayed (api/compile-replay.ts) before the parser, nunjucks or a database
+ * client is loaded.
+ */
+export function compileApi(): { compile: typeof CompileApi.compile; show: typeof ShowApi.show } {
+  return {
+    compile: async (options = {}) => {
+      const { CompileReplay } = await import('../api/compile-replay.js');
+      const replay = CompileReplay.open(options);
+      return (await replay?.replay()) ?? (await import('../api/compile.js')).compile(options, replay);
+    },
+    show: async (options) => (await import('../api/show.js')).show(options),
+  };
 }

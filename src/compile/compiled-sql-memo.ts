@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeText } from '../support/write-file.js';
 import { readText } from '../support/read-text.js';
@@ -38,12 +38,14 @@ let codeFingerprint: string | null = null;
 /**
  * The engine's own code, by each file's name, size and modification time: a new kpi (or an
  * edit of it) renders differently, and must not reuse what an older one compiled. Stat, not
- * read: a few hundred files.
+ * read: a few hundred files (a few dozen from the bundle).
  */
 function engineFingerprint(): string {
   if (codeFingerprint === null) {
     const hash = createHash('sha1');
-    const root = dirname(dirname(fileURLToPath(import.meta.url)));
+    const here = dirname(fileURLToPath(import.meta.url));
+    // Run from the CLI's bundle (dist/bundle/, scripts/bundle-cli.js), the engine is the bundle's files: the rest of dist/ is not what runs.
+    const root = basename(here) === 'bundle' ? here : dirname(here);
     const walk = (folder: string): void => {
       for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const path = join(folder, entry.name);
@@ -131,6 +133,11 @@ export class CompiledSqlMemo {
       cliVars: trackingVars(this.cliVars, vars),
       finish: () => ({ env, vars: Object.fromEntries(vars) }),
     };
+  }
+
+  /** Whether the node's SQL is remembered after this compile (taken, or rendered purely). */
+  holds(id: string): boolean {
+    return id in this.next;
   }
 
   remember(id: string, existingTable: boolean, sql: string, reads: Pick<MemoEntry, 'env' | 'vars'>): void {

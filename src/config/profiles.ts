@@ -69,7 +69,8 @@ export function defaultEmbeddedTarget(projectDir: string, threads?: number): Pgl
   return { type: 'pglite', name: 'dev', profileName: 'default', schema: DEFAULT_SCHEMA, threads: threads ?? 4, path: resolve(projectDir, DEFAULT_EMBEDDED_PATH) };
 }
 
-function candidateFiles(lookup: ProfileLookup, env: ConfigRenderContext['env']): { files: string[]; explicit: boolean } {
+/** The profiles.yml files looked for, in order (the first that exists is read); `explicit` when --profiles-dir or its env var named the one. */
+export function candidateFiles(lookup: ProfileLookup, env: ConfigRenderContext['env']): { files: string[]; explicit: boolean } {
   const explicitDir = lookup.profilesDir ?? env.KPI_PROFILES_DIR ?? env.DBT_PROFILES_DIR;
   if (explicitDir) return { files: [join(resolve(explicitDir), 'profiles.yml')], explicit: true };
   const home = lookup.home ?? homedir();

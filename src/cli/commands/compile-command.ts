@@ -9,7 +9,7 @@ export function registerCompile(program: Command, cli: CliContext): void {
     .option('--empty', "compile refs and sources as 'limit 0' subqueries")
     .action((flags: SelectionFlags & { inline?: string; fullRefresh?: boolean; empty?: boolean }) =>
       cli.run(async () => {
-        const { compile, show } = await compileApi();
+        const { compile, show } = compileApi();
         if (flags.inline !== undefined) {
           const result = await show({ ...cli.projectOptions(), inline: flags.inline, limit: 0 });
           cli.out.write(`${result.sql}\n`);

@@ -13,7 +13,7 @@ export function registerShow(program: Command, cli: CliContext): void {
     .option('--output <format>', 'table or json', 'table')
     .action((flags: { select?: string; inline?: string; limit: string; output: string }) =>
       cli.run(async () => {
-        const { show } = await compileApi();
+        const { show } = compileApi();
         const result = await show({ ...cli.projectOptions(), select: flags.select ? [flags.select] : undefined, inline: flags.inline, limit: Number(flags.limit) });
         cli.out.write(flags.output === 'json' ? `${JSON.stringify(result.rows, null, 2)}\n` : formatTable(result.columns, result.rows));
         return 0;
