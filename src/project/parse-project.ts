@@ -189,7 +189,7 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
   const testsFingerprint = sha256(
     JSON.stringify({
       // Without their parse time, which changes every run.
-      nodes: cache.nodesHash(fresh.length, () => sha256(JSON.stringify([...models, ...seeds].map(({ created_at: _, ...node }) => node)))),
+      nodes: cache.nodesHash(fresh.length, [...models, ...seeds]),
       snapshots: snapshots.map(({ created_at: _, ...snapshot }) => snapshot),
       singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql'], listings).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
     }),
