@@ -1,5 +1,5 @@
 import { compiledPathOf } from '../compile/compiled-path.js';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, normalize, relative, sep } from 'node:path';
 import { WrittenFiles } from '../support/write-file.js';
 import { compileNode } from '../compile/compile-node.js';
 import { relationKinds } from '../adapters/catalog.js';
@@ -56,12 +56,13 @@ async function compileParsed(options: CompileOptions, loaded: LoadedProject | un
   const writeAll = async (sqlOf: (node: ManifestNode) => Promise<string>): Promise<CompiledNode[]> => {
     const files = new WrittenFiles(join(parsed.targetDir, 'compiled', '.kpi-written.json'));
     const compiled: CompiledNode[] = [];
+    const shownPath = relativeTo(parsed.loaded.config.projectDir);
     for (const id of selected) {
       const node = parsed.manifest.nodes[id];
       const sql = await sqlOf(node);
       const path = compiledPathOf(parsed.targetDir, node);
       await files.write(path, sql);
-      compiled.push({ unique_id: id, name: node.name, path: relative(parsed.loaded.config.projectDir, path), sql });
+      compiled.push({ unique_id: id, name: node.name, path: shownPath(path), sql });
     }
     await files.finish();
     memo?.save();
@@ -87,6 +88,15 @@ async function compileParsed(options: CompileOptions, loaded: LoadedProject | un
     }),
   );
   return done(nodes);
+}
+
+/**
+ * path.relative(dir, path) for many paths: a path already absolute and normalised under `dir`
+ * (a compiled file under the project's target/) is the rest of it, without resolving both a path.
+ */
+function relativeTo(dir: string): (path: string) => string {
+  const prefix = isAbsolute(dir) && normalize(dir) === dir && !dir.endsWith(sep) ? `${dir}${sep}` : null;
+  return (path) => (prefix !== null && path.startsWith(prefix) && isAbsolute(path) && normalize(path) === path ? path.slice(prefix.length) : relative(dir, path));
 }
 
 /** The compiled-SQL memo of this project and session, or null when there is no manifest generation to key it by (no partial parse). */

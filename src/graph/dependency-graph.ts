@@ -73,6 +73,9 @@ export class DependencyGraph {
 
   /** Throws KPI_DAG_CYCLE naming the cycle (`a -> b -> c -> a`) if there is one. */
   assertAcyclic(): void {
+    // The depths (which listings need anyway) reach every member exactly when there is no cycle; only then is the cycle looked for, to name it.
+    this.depth('');
+    if (this.depths?.size === this.parentIds.size) return;
     const cycle = this.findCycle();
     if (!cycle) return;
     const names = cycle.map((id) => this.member(id)?.name ?? id);

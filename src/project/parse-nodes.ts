@@ -14,7 +14,7 @@ import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeC
 import { sha256 } from './checksum.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
 import type { ModelVersionPatch, NodePatch, PropertyFiles } from './property-files.js';
-import type { DocBlock, ManifestNode, NodeRef, ResourceType } from '../manifest/types.js';
+import type { DocBlock, ManifestNode, NodeConfig, NodeRef, ResourceType } from '../manifest/types.js';
 import { MODEL_MATERIALIZATIONS, NOT_YET_BUILT } from '../manifest/materializations.js';
 import { applyContract } from './model-contract.js';
 import { findNodePatch, findVersionPatch } from './patch-index.js';
@@ -145,7 +145,22 @@ function renderDescription(text: string, context: ParseContext): string {
   );
 }
 
-export function baseNode(resourceType: ResourceType, file: DiscoveredFile, name: string, rawCode: string, checksum: string, context: HostContext): ManifestNode {
+/**
+ * A model's config before its own is computed: parseModelFile always replaces it (before a
+ * render can read it), so 10,000 models need not each build and drop the defaults. Frozen, so
+ * a write to it would fail loudly instead of reaching every model.
+ */
+const MODEL_CONFIG_PENDING: NodeConfig = deepFreeze(finalizeConfig('model', {}));
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export function baseNode(resourceType: ResourceType, file: DiscoveredFile, name: string, rawCode: string, checksum: string, context: HostContext, pendingConfig = false): ManifestNode {
   const packageName = ownProject(context).name;
   return {
     unique_id: `${resourceType}.${packageName}.${name}`,
@@ -159,7 +174,7 @@ export function baseNode(resourceType: ResourceType, file: DiscoveredFile, name:
     language: 'sql',
     raw_code: rawCode,
     checksum: { name: 'sha256', checksum },
-    config: finalizeConfig(resourceType, {}),
+    config: pendingConfig && resourceType === 'model' ? MODEL_CONFIG_PENDING : finalizeConfig(resourceType, {}),
     tags: [],
     description: '',
     columns: {},
@@ -218,7 +233,7 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
   const versioned = findVersion(properties, basename(file.path, '.sql'));
   const name = versioned?.patch.name ?? basename(file.path, '.sql');
   const checksum = sha256(raw);
-  const node = baseNode('model', file, name, raw, checksum, context);
+  const node = baseNode('model', file, name, raw, checksum, context, true);
   const patch = versioned ? versionPatch(versioned.patch, versioned.version) : findPatch(properties, 'model', name);
   if (versioned) applyVersion(node, versioned.patch, versioned.version, context);
   applyPatch(node, patch, context);

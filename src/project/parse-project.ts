@@ -153,7 +153,7 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
   // Seeds first (of every package): template globals may read seed nodes.
   const seeds: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
-    const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
+    const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
     seeds.push(...(await Promise.all(discoverFiles(projectDir, own.seedPaths, ['.csv'], listings).map((file) => parseFile(file, (f, c) => parseSeedFile(f, properties, inPackage(c)))))));
   }
   const templateGlobals = Object.assign({}, ...globalsSources.map((source) => source.globals(seeds))) as Record<string, unknown>;
@@ -164,12 +164,12 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
   runtime.staticParser = parseContext.staticParser;
   const models: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
-    const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
+    const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
     models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql'], listings).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
   }
   const analyses: ManifestNode[] = [];
   for (const { config: own, package: installed, properties } of read) {
-    const inPackage = (c: ParseContext): ParseContext => ({ ...c, package: installed });
+    const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
     analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql'], listings).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
   }
 
@@ -189,7 +189,7 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
   const testsFingerprint = sha256(
     JSON.stringify({
       // Without their parse time, which changes every run.
-      nodes: cache.nodesHash(fresh.length, () => sha256(JSON.stringify([...models, ...seeds].map(({ created_at: _, ...node }) => node)))),
+      nodes: cache.nodesHash(fresh.length, [...models, ...seeds]),
       snapshots: snapshots.map(({ created_at: _, ...snapshot }) => snapshot),
       singular: read.map(({ config: own }) => discoverFiles(projectDir, own.testPaths, ['.sql'], listings).map((file) => [file.path, statSync(file.absolute).mtimeMs, statSync(file.absolute).size])),
     }),

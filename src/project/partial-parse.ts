@@ -19,6 +19,8 @@ interface CachedFile {
   vars: Record<string, string | null>;
   node: ManifestNode;
   diagnostics: Diagnostic[];
+  /** serialiseNode(node).hash, taken when it was parsed (absent in caches written before it was kept: then computed). */
+  hash?: string;
 }
 
 interface CachedTests {
@@ -146,16 +148,23 @@ export class PartialParseCache {
     for (const [name, value] of Object.entries(cached.vars)) if (currentVar(this.cliVars, name) !== value) return null;
     this.reused++;
     this.next.files[file.path] = cached;
+    if (typeof cached.hash === 'string') this.nodeHashes.set(cached.node, cached.hash);
     return { node: cached.node, diagnostics: cached.diagnostics };
   }
 
   /** Files parsed this run, as the JSON text of their entries: taken now, before later stages add to the node, and written as is. */
   private readonly parsed = new Map<string, string>();
 
+  /** serialiseNode().hash of the nodes this parse reused or parsed, for nodesHash(). */
+  private readonly nodeHashes = new Map<ManifestNode, string>();
+
   remember(file: DiscoveredFile, node: ManifestNode, diagnostics: Diagnostic[], varsRead: ReadonlyMap<string, string | null>): void {
     const stats = statSync(file.absolute);
-    const entry: CachedFile = { mtimeMs: stats.mtimeMs, size: stats.size, vars: Object.fromEntries(varsRead), node, diagnostics };
-    this.parsed.set(file.path, JSON.stringify(entry));
+    // The node is serialised once, for its entry and its hash; the text is JSON.stringify(entry)'s.
+    const { json, hash } = serialiseNode(node);
+    this.nodeHashes.set(node, hash);
+    const head = JSON.stringify({ mtimeMs: stats.mtimeMs, size: stats.size, vars: Object.fromEntries(varsRead) } satisfies Omit<CachedFile, 'node' | 'diagnostics'>);
+    this.parsed.set(file.path, `${head.slice(0, -1)},"node":${json},"diagnostics":${JSON.stringify(diagnostics)},"hash":${JSON.stringify(hash)}}`);
     delete this.next.files[file.path];
   }
 
@@ -165,15 +174,15 @@ export class PartialParseCache {
   }
 
   /**
-   * The hash of the model and seed nodes' JSON (without created_at), for the data tests'
-   * fingerprint: the last parse's when every file of it was reused and none was parsed (the
-   * nodes are then the cached ones, in the same order), else `compute()` (JSON of every node,
-   * a tenth of an unchanged parse of 10,000 models).
+   * The hash of the nodes' contents (their JSON apart from created_at), in order, for the data
+   * tests' fingerprint: the last parse's when every file of it was reused and none was parsed (the
+   * nodes are then the cached ones, in the same order), else one made of each node's hash, taken
+   * when it was parsed (remember), from its cache entry, or computed now for a node that has neither.
    */
-  nodesHash(freshFiles: number, compute: () => string): string {
+  nodesHash(freshFiles: number, nodes: readonly ManifestNode[]): string {
     const previous = this.previous;
     const reusedAll = previous !== null && freshFiles === 0 && this.reused === Object.keys(previous.files).length;
-    const hash = reusedAll && previous.nodesHash !== undefined ? previous.nodesHash : compute();
+    const hash = reusedAll && previous.nodesHash !== undefined ? previous.nodesHash : sha256(nodes.map((node) => this.nodeHashes.get(node) ?? serialiseNode(node).hash).join(','));
     this.next.nodesHash = hash;
     return hash;
   }
@@ -229,6 +238,37 @@ export class PartialParseCache {
     const tests = this.testsJson ?? (this.next.tests ? JSON.stringify(this.next.tests) : undefined);
     writeText(this.path, `${head.slice(0, -1)},"files":{${files.map(([path, text]) => `${JSON.stringify(path)}:${text}`).join(',')}}${tests ? `,"tests":${tests}` : ''}}`);
   }
+}
+
+/**
+ * Stands for a node's created_at while it is serialised: a parse time, which changes every run,
+ * must not change the node's hash. A number, so the field keeps its representation; one no
+ * parse gives (a time before 1970), and the text is used only when it occurs once.
+ */
+const CREATED_AT_MARK = -1.2345e-300;
+const CREATED_AT_TEXT = `"created_at":${JSON.stringify(CREATED_AT_MARK)}`;
+
+/**
+ * A node's JSON (what JSON.stringify gives) and the hash of its contents apart from
+ * created_at: one serialisation for both.
+ */
+export function serialiseNode(node: ManifestNode): { json: string; hash: string } {
+  if (!Object.prototype.hasOwnProperty.call(node, 'created_at') || typeof node.created_at !== 'number') {
+    const json = JSON.stringify(node);
+    return { json, hash: sha256(json) };
+  }
+  const createdAt = node.created_at;
+  let marked: string;
+  node.created_at = CREATED_AT_MARK;
+  try {
+    marked = JSON.stringify(node);
+  } finally {
+    node.created_at = createdAt;
+  }
+  const at = marked.indexOf(CREATED_AT_TEXT);
+  const once = at >= 0 && marked.indexOf(CREATED_AT_TEXT, at + CREATED_AT_TEXT.length) < 0;
+  const json = once ? `${marked.slice(0, at)}"created_at":${JSON.stringify(createdAt)}${marked.slice(at + CREATED_AT_TEXT.length)}` : JSON.stringify(node);
+  return { json, hash: sha256(marked) };
 }
 
 function readCache(path: string, key: string, env: Environment, cliVars: Record<string, unknown>): CacheFile | null {

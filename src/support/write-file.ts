@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFile, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -31,6 +31,10 @@ parentPort.on('message', (batch) => {
   }
 });
 `;
+
+function sha1(text: string): string {
+  return digest('sha1', text, 'base64');
+}
 
 /** Files to write before a writer thread is worth starting (its start costs about what 100 writes do). */
 const WRITER_THRESHOLD = 256;
@@ -80,7 +84,7 @@ export class WrittenFiles {
   private writer: { worker: Worker; failed: Error | null; done: Promise<void> } | null = null;
 
   async write(path: string, text: string): Promise<void> {
-    const hash = createHash('sha1').update(text).digest('base64');
+    const hash = sha1(text);
     this.current[path] = hash;
     if (this.previous[path] === hash && this.exists(path)) return;
     this.batch.push([path, text]);

@@ -32,6 +32,20 @@ export interface StaticTemplate {
 const FUNCTIONS: ReadonlySet<string> = new Set(['ref', 'source', 'config']);
 const CONSTANTS: Record<string, unknown> = { true: true, True: true, false: false, False: false, none: null, None: null };
 
+/** Names and keyword arguments, read in place (sticky) instead of from a slice of the text. */
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const KEYWORD = /\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/y;
+
+/** `{`, `%` or `#` after a `{`: the start of an expression, a tag or a comment. */
+function opensJinja(code: number): boolean {
+  return code === 123 || code === 37 || code === 35;
+}
+
+function hasBackslash(text: string, from: number, to: number): boolean {
+  for (let at = from; at < to; at++) if (text.charCodeAt(at) === 92) return true;
+  return false;
+}
+
 /** Thrown where the file is not static; not an Error, so no stack is captured for the many files that are not. */
 const NOT_STATIC = Symbol('not static');
 
@@ -62,10 +76,13 @@ class ExpressionReader {
 
   name(): string {
     this.skipSpace();
-    const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.text.slice(this.at, this.at + 100));
+    // Read in place (no slice of the text a name); at most 100 characters, as a read of the next 100 gave.
+    NAME.lastIndex = this.at;
+    const match = NAME.exec(this.text);
     if (!match) fail();
-    this.at += match[0].length;
-    return match[0];
+    const name = match[0].length > 100 ? match[0].slice(0, 100) : match[0];
+    this.at += name.length;
+    return name;
   }
 
   private string(): string {
@@ -73,6 +90,13 @@ class ExpressionReader {
     // Adjacent literals join, as Jinja's parser joins them.
     while (this.peek() === "'" || this.peek() === '"') {
       const quote = this.text[this.at++];
+      // Without escapes, the literal is the text up to its closing quote, taken whole.
+      const close = this.text.indexOf(quote, this.at);
+      if (close >= 0 && !hasBackslash(this.text, this.at, close)) {
+        value += this.text.slice(this.at, close);
+        this.at = close + 1;
+        continue;
+      }
       for (;;) {
         const char = this.text[this.at];
         if (char === undefined) fail();
@@ -141,6 +165,14 @@ class ExpressionReader {
     }
   }
 
+  /** `name =` (not `==`) at `at`, as read from the next 200 characters: in place when the match ends well inside them, else from those characters. */
+  private keyword(): RegExpExecArray | null {
+    KEYWORD.lastIndex = this.at;
+    const match = KEYWORD.exec(this.text);
+    if (match && match[0].length < 199) return match;
+    return /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(this.text.slice(this.at, this.at + 200));
+  }
+
   call(): StaticCall {
     const name = this.name();
     if (!FUNCTIONS.has(name)) fail();
@@ -152,7 +184,7 @@ class ExpressionReader {
     else {
       for (;;) {
         const start = this.at;
-        const keyword = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(this.text.slice(this.at, this.at + 200));
+        const keyword = this.keyword();
         if (keyword && !Object.prototype.hasOwnProperty.call(CONSTANTS, keyword[1])) {
           this.at = start + keyword[0].length;
           if (Object.prototype.hasOwnProperty.call(keywords, keyword[1]) || keyword[1] === '__keywords' || keyword[1] === '__proto__') fail();
@@ -189,7 +221,7 @@ function readTemplate(source: string): StaticTemplate {
   for (;;) {
     const open = source.indexOf('{', at);
     let next = open;
-    while (next >= 0 && !['{', '%', '#'].includes(source[next + 1])) next = source.indexOf('{', next + 1);
+    while (next >= 0 && !opensJinja(source.charCodeAt(next + 1))) next = source.indexOf('{', next + 1);
     if (next < 0) {
       if (at < source.length) parts.push(source.slice(at));
       return { parts, plain };
@@ -215,7 +247,7 @@ function readTemplate(source: string): StaticTemplate {
       plain = false;
       reader.at++;
     }
-    if (source.slice(reader.at, reader.at + 2) !== '}}') fail();
+    if (!source.startsWith('}}', reader.at)) fail();
     at = reader.at + 2;
   }
 }
