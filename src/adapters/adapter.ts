@@ -31,6 +31,12 @@ export interface Connection {
    * abandoned and the error is what this rejects with.
    */
   copyFromCsv(table: string, columns: readonly string[], csv: CsvInput, options?: { delimiter?: string; header?: boolean }): Promise<number>;
+  /**
+   * Whether the database has Citus, where the adapter already knows it (asked once, on its
+   * first connection): templates' `adapter.is_citus()` answers from it instead of asking the
+   * catalog on every render. Absent where the adapter does not know; then the catalog is asked.
+   */
+  readonly citus?: boolean;
 }
 
 export interface AdapterCapabilities {

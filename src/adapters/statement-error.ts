@@ -34,3 +34,20 @@ export function statementRunner(connection: Connection): (sql: string) => Promis
     }
   };
 }
+
+/**
+ * `MaterializationContext.runScript` for a connection: statements of one transaction sent as
+ * one script, one round trip instead of one each. A rejected statement becomes a
+ * StatementError carrying the script (Postgres points into it).
+ */
+export function scriptRunner(connection: Connection): (statements: readonly string[]) => Promise<void> {
+  return async (statements) => {
+    const script = statements.map((statement) => statement.trim().replace(/;$/, '')).join(';\n');
+    try {
+      await connection.execute(script);
+    } catch (error) {
+      if (error instanceof KpiError) throw error;
+      throw StatementError.from(script, error);
+    }
+  };
+}

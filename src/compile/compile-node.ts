@@ -112,6 +112,7 @@ export function executeHost(session: CompileSession, node: ManifestNode, options
     doc: (name, pkg) => resolveDoc(manifest.docs, name, pkg, node.package_name),
     graph: () => ({ nodes: manifest.nodes, sources: manifest.sources, exposures: manifest.exposures, groups: manifest.groups, metrics: {} }),
     query: options.connection ? wrapQuery(options.connection, node) : undefined,
+    citus: options.connection?.citus,
     log: (message, info) => session.log(message, info),
     selectedResources: session.selectedResources,
     varOverrides: options.varOverrides,

@@ -1,6 +1,6 @@
 import type { Connection, QueryResult } from '../adapters/adapter.js';
 import type { ExistingType } from '../adapters/catalog.js';
-import { statementRunner } from '../adapters/statement-error.js';
+import { scriptRunner, statementRunner } from '../adapters/statement-error.js';
 import { renderHookSql, type NodeCompileOptions } from '../compile/compile-node.js';
 import type { ManifestNode } from '../manifest/types.js';
 import type { MaterializationContext } from '../materializations/materialization.js';
@@ -47,6 +47,17 @@ function guarded(run: (sql: string) => Promise<QueryResult>, input: Materializat
   };
 }
 
+/** A script of statements, each recorded as `guarded` records one, refused as a whole once the run is interrupted. */
+function guardedScript(runScript: (statements: readonly string[]) => Promise<void>, input: MaterializationInput): (statements: readonly string[]) => Promise<void> {
+  const { signal } = input.context;
+  return async (statements) => {
+    if (signal) await yieldToEventLoop();
+    if (signal?.aborted) throw interrupted();
+    for (const sql of statements) input.onStatement?.(sql);
+    await runScript(statements);
+  };
+}
+
 /** What a node that an interrupt stopped reports. */
 export function interrupted(): KpiError {
   return new KpiError('KPI_INTERRUPTED', 'cancelled: the run was interrupted');
@@ -71,6 +82,8 @@ export function materializationContext(input: MaterializationInput): Materializa
     fullRefresh: input.fullRefresh ?? session.fullRefresh,
     citus,
     run: guarded(statementRunner(connection), input),
+    // Citus propagates DDL to its workers statement by statement: there each goes alone.
+    ...(citus ? {} : { runScript: guardedScript(scriptRunner(connection), input) }),
     renderHook: (hook) => renderHookSql(session, node, hook.sql, connection, input.hooks ?? {}),
     ...(withExtraConnection ? { withExtraConnection } : {}),
   };

@@ -16,6 +16,12 @@ export interface MaterializationContext {
   citus: boolean;
   /** Run one statement on the node's connection; errors name the node and statement. */
   run(sql: string): Promise<QueryResult>;
+  /**
+   * Run statements inside the node's open transaction in one round trip (each recorded and
+   * logged as `run` records it); their results are not returned. Absent where they must go
+   * one by one (Citus); `runSteps` then runs them with `run`.
+   */
+  runScript?(statements: readonly string[]): Promise<void>;
   /** Render a hook's SQL in the node's context. */
   renderHook(hook: HookConfig): Promise<string>;
   /**

@@ -45,6 +45,7 @@ export async function swapInTable(context: MaterializationContext, build: (temp:
     const oldConstraints = existing === 'table' ? await relationConstraints(connection, target) : [];
     newFacts = { oldConstraints };
     await runSteps(context, swapSteps(facts, { columns, dependents, referencing, constraints, oldConstraints }), {
+      inTransaction: true,
       failure: (step, error) =>
         step.kind === 'sql' && step.role === 'restore-views'
           ? brokenViewsError(context, dependents, error)

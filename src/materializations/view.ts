@@ -8,7 +8,7 @@ import { type MaterializationContext, type MaterializationResult } from './mater
 import { StatementError } from '../adapters/statement-error.js';
 import { docsAndGrants, runAll, runHooks } from './relation-extras.js';
 import { runSteps } from './run-steps.js';
-import { sqlHeaderSteps } from './step.js';
+import { sqlHeaderSteps, statements } from './step.js';
 
 /** Postgres refuses `create or replace view` that drops, renames or retypes columns. */
 const INCOMPATIBLE_VIEW_CHANGE = new Set(['42P16', '42804', '42P17']);
@@ -50,7 +50,7 @@ export async function materializeView(context: MaterializationContext): Promise<
       await restoreDependentViews(context, dependents);
     }
     const columns = (await relationColumns(context.connection, target)).map((column) => column.name);
-    await runAll(context, docsAndGrants(context.node, target, 'view', columns));
+    await runSteps(context, statements(docsAndGrants(context.node, target, 'view', columns)), { inTransaction: true });
     await runHooks(context, 'post_hook', true);
   });
   await runHooks(context, 'post_hook', false);

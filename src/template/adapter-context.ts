@@ -72,7 +72,7 @@ export function adapterResponse(result: QueryResult): { _message: string; code: 
  * The `adapter` object templates see: quoting, dispatch, introspection that runs on the
  * node's own connection, and dbt's schema and relation statements for a user's own macros.
  */
-export function buildAdapterContext(scope: Dispatcher, runSql: RunSql, guard: Guard, database: string, execute: boolean): Record<string, unknown> {
+export function buildAdapterContext(scope: Dispatcher, runSql: RunSql, guard: Guard, database: string, execute: boolean, citus?: boolean): Record<string, unknown> {
   const columnsOf = (relation: Relation): Column[] => {
     if (!relation || !relation.schema || !relation.identifier) return [];
     const columns = answer(runSql, relationColumnsQuery({ schema: String(relation.schema), identifier: String(relation.identifier) }, { listing: 'standard' }));
@@ -109,8 +109,8 @@ export function buildAdapterContext(scope: Dispatcher, runSql: RunSql, guard: Gu
       return relations.map((relation) => Relation.create(schemaRelation.schema, relation.identifier, templateRelationType(relation.kind), database));
     }),
     list_schemas: guard(() => answer(runSql, schemasQuery()) ?? []),
-    /** kpi's own: whether the target is a Citus coordinator, for SQL written per engine (false while parsing). */
-    is_citus: guard(() => answer(runSql, citusInstalledQuery()) ?? false),
+    /** kpi's own: whether the target is a Citus coordinator, for SQL written per engine (false while parsing); the adapter's answer when it has one. */
+    is_citus: guard(() => citus ?? answer(runSql, citusInstalledQuery()) ?? false),
     check_schema_exists: guard((...args: unknown[]) => {
       const { schema } = namedArgs(args, ['database', 'schema']);
       return (answer(runSql, schemasQuery()) ?? []).includes(schema as string);

@@ -77,6 +77,8 @@ export interface ContextHost {
   graph(): Record<string, unknown>;
   /** Run-time only: a statement on the node's connection. */
   query?(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /** Run-time only: whether the database has Citus, where the connection already knows (`adapter.is_citus()` then asks nothing). */
+  citus?: boolean;
   log(message: string, info: boolean): void;
   selectedResources?: string[];
   /** Extra names for this kind of node (materialization helpers, test arguments). */
@@ -154,7 +156,7 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     },
   );
 
-  const adapter = buildAdapterContext(scope, runSql, guard, host.target.database, host.execute);
+  const adapter = buildAdapterContext(scope, runSql, guard, host.target.database, host.execute, host.execute ? host.citus : undefined);
 
   const values: Record<string, unknown> = {
     execute: host.execute,

@@ -69,7 +69,7 @@ function lockTimeout(error: unknown, seconds: number | undefined): unknown {
   });
 }
 
-function wrapClient(client: Pg.ClientBase, onSlow: (() => void) | undefined, lockTimeoutSeconds: number | undefined): Connection {
+function wrapClient(client: Pg.ClientBase, onSlow: (() => void) | undefined, lockTimeoutSeconds: number | undefined, capabilities: AdapterCapabilities): Connection {
   const query = async (sql: string, params?: unknown[]): Promise<PgResult | PgResult[]> => {
     try {
       return await watched(client.query(sql, params) as Promise<PgResult | PgResult[]>, onSlow);
@@ -78,6 +78,10 @@ function wrapClient(client: Pg.ClientBase, onSlow: (() => void) | undefined, loc
     }
   };
   return {
+    // Read when asked: the adapter learns it on the first connection, before `fn` runs on any.
+    get citus() {
+      return capabilities.citus;
+    },
     query: async <Row>(sql: string, params?: readonly unknown[]) => toResult((await query(sql, params as unknown[] | undefined)) as PgResult) as QueryResult<Row>,
     execute: async (sql: string) => {
       const result = await query(sql);
@@ -209,7 +213,7 @@ export class PostgresAdapter implements Adapter {
       // shows in that first statement (the connection is broken), so it is not reported twice.
       client.query("select set_config('application_name', $1, false)", [label ? `kpi ${label}` : 'kpi']).catch(() => undefined);
       const onSlow = pid !== undefined && this.options.onLockWait ? () => void this.reportLockWait(pid, label) : undefined;
-      const connection = wrapClient(client, onSlow, this.options.lockTimeoutSeconds);
+      const connection = wrapClient(client, onSlow, this.options.lockTimeoutSeconds, this.capabilities);
       await this.detectCapabilities(connection);
       return await fn(connection);
     } finally {

@@ -61,6 +61,7 @@ async function applyIncrement(context: MaterializationContext, config: Increment
     const dependents = changeTouchesViews(columns.change) ? await dependentViews(connection, target) : [];
     const grants = Object.keys(node.config.grants).length > 0 ? await relationGrants(connection, target) : [];
     const outcomes = await runSteps(context, applySteps(facts, staged, columns, { dependents, grants }), {
+      inTransaction: true,
       // Reported as the schema change it is (not as a database error), so no StatementError cause.
       failure: (step, error) =>
         step.kind === 'sql' && step.role === 'restore-views'
