@@ -84,47 +84,38 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
     // A selection that matches nothing of this command's kind is not an error (dbt warns); a misspelt one was refused in select().
     emit({ type: 'log', level: 'warn', message: `Nothing to do: nothing selected is a ${kind.types.join(', ').replace('_', ' ')} (what kpi ${command} runs); check --select and --exclude` });
   }
-  let results: NodeResult[];
-  try {
-    results =
-      selected.length === 0
-        ? []
-        : await usingDatabase(parsed.loaded, { ...options, adapter: options.adapter ?? opened ?? undefined, lock: true, emit }, async (adapter) => {
-            emit({ type: 'run_started', command, counts, threads: parsed.loaded.target.threads, target: parsed.loaded.target.name, adapter: adapter.describe(), total });
-            const session = compileSession(parsed, {
-              fullRefresh: options.fullRefresh,
-              empty: options.empty,
-              selected,
-              flags: { WHICH: command, STORE_FAILURES: Boolean(options.storeFailures) },
-              log: (message) => emit({ type: 'log', level: 'info', message }),
-            });
-            return executeNodes(
-              {
-                session,
-                graph: parsed.graph,
-                adapter,
-                emit,
-                targetDir: parsed.targetDir,
-                command,
-                registry: REGISTRY,
-                signal: options.signal,
-                microbatch: { ...eventTime, previousBatchResults: options.previousBatchResults },
-              },
-              selected,
-              { threads: parsed.loaded.target.threads, failFast: Boolean(options.failFast), testsGateChildren: kind.testsGateChildren, runHooks: true },
-            );
+  const results =
+    selected.length === 0
+      ? []
+      : await usingDatabase(parsed.loaded, { ...options, lock: true, emit, opened }, async (adapter) => {
+          emit({ type: 'run_started', command, counts, threads: parsed.loaded.target.threads, target: parsed.loaded.target.name, adapter: adapter.describe(), total });
+          const session = compileSession(parsed, {
+            fullRefresh: options.fullRefresh,
+            empty: options.empty,
+            selected,
+            flags: { WHICH: command, STORE_FAILURES: Boolean(options.storeFailures) },
+            log: (message) => emit({ type: 'log', level: 'info', message }),
           });
-  } catch (error) {
-    await opened?.close();
-    throw error;
-  }
-  // The server's sessions end while the artifacts are written.
-  const closing = selected.length === 0 ? undefined : opened?.close();
+          return executeNodes(
+            {
+              session,
+              graph: parsed.graph,
+              adapter,
+              emit,
+              targetDir: parsed.targetDir,
+              command,
+              registry: REGISTRY,
+              signal: options.signal,
+              microbatch: { ...eventTime, previousBatchResults: options.previousBatchResults },
+            },
+            selected,
+            { threads: parsed.loaded.target.threads, failFast: Boolean(options.failFast), testsGateChildren: kind.testsGateChildren, runHooks: true },
+          );
+        });
   parsed.runtime.templateCache.save();
   const elapsedSeconds = (performance.now() - started) / 1000;
   writeJson(join(parsed.targetDir, 'run_results.json'), buildRunResults(results, { invocationId: parsed.invocationId, command, elapsedSeconds, now: parsed.now, options }));
   emit({ type: 'run_finished', command, results, elapsedSeconds, interrupted: Boolean(options.signal?.aborted) });
-  await closing;
   // As in dbt, a partial success (some batches of a microbatch model failed) is not a success.
   const success = results.every((result) => result.status !== 'error' && result.status !== 'fail' && result.status !== 'partial success');
   return { command, results, success, interrupted: Boolean(options.signal?.aborted), elapsedSeconds, manifest: parsed.manifest };

@@ -174,8 +174,8 @@ const CONNECTIONS_AHEAD = 3;
 /**
  * A server target's adapter, opened before the project is parsed, its first sessions
  * connecting while the parse runs (the server starts a session in milliseconds, on another
- * core): hand it to `usingDatabase` as the adapter, and `close` it (`execute` does while it
- * writes the artifacts, the sessions ending meanwhile). Null for the embedded database (opening it is the lock file and the
+ * core): hand it to `usingDatabase` as `opened`, which closes it; `close` it when the command
+ * stops before that. Null for the embedded database (opening it is the lock file and the
  * data directory, which a command that selects nothing must not touch) and when one is given.
  * Its messages go to `emit` once the parse has made the project's sink.
  */
@@ -187,8 +187,8 @@ export async function openAhead(loaded: LoadedProject, options: DatabaseOptions,
 }
 
 /**
- * Open the target's database (or use the one given), hold the run lock while `fn` runs,
- * and always release and close (the one given stays open).
+ * Open the target's database (or use the one given, or the one `openAhead` opened), hold the
+ * run lock while `fn` runs, and always release and close (the one given stays open).
  */
 export async function usingDatabase<T>(
   loaded: LoadedProject,
