@@ -80,12 +80,6 @@ export interface Adapter {
    * could wait on itself. Only a server has it: the embedded database runs one statement at a time.
    */
   withExtraConnection?<T>(fn: (connection: Connection) => Promise<T>, label?: string): Promise<T>;
-  /**
-   * Start connecting up to `connections` sessions now, without waiting for them, so they are
-   * ready when the command needs them (it parses meanwhile). A failure is not reported here:
-   * the first real use of a connection reports it. Only a server has it.
-   */
-  connectAhead?(connections: number): void;
   /** Serialize runs against one target; the returned function releases the lock. */
   acquireRunLock(key: string, options: RunLockOptions): Promise<() => Promise<void>>;
   /**

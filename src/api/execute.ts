@@ -4,9 +4,8 @@ import { writeJson } from '../support/write-file.js';
 import type { Manifest, ResourceType } from '../manifest/types.js';
 import { parseEventTimeRange, type BatchResults } from '../materializations/incremental/microbatch/event-time-range.js';
 import { executeNodes } from '../runner/execute-nodes.js';
-import type { EventSink, NodeResult } from '../execution/types.js';
-import { compileSession, openAhead, parse, select, usingDatabase, type DatabaseOptions, type ParsedProject, type ProjectOptions, type SelectionOptions } from './project.js';
-import { load } from './features.js';
+import type { NodeResult } from '../execution/types.js';
+import { compileSession, parse, select, usingDatabase, type DatabaseOptions, type ProjectOptions, type SelectionOptions } from './project.js';
 import { REGISTRY } from './executors.js';
 
 export interface RunOptions extends ProjectOptions, SelectionOptions, DatabaseOptions {
@@ -52,23 +51,10 @@ const COMMAND_TYPES: Record<string, { types: ResourceType[]; indirectTests: bool
 /** `run`, `seed`, `snapshot`, `test` and `build`: select, execute in DAG order, write run_results.json. */
 export async function execute(command: keyof typeof COMMAND_TYPES, options: RunOptions = {}): Promise<RunSummary> {
   const started = performance.now();
+  const parsed = await parse(options);
   const kind = COMMAND_TYPES[command];
-  const loaded = load(options);
-  // A server's sessions connect while the project parses; its messages wait for the project's sink.
-  let sink: EventSink = () => undefined;
-  const opened = await openAhead(loaded, options, (event) => sink(event));
-  let parsed: ParsedProject;
-  let eventTime: ReturnType<typeof parseEventTimeRange>;
-  let selected: string[];
-  try {
-    parsed = await parse(options, loaded);
-    sink = parsed.emit;
-    eventTime = parseEventTimeRange(options.eventTimeStart, options.eventTimeEnd);
-    selected = options.nodeIds ? parsed.graph.topologicalOrder(options.nodeIds.filter((id) => parsed.manifest.nodes[id] !== undefined)) : select(parsed, options, kind.types, kind.indirectTests);
-  } catch (error) {
-    await opened?.close();
-    throw error;
-  }
+  const eventTime = parseEventTimeRange(options.eventTimeStart, options.eventTimeEnd);
+  const selected = options.nodeIds ? parsed.graph.topologicalOrder(options.nodeIds.filter((id) => parsed.manifest.nodes[id] !== undefined)) : select(parsed, options, kind.types, kind.indirectTests);
   const emit = parsed.emit;
   const counts: Record<string, number> = {};
   for (const id of selected) {
@@ -79,7 +65,6 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
     counts[key] = (counts[key] ?? 0) + 1;
   }
   const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
-  if (selected.length === 0) await opened?.close();
   if (selected.length === 0 && !options.nodeIds) {
     // A selection that matches nothing of this command's kind is not an error (dbt warns); a misspelt one was refused in select().
     emit({ type: 'log', level: 'warn', message: `Nothing to do: nothing selected is a ${kind.types.join(', ').replace('_', ' ')} (what kpi ${command} runs); check --select and --exclude` });
@@ -87,7 +72,7 @@ export async function execute(command: keyof typeof COMMAND_TYPES, options: RunO
   const results =
     selected.length === 0
       ? []
-      : await usingDatabase(parsed.loaded, { ...options, lock: true, emit, opened }, async (adapter) => {
+      : await usingDatabase(parsed.loaded, { ...options, lock: true, emit }, async (adapter) => {
           emit({ type: 'run_started', command, counts, threads: parsed.loaded.target.threads, target: parsed.loaded.target.name, adapter: adapter.describe(), total });
           const session = compileSession(parsed, {
             fullRefresh: options.fullRefresh,

@@ -160,45 +160,17 @@ export function compileSession(
   };
 }
 
-/** What opening the target tells the user: waits for the run lock, progress, and who holds a lock a statement waits on. */
-function lockOptions(loaded: LoadedProject, options: DatabaseOptions & { emit?: EventSink }) {
+/**
+ * Open the target's database (or use the one given), hold the run lock while `fn` runs,
+ * and always release and close.
+ */
+export async function usingDatabase<T>(loaded: LoadedProject, options: DatabaseOptions & { lock: boolean; emit?: EventSink }, fn: (adapter: Adapter) => Promise<T>): Promise<T> {
   const onWaiting = () => options.emit?.({ type: 'log', level: 'info', message: `Waiting for another kpi run on target '${loaded.target.name}' to finish...` });
   const onProgress = (message: string) => options.emit?.({ type: 'log', level: 'info', message });
   const onLockWait = (message: string) => options.emit?.({ type: 'log', level: 'warn', message });
-  return { wait: !options.noWait, onWaiting, onProgress, onLockWait, lockTimeoutSeconds: options.lockTimeoutSeconds };
-}
-
-/** The sessions a command that runs nodes connects ahead: the run lock's and the first two nodes'. */
-const CONNECTIONS_AHEAD = 3;
-
-/**
- * A server target's adapter, opened before the project is parsed, its first sessions
- * connecting while the parse runs (the server starts a session in milliseconds, on another
- * core): hand it to `usingDatabase` as `opened`, which closes it; `close` it when the command
- * stops before that. Null for the embedded database (opening it is the lock file and the
- * data directory, which a command that selects nothing must not touch) and when one is given.
- * Its messages go to `emit` once the parse has made the project's sink.
- */
-export async function openAhead(loaded: LoadedProject, options: DatabaseOptions, emit: EventSink): Promise<Adapter | null> {
-  if (options.adapter || loaded.target.type !== 'postgres') return null;
-  const adapter = await openAdapter(loaded.target, lockOptions(loaded, { ...options, emit }));
-  adapter.connectAhead?.(Math.min(CONNECTIONS_AHEAD, loaded.target.threads + 1));
-  return adapter;
-}
-
-/**
- * Open the target's database (or use the one given, or the one `openAhead` opened), hold the
- * run lock while `fn` runs, and always release and close (the one given stays open).
- */
-export async function usingDatabase<T>(
-  loaded: LoadedProject,
-  options: DatabaseOptions & { lock: boolean; emit?: EventSink; opened?: Adapter | null },
-  fn: (adapter: Adapter) => Promise<T>,
-): Promise<T> {
-  const lock = lockOptions(loaded, options);
-  const adapter = options.adapter ?? options.opened ?? (await openAdapter(loaded.target, lock));
+  const adapter = options.adapter ?? (await openAdapter(loaded.target, { wait: !options.noWait, onWaiting, onProgress, onLockWait, lockTimeoutSeconds: options.lockTimeoutSeconds }));
   try {
-    const release = options.lock ? await adapter.acquireRunLock(runLockKey(adapter, loaded.target), { wait: lock.wait, onWaiting: lock.onWaiting }) : async () => undefined;
+    const release = options.lock ? await adapter.acquireRunLock(runLockKey(adapter, loaded.target), { wait: !options.noWait, onWaiting }) : async () => undefined;
     try {
       return await fn(adapter);
     } finally {

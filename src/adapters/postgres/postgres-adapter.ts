@@ -114,8 +114,6 @@ export class PostgresAdapter implements Adapter {
   private config: Pg.PoolConfig;
   private readonly tls: TlsPlan;
   private fellBack = false;
-  /** `close` was called: a connection still on its way (`connectAhead`) is not kept, nor a fallback pool made. */
-  private closed = false;
   /** Backend pids of the connections handed out now, for cancelRunning. */
   private readonly active = new Set<number>();
 
@@ -144,14 +142,11 @@ export class PostgresAdapter implements Adapter {
   }
 
   private async connect(): Promise<Pg.PoolClient> {
-    const pool = this.pool;
     try {
-      return await pool.connect();
+      return await this.pool.connect();
     } catch (error) {
-      // Asked of the pool that the fallback below has since replaced (connections made at once, `connectAhead`): ask the new one.
-      if (pool !== this.pool && !this.closed) return this.connect();
       // As libpq: `prefer` goes on without TLS where the server has none, `allow` with TLS where the server demands it.
-      if (!this.fellBack && !this.closed && this.tls.fallback !== null && declinedByServer(this.tls, error)) {
+      if (!this.fellBack && this.tls.fallback !== null && declinedByServer(this.tls, error)) {
         this.fellBack = true;
         const declined = this.pool;
         this.config = { ...this.config, ssl: this.tls.fallback };
@@ -224,26 +219,6 @@ export class PostgresAdapter implements Adapter {
     } finally {
       if (pid !== undefined) this.active.delete(pid);
     }
-  }
-
-  connectAhead(connections: number): void {
-    // The first settles the TLS fallback and asks what the database can do (Citus), as every first connection does; then the others.
-    void this.connect().then(
-      (client) => {
-        if (this.closed) return client.release(true);
-        for (let index = 1; index < Math.min(connections, this.options.poolSize); index++) {
-          void this.connect().then(
-            (other) => other.release(this.closed),
-            () => undefined,
-          );
-        }
-        return this.serve(client, async () => undefined, undefined).then(
-          () => client.release(),
-          () => client.release(true),
-        );
-      },
-      () => undefined,
-    );
   }
 
   /** The capabilities only the database can tell (Citus), asked on the first connection; a failure is asked again next time. */
@@ -330,7 +305,6 @@ export class PostgresAdapter implements Adapter {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     await this.pool.end();
   }
 }
