@@ -91,11 +91,11 @@ export async function runSchedule(plan: SchedulePlan, options: ScheduleOptions):
 
 /**
  * The plan's order with the nodes that head the longest chains of dependents first (then
- * those more nodes wait on directly, then the plan's order): when several are ready, the one the rest of the run waits on longest
- * starts first. Its start matters beyond the thread it takes: starting a node renders it on
- * this process's one thread, so a node started ahead of it delays it by its render (the daily
- * command's thresholds waited for the dashboard's). One thread runs everything in turn, the
- * same length in any order: there the plan's order stays (dbt's).
+ * those more nodes wait on directly, then the plan's order): when several are ready, the one
+ * the rest of the run waits on longest starts first. Its start matters beyond the thread it
+ * takes: starting a node renders it on this process's one thread, so a node started ahead of
+ * it delays it by its render (docs/benchmarks.md, the daily command). One thread runs
+ * everything in turn, the same length in any order: there the plan's order stays (dbt's).
  */
 export function longestChainsFirst(plan: SchedulePlan): string[] {
   const children = new Map<string, string[]>();
