@@ -6,7 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kpiLog } from '../artifacts/kpi-log.js';
 import { rewriteManifestMetadata } from '../artifacts/write-manifest.js';
@@ -18,6 +18,7 @@ import { KPI_VERSION } from '../manifest/version.js';
 import { currentVar, partialParsePath } from '../project/partial-parse.js';
 import { countNames, FileIndexBuilder, fileIndexUnchanged, isFileIndex, NAME_SEPARATOR, type FileIndex } from '../support/file-index.js';
 import { writeText } from '../support/write-file.js';
+import { targetDir } from '../config/target-dir.js';
 import type { Environment } from '../template/env-var.js';
 import type { ParsedProject, ProjectOptions, SelectionOptions } from './project.js';
 
@@ -251,7 +252,7 @@ export class CompileReplay<Options extends ReplayOptions> {
     if (atDefault) return atDefault;
     const { load } = await import('./features.js');
     this.loaded = load(this.options);
-    const target = targetFolder(this.loaded);
+    const target = targetDir(this.loaded.config);
     return target === join(this.projectDir, 'target') ? null : this.replayFrom(target);
   }
 
@@ -304,7 +305,7 @@ export class CompileReplay<Options extends ReplayOptions> {
     if (!replayable) return;
     // Loaded already by the normal path.
     const [{ candidateFiles }, { YAML_CACHE_FILE }] = await Promise.all([import('../config/profiles.js'), import('../config/yaml-cache.js')]);
-    const target = targetFolder(loaded);
+    const target = targetDir(loaded.config);
     const logDir = resolve(this.projectDir, loaded.config.logPath);
     const files = new FileIndexBuilder(this.projectDir, (absolute) => absolute === target || absolute === logDir);
     files.tree(this.projectDir);
@@ -347,12 +348,6 @@ export class CompileReplay<Options extends ReplayOptions> {
 
   /** Before a compile by the normal path: the last record goes, so a compile that fails or cannot be replayed leaves none behind. */
   forget(loaded: LoadedProject): void {
-    rmSync(join(targetFolder(loaded), RECORD_FILE), { force: true });
+    rmSync(join(targetDir(loaded.config), RECORD_FILE), { force: true });
   }
-}
-
-/** The project's target folder (config/load-project.ts targetDir, which this module does not import: loading it loads the template engine). */
-function targetFolder(loaded: LoadedProject): string {
-  const { targetPath, projectDir } = loaded.config;
-  return isAbsolute(targetPath) ? targetPath : join(projectDir, targetPath);
 }

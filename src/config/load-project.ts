@@ -5,8 +5,9 @@ import type { Environment } from '../template/env-var.js';
 import { loadProjectFile, type ProjectConfig } from './project-file.js';
 import { resolveTarget, type TargetConfig } from './profiles.js';
 import { parseCliVars } from '../template/vars.js';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { YAML_CACHE_FILE, YamlCache } from './yaml-cache.js';
+import { targetDir } from './target-dir.js';
 
 export interface LoadOptions {
   projectDir?: string;
@@ -66,10 +67,7 @@ export function loadProject(options: LoadOptions = {}): LoadedProject {
   return { config, target, cliVars, env, diagnostics: diagnostics.items, secrets: [...secrets].filter((secret) => secret.length > 0), packages, yamlCache };
 }
 
-/** The project's target folder (`target-path`, relative to the project unless absolute). */
-export function targetDir(config: ProjectConfig): string {
-  return isAbsolute(config.targetPath) ? config.targetPath : join(config.projectDir, config.targetPath);
-}
+export { targetDir } from './target-dir.js';
 
 export function targetDatabase(target: TargetConfig): string {
   if (target.type === 'pglite') return 'postgres';
