@@ -10,6 +10,7 @@ import type { ContextHost, TargetContext } from '../template/node-context.js';
 import { renderFile } from '../template/render-template.js';
 import { callStatic } from '../template/static-template.js';
 import type { DiscoveredFile } from './discover-files.js';
+import type { SourceReader } from '../support/read-sources.js';
 import { checkConfigKey, configFromTree, finalizeConfig, mergeConfig, normalizeConfigKey } from './node-config.js';
 import { sha256 } from './checksum.js';
 import type { ProjectRuntime } from '../template/project-runtime.js';
@@ -34,6 +35,12 @@ export interface ParseContext {
   templateGlobals?: Record<string, unknown>;
   /** Read files whose Jinja is only static ref/source/config calls without rendering them (static-template.ts). */
   staticParser?: boolean;
+  /** Where model and analysis files are read (ahead, on a thread, for a big first parse); absent: read here. */
+  sources?: SourceReader;
+}
+
+function readSource(file: DiscoveredFile, context: ParseContext): Promise<string> | string {
+  return context.sources ? context.sources.text(file.absolute) : readFileSync(file.absolute, 'utf8');
 }
 
 /** What a template's host needs of the parse; run-time renders build one from their session (compile/). */
@@ -229,7 +236,7 @@ function lineOf(text: string, pattern: RegExp): number | undefined {
 }
 
 export async function parseModelFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): Promise<ManifestNode> {
-  const raw = readFileSync(file.absolute, 'utf8');
+  const raw = await readSource(file, context);
   const versioned = findVersion(properties, basename(file.path, '.sql'));
   const name = versioned?.patch.name ?? basename(file.path, '.sql');
   const checksum = sha256(raw);
@@ -294,7 +301,7 @@ export async function parseModelFile(file: DiscoveredFile, properties: PropertyF
  * into target/compiled/ by `kpi compile`, never run, as dbt treats analyses.
  */
 export async function parseAnalysisFile(file: DiscoveredFile, properties: PropertyFiles, context: ParseContext): Promise<ManifestNode> {
-  const raw = readFileSync(file.absolute, 'utf8');
+  const raw = await readSource(file, context);
   const name = basename(file.path, '.sql');
   const checksum = sha256(raw);
   const node = baseNode('analysis', file, name, raw, checksum, context);

@@ -25,6 +25,7 @@ import type { TemplateGlobalsProvider } from './template-globals.js';
 import { parseSnapshots } from './snapshots/parse-snapshots.js';
 import { warnUnsupportedFiles } from './unsupported-resources.js';
 import { addGovernance } from './governance.js';
+import { SourceReader } from '../support/read-sources.js';
 
 export interface ParseOptions {
   invocationId: string;
@@ -136,42 +137,61 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
   };
 
   const fresh: Array<{ file: DiscoveredFile; node: ManifestNode; diagnostics: Diagnostics; vars: Map<string, string | null> }> = [];
-  const parseFile = async (file: DiscoveredFile, parse: (file: DiscoveredFile, context: ParseContext) => ManifestNode | Promise<ManifestNode>) => {
+  type Parsed = { node: ManifestNode; hit: Diagnostic[] } | { node: ManifestNode; fresh: (typeof fresh)[number] };
+  const parseFile = async (file: DiscoveredFile, parse: (file: DiscoveredFile, context: ParseContext) => ManifestNode | Promise<ManifestNode>): Promise<Parsed> => {
     const hit = cache.lookup(file);
-    if (hit) {
-      diagnostics.items.push(...hit.diagnostics);
-      return hit.node;
-    }
+    if (hit) return { node: hit.node, hit: hit.diagnostics };
     const fileDiagnostics = new Diagnostics();
     // The --vars this file's parse reads are its own: a new value of one re-parses the files that read it, not all.
     const vars = new Map<string, string | null>();
     const node = await parse(file, { ...parseContext, diagnostics: fileDiagnostics, loaded: { ...parseContext.loaded, cliVars: trackingVars(untracked.cliVars, vars) } });
-    diagnostics.items.push(...fileDiagnostics.items);
-    fresh.push({ file, node, diagnostics: fileDiagnostics, vars });
-    return node;
+    return { node, fresh: { file, node, diagnostics: fileDiagnostics, vars } };
   };
-  // Seeds first (of every package): template globals may read seed nodes.
-  const seeds: ManifestNode[] = [];
-  for (const { config: own, package: installed, properties } of read) {
-    const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
-    seeds.push(...(await Promise.all(discoverFiles(projectDir, own.seedPaths, ['.csv'], listings).map((file) => parseFile(file, (f, c) => parseSeedFile(f, properties, inPackage(c)))))));
-  }
-  const templateGlobals = Object.assign({}, ...globalsSources.map((source) => source.globals(seeds))) as Record<string, unknown>;
-  parseContext.templateGlobals = templateGlobals;
-  // As dbt's: not when a project's macro or a global could stand for ref, source or config.
-  const overridden = (name: string) => name in templateGlobals || macros.some((macro) => macro.name === name);
-  parseContext.staticParser = options.staticParser !== false && !['ref', 'source', 'config'].some(overridden);
-  runtime.staticParser = parseContext.staticParser;
+  /** Files parsed at once, their results taken in the files' order (whichever parse ends first): warnings and the cache keep one order. */
+  const parseFiles = async (files: readonly DiscoveredFile[], parse: (file: DiscoveredFile, context: ParseContext) => ManifestNode | Promise<ManifestNode>): Promise<ManifestNode[]> => {
+    const results = await Promise.all(files.map((file) => parseFile(file, parse)));
+    for (const result of results) {
+      if ('hit' in result) diagnostics.items.push(...result.hit);
+      else {
+        diagnostics.items.push(...result.fresh.diagnostics.items);
+        fresh.push(result.fresh);
+      }
+    }
+    return results.map((result) => result.node);
+  };
+  // Model and analysis files the cache does not know are read ahead on a thread while seeds, the rest and the first models parse.
+  const modelFiles = read.map(({ config: own }) => discoverFiles(projectDir, own.modelPaths, ['.sql'], listings));
+  const analysisFiles = read.map(({ config: own }) => discoverFiles(projectDir, own.analysisPaths, ['.sql'], listings));
+  const sources = new SourceReader();
+  parseContext.sources = sources;
+  sources.readAhead([...modelFiles.flat(), ...analysisFiles.flat()].filter((file) => !cache.knows(file)).map((file) => file.absolute));
   const models: ManifestNode[] = [];
-  for (const { config: own, package: installed, properties } of read) {
-    const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
-    models.push(...(await Promise.all(discoverFiles(projectDir, own.modelPaths, ['.sql'], listings).map((file) => parseFile(file, (f, c) => parseModelFile(f, properties, inPackage(c)))))));
-  }
   const analyses: ManifestNode[] = [];
-  for (const { config: own, package: installed, properties } of read) {
-    const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
-    analyses.push(...(await Promise.all(discoverFiles(projectDir, own.analysisPaths, ['.sql'], listings).map((file) => parseFile(file, (f, c) => parseAnalysisFile(f, properties, inPackage(c)))))));
+  const seeds: ManifestNode[] = [];
+  try {
+    // Seeds first (of every package): template globals may read seed nodes.
+    for (const { config: own, package: installed, properties } of read) {
+      const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
+      seeds.push(...(await parseFiles(discoverFiles(projectDir, own.seedPaths, ['.csv'], listings), (f, c) => parseSeedFile(f, properties, inPackage(c)))));
+    }
+    const templateGlobals = Object.assign({}, ...globalsSources.map((source) => source.globals(seeds))) as Record<string, unknown>;
+    parseContext.templateGlobals = templateGlobals;
+    // As dbt's: not when a project's macro or a global could stand for ref, source or config.
+    const overridden = (name: string) => name in templateGlobals || macros.some((macro) => macro.name === name);
+    parseContext.staticParser = options.staticParser !== false && !['ref', 'source', 'config'].some(overridden);
+    runtime.staticParser = parseContext.staticParser;
+    for (const [index, { package: installed, properties }] of read.entries()) {
+      const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
+      models.push(...(await parseFiles(modelFiles[index], (f, c) => parseModelFile(f, properties, inPackage(c)))));
+    }
+    for (const [index, { package: installed, properties }] of read.entries()) {
+      const inPackage = (c: ParseContext): ParseContext => (installed ? { ...c, package: installed } : c);
+      analyses.push(...(await parseFiles(analysisFiles[index], (f, c) => parseAnalysisFile(f, properties, inPackage(c)))));
+    }
+  } finally {
+    await sources.close();
   }
+  const templateGlobals = parseContext.templateGlobals ?? {};
 
   // Snapshots are parsed on every run (not cached): a file may hold several, and they are few.
   const snapshots: ManifestNode[] = [];
@@ -183,7 +203,7 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
     parseContext,
   );
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
-    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items, entry.vars);
+    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items, entry.vars, sources.stats(entry.file.absolute));
   }
   // Tests read the configs of the nodes they test: taken from the cache only when those nodes are as they were.
   const testsFingerprint = sha256(

@@ -158,8 +158,14 @@ export class PartialParseCache {
   /** serialiseNode().hash of the nodes this parse reused or parsed, for nodesHash(). */
   private readonly nodeHashes = new Map<ManifestNode, string>();
 
-  remember(file: DiscoveredFile, node: ManifestNode, diagnostics: Diagnostic[], varsRead: ReadonlyMap<string, string | null>): void {
-    const stats = statSync(file.absolute);
+  /** Whether the last parse left an entry for the file (it may still be stale: lookup() tells). */
+  knows(file: DiscoveredFile): boolean {
+    return this.previous?.files[file.path] !== undefined;
+  }
+
+  /** `read`: the file's size and time as its parse read it (one open gave both), else they are looked up now. */
+  remember(file: DiscoveredFile, node: ManifestNode, diagnostics: Diagnostic[], varsRead: ReadonlyMap<string, string | null>, read?: { size: number; mtimeMs: number }): void {
+    const stats = read ?? statSync(file.absolute);
     // The node is serialised once, for its entry and its hash; the text is JSON.stringify(entry)'s.
     const { json, hash } = serialiseNode(node);
     this.nodeHashes.set(node, hash);

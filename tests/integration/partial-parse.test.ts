@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/api.js';
 import type { TargetConfig } from '../../src/config/profiles.js';
+import { generateProject } from '../../bench/generate-project.js';
 import { makeProject, removeDir, writeFile } from '../helpers/fixtures.js';
 
 const target: TargetConfig = { type: 'pglite', name: 'dev', profileName: 'test', schema: 'pp', threads: 1, path: null };
@@ -142,4 +144,31 @@ describe('partial parse', () => {
     expect(testIds((await parse({ projectDir: dir, targetConfig: target, env: {} })).manifest)).toContain('test.pp.not_null_a_id WARN true');
     removeDir(dir);
   });
+
+  it('reads the files of a big project ahead on a thread: each node has the text of its file, and the cache records each file as it was read', async () => {
+    // 600 models: over the reader thread's threshold (support/read-sources.ts).
+    const dir = generateProject(600);
+    const first = await parse({ projectDir: dir, targetConfig: target, env: {} });
+    const models = Object.values(first.manifest.nodes).filter((node) => node.resource_type === 'model');
+    expect(first.parseStats.parsed).toBe(600);
+    expect(models).toHaveLength(600);
+    for (const node of models) {
+      const text = readFileSync(join(dir, node.original_file_path), 'utf8');
+      expect(node.raw_code).toBe(text);
+      expect(node.checksum.checksum).toBe(createHash('sha256').update(text).digest('hex'));
+    }
+    // The sizes and times the reader recorded are the files': everything is reused.
+    const second = await parse({ projectDir: dir, targetConfig: target, env: {} });
+    expect(second.parseStats).toEqual({ reused: 600, parsed: 0 });
+    expect(second.manifest.nodes).toEqual(first.manifest.nodes);
+    // A file edited after it was read (same size, later time) is parsed again.
+    const edited = models[0].original_file_path;
+    const text = readFileSync(join(dir, edited), 'utf8');
+    writeFile(dir, edited, text.replace(/select/, 'SELECT'));
+    utimesSync(join(dir, edited), new Date(), new Date(Date.now() + 5000));
+    const third = await parse({ projectDir: dir, targetConfig: target, env: {} });
+    expect(third.parseStats).toEqual({ reused: 599, parsed: 1 });
+    expect(third.manifest.nodes[models[0].unique_id].raw_code).toBe(text.replace(/select/, 'SELECT'));
+    removeDir(dir);
+  }, 120_000);
 });

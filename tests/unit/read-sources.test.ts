@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SourceReader, readSourceFile } from '../../src/support/read-sources.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kpi-read-sources-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Files of different sizes, one with multi-byte characters split across the reader's reads. */
+function makeFiles(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const path = join(dir, `${prefix}_${i}.sql`);
+    writeFileSync(path, `select ${i} as n -- ${'é'.repeat(i % 50)} ${'x'.repeat(i * 7)}\n`);
+    return path;
+  });
+}
+
+describe('readSourceFile', () => {
+  it('gives the text readFileSync gives and the stats statSync gives', () => {
+    const [path] = makeFiles('one', 1);
+    const file = readSourceFile(path);
+    expect(file.text).toBe(readFileSync(path, 'utf8'));
+    expect(file.size).toBe(statSync(path).size);
+    expect(file.mtimeMs).toBe(statSync(path).mtimeMs);
+  });
+
+  it('fails as readFileSync does on a missing file', () => {
+    expect(() => readSourceFile(join(dir, 'missing.sql'))).toThrow(/ENOENT/);
+  });
+});
+
+describe('SourceReader', () => {
+  it('reads ahead on a thread: every text and its stats as read here, in any order asked', async () => {
+    const paths = makeFiles('ahead', 300);
+    const reader = new SourceReader();
+    reader.readAhead(paths, 1);
+    try {
+      const asked = [...paths.slice(150), ...paths.slice(0, 150)];
+      const texts = await Promise.all(asked.map((path) => reader.text(path)));
+      expect(texts).toEqual(asked.map((path) => readFileSync(path, 'utf8')));
+      for (const path of paths) expect(reader.stats(path)).toEqual({ size: statSync(path).size, mtimeMs: statSync(path).mtimeMs });
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reads a file not read ahead when it is asked for, and records no stats for a file never asked', async () => {
+    const [ahead, other] = makeFiles('mixed', 2);
+    const reader = new SourceReader();
+    reader.readAhead([ahead], 1);
+    try {
+      expect(await reader.text(other)).toBe(readFileSync(other, 'utf8'));
+      expect(reader.stats(other)?.size).toBe(statSync(other).size);
+      expect(reader.stats(ahead)).toBeUndefined();
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reports a file the thread could not read as reading it here reports it', async () => {
+    const paths = makeFiles('gone', 3);
+    unlinkSync(paths[1]);
+    const reader = new SourceReader();
+    reader.readAhead(paths, 1);
+    try {
+      expect(await reader.text(paths[0])).toBe(readFileSync(paths[0], 'utf8'));
+      await expect(reader.text(paths[1])).rejects.toThrow(/ENOENT/);
+      expect(await reader.text(paths[2])).toBe(readFileSync(paths[2], 'utf8'));
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('starts no thread below the minimum, and reads every file here', async () => {
+    const paths = makeFiles('few', 3);
+    const reader = new SourceReader();
+    reader.readAhead(paths);
+    expect((reader as unknown as { worker: unknown }).worker).toBeNull();
+    expect(await reader.text(paths[2])).toBe(readFileSync(paths[2], 'utf8'));
+    await reader.close();
+  });
+});
