@@ -169,6 +169,13 @@ describe('partial parse', () => {
     const third = await parse({ projectDir: dir, targetConfig: target, env: {} });
     expect(third.parseStats).toEqual({ reused: 599, parsed: 1 });
     expect(third.manifest.nodes[models[0].unique_id].raw_code).toBe(text.replace(/select/, 'SELECT'));
+    // A broken file among 600 new ones (no cache): the parse fails with its error, and the next one, fixed, succeeds.
+    rmSync(join(dir, 'target'), { recursive: true, force: true });
+    const broken = models[300].original_file_path;
+    writeFile(dir, broken, 'select {{ ref(');
+    await expect(parse({ projectDir: dir, targetConfig: target, env: {} })).rejects.toMatchObject({ code: 'KPI_TEMPLATE_ERROR', location: { file: broken } });
+    writeFile(dir, broken, 'select 1 as id');
+    expect((await parse({ projectDir: dir, targetConfig: target, env: {} })).parseStats.parsed).toBe(600);
     removeDir(dir);
   }, 120_000);
 });
