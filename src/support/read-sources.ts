@@ -113,7 +113,8 @@ export class SourceReader {
   async text(path: string): Promise<string> {
     let file = this.ready.get(path) ?? null;
     if (file) this.ready.delete(path);
-    else if (this.ahead.has(path)) file = await new Promise<SourceFile | null>((resolve) => this.waiting.set(path, resolve));
+    // One waiter a file: a second ask while the first waits (the same file in two folders' lists) reads it here.
+    else if (this.ahead.has(path) && !this.waiting.has(path)) file = await new Promise<SourceFile | null>((resolve) => this.waiting.set(path, resolve));
     file ??= readSourceFile(path);
     this.read.set(path, { size: file.size, mtimeMs: file.mtimeMs });
     return file.text;

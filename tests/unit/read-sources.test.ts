@@ -72,6 +72,19 @@ describe('SourceReader', () => {
     }
   });
 
+  it('answers the same file asked twice at once', async () => {
+    const paths = makeFiles('twice', 2);
+    const reader = new SourceReader();
+    reader.readAhead(paths, 1);
+    try {
+      const [first, second] = await Promise.all([reader.text(paths[1]), reader.text(paths[1])]);
+      expect(first).toBe(readFileSync(paths[1], 'utf8'));
+      expect(second).toBe(first);
+    } finally {
+      await reader.close();
+    }
+  });
+
   it('starts no thread below the minimum, and reads every file here', async () => {
     const paths = makeFiles('few', 3);
     const reader = new SourceReader();
