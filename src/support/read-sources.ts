@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** A file's text and the size and modification time it had when it was read (one open: the three agree). */
@@ -8,19 +8,12 @@ export interface SourceFile {
   mtimeMs: number;
 }
 
-/** Reads one file with its stats: open, fstat, read, close (readFileSync then statSync looked the path up twice). */
+/** Reads one file with its stats from one open (readFileSync of the path, then statSync, looked it up twice). */
 export function readSourceFile(path: string): SourceFile {
   const fd = openSync(path, 'r');
   try {
     const stats = fstatSync(fd);
-    const buffer = Buffer.allocUnsafe(stats.size);
-    let read = 0;
-    while (read < stats.size) {
-      const got = readSync(fd, buffer, read, stats.size - read, null);
-      if (got === 0) break;
-      read += got;
-    }
-    return { text: buffer.toString('utf8', 0, read), size: stats.size, mtimeMs: stats.mtimeMs };
+    return { text: readFileSync(fd, 'utf8'), size: stats.size, mtimeMs: stats.mtimeMs };
   } finally {
     closeSync(fd);
   }
@@ -33,7 +26,7 @@ export function readSourceFile(path: string): SourceFile {
  */
 const READER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { closeSync, fstatSync, openSync, readSync } = require('node:fs');
+const { closeSync, fstatSync, openSync, readFileSync } = require('node:fs');
 const BATCH = 64;
 let batch = [];
 for (const path of workerData) {
@@ -41,14 +34,7 @@ for (const path of workerData) {
     const fd = openSync(path, 'r');
     try {
       const stats = fstatSync(fd);
-      const buffer = Buffer.allocUnsafe(stats.size);
-      let read = 0;
-      while (read < stats.size) {
-        const got = readSync(fd, buffer, read, stats.size - read, null);
-        if (got === 0) break;
-        read += got;
-      }
-      batch.push([path, buffer.toString('utf8', 0, read), stats.size, stats.mtimeMs]);
+      batch.push([path, readFileSync(fd, 'utf8'), stats.size, stats.mtimeMs]);
     } finally {
       closeSync(fd);
     }
