@@ -10,6 +10,7 @@ import { installDictKeyParsing, installDictLiterals } from './dict-literals.js';
 import { defineExpressionNode, internals as nunjucksInternals, type NunjucksInternals } from './jinja-nodes.js';
 import { installConditionalExpressions } from './conditional-expressions.js';
 import { installForStatement } from './for-statement.js';
+import { installFrameSet } from './frame-set.js';
 import { installLoopControls } from './loop-controls.js';
 import { installLoopExtras } from './loop-extras.js';
 import { installNumberLiterals } from './number-literals.js';
@@ -71,6 +72,7 @@ export function installJinjaCompat(): void {
   installLoopControls(internals);
   installWithStatement(internals);
   installUnsupportedConstructs(internals);
+  installFrameSet(internals);
 }
 
 /**
