@@ -8,6 +8,14 @@ import { STATIC_CONTEXT } from './static-context.js';
 
 export const INTERNAL_PACKAGE = 'dbt';
 
+/** What a render's late context answers for a name it does not hold. */
+export const NOT_LATE: unique symbol = Symbol('not a late context name');
+
+/** Context names built on a render's first lookup of them (node-context.ts), or NOT_LATE. */
+export type LateContext = (name: string) => unknown;
+
+const noLateContext: LateContext = () => NOT_LATE;
+
 const PRIVATE_EXPORT = 'kpi_private_macro';
 
 /** A `dispatch:` entry of the project file: where `adapter.dispatch` looks for a namespace's macros. */
@@ -129,6 +137,7 @@ export class MacroScope implements LookupScope {
   private readonly instantiated = new Map<string, MacroFunction>();
   private readonly namespaces = new Map<string, object>();
   values: Record<string, unknown> = {};
+  private late: LateContext = noLateContext;
 
   constructor(
     readonly registry: MacroRegistry,
@@ -136,13 +145,28 @@ export class MacroScope implements LookupScope {
     readonly session: RenderSession,
   ) {}
 
-  /** The context object templates render with; macros instantiate against the same one. */
-  bind(values: Record<string, unknown>): Record<string, unknown> {
-    this.values = { ...values, [SCOPE_KEY]: this };
-    return this.values;
+  /**
+   * The context object templates render with (made for this render: it is kept, not copied);
+   * macros instantiate against the same one. `late` answers the context names a render seldom
+   * reads, when one is looked up: they take precedence over macros, as the object's own names do.
+   */
+  bind(values: Record<string, unknown>, late: LateContext = noLateContext): Record<string, unknown> {
+    values[SCOPE_KEY] = this;
+    this.values = values;
+    this.late = late;
+    return values;
+  }
+
+  /** A context name as a template would find it: the object's own, then a late one. */
+  contextValue(name: string): unknown {
+    if (Object.prototype.hasOwnProperty.call(this.values, name)) return this.values[name];
+    const late = this.late(name);
+    return late === NOT_LATE ? undefined : late;
   }
 
   lookup(name: string): unknown {
+    const late = this.late(name);
+    if (late !== NOT_LATE) return late;
     // Context names that never change (zip, namespace, modules, api...) live here rather than in each render's context, which nunjucks copies for every template and macro.
     if (Object.prototype.hasOwnProperty.call(STATIC_CONTEXT, name)) return STATIC_CONTEXT[name];
     const macro = this.registry.find(name, this.packageName);
@@ -191,7 +215,10 @@ export class MacroScope implements LookupScope {
             if (overrides && Object.prototype.hasOwnProperty.call(overrides, `${pkg}.${property}`)) return overrides[`${pkg}.${property}`];
             const macro = this.registry.findIn(pkg, property);
             // dbt's own namespace also holds what kpi implements in JavaScript (run_query, statement, is_incremental...).
-            if (!macro && pkg === INTERNAL_PACKAGE && typeof this.values[property] === 'function') return this.values[property];
+            if (!macro && pkg === INTERNAL_PACKAGE) {
+              const own = this.contextValue(property);
+              if (typeof own === 'function') return own;
+            }
             if (!macro) {
               throw this.session.raise(new KpiError('KPI_COMPILER_ERROR', `package '${pkg}' has no macro '${property}'.${didYouMean(property, this.registry.names())}`));
             }

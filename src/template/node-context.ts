@@ -3,12 +3,12 @@ import type { Relation } from '../adapters/relation.js';
 import { envVar, type Environment } from './env-var.js';
 import { lookupVar } from './vars.js';
 import { KpiError } from '../errors.js';
-import { adapterResponse, buildAdapterContext, loadRelation } from './adapter-context.js';
+import { adapterResponse, buildAdapterContext, loadRelation, type Guard } from './adapter-context.js';
 import { AgateTable } from './agate-table.js';
 import { MacroReturn } from './jinja-compat.js';
 import { namedArgs, splitArgs } from './keyword-args.js';
 import { plainValue } from './python-values.js';
-import type { MacroScope } from './macro-scope.js';
+import { NOT_LATE, type LateContext, type MacroScope } from './macro-scope.js';
 import { PyDateTime } from './py-datetime.js';
 import { PYTZ_UTC } from './py-tzinfo.js';
 import type { RenderSession } from './render-session.js';
@@ -91,11 +91,16 @@ interface StoredResult {
   response: { _message: string; code: string; rows_affected: number };
 }
 
-/** The names a model, test, hook or macro sees when it renders (dbt's Jinja context). */
+/**
+ * The names a model, test, hook or macro sees when it renders (dbt's Jinja context). The
+ * object holds what most renders read; the rest (the adapter, statements and results, logging,
+ * exceptions, the graph, the clock...) is built on a render's first lookup of it (lateContext):
+ * a parse renders every model, and most read only `ref` and `config`.
+ */
 export function buildNodeContext(host: ContextHost, scope: MacroScope, session: RenderSession): Record<string, unknown> {
-  const guard =
-    <A extends unknown[], R>(fn: (...args: A) => R) =>
-    (...args: A): R => {
+  const guard: Guard =
+    (fn) =>
+    (...args) => {
       try {
         return fn(...args);
       } catch (error) {
@@ -103,6 +108,73 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
         throw error;
       }
     };
+
+  const config = Object.assign(
+    guard((...args: unknown[]) => callConfig(host, args)),
+    {
+      get: guard((key: string, fallback?: unknown) => host.getConfig(key) ?? fallback ?? null),
+      /** dbt's config.set(key, value) (set_sql_header uses it): one config value, as text when it is a macro's output. */
+      set: guard((key: unknown, value: unknown) => {
+        host.setConfig({ [String(plainValue(key))]: plainValue(value) });
+        return '';
+      }),
+      require: guard((key: string) => {
+        const value = host.getConfig(key);
+        if (value === undefined || value === null) {
+          throw new KpiError('KPI_COMPILER_ERROR', `config '${key}' is required here`, { node: String(host.model?.unique_id ?? '') });
+        }
+        return value;
+      }),
+    },
+  );
+
+  const values: Record<string, unknown> = {
+    execute: host.execute,
+    target: host.target,
+    this: host.thisRelation ?? undefined,
+    model: host.model ?? undefined,
+    // dbt: "the name of the root-level project which is being run", in a package's nodes and macros too.
+    project_name: scope.registry.rootPackage,
+    ref: guard((...args: unknown[]) => callRef(host, args)),
+    source: guard((...args: unknown[]) => callSource(host, args)),
+    config,
+    var: guard((name: string, fallback?: unknown) => lookupVar(name, fallback, host.cliVars, host.projectVars, host.packageName, host.varOverrides, host.packageVars)),
+    env_var: guard((name: string, fallback?: unknown) => envVar(host.env, name, fallback)),
+    is_incremental: () => host.isIncremental(),
+    caller: undefined,
+    ...host.extra,
+  };
+  return scope.bind(values, lateContext(host, scope, session, values, guard));
+}
+
+/** The context names lateContext builds. */
+const LATE_NAMES = new Set([
+  'invocation_id',
+  'run_started_at',
+  'flags',
+  'dbt_version',
+  'kpi_version',
+  'selected_resources',
+  'parallel_part',
+  'run_query',
+  'statement',
+  'load_result',
+  'store_result',
+  'store_raw_result',
+  'load_relation',
+  'adapter',
+  'log',
+  'print',
+  'exceptions',
+  'try_or_compiler_error',
+  'return',
+  'doc',
+  'graph',
+  'builtins',
+]);
+
+/** A render's seldom-read context names, each built when first looked up and kept for the render. */
+function lateContext(host: ContextHost, scope: MacroScope, session: RenderSession, values: Record<string, unknown>, guard: Guard): LateContext {
   const nodeId = () => String(host.model?.unique_id ?? '') || undefined;
   const compilerError = (message: unknown): never => {
     throw new KpiError('KPI_COMPILER_ERROR', String(message), { node: nodeId() });
@@ -124,126 +196,125 @@ export function buildNodeContext(host: ContextHost, scope: MacroScope, session: 
     results.set(name, { table, data: table ? table.data() : [], response: adapterResponse(result) });
   };
 
-  /**
-   * `{% call statement('name', fetch_result=True) %}sql{% endcall %}`: as dbt's, the body is
-   * rendered and run only when executing; `load_result('name')` then has its rows.
-   */
-  const statement = guard((...args: unknown[]) => {
-    const { name, fetch_result, caller } = namedArgs(args, ['name', 'fetch_result', 'auto_begin', 'language']);
-    if (!host.execute) return '';
-    const sql = typeof caller === 'function' ? String(caller()) : '';
-    const result = runSql(sql);
-    if (result && name !== null && name !== undefined) store(String(name), result, Boolean(fetch_result));
-    return '';
-  });
-
-  const config = Object.assign(
-    guard((...args: unknown[]) => callConfig(host, args)),
-    {
-      get: guard((key: string, fallback?: unknown) => host.getConfig(key) ?? fallback ?? null),
-      /** dbt's config.set(key, value) (set_sql_header uses it): one config value, as text when it is a macro's output. */
-      set: guard((key: unknown, value: unknown) => {
-        host.setConfig({ [String(plainValue(key))]: plainValue(value) });
-        return '';
-      }),
-      require: guard((key: string) => {
-        const value = host.getConfig(key);
-        if (value === undefined || value === null) {
-          throw new KpiError('KPI_COMPILER_ERROR', `config '${key}' is required here`, { node: String(host.model?.unique_id ?? '') });
-        }
-        return value;
-      }),
-    },
-  );
-
-  const adapter = buildAdapterContext(scope, runSql, guard, host.target.database, host.execute, host.execute ? host.citus : undefined);
-
-  const values: Record<string, unknown> = {
-    execute: host.execute,
-    target: host.target,
-    this: host.thisRelation ?? undefined,
-    model: host.model ?? undefined,
-    // dbt: "the name of the root-level project which is being run", in a package's nodes and macros too.
-    project_name: scope.registry.rootPackage,
-    invocation_id: host.invocationId,
-    // dbt's run_started_at: datetime.now(tz=pytz.utc) when the run began.
-    run_started_at: PyDateTime.fromInstant(host.runStartedAt.getTime(), 0, PYTZ_UTC),
-    flags: host.flags,
-    dbt_version: '1.8.0',
-    kpi_version: KPI_VERSION,
-    selected_resources: host.selectedResources ?? [],
-    ref: guard((...args: unknown[]) => callRef(host, args)),
-    source: guard((...args: unknown[]) => callSource(host, args)),
-    config,
-    var: guard((name: string, fallback?: unknown) => lookupVar(name, fallback, host.cliVars, host.projectVars, host.packageName, host.varOverrides, host.packageVars)),
-    env_var: guard((name: string, fallback?: unknown) => envVar(host.env, name, fallback)),
-    is_incremental: () => host.isIncremental(),
-    parallel_part: guard((key: unknown) => {
-      if (typeof key !== 'string' || key.trim() === '') return compilerError(`parallel_part() takes the SQL of an integer key, such as 'entity_id', got ${JSON.stringify(key)}`);
-      return parallelPartCondition(key);
-    }),
-    run_query: guard((sql: unknown) => {
-      const result = runSql(String(sql));
-      return result ? new AgateTable(result) : undefined;
-    }),
-    statement,
-    load_result: (name: unknown) => results.get(String(name)) ?? null,
-    store_result: (...args: unknown[]) => {
-      const { name, response, agate_table } = namedArgs(args, ['name', 'response', 'agate_table']);
-      const table = agate_table instanceof AgateTable ? agate_table : null;
-      results.set(String(name), { table, data: table ? table.data() : [], response: (response ?? { _message: '', code: '', rows_affected: 0 }) as StoredResult['response'] });
-      return '';
-    },
-    store_raw_result: (...args: unknown[]) => {
-      const { name, message, code, rows_affected, agate_table } = namedArgs(args, ['name', 'message', 'code', 'rows_affected', 'agate_table']);
-      const table = agate_table instanceof AgateTable ? agate_table : null;
-      results.set(String(name), { table, data: table ? table.data() : [], response: { _message: String(message ?? ''), code: String(code ?? ''), rows_affected: Number(rows_affected ?? 0) } });
-      return '';
-    },
-    load_relation: guard((relation: Relation) => loadRelation(adapter, relation)),
-    adapter,
-    log: (message: unknown, info?: unknown) => {
-      host.log(String(message), Boolean(info));
-      return '';
-    },
-    print: (message: unknown) => {
-      host.log(String(message), true);
-      return '';
-    },
-    exceptions: {
-      raise_compiler_error: guard(compilerError),
-      raise_not_implemented: guard((message: unknown) => compilerError(`not implemented: ${String(message)}`)),
-      raise_database_error: guard((message: unknown) => {
-        throw new KpiError('KPI_DATABASE_ERROR', String(message), { node: nodeId() });
-      }),
-      raise_dependency_error: guard((message: unknown) => compilerError(`dependency error: ${String(message)}`)),
-      raise_fail_fast_error: guard((message: unknown) => compilerError(String(message))),
-      column_type_missing: guard((names: unknown) => compilerError(`column types are missing for: ${String(names)}`)),
-      missing_config: guard((model: unknown, name: unknown) => compilerError(`the model needs the config '${String(name)}'`)),
-      relation_wrong_type: guard((relation: unknown, expected: unknown) => compilerError(`${String(relation)} is not a ${String(expected)}`)),
-      warn: (message: unknown) => {
-        host.log(`warning: ${String(message)}`, true);
-        return '';
-      },
-    },
-    /** dbt's try_or_compiler_error(message, fn, *args): a failure of fn becomes a compiler error with the message. */
-    try_or_compiler_error: guard((message: unknown, fn: (...args: unknown[]) => unknown, ...args: unknown[]) => {
-      try {
-        return fn(...args);
-      } catch (error) {
-        if (error instanceof MacroReturn) throw error;
-        return compilerError(message);
-      }
-    }),
-    return: (value: unknown) => {
-      throw new MacroReturn(value);
-    },
-    doc: guard((...args: string[]) => (args.length === 2 ? host.doc(args[1], args[0]) : host.doc(args[0], null))),
-    graph: host.execute ? host.graph() : { nodes: {}, sources: {}, exposures: {}, groups: {}, metrics: {} },
-    builtins: {},
-    caller: undefined,
-    ...host.extra,
+  const built = new Map<string, unknown>();
+  const late = (name: string): unknown => {
+    if (!LATE_NAMES.has(name)) return NOT_LATE;
+    if (!built.has(name)) built.set(name, build(name));
+    return built.get(name);
   };
-  values.builtins = { ref: values.ref, source: values.source, config: values.config };
-  return scope.bind(values);
+
+  const build = (name: string): unknown => {
+    switch (name) {
+      case 'invocation_id':
+        return host.invocationId;
+      case 'run_started_at':
+        // dbt's run_started_at: datetime.now(tz=pytz.utc) when the run began.
+        return PyDateTime.fromInstant(host.runStartedAt.getTime(), 0, PYTZ_UTC);
+      case 'flags':
+        return host.flags;
+      case 'dbt_version':
+        return '1.8.0';
+      case 'kpi_version':
+        return KPI_VERSION;
+      case 'selected_resources':
+        return host.selectedResources ?? [];
+      case 'parallel_part':
+        return guard((key: unknown) => {
+          if (typeof key !== 'string' || key.trim() === '') return compilerError(`parallel_part() takes the SQL of an integer key, such as 'entity_id', got ${JSON.stringify(key)}`);
+          return parallelPartCondition(key);
+        });
+      case 'run_query':
+        return guard((sql: unknown) => {
+          const result = runSql(String(sql));
+          return result ? new AgateTable(result) : undefined;
+        });
+      case 'statement':
+        /**
+         * `{% call statement('name', fetch_result=True) %}sql{% endcall %}`: as dbt's, the body is
+         * rendered and run only when executing; `load_result('name')` then has its rows.
+         */
+        return guard((...args: unknown[]) => {
+          const { name: resultName, fetch_result, caller } = namedArgs(args, ['name', 'fetch_result', 'auto_begin', 'language']);
+          if (!host.execute) return '';
+          const sql = typeof caller === 'function' ? String(caller()) : '';
+          const result = runSql(sql);
+          if (result && resultName !== null && resultName !== undefined) store(String(resultName), result, Boolean(fetch_result));
+          return '';
+        });
+      case 'load_result':
+        return (resultName: unknown) => results.get(String(resultName)) ?? null;
+      case 'store_result':
+        return (...args: unknown[]) => {
+          const { name: resultName, response, agate_table } = namedArgs(args, ['name', 'response', 'agate_table']);
+          const table = agate_table instanceof AgateTable ? agate_table : null;
+          results.set(String(resultName), { table, data: table ? table.data() : [], response: (response ?? { _message: '', code: '', rows_affected: 0 }) as StoredResult['response'] });
+          return '';
+        };
+      case 'store_raw_result':
+        return (...args: unknown[]) => {
+          const { name: resultName, message, code, rows_affected, agate_table } = namedArgs(args, ['name', 'message', 'code', 'rows_affected', 'agate_table']);
+          const table = agate_table instanceof AgateTable ? agate_table : null;
+          results.set(String(resultName), {
+            table,
+            data: table ? table.data() : [],
+            response: { _message: String(message ?? ''), code: String(code ?? ''), rows_affected: Number(rows_affected ?? 0) },
+          });
+          return '';
+        };
+      case 'load_relation':
+        return guard((relation: Relation) => loadRelation(late('adapter') as ReturnType<typeof buildAdapterContext>, relation));
+      case 'adapter':
+        return buildAdapterContext(scope, runSql, guard, host.target.database, host.execute, host.execute ? host.citus : undefined);
+      case 'log':
+        return (message: unknown, info?: unknown) => {
+          host.log(String(message), Boolean(info));
+          return '';
+        };
+      case 'print':
+        return (message: unknown) => {
+          host.log(String(message), true);
+          return '';
+        };
+      case 'exceptions':
+        return {
+          raise_compiler_error: guard(compilerError),
+          raise_not_implemented: guard((message: unknown) => compilerError(`not implemented: ${String(message)}`)),
+          raise_database_error: guard((message: unknown) => {
+            throw new KpiError('KPI_DATABASE_ERROR', String(message), { node: nodeId() });
+          }),
+          raise_dependency_error: guard((message: unknown) => compilerError(`dependency error: ${String(message)}`)),
+          raise_fail_fast_error: guard((message: unknown) => compilerError(String(message))),
+          column_type_missing: guard((names: unknown) => compilerError(`column types are missing for: ${String(names)}`)),
+          missing_config: guard((model: unknown, configName: unknown) => compilerError(`the model needs the config '${String(configName)}'`)),
+          relation_wrong_type: guard((relation: unknown, expected: unknown) => compilerError(`${String(relation)} is not a ${String(expected)}`)),
+          warn: (message: unknown) => {
+            host.log(`warning: ${String(message)}`, true);
+            return '';
+          },
+        };
+      case 'try_or_compiler_error':
+        /** dbt's try_or_compiler_error(message, fn, *args): a failure of fn becomes a compiler error with the message. */
+        return guard((message: unknown, fn: (...args: unknown[]) => unknown, ...args: unknown[]) => {
+          try {
+            return fn(...args);
+          } catch (error) {
+            if (error instanceof MacroReturn) throw error;
+            return compilerError(message);
+          }
+        });
+      case 'return':
+        return (value: unknown) => {
+          throw new MacroReturn(value);
+        };
+      case 'doc':
+        return guard((...args: string[]) => (args.length === 2 ? host.doc(args[1], args[0]) : host.doc(args[0], null)));
+      case 'graph':
+        return host.execute ? host.graph() : { nodes: {}, sources: {}, exposures: {}, groups: {}, metrics: {} };
+      case 'builtins':
+        return { ref: values.ref, source: values.source, config: values.config };
+      default:
+        return NOT_LATE;
+    }
+  };
+  return late;
 }
