@@ -16,7 +16,7 @@ import { generateProject } from './generate-project.js';
 const url = process.env.KPI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const bin = fileURLToPath(new URL('../bin/kpi.js', import.meta.url));
 
-interface Timed {
+export interface Timed {
   wall: number;
   cpu: number;
   /** The user part of `cpu`: system time (creating 10,000 compiled files) varies several-fold with the disk's load here. */
