@@ -30,6 +30,8 @@ export class ProjectRuntime {
   /** Whether files that differ only in string literals share one compiled template (literal-sharing.ts); parseProject may turn it off. */
   literalSharing = true;
   private readonly shapes = new Map<string, nunjucks.Template | null>();
+  /** Each file's shape and literals by its text: a compile renders the files its parse rendered, and finding a shape costs a pass over the text. */
+  private readonly shared = new Map<string, SharedTemplate | null>();
   /** Compiled template code kept across runs (target/template_cache.json); save() after parsing and compiling. */
   readonly templateCache: TemplateCodeCache;
 
@@ -57,6 +59,15 @@ export class ProjectRuntime {
    */
   sharedTemplate(source: string): SharedTemplate | null {
     if (!this.literalSharing) return null;
+    let found = this.shared.get(source);
+    if (found === undefined) {
+      found = this.findShared(source);
+      this.shared.set(source, found);
+    }
+    return found;
+  }
+
+  private findShared(source: string): SharedTemplate | null {
     const shared = shareLiterals(source);
     if (!shared) return null;
     let template = this.shapes.get(shared.shape);
