@@ -307,7 +307,7 @@ export class CompileReplay<Options extends ReplayOptions> {
     const [{ candidateFiles }, { YAML_CACHE_FILE }] = await Promise.all([import('../config/profiles.js'), import('../config/yaml-cache.js')]);
     const target = targetDir(loaded.config);
     const logDir = resolve(this.projectDir, loaded.config.logPath);
-    const files = new FileIndexBuilder(this.projectDir, (absolute) => absolute === target || absolute === logDir);
+    const files = new FileIndexBuilder(this.projectDir, (absolute) => absolute === target || absolute === logDir, parsed.readFiles);
     files.tree(this.projectDir);
     for (const installed of loaded.packages ?? []) files.tree(resolve(this.projectDir, installed.dir));
     for (const project of [loaded.config, ...(loaded.packages ?? []).map((installed) => installed.config)]) {

@@ -56,6 +56,8 @@ export interface ParsedProject {
   invocationId: string;
   now: Date;
   parseStats: { reused: number; parsed: number };
+  /** Model and analysis files with the size and time they had when the parse read them (project/parse-project.ts). */
+  readFiles: ReadonlyMap<string, { size: number; mtimeMs: number }>;
   /** Names every template sees, from the project's config files (`kpi_thresholds`). */
   templateGlobals: Record<string, unknown>;
   /** Names this manifest across processes while the project is unchanged (ParseResult.generation); null without partial parse. */
@@ -93,7 +95,7 @@ export async function parse(options: ProjectOptions = {}, preloaded?: LoadedProj
   const emit = projectSink(options, loaded, invocationId);
   const targetDir = targetDirOf(loaded);
   const cachePath = options.partialParse === false ? null : partialParsePath(targetDir);
-  const { manifest, runtime, warnings, stats, templateGlobals, generation } = await parseProject(loaded, {
+  const { manifest, runtime, warnings, stats, templateGlobals, generation, readFiles } = await parseProject(loaded, {
     invocationId,
     now,
     cachePath,
@@ -105,7 +107,7 @@ export async function parse(options: ProjectOptions = {}, preloaded?: LoadedProj
   const graph = new DependencyGraph(manifest);
   graph.assertAcyclic();
   writeManifest(join(targetDir, 'manifest.json'), manifest, generation);
-  return { loaded, manifest, runtime, graph, targetDir, invocationId, now, parseStats: stats, templateGlobals, parseGeneration: generation, emit };
+  return { loaded, manifest, runtime, graph, targetDir, invocationId, now, parseStats: stats, readFiles, templateGlobals, parseGeneration: generation, emit };
 }
 
 function readState(stateDir: string | undefined, projectDir: string): { manifest: Manifest | null; results: Record<string, string> } {

@@ -50,6 +50,8 @@ export interface ParseResult {
   stats: { reused: number; parsed: number };
   /** Names every template sees, from ParseOptions.templateGlobals. */
   templateGlobals: Record<string, unknown>;
+  /** Model and analysis files, by absolute path, with the size and modification time they had when this parse read them (or reused their entries). */
+  readFiles: ReadonlyMap<string, { size: number; mtimeMs: number }>;
   /** Names this manifest across processes (PartialParseCache.generation); null when it was not saved. */
   generation: string | null;
 }
@@ -263,6 +265,7 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
     runtime,
     warnings: [...loaded.diagnostics.filter((item) => item.severity === 'warning'), ...diagnostics.warnings],
     stats: { reused: cache.hits, parsed: fresh.length },
+    readFiles: new Map([...cache.reusedFiles, ...sources.readFiles]),
     templateGlobals,
     generation: cache.generation,
   };

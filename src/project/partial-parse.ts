@@ -137,6 +137,9 @@ export class PartialParseCache {
     return this.reused;
   }
 
+  /** The files whose entries were reused, by absolute path, with the size and time that matched. */
+  readonly reusedFiles = new Map<string, { size: number; mtimeMs: number }>();
+
   private reused = 0;
 
   /** The cached node for an unchanged file, or null when it must be parsed again. */
@@ -147,6 +150,7 @@ export class PartialParseCache {
     if (stats.mtimeMs !== cached.mtimeMs || stats.size !== cached.size) return null;
     for (const [name, value] of Object.entries(cached.vars)) if (currentVar(this.cliVars, name) !== value) return null;
     this.reused++;
+    this.reusedFiles.set(file.absolute, { size: stats.size, mtimeMs: stats.mtimeMs });
     this.next.files[file.path] = cached;
     if (typeof cached.hash === 'string') this.nodeHashes.set(cached.node, cached.hash);
     return { node: cached.node, diagnostics: cached.diagnostics };

@@ -41,6 +41,13 @@ export class FileIndexBuilder {
     private readonly base: string,
     /** Folders and files left out of a tree (the target folder, the logs). */
     private readonly skip: (absolute: string) => boolean,
+    /**
+     * Files whose size and time are known already, by absolute path: as the parse read them. Recorded
+     * so, the index describes what the result was made from: a file changed after its read, even to
+     * an earlier time (which `touchedSince` cannot see), differs from its entry, and the next check
+     * fails. Nor is a file looked up twice.
+     */
+    private readonly known: ReadonlyMap<string, { size: number; mtimeMs: number }> = new Map(),
   ) {}
 
   private name(absolute: string): string {
@@ -73,6 +80,8 @@ export class FileIndexBuilder {
   tree(root: string, depth = 0): void {
     if (this.seen.has(root) || this.skip(root)) return;
     this.seen.add(root);
+    const read = this.known.get(root);
+    if (read) return this.addFile(root, read.size, read.mtimeMs);
     const stats = statSync(root, { throwIfNoEntry: false });
     if (!stats) this.absent.push(this.name(root));
     else if (!stats.isDirectory()) this.addFile(root, stats.size, stats.mtimeMs);

@@ -111,6 +111,11 @@ export class SourceReader {
     return this.read.get(path);
   }
 
+  /** Every file read through this reader, by path, with its size and modification time as read. */
+  get readFiles(): ReadonlyMap<string, { size: number; mtimeMs: number }> {
+    return this.read;
+  }
+
   /** Stops the thread (files not yet asked for are dropped). */
   async close(): Promise<void> {
     const worker = this.worker;
