@@ -47,6 +47,18 @@ async function forgetYesterday(schemaPrefix: string): Promise<void> {
   }
 }
 
+/** The bench's schemas (the sandbox, and raw and analytics beside it), so a run leaves the server as it found it. */
+async function dropSchemas(schemaPrefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const found = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname = $1 or left(nspname, length($1) + 1) = $1 || '_'", [schemaPrefix]);
+    for (const { nspname } of found.rows) await client.query(`drop schema "${nspname}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
 function range(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} s (${sorted[0].toFixed(2)}-${sorted[sorted.length - 1].toFixed(2)})`;
@@ -83,4 +95,5 @@ try {
   console.log(`kpi ls --select fact_kpi_daily+ (its parse and selection alone): ${parseOnly.cpu.toFixed(2)} s CPU, ${parseOnly.wall.toFixed(2)} s wall`);
 } finally {
   removeDir(dir);
+  await dropSchemas(schema);
 }
