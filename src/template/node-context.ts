@@ -190,10 +190,12 @@ function lateContext(host: ContextHost, scope: MacroScope, session: RenderSessio
     }) as QueryResult;
   };
 
-  const results = new Map<string, StoredResult>();
+  // Stored results (statement, store_result, load_result): made by the first of them a render calls.
+  let stored: Map<string, StoredResult> | undefined;
+  const results = () => (stored ??= new Map());
   const store = (name: string, result: QueryResult, fetch: boolean) => {
     const table = fetch ? new AgateTable(result) : null;
-    results.set(name, { table, data: table ? table.data() : [], response: adapterResponse(result) });
+    results().set(name, { table, data: table ? table.data() : [], response: adapterResponse(result) });
   };
 
   const built = new Map<string, unknown>();
@@ -242,19 +244,19 @@ function lateContext(host: ContextHost, scope: MacroScope, session: RenderSessio
           return '';
         });
       case 'load_result':
-        return (resultName: unknown) => results.get(String(resultName)) ?? null;
+        return (resultName: unknown) => results().get(String(resultName)) ?? null;
       case 'store_result':
         return (...args: unknown[]) => {
           const { name: resultName, response, agate_table } = namedArgs(args, ['name', 'response', 'agate_table']);
           const table = agate_table instanceof AgateTable ? agate_table : null;
-          results.set(String(resultName), { table, data: table ? table.data() : [], response: (response ?? { _message: '', code: '', rows_affected: 0 }) as StoredResult['response'] });
+          results().set(String(resultName), { table, data: table ? table.data() : [], response: (response ?? { _message: '', code: '', rows_affected: 0 }) as StoredResult['response'] });
           return '';
         };
       case 'store_raw_result':
         return (...args: unknown[]) => {
           const { name: resultName, message, code, rows_affected, agate_table } = namedArgs(args, ['name', 'message', 'code', 'rows_affected', 'agate_table']);
           const table = agate_table instanceof AgateTable ? agate_table : null;
-          results.set(String(resultName), {
+          results().set(String(resultName), {
             table,
             data: table ? table.data() : [],
             response: { _message: String(message ?? ''), code: String(code ?? ''), rows_affected: Number(rows_affected ?? 0) },
