@@ -31,32 +31,41 @@ const incremental: Array<[string, string]> = [
   ['kpi_status_history', 'as_of_date'],
 ];
 
-/** Yesterday's rows out of the incremental models, so the next run has a new day to add. */
-async function forgetYesterday(schemaPrefix: string): Promise<void> {
+/** A connection to the server for the bench's own statements (set-up and clean-up, untimed). */
+async function withServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    for (const [table, column] of incremental) {
-      const found = await client.query<{ table_schema: string }>('select table_schema from information_schema.tables where table_name = $1 and table_schema like $2', [table, `${schemaPrefix}%`]);
-      if (found.rows.length !== 1) throw new Error(`${table}: expected one relation in ${schemaPrefix}*, found ${found.rows.length}`);
-      const deleted = await client.query(`delete from "${found.rows[0].table_schema}"."${table}" where ${column} = $1`, [yesterday]);
-      if (!deleted.rowCount) throw new Error(`${table} held no rows for ${yesterday}: the run before did not add the day`);
-    }
+    return await work(client);
   } finally {
     await client.end();
   }
 }
 
-/** The bench's schemas (the sandbox, and raw and analytics beside it), so a run leaves the server as it found it. */
-async function dropSchemas(schemaPrefix: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const found = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname = $1 or left(nspname, length($1) + 1) = $1 || '_'", [schemaPrefix]);
-    for (const { nspname } of found.rows) await client.query(`drop schema "${nspname}" cascade`);
-  } finally {
-    await client.end();
-  }
+/** The bench's schemas: the sandbox, and raw and analytics beside it (`<sandbox>_raw`...). */
+async function benchSchemas(client: pg.Client, sandbox: string): Promise<string[]> {
+  const found = await client.query<{ nspname: string }>("select nspname from pg_namespace where nspname = $1 or left(nspname, length($1) + 1) = $1 || '_'", [sandbox]);
+  return found.rows.map((row) => row.nspname);
+}
+
+/** Yesterday's rows out of the incremental models, so the next run has a new day to add. */
+async function forgetYesterday(sandbox: string): Promise<void> {
+  await withServer(async (client) => {
+    const schemas = await benchSchemas(client, sandbox);
+    for (const [table, column] of incremental) {
+      const found = await client.query<{ table_schema: string }>('select table_schema from information_schema.tables where table_name = $1 and table_schema = any($2)', [table, schemas]);
+      if (found.rows.length !== 1) throw new Error(`${table}: expected one relation in ${schemas.join(', ')}, found ${found.rows.length}`);
+      const deleted = await client.query(`delete from "${found.rows[0].table_schema}"."${table}" where ${column} = $1`, [yesterday]);
+      if (!deleted.rowCount) throw new Error(`${table} held no rows for ${yesterday}: the run before did not add the day`);
+    }
+  });
+}
+
+/** Drops the bench's schemas, so a run leaves the server as it found it. */
+async function dropSchemas(sandbox: string): Promise<void> {
+  await withServer(async (client) => {
+    for (const name of await benchSchemas(client, sandbox)) await client.query(`drop schema "${name}" cascade`);
+  });
 }
 
 function range(values: number[]): string {
