@@ -210,7 +210,7 @@ export async function parseProject(untracked: LoadedProject, options: ParseOptio
     parseContext,
   );
   if (!diagnostics.items.some((item) => item.severity === 'error')) {
-    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items, entry.vars, sources.stats(entry.file.absolute));
+    for (const entry of fresh) cache.remember(entry.file, entry.node, entry.diagnostics.items, entry.vars, sources.readFiles.get(entry.file.absolute));
   }
   // Tests read the configs of the nodes they test: taken from the cache only when those nodes are as they were.
   const testsFingerprint = sha256(

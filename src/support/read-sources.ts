@@ -56,7 +56,7 @@ const READER_THRESHOLD = 512;
  * The source files a parse will read, read ahead on a thread of their own while the parse works
  * on the files before them: on a first parse of a big project, reading each file (open, stat, read,
  * close) was a sixth of the main thread's time. A file not asked for ahead, or that the thread
- * could not read, is read here when asked for. Every file read records its stats (`stats`), which
+ * could not read, is read here when asked for. Every file read records its stats (`readFiles`), which
  * the partial-parse cache keeps, so a file is not looked up again after its parse.
  */
 export class SourceReader {
@@ -106,12 +106,7 @@ export class SourceReader {
     return file.text;
   }
 
-  /** Size and modification time of a file as it was read, or undefined if it was not read through this reader. */
-  stats(path: string): { size: number; mtimeMs: number } | undefined {
-    return this.read.get(path);
-  }
-
-  /** Every file read through this reader, by path, with its size and modification time as read. */
+  /** Every file read through this reader, by path, with its size and modification time as read (a file not read through it is absent). */
   get readFiles(): ReadonlyMap<string, { size: number; mtimeMs: number }> {
     return this.read;
   }

@@ -39,7 +39,7 @@ describe('SourceReader', () => {
       const asked = [...paths.slice(150), ...paths.slice(0, 150)];
       const texts = await Promise.all(asked.map((path) => reader.text(path)));
       expect(texts).toEqual(asked.map((path) => readFileSync(path, 'utf8')));
-      for (const path of paths) expect(reader.stats(path)).toEqual({ size: statSync(path).size, mtimeMs: statSync(path).mtimeMs });
+      for (const path of paths) expect(reader.readFiles.get(path)).toEqual({ size: statSync(path).size, mtimeMs: statSync(path).mtimeMs });
     } finally {
       await reader.close();
     }
@@ -51,8 +51,8 @@ describe('SourceReader', () => {
     reader.readAhead([ahead], 1);
     try {
       expect(await reader.text(other)).toBe(readFileSync(other, 'utf8'));
-      expect(reader.stats(other)?.size).toBe(statSync(other).size);
-      expect(reader.stats(ahead)).toBeUndefined();
+      expect(reader.readFiles.get(other)?.size).toBe(statSync(other).size);
+      expect(reader.readFiles.get(ahead)).toBeUndefined();
     } finally {
       await reader.close();
     }
