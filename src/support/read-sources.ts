@@ -22,14 +22,19 @@ export function readSourceFile(path: string): SourceFile {
 /**
  * Reads the files in order, a batch a message; an error message stands for a file it could not
  * read (the main thread reads that one again, and so reports the error where the parse asks).
+ * Each file is claimed first (`claims`, shared with the main thread): a file the main thread
+ * claimed, because it needed it before the thread had started, is skipped.
  * Inline source, so it runs the same from dist/, the bundle and under the test runner.
  */
 const READER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { closeSync, fstatSync, openSync, readFileSync } = require('node:fs');
+const { paths, claims } = workerData;
 const BATCH = 64;
 let batch = [];
-for (const path of workerData) {
+for (let i = 0; i < paths.length; i++) {
+  if (Atomics.compareExchange(claims, i, 0, 1) !== 0) continue;
+  const path = paths[i];
   try {
     const fd = openSync(path, 'r');
     try {
@@ -62,15 +67,22 @@ const READER_THRESHOLD = 512;
 export class SourceReader {
   private readonly ready = new Map<string, SourceFile>();
   private readonly waiting = new Map<string, (file: SourceFile | null) => void>();
-  private readonly ahead = new Set<string>();
+  /** Files the thread may still read, by path: the index of the first claim for each (a path may be listed twice). */
+  private readonly ahead = new Map<string, number>();
+  /** One a file asked ahead: 0 unclaimed, 1 the thread's, 2 read here. */
+  private claims: Int32Array | null = null;
   private readonly read = new Map<string, { size: number; mtimeMs: number }>();
   private worker: Worker | null = null;
 
   /** Starts reading `paths` ahead when there are at least `minimum` of them (enough to pay for a thread). */
   readAhead(paths: readonly string[], minimum = READER_THRESHOLD): void {
     if (paths.length < minimum || this.worker) return;
-    for (const path of paths) this.ahead.add(path);
-    const worker = new Worker(READER_SOURCE, { eval: true, workerData: paths });
+    paths.forEach((path, index) => {
+      if (!this.ahead.has(path)) this.ahead.set(path, index);
+    });
+    // A thread takes tens of milliseconds to start: until it does, the files the parse asks for are read here, and the thread skips them.
+    this.claims = new Int32Array(new SharedArrayBuffer(paths.length * Int32Array.BYTES_PER_ELEMENT));
+    const worker = new Worker(READER_SOURCE, { eval: true, workerData: { paths, claims: this.claims } });
     worker.on('message', (batch: Array<[string, string | null, number, number]>) => {
       for (const [path, text, size, mtimeMs] of batch) this.arrive(path, text === null ? null : { text, size, mtimeMs });
     });
@@ -99,11 +111,18 @@ export class SourceReader {
   async text(path: string): Promise<string> {
     let file = this.ready.get(path) ?? null;
     if (file) this.ready.delete(path);
+    else if (this.claimHere(path)) this.ahead.delete(path);
     // One waiter a file: a second ask while the first waits (the same file in two folders' lists) reads it here.
     else if (this.ahead.has(path) && !this.waiting.has(path)) file = await new Promise<SourceFile | null>((resolve) => this.waiting.set(path, resolve));
     file ??= readSourceFile(path);
     this.read.set(path, { size: file.size, mtimeMs: file.mtimeMs });
     return file.text;
+  }
+
+  /** Whether the file, asked ahead, was not yet claimed by the thread: it is then this thread's to read. */
+  private claimHere(path: string): boolean {
+    const index = this.ahead.get(path);
+    return index !== undefined && this.claims !== null && Atomics.compareExchange(this.claims, index, 0, 2) === 0;
   }
 
   /** Every file read through this reader, by path, with its size and modification time as read (a file not read through it is absent). */

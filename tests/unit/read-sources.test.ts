@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SourceReader, readSourceFile } from '../../src/support/read-sources.js';
 
@@ -80,6 +81,27 @@ describe('SourceReader', () => {
       const [first, second] = await Promise.all([reader.text(paths[1]), reader.text(paths[1])]);
       expect(first).toBe(readFileSync(paths[1], 'utf8'));
       expect(second).toBe(first);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reads here what is asked before the thread reaches it, and the thread skips those files', async () => {
+    const paths = makeFiles('claimed', 200);
+    const reader = new SourceReader();
+    reader.readAhead(paths, 1);
+    const internals = reader as unknown as { ready: Map<string, unknown>; claims: Int32Array; worker: Worker };
+    const finished = new Promise((resolve) => internals.worker.once('exit', resolve));
+    try {
+      // Asked at once, before the thread has started: these two are claimed here.
+      const early = [reader.text(paths[0]), reader.text(paths[1])];
+      expect([internals.claims[0], internals.claims[1]]).toEqual([2, 2]);
+      expect(await Promise.all(early)).toEqual([readFileSync(paths[0], 'utf8'), readFileSync(paths[1], 'utf8')]);
+      // The thread has read every other file, and neither of these two.
+      await finished;
+      expect(paths.filter((path) => internals.ready.has(path))).toEqual(paths.slice(2));
+      expect([...internals.claims.slice(2)].every((claim) => claim === 1)).toBe(true);
+      for (const path of paths.slice(0, 2)) expect(reader.readFiles.get(path)).toEqual({ size: statSync(path).size, mtimeMs: statSync(path).mtimeMs });
     } finally {
       await reader.close();
     }
