@@ -11,6 +11,17 @@ let loaded: typeof Yaml | undefined;
  * module an `import` would.
  */
 export function yamlModule(): typeof Yaml {
-  loaded ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  loaded ??= load();
   return loaded;
+}
+
+/** From the CLI bundle, the package made into one file beside it (scripts/bundle-cli.js); from dist/ or the sources, the package. */
+function load(): typeof Yaml {
+  const require = createRequire(import.meta.url);
+  try {
+    return require('./yaml.cjs') as typeof Yaml;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw error;
+    return require('yaml') as typeof Yaml;
+  }
 }
