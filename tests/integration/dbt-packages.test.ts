@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quoteIdentifier } from '../../src/adapters/quote.js';
 import { build, deps } from '../../src/api.js';
 import type { NodeResult } from '../../src/execution/types.js';
 import { databaseKinds, openTestDatabase, type TestDatabase } from '../helpers/databases.js';
@@ -36,6 +39,24 @@ function counts(results: readonly NodeResult[]): Record<string, number> {
   return byType;
 }
 
+async function schemaNames(db: TestDatabase): Promise<Set<string>> {
+  return new Set((await db.query<{ nspname: string }>('select nspname from pg_namespace')).map((row) => row.nspname));
+}
+
+/**
+ * A project may name its own schemas (dbt-expectations' generate_schema_name keeps
+ * `dbt_expectations_integration_tests` as it is), which the test database's clean-up, by the
+ * target schema's name, does not find: the schemas its nodes were built in that did not exist
+ * before its build are dropped (the target's own are left to that clean-up). Only those: other
+ * test files share the server meanwhile.
+ */
+async function dropSchemasMadeBy(projectDir: string, db: TestDatabase, before: ReadonlySet<string>, targetSchema: string): Promise<void> {
+  const manifest = JSON.parse(readFileSync(join(projectDir, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { schema?: string }> };
+  const built = new Set(Object.values(manifest.nodes).map((node) => node.schema));
+  const ownedByTarget = (schema: string) => schema === targetSchema || schema.startsWith(`${targetSchema}_`);
+  for (const schema of built) if (schema && !before.has(schema) && !ownedByTarget(schema)) await db.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`);
+}
+
 for (const kind of databaseKinds()) {
   describe(`public packages' integration_tests on ${kind}`, () => {
     let db: TestDatabase;
@@ -50,12 +71,15 @@ for (const kind of databaseKinds()) {
       it(`${project.name}: kpi deps && kpi build passes every node its Postgres CI runs`, async () => {
         const { root, project: dir } = integrationProject(project.tarball, project.vendored);
         deps({ projectDir: dir });
-        const summary = await build({ projectDir: dir, targetConfig: db.target(), adapter: db.adapter, partialParse: false });
+        const before = await schemaNames(db);
+        const target = db.target();
+        const summary = await build({ projectDir: dir, targetConfig: target, adapter: db.adapter, partialParse: false });
         const failing = summary.results.filter(
           (result) => result.status !== 'success' && result.status !== 'pass' && !((result.status === 'warn' || result.status === 'fail') && RANDOM_DATA_TEST.test(result.unique_id)),
         );
         expect(failing.map((result) => `${result.status} ${result.unique_id}: ${result.message}`)).toEqual([]);
         expect(counts(summary.results)).toEqual({ ...(project.seeds ? { seed: project.seeds } : {}), model: project.models, test: project.tests });
+        await dropSchemasMadeBy(dir, db, before, target.schema);
         removeDir(root);
       }, 120_000);
     }
