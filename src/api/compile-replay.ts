@@ -302,23 +302,14 @@ export class CompileReplay<Options extends ReplayOptions> {
       generation !== null &&
       this.events.every((event) => event.type === 'diagnostic') &&
       selected.every((id) => parsed.manifest.nodes[id].config.materialized !== 'incremental' && memo.holds(id));
-    if (!replayable) return;
+    const files = this.listed;
+    if (!replayable || !files) return;
     // Loaded already by the normal path.
-    const [{ candidateFiles }, { YAML_CACHE_FILE }] = await Promise.all([import('../config/profiles.js'), import('../config/yaml-cache.js')]);
+    const { YAML_CACHE_FILE } = await import('../config/yaml-cache.js');
     const target = targetDir(loaded.config);
     const logDir = resolve(this.projectDir, loaded.config.logPath);
-    const files = new FileIndexBuilder(this.projectDir, (absolute) => absolute === target || absolute === logDir, parsed.readFiles);
-    files.tree(this.projectDir);
-    for (const installed of loaded.packages ?? []) files.tree(resolve(this.projectDir, installed.dir));
-    for (const project of [loaded.config, ...(loaded.packages ?? []).map((installed) => installed.config)]) {
-      for (const folder of [...project.modelPaths, ...project.seedPaths, ...project.macroPaths, ...project.testPaths, ...project.snapshotPaths, ...project.analysisPaths, ...project.docsPaths]) {
-        files.tree(resolve(this.projectDir, folder));
-      }
-    }
-    files.tree(resolve(this.projectDir, loaded.config.packagesInstallPath));
-    // The built-in macros (project/load-macros.ts: include/macros beside dist/), which every parse reads.
-    files.tree(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'include', 'macros'));
-    for (const path of candidateFiles({ projectDir: this.projectDir, profileName: null, profilesDir: this.given.profilesDir }, this.options.env ?? process.env).files) files.file(path);
+    files.complete(parsed.readFiles);
+    files.settle();
     // A file changed while the compile ran: what it read may not be what the index says.
     if (files.touchedSince(this.startedAt)) return;
     // The caches in target/ a compile reads are its own writes: as they are now. While they are, the parse and the memo
@@ -346,8 +337,41 @@ export class CompileReplay<Options extends ReplayOptions> {
     writeText(join(target, RECORD_FILE), JSON.stringify(record));
   }
 
-  /** Before a compile by the normal path: the last record goes, so a compile that fails or cannot be replayed leaves none behind. */
-  forget(loaded: LoadedProject): void {
+  /** The project's files as `begin` listed them, before the parse read any. */
+  private listed: FileIndexBuilder | null = null;
+
+  /**
+   * Before a compile by the normal path (`loaded`: the project it loaded): the last record goes,
+   * so a compile that fails or cannot be replayed leaves none behind; and the project's files are
+   * listed with their sizes and times, before the parse reads them. A file edited while the
+   * compile runs then differs from its entry, even when the edit gives it an earlier time (a
+   * restore, a copy that keeps times), and the next compile does not replay. The model and
+   * analysis files are taken as the parse read them (one open gave their text, size and time).
+   */
+  async begin(loaded: LoadedProject): Promise<void> {
     rmSync(join(targetDir(loaded.config), RECORD_FILE), { force: true });
+    // Loaded already by the normal path.
+    const { candidateFiles } = await import('../config/profiles.js');
+    const target = targetDir(loaded.config);
+    const logDir = resolve(this.projectDir, loaded.config.logPath);
+    const projects = [loaded.config, ...(loaded.packages ?? []).map((installed) => installed.config)];
+    const readByParse = projects.flatMap((project) => [...project.modelPaths, ...project.analysisPaths].map((folder) => resolve(this.projectDir, folder) + sep));
+    const files = new FileIndexBuilder(
+      this.projectDir,
+      (absolute) => absolute === target || absolute === logDir,
+      (absolute) => absolute.endsWith('.sql') && readByParse.some((folder) => absolute.startsWith(folder)),
+    );
+    files.tree(this.projectDir);
+    for (const installed of loaded.packages ?? []) files.tree(resolve(this.projectDir, installed.dir));
+    for (const project of projects) {
+      for (const folder of [...project.modelPaths, ...project.seedPaths, ...project.macroPaths, ...project.testPaths, ...project.snapshotPaths, ...project.analysisPaths, ...project.docsPaths]) {
+        files.tree(resolve(this.projectDir, folder));
+      }
+    }
+    files.tree(resolve(this.projectDir, loaded.config.packagesInstallPath));
+    // The built-in macros (project/load-macros.ts: include/macros beside dist/), which every parse reads.
+    files.tree(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'include', 'macros'));
+    for (const path of candidateFiles({ projectDir: this.projectDir, profileName: null, profilesDir: this.given.profilesDir }, this.options.env ?? process.env).files) files.file(path);
+    this.listed = files;
   }
 }

@@ -33,7 +33,7 @@ export async function compile(options: CompileOptions = {}, replay: CompileRepla
   if (replayed) return replayed;
   if (!replay) return (await compileParsed(options, undefined)).nodes;
   const loaded = replay.loaded ?? load(replay.options);
-  replay.forget(loaded);
+  await replay.begin(loaded);
   const compiled = await compileParsed(replay.options, loaded);
   await replay.record(loaded, compiled.parsed, compiled.selected, compiled.memo, compiled.nodes);
   return compiled.nodes;

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 
 /**
@@ -27,6 +27,8 @@ interface Group {
   mtimeMs: number | null;
   names: string[];
   numbers: number[];
+  /** For a folder a tree walked, its absolute path and the entries it took in, sorted (what `settle` compares). */
+  walked?: { dir: string; entries: string[] };
 }
 
 /** Builds a FileIndex: whole trees (`tree`) and single paths (`file`). */
@@ -37,17 +39,18 @@ export class FileIndexBuilder {
   /** A file name holds the separator: no index can be made (`index` is null). */
   private unlisted = false;
 
+  /** Files listed by a tree whose size and time are filled in by `complete`, where each sits in its group's numbers. */
+  private readonly pending: Array<{ path: string; group: Group; at: number }> = [];
+
   constructor(
     private readonly base: string,
     /** Folders and files left out of a tree (the target folder, the logs). */
     private readonly skip: (absolute: string) => boolean,
     /**
-     * Files whose size and time are known already, by absolute path: as the parse read them. Recorded
-     * so, the index describes what the result was made from: a file changed after its read, even to
-     * an earlier time (which `touchedSince` cannot see), differs from its entry, and the next check
-     * fails. Nor is a file looked up twice.
+     * Files a tree lists without looking them up: the ones the command will read itself, whose size
+     * and time as it read them `complete` takes (a stat of each now would be a second look).
      */
-    private readonly known: ReadonlyMap<string, { size: number; mtimeMs: number }> = new Map(),
+    private readonly deferred: (absolute: string) => boolean = () => false,
   ) {}
 
   private name(absolute: string): string {
@@ -64,13 +67,14 @@ export class FileIndexBuilder {
     return group;
   }
 
-  private addFile(path: string, size: number, mtimeMs: number): void {
+  private addFile(path: string, size: number, mtimeMs: number): Group {
     const dir = dirname(path);
     const name = path.slice(dir.length + (dir.endsWith(sep) ? 0 : 1));
     if (name.includes(NAME_SEPARATOR)) this.unlisted = true;
     const group = this.group(dir, null);
     group.names.push(name);
     group.numbers.push(size, mtimeMs);
+    return group;
   }
 
   /**
@@ -80,18 +84,68 @@ export class FileIndexBuilder {
   tree(root: string, depth = 0): void {
     if (this.seen.has(root) || this.skip(root)) return;
     this.seen.add(root);
-    const read = this.known.get(root);
-    if (read) return this.addFile(root, read.size, read.mtimeMs);
     const stats = statSync(root, { throwIfNoEntry: false });
     if (!stats) this.absent.push(this.name(root));
     else if (!stats.isDirectory()) this.addFile(root, stats.size, stats.mtimeMs);
     else {
-      this.group(root, stats.mtimeMs);
+      const group = this.group(root, stats.mtimeMs);
       if (depth > MAX_DEPTH) return;
-      for (const entry of readdirSync(root).sort()) {
-        if (entry.startsWith('.') || entry === 'node_modules') continue;
-        this.tree(root.endsWith(sep) ? root + entry : root + sep + entry, depth + 1);
+      const entries = this.entries(root);
+      group.walked = { dir: root, entries: entries.map((entry) => entry.name) };
+      for (const entry of entries) {
+        const path = this.join(root, entry.name);
+        if (entry.isFile() && this.deferred(path) && !this.seen.has(path) && !this.skip(path)) {
+          this.seen.add(path);
+          const fileGroup = this.addFile(path, NaN, NaN);
+          this.pending.push({ path, group: fileGroup, at: fileGroup.numbers.length - 2 });
+        } else this.tree(path, depth + 1);
       }
+    }
+  }
+
+  private join(dir: string, name: string): string {
+    return dir.endsWith(sep) ? dir + name : dir + sep + name;
+  }
+
+  /** A folder's entries a tree takes in, by name: not those starting with a dot, node_modules or what is skipped. */
+  private entries(dir: string): Dirent[] {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => !entry.name.startsWith('.') && entry.name !== 'node_modules' && !this.skip(this.join(dir, entry.name)))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Folders listed before a command wrote into them what the index leaves out (target/, the logs,
+   * the embedded database's .kpi/): a folder whose entries, apart from those, are the ones it had
+   * takes its time now, else the next check would always fail. A folder that gained, lost or
+   * renamed an entry the index takes in keeps its old time, and the next check fails, as it must.
+   */
+  settle(): void {
+    for (const group of this.groups.values()) {
+      if (!group.walked || group.mtimeMs === null) continue;
+      const { dir, entries } = group.walked;
+      // Its time before its entries: an entry added after the time was read changes the time again.
+      const stats = statSync(dir, { throwIfNoEntry: false });
+      if (!stats || stats.mtimeMs === group.mtimeMs) continue;
+      let now: string[];
+      try {
+        now = this.entries(dir).map((entry) => entry.name);
+      } catch {
+        continue;
+      }
+      if (now.length === entries.length && now.every((name, at) => name === entries[at])) group.mtimeMs = stats.mtimeMs;
+    }
+  }
+
+  /**
+   * The deferred files' sizes and times: as the command read them (`read`, by absolute path), else
+   * looked up now. A file gone since it was listed gets numbers no file has, so the index never holds.
+   */
+  complete(read: ReadonlyMap<string, { size: number; mtimeMs: number }>): void {
+    for (const { path, group, at } of this.pending.splice(0)) {
+      const stats = read.get(path) ?? statSync(path, { throwIfNoEntry: false });
+      group.numbers[at] = stats ? stats.size : -1;
+      group.numbers[at + 1] = stats ? stats.mtimeMs : -1;
     }
   }
 
@@ -113,9 +167,9 @@ export class FileIndexBuilder {
     return false;
   }
 
-  /** The index, or null when a file's name cannot be listed in it. */
+  /** The index, or null when a file's name cannot be listed in it (or a deferred file was never completed). */
   get index(): FileIndex | null {
-    if (this.unlisted) return null;
+    if (this.unlisted || this.pending.length > 0) return null;
     return { dirs: [...this.groups.values()].map((group) => [group.path, group.mtimeMs, group.names.join(NAME_SEPARATOR), group.numbers]), absent: this.absent };
   }
 }

@@ -274,6 +274,27 @@ for (const kind of databaseKinds()) {
       expect(sqlOf(next, 'c')).toBe('select 5 * 2 as t');
     });
 
+    it.each([
+      ['a macro', 'macros/m.sql', '{% macro twice(x) %}{{ x }} * 3{% endmacro %}', (next: Outcome) => expect(sqlOf(next, 'c')).toBe('select 3 * 3 as t')],
+      ['a property file', 'models/schema.yml', 'version: 2\nmodels:\n  - name: c\n    description: twice four\n', (next: Outcome) => expect(next.manifest).toContain('"description":"twice four"')],
+    ])('compiles anew after %s edited while the last compile ran, after its parse had read it', async (_, path, text, check) => {
+      const dir = await replayProjectSettled();
+      rewrite(dir, 'models/h.sql', '{{ config(kpi_unknown_setting=1) }}select 1 as h');
+      const options: CompileOptions = { projectDir: dir, targetConfig: db.target(), adapter: db.adapter, env: {}, vars: { m: 1 } };
+      let edited = false;
+      await compile({
+        ...options,
+        onEvent: (event) => {
+          if (event.type !== 'diagnostic' || edited) return;
+          edited = true;
+          // A time before the compile started, as a restore from an archive or a copy keeping times gives.
+          rewrite(dir, path, text);
+        },
+      });
+      expect(edited).toBe(true);
+      check(await observe(options));
+    });
+
     it('never replays an incremental model (its SQL depends on its table)', async () => {
       const dir = await replayProjectSettled();
       rewrite(dir, 'kpi_project.yml', 'name: replay\nmodel-paths: [models, incremental]\nmodels:\n  replay:\n    +materialized: view\n');

@@ -68,6 +68,67 @@ describe('the file index a replayed compile checks', () => {
     expect(builder.touchedSince(started)).toBe(true);
   });
 
+  it('lists deferred files without their numbers until complete() gives them, as read or looked up then', () => {
+    const dir = makeProject({ 'models/a.sql': 'select 1', 'models/b.sql': 'select 22', 'models/c.sql': 'select 333', 'models/schema.yml': 'version: 2\n' });
+    dirs.push(dir);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const path of ['models/a.sql', 'models/b.sql', 'models/c.sql', 'models/schema.yml', 'models', '.']) utimesSync(join(dir, path), hourAgo, hourAgo);
+    const builder = new FileIndexBuilder(
+      dir,
+      () => false,
+      (absolute) => absolute.endsWith('.sql'),
+    );
+    builder.tree(dir);
+    expect(builder.index).toBeNull();
+    // a.sql as a parse read it (its numbers then), b.sql not read (looked up now), c.sql gone meanwhile.
+    rmSync(join(dir, 'models/c.sql'));
+    builder.complete(new Map([[join(dir, 'models/a.sql'), { size: 8, mtimeMs: hourAgo.getTime() }]]));
+    const [, , names, numbers] = builder.index!.dirs.find(([path]) => path === 'models')!;
+    expect(names.split('\n')).toEqual(['a.sql', 'b.sql', 'c.sql', 'schema.yml']);
+    expect(numbers).toEqual([8, hourAgo.getTime(), 9, hourAgo.getTime(), -1, -1, 11, hourAgo.getTime()]);
+    expect(fileIndexUnchanged(dir, builder.index!)).toBe(false);
+  });
+
+  it('takes as read what a parse read: a file edited after its read, even to an earlier time, fails the next check', () => {
+    const dir = makeProject({ 'models/a.sql': 'select 1' });
+    dirs.push(dir);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const path of ['models/a.sql', 'models', '.']) utimesSync(join(dir, path), hourAgo, hourAgo);
+    const builder = new FileIndexBuilder(
+      dir,
+      () => false,
+      (absolute) => absolute.endsWith('.sql'),
+    );
+    builder.tree(dir);
+    writeFileSync(join(dir, 'models/a.sql'), 'select 2');
+    const twoHoursAgo = new Date(Date.now() - 7_200_000);
+    utimesSync(join(dir, 'models/a.sql'), twoHoursAgo, twoHoursAgo);
+    builder.complete(new Map([[join(dir, 'models/a.sql'), { size: 8, mtimeMs: hourAgo.getTime() }]]));
+    expect(fileIndexUnchanged(dir, builder.index!)).toBe(false);
+  });
+
+  it('settles a folder whose only new entries are left out (target/, dot folders), and not one with a new file', () => {
+    const dir = makeProject({ 'kpi_project.yml': 'name: p\n', 'models/a.sql': 'select 1' });
+    dirs.push(dir);
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const path of ['kpi_project.yml', 'models/a.sql', 'models', '.']) utimesSync(join(dir, path), hourAgo, hourAgo);
+    const builder = new FileIndexBuilder(dir, (absolute) => absolute === join(dir, 'target'));
+    builder.tree(dir);
+    // What a command writes into the project folder itself: the left-out target/ and .kpi/.
+    mkdirSync(join(dir, 'target'));
+    mkdirSync(join(dir, '.kpi'));
+    // And a file someone added meanwhile to models/.
+    writeFileSync(join(dir, 'models/b.sql'), 'select 2');
+    builder.settle();
+    const index = builder.index!;
+    expect(index.dirs.find(([path]) => path === '.')![1]).not.toBe(hourAgo.getTime());
+    expect(index.dirs.find(([path]) => path === 'models')![1]).toBe(hourAgo.getTime());
+    expect(fileIndexUnchanged(dir, index)).toBe(false);
+    rmSync(join(dir, 'models/b.sql'));
+    utimesSync(join(dir, 'models'), hourAgo, hourAgo);
+    expect(fileIndexUnchanged(dir, index)).toBe(true);
+  });
+
   it('rejects indexes of the wrong shape', () => {
     expect(isFileIndex({ dirs: [['.', null, 'a.sql\nb.sql', [1, 2]]], absent: [] })).toBe(false);
     expect(isFileIndex({ dirs: [['.', 'x', '', []]], absent: [] })).toBe(false);
