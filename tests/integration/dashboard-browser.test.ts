@@ -35,6 +35,17 @@ async function rendered(page: Page, selector: string): Promise<void> {
 }
 
 /**
+ * Resizes the page and waits for its redraw: 150 ms after a resize it draws #main anew. A
+ * screenshot before that shows the old layout, and a click whose press lands on an old row and
+ * whose release on its new copy is no click at all (a run on a loaded machine met that).
+ */
+async function resize(page: Page, size: { width: number; height: number }): Promise<void> {
+  await page.evaluate(() => document.querySelectorAll('#main > *').forEach((element) => element.setAttribute('data-before-resize', '')));
+  await page.setViewportSize(size);
+  await page.waitForSelector('#main > :not([data-before-resize])', { timeout: 30_000 });
+}
+
+/**
  * A figure as a table cell shows it ('50.0%', '0.42', '3', '–') back to a number, and half
  * the last shown digit: the page rounds, so the artifact's figure must lie within that.
  */
@@ -173,7 +184,7 @@ for (const kind of databaseKinds()) {
       await page.mouse.move(canvas.x + canvas.width * 0.5, canvas.y + canvas.height / 2);
       await expect.poll(async () => page.locator('#day-detail').textContent()).toMatch(/^\w+day \d{4}-\d\d-\d\d .*Value .*Expected \(7-day\) .*Signals/);
       await page.mouse.move(0, 0);
-      await page.setViewportSize({ width: 1440, height: 1250 });
+      await resize(page, { width: 1440, height: 1250 });
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(shots, 'kpi.png') });
       keepScreenshot(join(shots, 'kpi.png'), 'dashboard-kpi.png', kind);
@@ -308,7 +319,7 @@ for (const kind of databaseKinds()) {
       };
       expect(artifact.settings[0].kpis).toHaveLength(27);
       await perKpi(0);
-      await page.setViewportSize({ width: 1440, height: 1100 });
+      await resize(page, { width: 1440, height: 1100 });
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: join(shots, 'backtest.png') });
       keepScreenshot(join(shots, 'backtest.png'), 'dashboard-backtest.png', kind);
