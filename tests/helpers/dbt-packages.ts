@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './fixtures.js';
@@ -18,6 +18,10 @@ export function unpackPackage(tarball: string): string {
 export function integrationProject(tarball: string, vendored: Record<string, string> = {}): { root: string; project: string } {
   const root = unpackPackage(tarball);
   const project = join(root, 'integration_tests');
-  for (const [folder, other] of Object.entries(vendored)) cpSync(unpackPackage(other), join(project, 'dbt_packages', folder), { recursive: true });
+  for (const [folder, other] of Object.entries(vendored)) {
+    const unpacked = unpackPackage(other);
+    cpSync(unpacked, join(project, 'dbt_packages', folder), { recursive: true });
+    rmSync(join(unpacked, '..'), { recursive: true, force: true });
+  }
   return { root: join(root, '..'), project };
 }

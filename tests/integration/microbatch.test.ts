@@ -197,7 +197,9 @@ select id, '{{ model.batch.event_time_start }}' as batch_start from {{ source('l
       const second = await r.again({ vars: { divisor: 1 } });
       expect(statuses(second.summary)).toEqual({ broken: 'success', after_broken: 'success' });
 
-      const error = await retry({ projectDir: makeProject({ 'kpi_project.yml': 'name: empty\n' }), targetConfig: r.target }).catch((caught: unknown) => caught);
+      const empty = makeProject({ 'kpi_project.yml': 'name: empty\n' });
+      const error = await retry({ projectDir: empty, targetConfig: r.target }).catch((caught: unknown) => caught);
+      removeDir(empty);
       expect(error).toBeInstanceOf(KpiError);
       expect((error as KpiError).code).toBe('KPI_STATE_NOT_FOUND');
       const usage = await r.exec({ eventTimeStart: '2024-03-01' }).catch((caught: unknown) => caught);

@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { declinedByServer, splitTlsFromUrl, tlsPlan } from '../../src/adapters/postgres/tls-options.js';
 
 // The expectations are libpq's table of sslmode (postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION).
 describe('sslmode as libpq reads it', () => {
   const home = mkdtempSync(join(tmpdir(), 'kpi-home-'));
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
   const ca = join(home, 'ca.crt');
   writeFileSync(ca, 'not a real certificate; only read as bytes here');
 
