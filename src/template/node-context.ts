@@ -198,9 +198,11 @@ function lateContext(host: ContextHost, scope: MacroScope, session: RenderSessio
     results().set(name, { table, data: table ? table.data() : [], response: adapterResponse(result) });
   };
 
-  const built = new Map<string, unknown>();
+  // Made by the first late name a render reads: most renders read none.
+  let built: Map<string, unknown> | undefined;
   const late = (name: string): unknown => {
     if (!LATE_NAMES.has(name)) return NOT_LATE;
+    built ??= new Map();
     if (!built.has(name)) built.set(name, build(name));
     return built.get(name);
   };
