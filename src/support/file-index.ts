@@ -27,8 +27,8 @@ interface Group {
   mtimeMs: number | null;
   names: string[];
   numbers: number[];
-  /** For a folder a tree walked, its absolute path and the entries it took in, sorted (what `settle` compares). */
-  walked?: { dir: string; entries: string[] };
+  /** For a folder a tree walked, the entries it took in, sorted (what `settle` compares). */
+  walked?: string[];
 }
 
 /** Builds a FileIndex: whole trees (`tree`) and single paths (`file`). */
@@ -91,10 +91,10 @@ export class FileIndexBuilder {
       const group = this.group(root, stats.mtimeMs);
       if (depth > MAX_DEPTH) return;
       const entries = this.entries(root);
-      group.walked = { dir: root, entries: entries.map((entry) => entry.name) };
+      group.walked = entries.map((entry) => entry.name);
       for (const entry of entries) {
         const path = this.join(root, entry.name);
-        if (entry.isFile() && this.deferred(path) && !this.seen.has(path) && !this.skip(path)) {
+        if (entry.isFile() && this.deferred(path) && !this.seen.has(path)) {
           this.seen.add(path);
           const fileGroup = this.addFile(path, NaN, NaN);
           this.pending.push({ path, group: fileGroup, at: fileGroup.numbers.length - 2 });
@@ -121,9 +121,9 @@ export class FileIndexBuilder {
    * renamed an entry the index takes in keeps its old time, and the next check fails, as it must.
    */
   settle(): void {
-    for (const group of this.groups.values()) {
-      if (!group.walked || group.mtimeMs === null) continue;
-      const { dir, entries } = group.walked;
+    for (const [dir, group] of this.groups) {
+      const entries = group.walked;
+      if (!entries || group.mtimeMs === null) continue;
       // Its time before its entries: an entry added after the time was read changes the time again.
       const stats = statSync(dir, { throwIfNoEntry: false });
       if (!stats || stats.mtimeMs === group.mtimeMs) continue;
