@@ -41,6 +41,12 @@ export function writeServerProfile(dir: string, schema: string): void {
   writeFileSync(join(dir, 'profiles.yml'), `bench:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      url: "${url}"\n      schema: ${schema}\n      threads: 4\n`);
 }
 
+/** Seconds of several runs as `median 0.35 s (0.34-0.37)`. */
+export function medianRange(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} s (${sorted[0].toFixed(2)}-${sorted[sorted.length - 1].toFixed(2)})`;
+}
+
 function show(what: string, timed: Timed): void {
   console.log(
     `${what.padEnd(28)} ${timed.cpu.toFixed(2).padStart(6)} s CPU (${timed.user.toFixed(2).padStart(5)} s user) ${timed.wall.toFixed(2).padStart(6)} s wall ${String(timed.rssMb).padStart(5)} MB`,

@@ -17,7 +17,7 @@ import { execute, run } from '../src/api.js';
 import { addDays, copyKpiProject } from '../tests/helpers/kpi-project.js';
 import { removeDir } from '../tests/helpers/fixtures.js';
 import pg from 'pg';
-import { timeProcess, type Timed } from './compile-process.js';
+import { medianRange, timeProcess, type Timed } from './compile-process.js';
 
 const url = process.env.KPI_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const kpiBin = fileURLToPath(new URL('../bin/kpi.js', import.meta.url));
@@ -68,11 +68,6 @@ async function dropSchemas(sandbox: string): Promise<void> {
   });
 }
 
-function range(values: number[]): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  return `median ${sorted[Math.floor(sorted.length / 2)].toFixed(2)} s (${sorted[0].toFixed(2)}-${sorted[sorted.length - 1].toFixed(2)})`;
-}
-
 const dir = copyKpiProject();
 const schema = `kpi_daily_bench_${process.pid}`;
 writeFileSync(join(dir, 'profiles.yml'), `kpi:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      url: "${url}"\n      schema: ${schema}\n      threads: 4\n`);
@@ -99,7 +94,7 @@ try {
     await forgetYesterday(schema);
     newDays.push(timeProcess(command, dir));
   }
-  if (rounds > 0) console.log(`kpi run --select fact_kpi_daily+ (a new day, ${rounds} rounds): wall ${range(newDays.map((t) => t.wall))}, CPU ${range(newDays.map((t) => t.cpu))}`);
+  if (rounds > 0) console.log(`kpi run --select fact_kpi_daily+ (a new day, ${rounds} rounds): wall ${medianRange(newDays.map((t) => t.wall))}, CPU ${medianRange(newDays.map((t) => t.cpu))}`);
   const parseOnly = timeProcess([kpiBin, 'ls', '--select', 'fact_kpi_daily+', '--vars', vars, '--project-dir', dir], dir);
   console.log(`kpi ls --select fact_kpi_daily+ (its parse and selection alone): ${parseOnly.cpu.toFixed(2)} s CPU, ${parseOnly.wall.toFixed(2)} s wall`);
 } finally {

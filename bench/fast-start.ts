@@ -6,7 +6,7 @@
  *   npm run build && npx tsx bench/fast-start.ts [rounds]   (default 7)
  */
 import { fileURLToPath } from 'node:url';
-import { timeProcess } from './compile-process.js';
+import { medianRange, timeProcess } from './compile-process.js';
 import { copyKpiProject } from '../tests/helpers/kpi-project.js';
 import { removeDir } from '../tests/helpers/fixtures.js';
 import { loadavg } from 'node:os';
@@ -27,14 +27,9 @@ try {
   for (let round = 0; round < rounds; round++) {
     for (const [name, args] of commands) times.get(name)!.push(timeProcess(args, dir));
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   console.log(`${rounds} rounds, load ${loadavg()[0].toFixed(1)}`);
   for (const [name, list] of times) {
-    const walls = list.map((time) => time.wall);
-    const cpus = list.map((time) => time.cpu);
-    console.log(
-      `${name.padEnd(14)} wall median ${median(walls).toFixed(2)} s (${Math.min(...walls).toFixed(2)}-${Math.max(...walls).toFixed(2)}), CPU median ${median(cpus).toFixed(2)} s (${Math.min(...cpus).toFixed(2)}-${Math.max(...cpus).toFixed(2)})`,
-    );
+    console.log(`${name.padEnd(14)} wall ${medianRange(list.map((time) => time.wall))}, CPU ${medianRange(list.map((time) => time.cpu))}`);
   }
 } finally {
   removeDir(dir);
